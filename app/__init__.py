@@ -1,0 +1,45 @@
+"""Passerelle: the public directory of childcare for parents returning to work."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import PROJECT_ROOT, Settings
+
+
+def create_app(config: Settings | dict | None = None) -> Flask:
+    if isinstance(config, Settings):
+        settings = config
+    else:
+        settings = Settings.from_env()
+        if config:
+            settings.extra.update(config)
+    settings.check()
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(settings.as_flask_config())
+
+    from htmx_flask import Htmx
+
+    from app import cli, db, search
+    from app.core import errors, filters, security
+
+    Htmx(app)
+    db.init_app(app)
+    search.init_app(app)
+    security.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
+
+    from app.directory.views import bp as directory_bp
+    from app.geo.views import bp as geo_bp
+
+    app.register_blueprint(directory_bp)
+    app.register_blueprint(geo_bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,35 @@
+"""`python -m app`: migrate, load the demo data if the database is empty, serve on :5000."""
+
+from __future__ import annotations
+
+import argparse
+
+from app import create_app, migrate
+from app.cli import database_is_empty, load_demo
+from app.db import get_session
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Passerelle : lancer le service")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--demo-offers", type=int, default=3000)
+    args = parser.parse_args()
+
+    app = create_app()
+    migrate.upgrade(app.config["DATABASE_URL"])
+    with app.app_context():
+        from app.search import get_index
+
+        if database_is_empty():
+            load_demo(args.demo_offers, seed=2022)
+            get_index().rebuild(get_session())
+        else:
+            get_index().ensure(get_session())
+            get_index().sync(get_session(), wait=30)
+    print(f"Passerelle est servi sur http://{args.host}:{args.port}")
+    app.run(host=args.host, port=args.port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

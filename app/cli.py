@@ -1,0 +1,76 @@
+"""Flask commands: migrations, demo data, search index."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from app import migrate
+from app.db import get_session
+from app.directory.models import Offer
+
+
+def database_is_empty() -> bool:
+    return (get_session().scalar(select(func.count(Offer.id))) or 0) == 0
+
+
+def load_demo(offers: int, seed: int, echo=click.echo) -> None:
+    from app.directory.demo import generate_demo
+
+    session = get_session()
+    started = time.perf_counter()
+    with click.progressbar(length=offers, label="Données de démonstration", file=None) as bar:
+        done = [0]
+
+        def progress(made: int) -> None:
+            bar.update(made - done[0])
+            done[0] = made
+
+        report = generate_demo(session, offers=offers, seed=seed, progress=progress)
+    echo(
+        f"{report.offers} offres fictives et {report.real_courses} formations réelles chargées "
+        f"({report.structures} structures) en {time.perf_counter() - started:.1f} s."
+    )
+
+
+def rebuild_index(echo=click.echo) -> None:
+    from app.search import get_index
+
+    started = time.perf_counter()
+    count = get_index().rebuild(get_session())
+    echo(f"Index de recherche reconstruit : {count} offres en {time.perf_counter() - started:.1f} s.")
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Apply the database migrations."""
+        migrate.upgrade(current_app.config["DATABASE_URL"])
+        click.echo("Base de données à jour.")
+
+    @app.cli.command("demo-data")
+    @click.option("--offers", default=3000, show_default=True, help="Nombre d’offres fictives.")
+    @click.option("--seed", default=2022, show_default=True)
+    @click.option("--force", is_flag=True, help="Charger même si la base contient déjà des offres.")
+    def demo_data(offers: int, seed: int, force: bool) -> None:
+        """Fill an empty database with fictitious demo data and rebuild the index."""
+        if not force and not database_is_empty():
+            raise click.ClickException("La base contient déjà des offres (utilisez --force).")
+        load_demo(offers, seed)
+        rebuild_index()
+
+    @app.cli.command("reindex")
+    def reindex() -> None:
+        """Rebuild the search index from the database."""
+        rebuild_index()
+
+    @app.cli.command("sync-index")
+    def sync_index() -> None:
+        """Apply pending changes from the change log to the search index."""
+        from app.search import get_index
+
+        count = get_index().sync(get_session(), wait=60)
+        click.echo(f"{count} offres réindexées.")

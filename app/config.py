@@ -1,0 +1,69 @@
+"""Settings read from environment variables, with safe defaults for the embedded mode.
+
+Embedded default: SQLite in ``instance/passerelle.db`` and the Whoosh index in ``search_index/``,
+so one command runs everything with no server to install.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "passerelle-embedded-dev-key-not-for-production"
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+@dataclass
+class Settings:
+    DATABASE_URL: str = ""
+    SEARCH_INDEX_DIR: str = ""
+    SECRET_KEY: str = DEV_SECRET_KEY
+    ENV: str = "embedded"
+    REDIS_URL: str = ""
+    PAGE_SIZE: int = 20
+    TESTING: bool = False
+    WTF_CSRF_ENABLED: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        instance = PROJECT_ROOT / "instance"
+        return cls(
+            DATABASE_URL=env.get("DATABASE_URL") or f"sqlite:///{instance / 'passerelle.db'}",
+            SEARCH_INDEX_DIR=env.get("SEARCH_INDEX_DIR") or str(PROJECT_ROOT / "search_index"),
+            SECRET_KEY=env.get("SECRET_KEY") or DEV_SECRET_KEY,
+            ENV=env.get("PASSERELLE_ENV", "embedded"),
+            REDIS_URL=env.get("REDIS_URL", ""),
+            PAGE_SIZE=int(env.get("PAGE_SIZE", "20")),
+        )
+
+    def as_flask_config(self) -> dict:
+        config = {
+            "DATABASE_URL": self.DATABASE_URL,
+            "SEARCH_INDEX_DIR": self.SEARCH_INDEX_DIR,
+            "SECRET_KEY": self.SECRET_KEY,
+            "PASSERELLE_ENV": self.ENV,
+            "REDIS_URL": self.REDIS_URL,
+            "PAGE_SIZE": self.PAGE_SIZE,
+            "TESTING": self.TESTING,
+            "WTF_CSRF_ENABLED": self.WTF_CSRF_ENABLED,
+            "MAX_CONTENT_LENGTH": 1024 * 1024,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.ENV == "production",
+        }
+        config.update(self.extra)
+        return config
+
+    def check(self) -> None:
+        """Refuse to run in production with the embedded development key."""
+        if self.ENV == "production" and self.SECRET_KEY == DEV_SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set when PASSERELLE_ENV=production")

@@ -1,0 +1,45 @@
+"""Error pages in French (400, 404, 405, 413, 500)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Demande incorrecte", "La demande n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire."),
+    403: ("Accès refusé", "Vous n’avez pas accès à cette page."),
+    404: ("Page introuvable", "Cette page n’existe pas ou plus. L’offre a peut-être été retirée."),
+    405: ("Action impossible", "Cette action n’est pas possible sur cette page."),
+    413: ("Envoi trop volumineux", "Ce que vous avez envoyé est trop volumineux."),
+    429: ("Trop de demandes", "Trop de demandes en peu de temps : patientez une minute puis réessayez."),
+    500: ("Erreur du service", "Une erreur est survenue de notre côté. Réessayez dans quelques instants."),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    return render_template(
+        "errors/error.html", status=status, title=title, message=detail or message
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return render_error(
+            400, "Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez."
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unexpected error")
+        return render_error(500)

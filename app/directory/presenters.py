@@ -1,0 +1,157 @@
+"""What the pages show about offers and searches, computed once outside the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from app.directory import hours
+from app.directory.forms import RADII
+from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
+from app.directory.queries import SearchOutcome
+
+
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    kind: str  # css modifier
+
+
+class OfferCard:
+    def __init__(self, offer: Offer, distance_km: float | None, today: date):
+        self.offer = offer
+        self.distance_km = distance_km
+        self.today = today
+        self.slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+        self.summary = hours.summarize(self.slots)
+        self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
+
+    @property
+    def badges(self) -> list[Badge]:
+        o, badges = self.offer, []
+        if o.avip:
+            badges.append(Badge("AVIP", "avip"))
+        if self.summary.atypical:
+            badges.append(Badge("Horaires atypiques", "atypical"))
+        if o.free_places:
+            n = o.free_places
+            badges.append(Badge(f"{n} place{'s' if n > 1 else ''} disponible{'s' if n > 1 else ''}", "free"))
+        elif o.free_places == 0:
+            badges.append(Badge("Complet", "full"))
+        if o.is_ephemeral and o.kind is not OfferKind.FORMATION:
+            badges.append(Badge("Éphémère", "ephemeral"))
+        if o.disability_access:
+            badges.append(Badge("Accueil handicap", "disability"))
+        return badges
+
+    @property
+    def atypical_details(self) -> list[str]:
+        s = self.summary
+        return [label for flag, label in (
+            (s.early, "tôt le matin"), (s.late, "tard le soir"), (s.night, "la nuit"), (s.weekend, "le week-end"),
+        ) if flag]
+
+    @property
+    def next_opening(self) -> str:
+        return hours.describe_next_opening(self.slots, datetime.now(), self.closures)
+
+    @property
+    def weekly_table(self):
+        return hours.weekly_table(self.slots)
+
+    @property
+    def not_started(self) -> bool:
+        return self.offer.valid_from is not None and self.offer.valid_from > self.today
+
+
+def _pages_window(page: int, pages: int) -> list[int]:
+    wanted = {1, pages, page - 1, page, page + 1}
+    return sorted(p for p in wanted if 1 <= p <= pages)
+
+
+class SearchView:
+    """URLs and texts of a results page: pagination, widening suggestions."""
+
+    def __init__(self, outcome: SearchOutcome, args: MultiDict):
+        self.outcome = outcome
+        self.args = MultiDict(args)
+        self.args.pop("page", None)
+        self.cards = [OfferCard(r.offer, r.distance_km, date.today()) for r in outcome.rows]
+
+    def url(self, drop: tuple[str, ...] = (), **changes) -> str:
+        args = MultiDict(self.args)
+        for key in drop:
+            args.poplist(key)
+        for key, value in changes.items():
+            args.setlist(key, value if isinstance(value, list) else [value])
+        query = urlencode([(k, v) for k, v in args.items(multi=True) if v != ""])
+        return f"/recherche?{query}" if query else "/recherche"
+
+    def page_url(self, page: int) -> str:
+        return self.url(page=str(page)) if page > 1 else self.url()
+
+    @property
+    def page_links(self) -> list[int]:
+        return _pages_window(self.outcome.page, self.outcome.pages)
+
+    @property
+    def count_text(self) -> str:
+        total = self.outcome.total
+        if total == 0:
+            return "Aucun résultat"
+        where = ""
+        if self.outcome.commune is not None:
+            radius = self.outcome.form.radius_km()
+            where = f" à moins de {radius}\u00a0km de {self.outcome.commune.name}"
+        return f"{total} résultat{'s' if total > 1 else ''}{where}"
+
+    @property
+    def widen(self) -> list[tuple[str, str]]:
+        """Links proposing to widen a search with no result."""
+        form, links = self.outcome.form, []
+        if self.outcome.commune is not None:
+            radius = form.radius_km()
+            if radius < RADII[-1]:
+                wider = min((r for r in RADII if r >= 2 * radius), default=RADII[-1])
+                links.append((f"Chercher dans un rayon de {wider}\u00a0km", self.url(rayon=str(wider))))
+        if form.hours_needed():
+            links.append(("Retirer le filtre d’horaires", self.url(drop=("jours", "de", "a"))))
+        if form.kinds():
+            links.append(("Afficher tous les types de garde", self.url(drop=("type",))))
+        for name, label in (("avip", "Ne pas se limiter aux offres AVIP"),
+                            ("places", "Afficher aussi les offres sans place annoncée"),
+                            ("handicap", "Retirer le filtre « accueil handicap »"),
+                            ("age", "Retirer le filtre d’âge")):
+            if self.args.get(name):
+                links.append((label, self.url(drop=(name,))))
+        if (form.q.data or "").strip():
+            links.append(("Retirer les mots-clés", self.url(drop=("q",))))
+        return links
+
+
+def ages_text(offer: Offer) -> str:
+    """« De 0 à 3 ans » from ages in months (the maximum is exclusive)."""
+
+    def age(months: int) -> str:
+        if months % 12 == 0:
+            years = months // 12
+            return f"{years}\u00a0an{'s' if years > 1 else ''}" if years else "la naissance"
+        return f"{months}\u00a0mois"
+
+    low, high = offer.age_min_months, offer.age_max_months
+    start = "De la naissance" if low == 0 else f"De {age(low)}"
+    return f"{start} à {age(high)}"
+
+
+def modality_label(value: str) -> str:
+    return MODALITY_LABELS.get(value, value)
+
+
+def funding_labels(values: list[str]) -> list[str]:
+    return [FUNDING_LABELS[v] for v in values if v in FUNDING_LABELS]
+
+
+TEMPLATE_HELPERS = {"ages_text": ages_text, "modality_label": modality_label, "funding_labels": funding_labels}

@@ -1,0 +1,62 @@
+"""Directory pages: home, search, offer detail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from app.core.rendering import render_page_or_fragment
+from app.db import get_session
+from app.directory import presenters
+from app.directory.forms import SearchForm
+from app.directory.queries import get_public_offer, offers_nearby, search_directory
+from app.search import catch_up, get_index
+
+bp = Blueprint("directory", __name__)
+
+
+@bp.get("/")
+def home():
+    return render_template("directory/home.html", form=SearchForm())
+
+
+@bp.get("/recherche")
+def search():
+    session = get_session()
+    catch_up(session)
+    form = SearchForm(request.args)
+    outcome = search_directory(
+        session, get_index(), form, date.today(), current_app.config["PAGE_SIZE"]
+    )
+    return render_page_or_fragment(
+        "directory/search.html",
+        "directory/_results.html",
+        outcome=outcome,
+        form=form,
+        view=presenters.SearchView(outcome, request.args),
+    )
+
+
+@bp.get("/offre/<int:offer_id>")
+def offer_detail(offer_id: int):
+    session = get_session()
+    offer = get_public_offer(session, offer_id)
+    if offer is None:
+        abort(404)
+    catch_up(session)
+    today = date.today()
+    return render_template(
+        "directory/offer.html",
+        offer=offer,
+        card=presenters.OfferCard(offer, None, today),
+        nearby=[
+            presenters.OfferCard(r.offer, r.distance_km, today)
+            for r in offers_nearby(session, get_index(), offer, today)
+        ],
+    )
+
+
+@bp.app_context_processor
+def _helpers():
+    return presenters.TEMPLATE_HELPERS

@@ -1,0 +1,119 @@
+"""How an offer becomes a search document (the index schema and the document builder)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from app.directory import hours
+from app.directory.models import (
+    FUNDING_LABELS,
+    MODALITY_LABELS,
+    Offer,
+    OfferStatus,
+)
+from app.search.analysis import french_analyzer
+
+NO_END = 99991231
+STATE_DOC_ID = "__state__"
+
+
+def build_schema() -> Schema:
+    analyzer = french_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        doctype=ID,
+        title=TEXT(analyzer=analyzer, field_boost=3.0),
+        body=TEXT(analyzer=analyzer),
+        kind=ID,
+        flags=KEYWORD,
+        hours=KEYWORD,
+        departement=ID,
+        code_insee=ID,
+        # Coordinates in 1e-5 degrees (about 1 m) as integers: Whoosh's float columns are broken.
+        lat=NUMERIC(int, bits=32, signed=True, sortable=True),
+        lon=NUMERIC(int, bits=32, signed=True, sortable=True),
+        age_min=NUMERIC(int),
+        age_max=NUMERIC(int),
+        valid_until=NUMERIC(int),
+        updated=NUMERIC(int, sortable=True, bits=64),
+        meta=STORED,
+    )
+
+
+COORD_SCALE = 100_000
+
+
+def to_micro(degrees: float) -> int:
+    return round(degrees * COORD_SCALE)
+
+
+def date_number(value: date | None, default: int = NO_END) -> int:
+    return default if value is None else value.year * 10000 + value.month * 100 + value.day
+
+
+def is_indexable(offer: Offer | None) -> bool:
+    return offer is not None and offer.status is OfferStatus.PUBLISHED
+
+
+def offer_flags(offer: Offer, summary: hours.HoursSummary) -> list[str]:
+    flags = []
+    if offer.avip:
+        flags.append("avip")
+    if offer.free_places:
+        flags.append("places")
+    if offer.disability_access:
+        flags.append("handicap")
+    if offer.is_ephemeral:
+        flags.append("ephemere")
+    for name in ("early", "late", "night", "weekend", "atypical"):
+        if getattr(summary, name):
+            flags.append(name)
+    if offer.training is not None:
+        flags.extend(f"financement_{f}" for f in offer.training.funding)
+        if offer.training.vae_possible:
+            flags.append("vae")
+        if offer.training.open_to_iae:
+            flags.append("iae")
+    return flags
+
+
+def offer_document(offer: Offer) -> dict:
+    slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+    summary = hours.summarize(slots)
+    body = [
+        offer.description,
+        offer.structure.name,
+        offer.kind_label,
+        offer.commune_name,
+        offer.address,
+        offer.cost_info,
+    ]
+    if offer.training is not None:
+        t = offer.training
+        body += [
+            t.certification_label,
+            t.rncp_code,
+            MODALITY_LABELS[t.modality],
+            *(FUNDING_LABELS[f] for f in t.funding if f in FUNDING_LABELS),
+        ]
+        if t.rncp_code.upper().startswith("RNCP"):
+            body.append(t.rncp_code[4:])
+    return {
+        "id": str(offer.id),
+        "doctype": "offer",
+        "title": offer.title,
+        "body": "\n".join(p for p in body if p),
+        "kind": offer.kind.value,
+        "flags": " ".join(offer_flags(offer, summary)),
+        "hours": " ".join(sorted(hours.coverage_tokens(slots))),
+        "departement": offer.departement_code,
+        "code_insee": offer.code_insee,
+        "lat": to_micro(offer.latitude),
+        "lon": to_micro(offer.longitude),
+        "age_min": offer.age_min_months,
+        "age_max": offer.age_max_months,
+        "valid_until": date_number(offer.valid_until),
+        "updated": int(offer.updated_at.timestamp()) if offer.updated_at else 0,
+    }

@@ -1,0 +1,221 @@
+"""The Whoosh index on disk: creation, rebuild, catch-up from the change log, searchers.
+
+This module (with the rest of ``app.search``) is the only code that touches ``search_index/``.
+The database is the source of truth: the index holds one document per published offer, plus a
+state document recording the last change-log id applied, committed atomically with the documents.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.searching import Searcher
+from whoosh.writing import CLEAR
+
+from app.directory.models import Offer, Training
+from app.search.changes import SearchChange
+from app.search.documents import STATE_DOC_ID, build_schema, is_indexable, offer_document
+
+log = logging.getLogger(__name__)
+
+#: A change-log id seen missing (a transaction not yet committed, or rolled back) is looked
+#: for again during this many seconds before being given up as a rollback.
+GAP_TTL_SECONDS = 600
+BATCH = 500
+
+
+@dataclass
+class IndexState:
+    last_change: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)  # change id -> first seen missing
+
+    def to_json(self) -> str:
+        return json.dumps({"last_change": self.last_change, "gaps": self.gaps})
+
+    @classmethod
+    def from_json(cls, text: str | None) -> "IndexState":
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(data["last_change"], {int(k): v for k, v in data.get("gaps", {}).items()})
+
+
+def offers_with_relations(session: Session, ids: Iterable[int] | None = None):
+    query = select(Offer).options(
+        selectinload(Offer.slots),
+        selectinload(Offer.structure),
+        selectinload(Offer.training).selectinload(Training.sessions),
+    )
+    if ids is not None:
+        query = query.where(Offer.id.in_(list(ids)))
+    return query.order_by(Offer.id)
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class SearchIndex:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._known_state: IndexState | None = None
+        self._lock = threading.Lock()
+
+    # -- opening -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+
+    def _open(self):
+        return whoosh_index.open_dir(str(self.path))
+
+    def _create(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        return whoosh_index.create_in(str(self.path), build_schema())
+
+    def is_healthy(self) -> bool:
+        try:
+            with self._open().searcher() as searcher:
+                searcher.doc_count()
+            return True
+        except Exception:  # noqa: BLE001 - any corruption means "not healthy"
+            return False
+
+    # -- state -----------------------------------------------------------------------------
+    @staticmethod
+    def _read_state(searcher: Searcher) -> IndexState:
+        stored = searcher.document(id=STATE_DOC_ID)
+        return IndexState.from_json(stored["meta"] if stored else None)
+
+    def state(self) -> IndexState:
+        with self._open().searcher() as searcher:
+            return self._read_state(searcher)
+
+    # -- writing ---------------------------------------------------------------------------
+    def rebuild(self, session: Session) -> int:
+        """Re-create the whole index from the database; returns the number of offers indexed."""
+        last = session.scalar(select(func.max(SearchChange.id))) or 0
+        ix = self._open() if self.exists() else self._create()
+        writer = ix.writer(timeout=120, delay=0.1, limitmb=128)
+        count = 0
+        try:
+            ids = list(session.execute(select(Offer.id).order_by(Offer.id)).scalars())
+            for chunk in _chunks(ids, BATCH):
+                for offer in session.execute(offers_with_relations(session, chunk)).scalars():
+                    if is_indexable(offer):
+                        writer.add_document(**offer_document(offer))
+                        count += 1
+                session.expunge_all()
+            writer.add_document(id=STATE_DOC_ID, doctype="state", meta=IndexState(last).to_json())
+            writer.commit(mergetype=CLEAR)
+        except BaseException:
+            writer.cancel()
+            raise
+        self._known_state = None
+        return count
+
+    def ensure(self, session: Session) -> bool:
+        """Make sure an index exists and is readable; rebuild it otherwise. True if rebuilt."""
+        if self.exists() and self.is_healthy():
+            return False
+        log.warning("search index missing or unreadable in %s: rebuilding", self.path)
+        if self.path.exists():
+            for child in self.path.iterdir():
+                if child.is_file() and child.name != "README.md":
+                    child.unlink()
+        self.rebuild(session)
+        return True
+
+    def pending(self, session: Session) -> bool:
+        """Cheap check: has the change log moved since this process last caught up?"""
+        state = self._known_state
+        if state is None:
+            return True
+        newest = session.scalar(select(func.max(SearchChange.id))) or 0
+        return newest > state.last_change or bool(state.gaps)
+
+    def sync(self, session: Session, wait: float = 0.0) -> int:
+        """Apply the change log to the index. Returns the number of offers re-indexed.
+
+        With ``wait=0`` a busy write lock (another process or thread is syncing) is not an
+        error: that other writer is doing the same work, so we return at once.
+        """
+        if not self.exists():
+            return self.rebuild(session)
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=wait, delay=0.05) if wait else ix.writer()
+        except LockError:
+            return 0
+        try:
+            with writer.reader() as reader:
+                stored = next(
+                    (reader.stored_fields(n) for n in reader.postings("id", STATE_DOC_ID).all_ids()),
+                    None,
+                )
+            state = IndexState.from_json(stored["meta"] if stored else None)
+            changes = session.execute(
+                select(SearchChange.id, SearchChange.offer_id)
+                .where(or_(SearchChange.id > state.last_change, SearchChange.id.in_(list(state.gaps))))
+                .order_by(SearchChange.id)
+            ).all()
+            if not changes and not state.gaps:
+                writer.cancel()
+                self._known_state = state
+                return 0
+            new_state = self._advance(state, [c.id for c in changes])
+            offer_ids = sorted({c.offer_id for c in changes})
+            for chunk in _chunks(offer_ids, BATCH):
+                found = {o.id: o for o in session.execute(offers_with_relations(session, chunk)).scalars()}
+                for offer_id in chunk:
+                    offer = found.get(offer_id)
+                    if is_indexable(offer):
+                        writer.update_document(**offer_document(offer))
+                    else:
+                        writer.delete_by_term("id", str(offer_id))
+            writer.update_document(id=STATE_DOC_ID, doctype="state", meta=new_state.to_json())
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._known_state = new_state
+        return len(offer_ids)
+
+    @staticmethod
+    def _advance(state: IndexState, seen: list[int]) -> IndexState:
+        now = time.time()
+        gaps = {g: t for g, t in state.gaps.items() if g not in seen and now - t < GAP_TTL_SECONDS}
+        last = state.last_change
+        for change_id in sorted(i for i in seen if i > state.last_change):
+            for missing in range(last + 1, change_id):
+                gaps.setdefault(missing, now)
+            last = change_id
+        return IndexState(last, gaps)
+
+    # -- reading ---------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        """A per-thread searcher, refreshed when the index has a newer generation."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._open().searcher()
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        self._local.searcher = searcher
+        return searcher
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None

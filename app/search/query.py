@@ -1,0 +1,152 @@
+"""Searching offers: criteria → Whoosh query → ids with exact distances, sorted and paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from whoosh import query as Q
+
+from app.directory import hours
+from app.geo.distance import bounding_box, haversine_km
+from app.search.analysis import analyze
+from app.search.documents import COORD_SCALE, date_number, to_micro
+from app.search.index import SearchIndex
+
+SORT_DISTANCE = "distance"
+SORT_RELEVANCE = "pertinence"
+SORT_UPDATED = "mise_a_jour"
+
+
+@dataclass(frozen=True)
+class OfferCriteria:
+    text: str = ""
+    kinds: tuple[str, ...] = ()
+    avip: bool = False
+    free_places: bool = False
+    disability: bool = False
+    child_age_months: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float | None = None
+    departement: str | None = None
+    days: tuple[int, ...] = ()
+    start: time | None = None
+    end: time | None = None
+    today: date | None = None
+    sort: str = ""
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort == SORT_RELEVANCE and self.text.strip():
+            return SORT_RELEVANCE
+        if self.sort == SORT_UPDATED:
+            return SORT_UPDATED
+        if self.has_point:
+            return SORT_DISTANCE
+        return SORT_RELEVANCE if self.text.strip() else SORT_UPDATED
+
+
+@dataclass(frozen=True)
+class Hit:
+    offer_id: int
+    distance_km: float | None
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    total: int
+    hits: list[Hit]
+
+
+def text_query(text: str) -> Q.Query | None:
+    """Every word must match (title or body). A hyphenated word matches its parts or the
+    merged form, so « micro-crèche », « micro crèche » and « microcrèche » meet."""
+    words = []
+    for raw in text.split():
+        raw = raw.strip(".,;:!?«»\"()[]")
+        if not raw:
+            continue
+        terms = analyze(raw)
+        if not terms:
+            continue  # a stop word
+        if "-" in raw and len(terms) > 1:
+            parts, merged = terms[:-1], terms[-1]
+            words.append(Q.Or([Q.And([_either(t) for t in parts]), _either(merged)]))
+        else:
+            words.extend(_either(t) for t in terms)
+    if not words:
+        return None
+    return Q.And(words)
+
+
+def _either(term: str) -> Q.Query:
+    return Q.Or([Q.Term("title", term), Q.Term("body", term)])
+
+
+def filter_query(c: OfferCriteria) -> Q.Query:
+    parts: list[Q.Query] = [Q.Term("doctype", "offer")]
+    if c.kinds:
+        parts.append(Q.Or([Q.Term("kind", k) for k in c.kinds]))
+    for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
+        if wanted:
+            parts.append(Q.Term("flags", flag))
+    if c.child_age_months is not None:
+        parts.append(Q.NumericRange("age_min", None, c.child_age_months))
+        parts.append(Q.NumericRange("age_max", c.child_age_months + 1, None))
+    if c.departement:
+        parts.append(Q.Term("departement", c.departement))
+    if c.today is not None:
+        parts.append(Q.NumericRange("valid_until", date_number(c.today), None))
+    if c.has_point and c.radius_km:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
+        parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
+        parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
+    if c.days and c.start is not None and c.end is not None:
+        tokens = hours.needed_tokens(c.days, c.start, c.end)
+        parts.extend(Q.Term("hours", t) for t in sorted(tokens))
+    return Q.And(parts)
+
+
+def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: int = 20) -> SearchHits:
+    searcher = index.searcher()
+    filters = filter_query(c)
+    words = text_query(c.text)
+    if words is not None:
+        results = searcher.search(Q.And([words, filters]), limit=None, sortedby=None)
+        scored = [(hit.docnum, hit.score) for hit in results]
+    else:
+        scored = [(docnum, 0.0) for docnum in searcher.docs_for_query(filters)]
+
+    reader = searcher.reader()
+    ids = reader.column_reader("id")
+    rows: list[tuple[int, float, float | None, int]] = []
+    if c.has_point:
+        lats, lons = reader.column_reader("lat"), reader.column_reader("lon")
+        for docnum, score in scored:
+            d = haversine_km(
+                c.latitude, c.longitude, lats[docnum] / COORD_SCALE, lons[docnum] / COORD_SCALE
+            )
+            if c.radius_km is None or d <= c.radius_km:
+                rows.append((int(ids[docnum]), score, d, 0))
+    else:
+        rows = [(int(ids[docnum]), score, None, 0) for docnum, score in scored]
+
+    order = c.effective_sort
+    if order == SORT_DISTANCE:
+        rows.sort(key=lambda r: (r[2], r[0]))
+    elif order == SORT_RELEVANCE:
+        rows.sort(key=lambda r: (-r[1], r[2] if r[2] is not None else 0.0, r[0]))
+    else:
+        updated = reader.column_reader("updated")
+        by_id = {int(ids[d]): updated[d] for d, _ in scored}
+        rows.sort(key=lambda r: (-by_id[r[0]], r[0]))
+    page = rows[offset : offset + limit]
+    return SearchHits(total=len(rows), hits=[Hit(r[0], r[2]) for r in page])
+
+
+__all__ = ["OfferCriteria", "SearchHits", "Hit", "find_offers", "text_query"]
