@@ -7,10 +7,12 @@ state document recording the last change-log id applied, committed atomically wi
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +77,7 @@ class SearchIndex:
 
     # -- opening -------------------------------------------------------------------------
     def exists(self) -> bool:
-        return self.path.is_dir() and whoosh_index.exists_in(str(self.path))
+        return self.path.is_dir() and any(self.path.glob("*.toc"))
 
     def _open(self):
         return whoosh_index.open_dir(str(self.path))
@@ -85,12 +87,18 @@ class SearchIndex:
         return whoosh_index.create_in(str(self.path), build_schema())
 
     def is_healthy(self) -> bool:
-        try:
-            with self._open().searcher() as searcher:
-                searcher.doc_count()
-            return True
-        except Exception:  # noqa: BLE001 - any corruption means "not healthy"
-            return False
+        # Whoosh leaves a file open when it fails to read a damaged index: collect it here
+        # rather than let a ResourceWarning surface later.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                with self._open().searcher() as searcher:
+                    searcher.doc_count()
+                return True
+            except Exception:  # noqa: BLE001 - any damage means "not healthy"
+                return False
+            finally:
+                gc.collect()
 
     # -- state -----------------------------------------------------------------------------
     @staticmethod
@@ -104,7 +112,14 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------------------
     def rebuild(self, session: Session) -> int:
-        """Re-create the whole index from the database; returns the number of offers indexed."""
+        """Re-create the whole index from the database; returns the number of offers indexed.
+
+        Reads through a private session, so the caller's objects stay as they are.
+        """
+        with Session(bind=session.get_bind()) as private:
+            return self._rebuild(private)
+
+    def _rebuild(self, session: Session) -> int:
         last = session.scalar(select(func.max(SearchChange.id))) or 0
         ix = self._open() if self.exists() else self._create()
         writer = ix.writer(timeout=120, delay=0.1, limitmb=128)
@@ -153,17 +168,21 @@ class SearchIndex:
         """
         if not self.exists():
             return self.rebuild(session)
+        with Session(bind=session.get_bind()) as private:
+            return self._sync(private, wait)
+
+    def _sync(self, session: Session, wait: float) -> int:
         ix = self._open()
         try:
             writer = ix.writer(timeout=wait, delay=0.05) if wait else ix.writer()
         except LockError:
             return 0
         try:
-            with writer.reader() as reader:
-                stored = next(
-                    (reader.stored_fields(n) for n in reader.postings("id", STATE_DOC_ID).all_ids()),
-                    None,
-                )
+            reader = writer.reader()  # owned by the writer: not to be closed here
+            stored = next(
+                (reader.stored_fields(n) for n in reader.postings("id", STATE_DOC_ID).all_ids()),
+                None,
+            ) if reader.doc_count() else None
             state = IndexState.from_json(stored["meta"] if stored else None)
             changes = session.execute(
                 select(SearchChange.id, SearchChange.offer_id)
@@ -210,7 +229,10 @@ class SearchIndex:
         if searcher is None:
             searcher = self._open().searcher()
         elif not searcher.up_to_date():
-            searcher = searcher.refresh()
+            # Not searcher.refresh(): it reuses segment readers by segment id and so keeps
+            # seeing documents deleted since. Open afresh; the old one closes with its files.
+            searcher.close()
+            searcher = self._open().searcher()
         self._local.searcher = searcher
         return searcher
 

@@ -1,0 +1,154 @@
+"""Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL is set), the app with its own index folder, clients and factories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date, time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app, migrate
+from app.config import Settings
+from app.db import get_session
+from app.directory.models import Offer, OfferKind, OfferStatus, OpeningSlot, Structure, StructureKind
+from app.geo import get_commune
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory):
+    """Migrate once; each test then starts from a copy (SQLite) or truncated tables (PostgreSQL)."""
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        migrate.upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+def _fresh_database(template: str, tmp_path) -> str:
+    if PG_URL:
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            tables = conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
+            ).scalars().all()
+            if tables:
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return PG_URL
+    path = tmp_path / "test.db"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(_template_db, tmp_path):
+    settings = Settings(
+        DATABASE_URL=_fresh_database(_template_db, tmp_path),
+        SEARCH_INDEX_DIR=str(tmp_path / "index"),
+        SECRET_KEY="test-secret",
+        ENV="test",
+        PAGE_SIZE=5,
+        TESTING=True,
+    )
+    application = create_app(settings)
+    yield application
+    application.extensions["search_index"].close()
+    application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class HtmxClient:
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, *args, **kwargs):
+        headers = {"HX-Request": "true", **kwargs.pop("headers", {})}
+        return self.client.get(*args, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def htmx_client(client):
+    return HtmxClient(client)
+
+
+WEEKDAYS_7_19 = [(d, time(7, 0), time(19, 0)) for d in range(5)]
+
+
+def make_offer(
+    session,
+    title: str = "Multi-accueil Les Lucioles",
+    kind: OfferKind = OfferKind.CRECHE_COLLECTIVE,
+    code_insee: str = "83137",
+    slots=WEEKDAYS_7_19,
+    offset_km: tuple[float, float] = (0.0, 0.0),
+    structure: Structure | None = None,
+    commit: bool = True,
+    **fields,
+) -> Offer:
+    """An offer in a real commune (Toulon by default), published, with weekday hours."""
+    commune = get_commune(code_insee)
+    assert commune is not None
+    north_km, east_km = offset_km
+    from math import cos, radians
+
+    values = dict(
+        kind=kind,
+        status=OfferStatus.PUBLISHED,
+        title=title,
+        description="",
+        code_insee=commune.code_insee,
+        commune_name=commune.name,
+        postcode=commune.main_postcode,
+        departement_code=commune.departement_code,
+        latitude=commune.latitude + north_km / 111.195,
+        longitude=commune.longitude + east_km / (111.195 * cos(radians(commune.latitude))),
+    )
+    values.update(fields)
+    offer = Offer(**values)
+    offer.structure = structure or Structure(name="Association Familles Solidaires", kind=StructureKind.ASSOCIATION)
+    offer.slots = [OpeningSlot(weekday=d, opens=o, closes=c) for d, o, c in slots]
+    session.add(offer)
+    if commit:
+        session.commit()
+    return offer
+
+
+@pytest.fixture
+def offer_factory(session):
+    def factory(**kwargs) -> Offer:
+        return make_offer(session, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def index(app, session):
+    """The app's search index (tests call ``index.sync(session)`` after writing)."""
+    from app.search import get_index
+
+    return get_index()
+
+
+@pytest.fixture
+def today() -> date:
+    return date.today()

@@ -1,0 +1,201 @@
+"""Index rebuild, incremental catch-up from the change log, and every search filter."""
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import func, select
+
+from app.directory.models import OfferKind, OfferStatus, OpeningSlot
+from app.search.changes import SearchChange
+from app.search.query import OfferCriteria, find_offers
+from conftest import make_offer
+
+TOULON = (43.1365, 5.9327)
+
+
+def ids(index, **criteria):
+    found = find_offers(index, OfferCriteria(**criteria), limit=100)
+    return [h.offer_id for h in found.hits]
+
+
+def test_rebuild_indexes_published_offers_only(session, index):
+    published = make_offer(session, title="Crèche publiée")
+    make_offer(session, title="Crèche brouillon", status=OfferStatus.DRAFT)
+    make_offer(session, title="Crèche archivée", status=OfferStatus.ARCHIVED)
+    assert index.rebuild(session) == 1
+    assert ids(index) == [published.id]
+
+
+def test_every_write_records_a_change_in_the_same_transaction(session, index):
+    offer = make_offer(session)
+    first = session.scalar(select(func.count(SearchChange.id)))
+    assert first >= 1
+    offer.free_places = 3
+    session.commit()
+    assert session.scalar(select(func.count(SearchChange.id))) == first + 1
+    offer.title = "Sans commit"
+    session.flush()
+    session.rollback()  # a rolled-back write leaves no change behind
+    assert session.scalar(select(func.count(SearchChange.id))) == first + 1
+
+
+def test_incremental_sync_applies_creations_edits_and_unpublishing(session, index):
+    index.rebuild(session)
+    offer = make_offer(session, title="Micro-crèche Pirouette", kind=OfferKind.MICRO_CRECHE)
+    assert ids(index, text="pirouette") == []  # not yet caught up: the database is ahead
+    assert index.pending(session)
+    assert index.sync(session) == 1
+    assert ids(index, text="pirouette") == [offer.id]
+
+    offer.title = "Micro-crèche Capucine"
+    session.commit()
+    index.sync(session)
+    assert ids(index, text="pirouette") == []
+    assert ids(index, text="capucine") == [offer.id]
+
+    offer.status = OfferStatus.ARCHIVED
+    session.commit()
+    index.sync(session)
+    assert ids(index, text="capucine") == []
+    assert not index.pending(session)
+
+
+def test_hours_edit_alone_reindexes_the_offer(session, index):
+    offer = make_offer(session)
+    index.sync(session)
+    need = dict(days=(0,), start=time(5, 30), end=time(8, 0))
+    assert ids(index, **need) == []
+    offer.slots.append(OpeningSlot(weekday=0, opens=time(5, 30), closes=time(7, 0)))
+    session.commit()
+    index.sync(session)
+    assert ids(index, **need) == [offer.id]
+
+
+def test_a_crash_before_indexing_loses_nothing(app, session, index):
+    """The change is committed with the offer; a new process catching up finds it."""
+    index.rebuild(session)
+    offer = make_offer(session, title="Halte-garderie Trois Pommes")
+    from app.search.index import SearchIndex
+
+    restarted = SearchIndex(app.config["SEARCH_INDEX_DIR"])  # no in-memory state survives
+    assert restarted.pending(session)
+    restarted.sync(session)
+    assert ids(restarted, text="trois pommes") == [offer.id]
+    restarted.close()
+
+
+def test_sync_does_not_fail_when_another_process_holds_the_write_lock(session, index):
+    index.rebuild(session)
+    make_offer(session, title="Crèche Coccinelle")
+    from whoosh import index as whoosh_index
+
+    other_writer = whoosh_index.open_dir(str(index.path)).writer()
+    try:
+        assert index.sync(session) == 0  # busy: someone else is writing, no error
+        assert ids(index, text="coccinelle") == []
+    finally:
+        other_writer.cancel()
+    assert index.sync(session, wait=2) == 1
+    assert len(ids(index, text="coccinelle")) == 1
+
+
+def test_missing_change_ids_are_looked_for_again():
+    from app.search.index import IndexState, SearchIndex
+
+    state = SearchIndex._advance(IndexState(last_change=3), [4, 7])
+    assert state.last_change == 7 and set(state.gaps) == {5, 6}
+    later = SearchIndex._advance(state, [6])
+    assert set(later.gaps) == {5}
+
+
+def test_ensure_rebuilds_a_corrupt_index(session, index):
+    make_offer(session, title="Crèche Le Nid")
+    index.rebuild(session)
+    for path in index.path.iterdir():
+        if path.suffix == ".toc":
+            path.write_bytes(b"garbage")
+    assert not index.is_healthy()
+    assert index.ensure(session) is True
+    assert len(ids(index, text="nid")) == 1
+
+
+# -- filters ---------------------------------------------------------------------------------
+
+def test_distance_filter_and_sort(session, index):
+    near = make_offer(session, title="À 2 km", offset_km=(2.0, 0.0))
+    mid = make_offer(session, title="À 8 km", offset_km=(0.0, 8.0))
+    far = make_offer(session, title="À 14 km", offset_km=(-14.0, 0.0))
+    index.sync(session)
+    found = find_offers(index, OfferCriteria(latitude=TOULON[0], longitude=TOULON[1], radius_km=10))
+    assert [h.offer_id for h in found.hits] == [near.id, mid.id]
+    assert abs(found.hits[0].distance_km - 2.0) < 0.05
+    assert abs(found.hits[1].distance_km - 8.0) < 0.05
+    # A corner of the bounding box is not inside the circle: 9 km north and 9 km east is 12.7 km.
+    corner = make_offer(session, title="Coin", offset_km=(9.0, 9.0))
+    index.sync(session)
+    assert corner.id not in ids(index, latitude=TOULON[0], longitude=TOULON[1], radius_km=10)
+    assert far.id in ids(index, latitude=TOULON[0], longitude=TOULON[1], radius_km=20)
+
+
+def test_hours_needed_must_be_covered(session, index):
+    early = make_offer(session, title="Tôt", slots=[(d, time(5, 30), time(20, 0)) for d in range(5)])
+    usual = make_offer(session, title="Habituel", slots=[(d, time(7, 30), time(18, 30)) for d in range(5)])
+    night = make_offer(session, title="Nuit", slots=[(d, time(21, 0), time(6, 0)) for d in range(7)])
+    weekend = make_offer(session, title="Week-end", slots=[(d, time(7, 0), time(20, 0)) for d in (5, 6)])
+    index.sync(session)
+    weekdays = (0, 1, 2, 3, 4)
+    assert ids(index, days=weekdays, start=time(5, 30), end=time(19, 0)) == [early.id]
+    assert set(ids(index, days=weekdays, start=time(8, 0), end=time(18, 0))) == {early.id, usual.id}
+    # A night need crossing midnight: Monday 22:00 to Tuesday 5:00.
+    assert ids(index, days=(0,), start=time(22, 0), end=time(5, 0)) == [night.id]
+    # Sunday night wraps to Monday morning.
+    assert ids(index, days=(6,), start=time(23, 0), end=time(5, 30)) == [night.id]
+    assert ids(index, days=(5, 6), start=time(9, 0), end=time(17, 0)) == [weekend.id]
+    # Needs off the half-hour are rounded outward: never an offer that does not cover them.
+    assert ids(index, days=weekdays, start=time(5, 15), end=time(19, 0)) == []
+
+
+def test_ephemeral_offers_disappear_after_their_end_date(session, index):
+    today = date(2026, 11, 21)
+    current = make_offer(session, title="Urgence en cours", kind=OfferKind.ACCUEIL_EPHEMERE,
+                         valid_from=today - timedelta(days=5), valid_until=today)
+    ended = make_offer(session, title="Urgence finie", kind=OfferKind.ACCUEIL_EPHEMERE,
+                       valid_from=today - timedelta(days=30), valid_until=today - timedelta(days=1))
+    upcoming = make_offer(session, title="Urgence à venir", kind=OfferKind.ACCUEIL_EPHEMERE,
+                          valid_from=today + timedelta(days=3), valid_until=today + timedelta(days=30))
+    index.sync(session)
+    assert set(ids(index, today=today)) == {current.id, upcoming.id}
+    assert ended.id in ids(index, today=today - timedelta(days=1))
+
+
+def test_kind_avip_free_places_disability_and_age_filters(session, index):
+    avip = make_offer(session, title="AVIP", avip=True, avip_places=3, free_places=2)
+    full = make_offer(session, title="Complète", free_places=0, disability_access=True)
+    micro = make_offer(session, title="Micro", kind=OfferKind.MICRO_CRECHE, age_min_months=3, age_max_months=36)
+    index.sync(session)
+    assert ids(index, avip=True) == [avip.id]
+    assert ids(index, free_places=True) == [avip.id]
+    assert ids(index, disability=True) == [full.id]
+    assert ids(index, kinds=("micro_creche",)) == [micro.id]
+    assert set(ids(index, kinds=("micro_creche", "creche_collective"))) == {avip.id, full.id, micro.id}
+    assert micro.id not in ids(index, child_age_months=0)  # from 3 months
+    assert micro.id in ids(index, child_age_months=24)
+    assert micro.id not in ids(index, child_age_months=36)  # until the third birthday
+
+
+def test_text_matches_hyphen_variants_and_accents(session, index):
+    hyphen = make_offer(session, title="Micro-crèche Les Lucioles", kind=OfferKind.MICRO_CRECHE)
+    other = make_offer(session, title="Multi-accueil Le Nid")
+    index.sync(session)
+    for query in ("micro-crèche", "micro creche", "microcreche", "MICRO-CRECHES", "lucioles"):
+        assert ids(index, text=query) == [hyphen.id], query
+    assert ids(index, text="nid") == [other.id]
+    assert ids(index, text="la") == [hyphen.id, other.id] or set(ids(index, text="la")) == {hyphen.id, other.id}
+
+
+def test_structure_rename_reindexes_its_offers(session, index):
+    offer = make_offer(session, title="Crèche")
+    index.sync(session)
+    offer.structure.name = "Réseau Les Galopins"
+    session.commit()
+    index.sync(session)
+    assert ids(index, text="galopins") == [offer.id]
