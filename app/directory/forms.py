@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from wtforms import Form, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from app.directory import hours
@@ -14,7 +15,7 @@ RADII = (1, 2, 5, 10, 20, 30)
 DEFAULT_RADIUS = 10
 DAY_CODES = ("lu", "ma", "me", "je", "ve", "sa", "di")
 DAY_LABELS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
-AGE_CHOICES = (
+AGE_CHOICES = [SelectChoice(v, label) for v, label in (
     ("", "Tous âges"),
     ("0", "Moins de 1 an"),
     ("12", "1 an"),
@@ -22,13 +23,13 @@ AGE_CHOICES = (
     ("36", "3 ans"),
     ("48", "4 ou 5 ans"),
     ("72", "6 ans ou plus"),
-)
-SORT_CHOICES = (
+)]
+SORT_CHOICES = [SelectChoice(v, label) for v, label in (
     ("", "Le plus pertinent"),
     ("distance", "Le plus proche"),
     ("pertinence", "Les mots-clés"),
     ("mise_a_jour", "Mis à jour récemment"),
-)
+)]
 MAX_PAGE = 500
 
 
@@ -37,7 +38,8 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
     def pre_validate(self, form):
-        unknown = [v for v in (self.data or []) if v not in dict(self.choices)]
+        known = {choice.value for choice in self.choices}
+        unknown = [v for v in (self.data or []) if v not in known]
         if unknown:
             raise ValidationError(self.gettext(self.unknown_message).format(", ".join(unknown)))
 
@@ -79,14 +81,14 @@ class SearchForm(Form):
     code_insee = StringField(
         validators=[Optional(), Regexp(r"^(\d{5}|2[AB]\d{3})$", message="Code commune invalide.")]
     )
-    rayon = SelectField("Dans un rayon de", choices=[(str(r), f"{r} km") for r in RADII],
+    rayon = SelectField("Dans un rayon de", choices=[SelectChoice(str(r), f"{r}\u00a0km") for r in RADII],
                         default=str(DEFAULT_RADIUS))
-    type = KindsField("Quoi ?", choices=[(k.value, label) for k, label in OFFER_KIND_LABELS.items()])
+    type = KindsField("Quoi ?", choices=[SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.items()])
     avip = StringField("Crèches et accueils AVIP uniquement")
     places = StringField("Avec des places disponibles")
     handicap = StringField("Accueil adapté aux enfants en situation de handicap")
     age = SelectField("Âge de l’enfant", choices=AGE_CHOICES, default="")
-    jours = DaysField("Jours", choices=list(zip(DAY_CODES, DAY_LABELS)))
+    jours = DaysField("Jours", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)])
     de = TimeField("De", description="Exemple : 5:30")
     a = TimeField("À", description="Exemple : 19:00")
     q = StringField(
