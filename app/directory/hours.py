@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -52,6 +52,9 @@ __all__ = [
     "from_osm",
     "is_closed_on",
     "needed_tokens",
+    "coverage_masks",
+    "needed_masks",
+    "masks_cover",
     "next_opening",
     "parse_time",
     "summarize",
@@ -248,16 +251,24 @@ def _block_token(block: int) -> str:
     return f"{weekday}h{minute // 60:02d}{minute % 60:02d}"
 
 
+def _covered_blocks(slots: Iterable[Slot]) -> Iterator[int]:
+    """Week blocks (0–335) that are entirely open."""
+    for a, b in week_intervals(slots):
+        yield from range(math.ceil(a / BLOCK_MINUTES), b // BLOCK_MINUTES)
+
+
+def _needed_blocks(days: Iterable[int], start: time, end: time) -> Iterator[int]:
+    """Week blocks a need touches (start floored, end ceiled)."""
+    for a, b in _need_parts(days, start, end):
+        yield from range(a // BLOCK_MINUTES, math.ceil(b / BLOCK_MINUTES))
+
+
 def coverage_tokens(slots: Iterable[Slot]) -> set[str]:
     """One token per 30-minute block of the week that is ENTIRELY open.
 
     Token ``f"{weekday}h{hhmm}"``: "0h0530" = Monday 05:30–06:00 is open.
     """
-    tokens: set[str] = set()
-    for a, b in week_intervals(slots):
-        for block in range(math.ceil(a / BLOCK_MINUTES), b // BLOCK_MINUTES):
-            tokens.add(_block_token(block))
-    return tokens
+    return {_block_token(block) for block in _covered_blocks(slots)}
 
 
 def needed_tokens(days: Iterable[int], start: time, end: time) -> set[str]:
@@ -266,11 +277,34 @@ def needed_tokens(days: Iterable[int], start: time, end: time) -> set[str]:
     ``needed_tokens(...) <= coverage_tokens(slots)`` implies ``covers(...)``;
     the converse holds when ``start`` and ``end`` are on 30-minute boundaries.
     """
-    tokens: set[str] = set()
-    for a, b in _need_parts(days, start, end):
-        for block in range(a // BLOCK_MINUTES, math.ceil(b / BLOCK_MINUTES)):
-            tokens.add(_block_token(block))
-    return tokens
+    return {_block_token(block) for block in _needed_blocks(days, start, end)}
+
+
+BLOCKS_PER_DAY = DAY_MINUTES // BLOCK_MINUTES
+
+
+def _masks(blocks: Iterable[int]) -> tuple[int, ...]:
+    masks = [0] * 7
+    for block in blocks:
+        day, index = divmod(block % (7 * BLOCKS_PER_DAY), BLOCKS_PER_DAY)
+        masks[day] |= 1 << index
+    return tuple(masks)
+
+
+def coverage_masks(slots: Iterable[Slot]) -> tuple[int, ...]:
+    """The same blocks as :func:`coverage_tokens`, as one 48-bit mask per weekday
+    (bit b = the half-hour starting at b × 30 minutes), for a cheap bitwise coverage test."""
+    return _masks(_covered_blocks(slots))
+
+
+def needed_masks(days: Iterable[int], start: time, end: time) -> tuple[int, ...]:
+    """The blocks of :func:`needed_tokens` as per-weekday masks."""
+    return _masks(_needed_blocks(days, start, end))
+
+
+def masks_cover(have: Sequence[int], need: Sequence[int]) -> bool:
+    """True iff every needed block is open: ``need ⊆ have`` day by day."""
+    return all(n & h == n for h, n in zip(have, need))
 
 
 # ----------------------------------------------------------------------- summary

@@ -28,7 +28,9 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=analyzer),
         kind=ID,
         flags=KEYWORD,
-        hours=KEYWORD,
+        # Opening hours: one 48-bit mask of fully open half-hours per weekday, read from
+        # columns to test coverage bitwise (far cheaper than AND-ing up to 336 terms).
+        **{f"h{day}": NUMERIC(int, bits=64, signed=False, sortable=True) for day in range(7)},
         departement=ID,
         code_insee=ID,
         # Coordinates in 1e-5 degrees (about 1 m) as integers: Whoosh's float columns are broken.
@@ -107,7 +109,7 @@ def offer_document(offer: Offer) -> dict:
         "body": "\n".join(p for p in body if p),
         "kind": offer.kind.value,
         "flags": " ".join(offer_flags(offer, summary)),
-        "hours": " ".join(sorted(hours.coverage_tokens(slots))),
+        **{f"h{day}": mask for day, mask in enumerate(hours.coverage_masks(slots))},
         "departement": offer.departement_code,
         "code_insee": offer.code_insee,
         "lat": to_micro(offer.latitude),

@@ -106,10 +106,16 @@ def filter_query(c: OfferCriteria) -> Q.Query:
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
         parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
         parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
-    if c.days and c.start is not None and c.end is not None:
-        tokens = hours.needed_tokens(c.days, c.start, c.end)
-        parts.extend(Q.Term("hours", t) for t in sorted(tokens))
     return Q.And(parts)
+
+
+def _hours_filter(c: OfferCriteria, reader):
+    """A docnum predicate for the hours needed, or None when no hours are asked."""
+    if not (c.days and c.start is not None and c.end is not None):
+        return None
+    need = hours.needed_masks(c.days, c.start, c.end)
+    columns = [(reader.column_reader(f"h{day}"), mask) for day, mask in enumerate(need) if mask]
+    return lambda docnum: all(col[docnum] & mask == mask for col, mask in columns)
 
 
 def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: int = 20) -> SearchHits:
@@ -123,6 +129,9 @@ def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: in
         scored = [(docnum, 0.0) for docnum in searcher.docs_for_query(filters)]
 
     reader = searcher.reader()
+    open_when_needed = _hours_filter(c, reader)
+    if open_when_needed is not None:
+        scored = [(docnum, score) for docnum, score in scored if open_when_needed(docnum)]
     ids = reader.column_reader("id")
     rows: list[tuple[int, float, float | None, int]] = []
     if c.has_point:

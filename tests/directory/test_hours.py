@@ -14,8 +14,11 @@ from app.directory.hours import (
     Closure,
     HoursSummary,
     Slot,
+    coverage_masks,
     coverage_tokens,
     covers,
+    masks_cover,
+    needed_masks,
     describe_next_opening,
     format_range_fr,
     format_time_fr,
@@ -702,3 +705,13 @@ def test_osm_round_trip_property(slots):
     assert week_intervals(parsed) == week_intervals(slots)
     if to_osm(slots) != "24/7":
         assert parsed == sorted(set(slots))
+
+
+
+@given(slots_and_need(15, 15))
+@settings(max_examples=300, deadline=None, database=None)
+def test_masks_say_exactly_what_tokens_say(case):
+    """The index tests coverage with per-day masks: same answer as the token rule."""
+    slots, (days, start, end) = case
+    by_tokens = needed_tokens(days, start, end) <= coverage_tokens(slots)
+    assert masks_cover(coverage_masks(slots), needed_masks(days, start, end)) == by_tokens
