@@ -34,7 +34,16 @@ def format_date_fr(value: date | datetime | None, with_year: bool = True) -> str
     return f"{text} {value.year}" if with_year else text
 
 
+VOWELS = frozenset("AEIOUYÂÀÉÈÊËÎÏÔÖÛÜŒaeiouyâàéèêëîïôöûüœ")
+
+
+def elide_de(name: str) -> str:
+    """« de Toulon », « d’Avion », « d’Évry-Courcouronnes » (elision before a vowel)."""
+    return f"d’{name}" if name[:1] in VOWELS else f"de {name}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        number=format_number, euros=format_euros, date_fr=format_date_fr, km=format_km
+        number=format_number, euros=format_euros, date_fr=format_date_fr, km=format_km,
+        de=elide_de,
     )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from app.core.filters import elide_de
 from app.directory import hours
 from app.directory.forms import RADII
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
@@ -105,7 +106,7 @@ class SearchView:
         where = ""
         if self.outcome.commune is not None:
             radius = self.outcome.form.radius_km()
-            where = f" à moins de {radius}\u00a0km de {self.outcome.commune.name}"
+            where = f" à moins de {radius}\u00a0km {elide_de(self.outcome.commune.name)}"
         return f"{total} résultat{'s' if total > 1 else ''}{where}"
 
     @property

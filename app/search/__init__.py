@@ -17,6 +17,4 @@ def get_index() -> SearchIndex:
 
 def catch_up(session) -> None:
     """Bring this process's index up to date with the change log (cheap when nothing moved)."""
-    index = get_index()
-    if index.pending(session):
-        index.sync(session)
+    get_index().catch_up(session)

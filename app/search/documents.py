@@ -15,6 +15,8 @@ from app.directory.models import (
 )
 from app.search.analysis import french_analyzer
 
+#: Bump when the schema or the document content changes: indexes of another version are rebuilt.
+SCHEMA_VERSION = 2
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 

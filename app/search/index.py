@@ -26,7 +26,13 @@ from whoosh.writing import CLEAR
 
 from app.directory.models import Offer, Training
 from app.search.changes import SearchChange
-from app.search.documents import STATE_DOC_ID, build_schema, is_indexable, offer_document
+from app.search.documents import (
+    SCHEMA_VERSION,
+    STATE_DOC_ID,
+    build_schema,
+    is_indexable,
+    offer_document,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +46,20 @@ BATCH = 500
 class IndexState:
     last_change: int = 0
     gaps: dict[int, float] = field(default_factory=dict)  # change id -> first seen missing
+    schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> str:
-        return json.dumps({"last_change": self.last_change, "gaps": self.gaps})
+        return json.dumps(
+            {"last_change": self.last_change, "gaps": self.gaps, "schema": self.schema_version}
+        )
 
     @classmethod
     def from_json(cls, text: str | None) -> "IndexState":
         if not text:
             return cls()
         data = json.loads(text)
-        return cls(data["last_change"], {int(k): v for k, v in data.get("gaps", {}).items()})
+        gaps = {int(k): v for k, v in data.get("gaps", {}).items()}
+        return cls(data["last_change"], gaps, data.get("schema", 0))
 
 
 def offers_with_relations(session: Session, ids: Iterable[int] | None = None):
@@ -74,6 +84,7 @@ class SearchIndex:
         self._local = threading.local()
         self._known_state: IndexState | None = None
         self._lock = threading.Lock()
+        self._checked = False
 
     # -- opening -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -87,14 +98,14 @@ class SearchIndex:
         return whoosh_index.create_in(str(self.path), build_schema())
 
     def is_healthy(self) -> bool:
+        """Readable, and built with this code's schema version."""
         # Whoosh leaves a file open when it fails to read a damaged index: collect it here
         # rather than let a ResourceWarning surface later.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             try:
                 with self._open().searcher() as searcher:
-                    searcher.doc_count()
-                return True
+                    return self._read_state(searcher).schema_version == SCHEMA_VERSION
             except Exception:  # noqa: BLE001 - any damage means "not healthy"
                 return False
             finally:
@@ -121,7 +132,8 @@ class SearchIndex:
 
     def _rebuild(self, session: Session) -> int:
         last = session.scalar(select(func.max(SearchChange.id))) or 0
-        ix = self._open() if self.exists() else self._create()
+        # Reuse a sound index under its write lock; start afresh (new schema) otherwise.
+        ix = self._open() if self.exists() and self.is_healthy() else self._create()
         writer = ix.writer(timeout=120, delay=0.1, limitmb=128)
         count = 0
         try:
@@ -142,15 +154,25 @@ class SearchIndex:
 
     def ensure(self, session: Session) -> bool:
         """Make sure an index exists and is readable; rebuild it otherwise. True if rebuilt."""
+        self._checked = True
         if self.exists() and self.is_healthy():
             return False
-        log.warning("search index missing or unreadable in %s: rebuilding", self.path)
+        log.warning("search index missing, unreadable or outdated in %s: rebuilding", self.path)
         if self.path.exists():
             for child in self.path.iterdir():
                 if child.is_file() and child.name != "README.md":
                     child.unlink()
         self.rebuild(session)
         return True
+
+    def catch_up(self, session: Session) -> None:
+        """Before serving: check the index once per process, then apply any new changes."""
+        if not self._checked:
+            with self._lock:
+                if not self._checked:
+                    self.ensure(session)
+        if self.pending(session):
+            self.sync(session)
 
     def pending(self, session: Session) -> bool:
         """Cheap check: has the change log moved since this process last caught up?"""

@@ -141,10 +141,17 @@ def test_bad_input_gets_a_french_message_and_keeps_the_rest(client, toulon, quer
     assert response.status_code == 200
     page = text_of(response)
     assert message in page
-    assert "à corriger" in page
+    assert page.index("à corriger") < page.index("Commune ou code postal")  # summary on top
     html = response.get_data(as_text=True)
     assert 'value="Toulon"' in html and 'id="champ-avip" name="avip" value="1" checked' in html
     assert "Multi-accueil Les Lucioles" in page  # the valid criteria still apply
+
+
+def test_htmx_fragment_updates_field_errors_and_summary_out_of_band(htmx_client, toulon):
+    html = htmx_client.get("/recherche?lieu=Toulon&rayon=7").get_data(as_text=True)
+    assert '<p class="field-error" id="erreur-rayon" hx-swap-oob="true"><span>Choisissez un rayon' in html
+    assert '<div id="resume-erreurs" hx-swap-oob="true">' in html and "1 critère à corriger" in html
+    assert "Multi-accueil Les Lucioles" in html  # searched with the default radius
 
 
 def test_typed_hours_are_kept_when_invalid(client, toulon):
@@ -235,3 +242,12 @@ def test_security_headers_on_pages(client):
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_place_names_are_elided_the_french_way(client, session, index):
+    offer = make_offer(session, title="Crèche d’Avion", code_insee="62065")
+    index.sync(session)
+    assert "1 résultat à moins de 10 km d’Avion" in text_of(client.get("/recherche?lieu=Avion"))
+    html = client.get(f"/offre/{offer.id}").get_data(as_text=True)
+    assert "Autres offres autour d’Avion" in html
+    assert "lieu=Avion+(62+%E2%80%93+Pas-de-Calais)" in html  # unambiguous link back

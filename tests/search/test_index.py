@@ -199,3 +199,19 @@ def test_structure_rename_reindexes_its_offers(session, index):
     session.commit()
     index.sync(session)
     assert ids(index, text="galopins") == [offer.id]
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_on_first_use(app, session, index):
+    offer = make_offer(session, title="Crèche Tom Pouce")
+    index.rebuild(session)
+    writer = index._open().writer()
+    writer.update_document(id="__state__", doctype="state", meta='{"last_change": 0, "schema": 1}')
+    writer.commit()
+    from app.search.index import SearchIndex
+
+    restarted = SearchIndex(app.config["SEARCH_INDEX_DIR"])
+    assert not restarted.is_healthy()
+    restarted.catch_up(session)
+    assert restarted.is_healthy()
+    assert ids(restarted, text="tom pouce") == [offer.id]
+    restarted.close()
