@@ -15,7 +15,7 @@ from app.directory.models import (
     Training,
     TrainingSession,
 )
-from conftest import make_offer
+from factories import make_offer
 
 WEEKDAYS = "&".join(f"jours={d}" for d in ("lu", "ma", "me", "je", "ve"))
 

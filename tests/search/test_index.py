@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.directory.models import OfferKind, OfferStatus, OpeningSlot
 from app.search.changes import SearchChange
 from app.search.query import OfferCriteria, find_offers
-from conftest import make_offer
+from factories import make_offer
 
 TOULON = (43.1365, 5.9327)
 
