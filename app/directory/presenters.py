@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -13,6 +13,7 @@ from app.directory import hours
 from app.directory.forms import RADII
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
+from app.geo.timezones import local_now, today_in_france
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class OfferCard:
 
     @property
     def next_opening(self) -> str:
-        return hours.describe_next_opening(self.slots, datetime.now(), self.closures)
+        now = local_now(self.offer.departement_code)
+        return hours.describe_next_opening(self.slots, now, self.closures)
 
     @property
     def weekly_table(self):
@@ -80,7 +82,7 @@ class SearchView:
         self.outcome = outcome
         self.args = MultiDict(args)
         self.args.pop("page", None)
-        self.cards = [OfferCard(r.offer, r.distance_km, date.today()) for r in outcome.rows]
+        self.cards = [OfferCard(r.offer, r.distance_km, today_in_france()) for r in outcome.rows]
 
     def url(self, drop: tuple[str, ...] = (), **changes) -> str:
         args = MultiDict(self.args)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from app.core.rendering import render_page_or_fragment
@@ -11,6 +9,7 @@ from app.db import get_session
 from app.directory import presenters
 from app.directory.forms import SearchForm
 from app.geo import get_commune
+from app.geo.timezones import today_in_france
 from app.directory.queries import get_public_offer, offers_nearby, search_directory
 from app.search import catch_up, get_index
 
@@ -28,7 +27,7 @@ def search():
     catch_up(session)
     form = SearchForm(request.args)
     outcome = search_directory(
-        session, get_index(), form, date.today(), current_app.config["PAGE_SIZE"]
+        session, get_index(), form, today_in_france(), current_app.config["PAGE_SIZE"]
     )
     return render_page_or_fragment(
         "directory/search.html",
@@ -46,7 +45,7 @@ def offer_detail(offer_id: int):
     if offer is None:
         abort(404)
     catch_up(session)
-    today = date.today()
+    today = today_in_france()
     return render_template(
         "directory/offer.html",
         offer=offer,
