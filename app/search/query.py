@@ -133,6 +133,7 @@ def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: in
     if open_when_needed is not None:
         scored = [(docnum, score) for docnum, score in scored if open_when_needed(docnum)]
     ids = reader.column_reader("id")
+    # rows: (offer id, score, distance or None, docnum)
     rows: list[tuple[int, float, float | None, int]] = []
     if c.has_point:
         lats, lons = reader.column_reader("lat"), reader.column_reader("lon")
@@ -141,9 +142,9 @@ def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: in
                 c.latitude, c.longitude, lats[docnum] / COORD_SCALE, lons[docnum] / COORD_SCALE
             )
             if c.radius_km is None or d <= c.radius_km:
-                rows.append((int(ids[docnum]), score, d, 0))
+                rows.append((int(ids[docnum]), score, d, docnum))
     else:
-        rows = [(int(ids[docnum]), score, None, 0) for docnum, score in scored]
+        rows = [(int(ids[docnum]), score, None, docnum) for docnum, score in scored]
 
     order = c.effective_sort
     if order == SORT_DISTANCE:
@@ -152,8 +153,7 @@ def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: in
         rows.sort(key=lambda r: (-r[1], r[2] if r[2] is not None else 0.0, r[0]))
     else:
         updated = reader.column_reader("updated")
-        by_id = {int(ids[d]): updated[d] for d, _ in scored}
-        rows.sort(key=lambda r: (-by_id[r[0]], r[0]))
+        rows.sort(key=lambda r: (-updated[r[3]], r[0]))
     page = rows[offset : offset + limit]
     return SearchHits(total=len(rows), hits=[Hit(r[0], r[2]) for r in page])
 
