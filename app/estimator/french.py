@@ -1,0 +1,113 @@
+"""French formatting for the estimator's messages: euros, numbers, dates, typography.
+
+- :func:`format_euros` → ``"416,00 €"``, ``"3 500,00 €"`` (U+202F between thousands, U+00A0
+  before €);
+- :func:`format_number` → ``"14,9"``, ``"0,0619"`` (comma, no useless zeros);
+- :func:`format_date` → ``"1er mai 2024"``;
+- :func:`typography` puts U+00A0 before « : ; ? ! » and inside « », and between a number and
+  the word or unit after it (« 3 mois », « 0,0619 % »), in text written with ordinary spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = [
+    "NBSP",
+    "NNBSP",
+    "CENT",
+    "format_date",
+    "format_euros",
+    "format_number",
+    "money",
+    "to_decimal",
+    "typography",
+]
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+CENT = Decimal("0.01")
+
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def to_decimal(x: Decimal | float | int | str) -> Decimal:
+    """Exact Decimal of ``x`` (a float goes through its shortest repr: 0.1 → Decimal('0.1'))."""
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, float):
+        return Decimal(repr(x))
+    return Decimal(x)
+
+
+def money(x: Decimal | float | int) -> Decimal:
+    """``x`` rounded to the cent, halves away from zero (41.065 → 41.07)."""
+    return to_decimal(x).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _group(digits: str) -> str:
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return NNBSP.join(groups)
+
+
+def format_euros(x: Decimal | float | int) -> str:
+    """``416`` → ``"416,00 €"``; ``3500`` → ``"3 500,00 €"`` (U+202F, then U+00A0 before €)."""
+    amount = money(x)
+    sign = "-" if amount < 0 else ""
+    units, cents = f"{abs(amount):.2f}".split(".")
+    return f"{sign}{_group(units)},{cents}{NBSP}€"
+
+
+def format_number(x: Decimal | float | int) -> str:
+    """A number the French way, without trailing zeros: 15 → "15", 14.9 → "14,9", 1.3 → "1,3"."""
+    number = to_decimal(x)
+    if number == number.to_integral_value():
+        text = f"{number.to_integral_value():f}"
+    else:
+        text = f"{number.normalize():f}"
+    units, _, decimals = text.lstrip("-").partition(".")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{_group(units)}" + (f",{decimals}" if decimals else "")
+
+
+def format_date(d: date) -> str:
+    """``date(2024, 5, 1)`` → ``"1er mai 2024"``; ``date(2024, 9, 10)`` → ``"10 septembre 2024"``.
+
+    Plain spaces: pass the sentence through :func:`typography`."""
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+_NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[a-zà-ÿ%€])")  # "3 mois", "12 derniers", "0,0619 %"
+_FIXED = tuple((f" {mark}", f"{NBSP}{mark}") for mark in ":;?!»") + (
+    ("« ", f"«{NBSP}"),
+    ("1er ", f"1er{NBSP}"),
+)
+
+
+def typography(text: str) -> str:
+    """French non-breaking spaces in ``text`` written with ordinary spaces.
+
+    Before « : ; ? ! » and after « ; between a number and the word or unit after it; after
+    « 1er ». (str.replace and one regex: this runs for every message, so it must stay cheap.)
+    """
+    for plain, fixed in _FIXED:
+        if plain in text:
+            text = text.replace(plain, fixed)
+    return _NUMBER_THEN_WORD.sub(NBSP, text)
