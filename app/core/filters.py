@@ -1,4 +1,7 @@
-"""French formatting for templates: numbers, money, dates, distances."""
+"""French formatting for templates: numbers, money, dates, distances.
+
+The formatting itself lives in Flask-free modules (app.estimator.french, app.geo.distance);
+this module only registers it with Jinja."""
 
 from __future__ import annotations
 
@@ -6,32 +9,15 @@ from datetime import date, datetime
 
 from flask import Flask
 
+from app.estimator.french import format_date, format_euros, format_number, typography
 from app.geo.distance import format_km
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
-
-def format_number(value: float | int, decimals: int = 0) -> str:
-    """1234.5 → « 1 234,50 » (narrow no-break space between thousands, decimal comma)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-def format_euros(value: float | int) -> str:
-    return f"{format_number(value, 2)}{NBSP}€"
-
-
-def format_date_fr(value: date | datetime | None, with_year: bool = True) -> str:
+def format_date_fr(value: date | datetime | None) -> str:
+    """« 1er mai 2024 », « 21 novembre 2026 » (no-break space between day and month)."""
     if value is None:
         return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    text = f"{day}{NBSP}{MONTHS_FR[value.month - 1]}"
-    return f"{text} {value.year}" if with_year else text
+    return typography(format_date(value.date() if isinstance(value, datetime) else value))
 
 
 VOWELS = frozenset("AEIOUYÂÀÉÈÊËÎÏÔÖÛÜŒaeiouyâàéèêëîïôöûüœ")
