@@ -1,6 +1,6 @@
 """French formatting for templates: numbers, money, dates, distances.
 
-The formatting itself lives in Flask-free modules (app.estimator.french, app.geo.distance);
+The formatting itself lives in Flask-free modules (app.core.french, app.geo.distance);
 this module only registers it with Jinja."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from flask import Flask
 
-from app.estimator.french import format_date, format_euros, format_number, typography
+from app.core.french import format_date, format_euros, format_number, typography
 from app.geo.distance import format_km
 
 

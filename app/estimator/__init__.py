@@ -50,7 +50,7 @@ from .costs import (
     tax_credit_monthly,
 )
 from .estimate import CareNeed, Estimate, EstimateInput, estimate
-from .french import format_date, format_euros, format_number
+from app.core.french import format_date, format_euros, format_number
 
 __all__ = [
     "ACTIVITY_TYPES",

@@ -17,7 +17,7 @@ from typing import Any
 
 from .dates import add_months
 from .errors import DateOutOfRange, InvalidInput, parse_date, parse_decimal
-from .french import format_date, format_euros, format_number, money, typography
+from app.core.french import format_date, format_euros, format_number, money, typography
 from .parameters import Entry, ParameterNotFound, Reader, parameter
 
 __all__ = [

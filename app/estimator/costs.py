@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from .errors import InvalidInput, parse_date, parse_decimal
-from .french import format_date, format_euros, format_number, money, to_decimal, typography
+from app.core.french import format_date, format_euros, format_number, money, to_decimal, typography
 from .parameters import Entry, Reader
 
 __all__ = [

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from .french import to_decimal, typography
+from app.core.french import to_decimal, typography
 
 __all__ = ["DateOutOfRange", "InvalidInput", "parse_date", "parse_decimal"]
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .age import AgeInput, AgeResult, estimate_age
 from .costs import CareInput, ModeCost, care_costs
 from .errors import InvalidInput, parse_decimal
-from .french import typography
+from app.core.french import typography
 from .parameters import ParameterNotFound
 
 __all__ = ["CareNeed", "Estimate", "EstimateInput", "estimate"]

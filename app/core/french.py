@@ -30,7 +30,7 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 CENT = Decimal("0.01")
 
-_MONTHS = (
+MONTHS_FR = (
     "janvier",
     "février",
     "mars",
@@ -91,7 +91,7 @@ def format_date(d: date) -> str:
 
     Plain spaces: pass the sentence through :func:`typography`."""
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{day} {MONTHS_FR[d.month - 1]} {d.year}"
 
 
 _NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[a-zà-ÿ%€])")  # "3 mois", "12 derniers", "0,0619 %"
