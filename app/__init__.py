@@ -36,10 +36,15 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     filters.init_app(app)
     errors.init_app(app)
 
+    from app.api.views import bp as api_bp
     from app.directory.views import bp as directory_bp
+    from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
 
+    app.json.ensure_ascii = False  # French messages stay readable in JSON
     app.register_blueprint(directory_bp)
+    app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)
+    app.register_blueprint(api_bp)
     cli.init_app(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,7 +22,10 @@ MESSAGES = {
 
 
 def render_error(status: int, detail: str | None = None):
+    """The French error page, or ``{"message": …}`` under ``/api/``."""
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if request.path.startswith("/api/"):
+        return jsonify({"message": detail or message}), status
     return render_template(
         "errors/error.html", status=status, title=title, message=detail or message
     ), status

@@ -22,6 +22,8 @@ __all__ = [
     "format_euros",
     "format_number",
     "money",
+    "parse_date_fr",
+    "parse_decimal_fr",
     "to_decimal",
     "typography",
 ]
@@ -111,3 +113,31 @@ def typography(text: str) -> str:
         if plain in text:
             text = text.replace(plain, fixed)
     return _NUMBER_THEN_WORD.sub(NBSP, text)
+
+
+_SPACES = str.maketrans("", "", f" {NBSP}{NNBSP}\u2009")
+_DATE_FR = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})")
+
+
+def parse_decimal_fr(text: str) -> Decimal:
+    """A number typed the French way: « 4,50 », « 1 800 », « 1 800,50 € », « 4.5 ».
+
+    ValueError when ``text`` is not such a number (NaN and infinities included)."""
+    cleaned = text.strip().removesuffix("€").translate(_SPACES).replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", cleaned):
+        raise ValueError(f"not a number: {text!r}")
+    return Decimal(cleaned)
+
+
+def parse_date_fr(text: str) -> date:
+    """A date typed « 2026-12-01 » (what a date input sends) or « 1/12/2026 », « 01.12.2026 ».
+
+    ValueError when ``text`` is not a real date."""
+    text = text.strip()
+    match = _DATE_FR.fullmatch(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    raise ValueError(f"not a date: {text!r}")

@@ -1,0 +1,386 @@
+"""The estimator form (GET, so that the URL is the shareable link and nothing is stored).
+
+Each field is read the French way (« 4,50 », « 1/12/2026 »), checked with a message a parent
+understands, and the answers become the payload of ``POST /api/v1/estimations``: the page and the
+API go through the same gate (:func:`app.api.estimations.run_estimation`), and the API's field
+paths are mapped back to the form's fields for the messages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from wtforms import FieldList, Form, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from app.core.french import parse_date_fr, parse_decimal_fr
+from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
+from app.geo import Commune
+from app.geo.lookup import resolve_place
+
+MAX_CHILDREN = 8
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+YES_NO = [SelectChoice("oui", "Oui"), SelectChoice("non", "Non")]
+ACTIVITIES = [
+    SelectChoice("cdi", "Un CDI (contrat à durée indéterminée)"),
+    SelectChoice("cdd", "Un CDD (contrat à durée déterminée)"),
+    SelectChoice("interim", "Une mission d’intérim"),
+    SelectChoice("formation", "Une formation"),
+    SelectChoice("creation_entreprise", "Une création ou une reprise d’entreprise"),
+]
+CATEGORIES = [SelectChoice("", "Je ne sais pas")] + [
+    SelectChoice(str(n), label)
+    for n, label in (
+        (1, "Catégorie 1 : je cherche un emploi à temps plein"),
+        (2, "Catégorie 2 : je cherche un emploi à temps partiel"),
+        (3, "Catégorie 3 : je cherche un emploi temporaire ou saisonnier"),
+        (4, "Catégorie 4 : je suis en formation ou en arrêt"),
+        (5, "Catégorie 5 : j’ai un contrat aidé (PEC, CDDI) ou je crée mon entreprise"),
+        (6, "Catégorie 6"),
+        (7, "Catégorie 7"),
+        (8, "Catégorie 8"),
+    )
+] + [
+    SelectChoice("csp", "Contrat de sécurisation professionnelle (CSP)"),
+    SelectChoice("pap", "Parcours d’accompagnement personnalisé (PAP)"),
+]
+CHILD_AGES = [SelectChoice("", "—")] + [
+    SelectChoice(str(n), "Moins de 1 an" if n == 0 else f"{n} an{'s' if n > 1 else ''}")
+    for n in range(18)
+]
+STEPS = (
+    ("emploi", "Votre emploi ou votre formation"),
+    ("situation", "Votre situation"),
+    ("enfants", "Vos enfants"),
+    ("garde", "La garde et vos ressources"),
+)
+CONTRACTS = ("cdd", "interim")
+
+# API field path → form field shown with the message.
+_API_TO_FORM = {
+    "date": "date",
+    "territoire": "lieu",
+    "parent_isole": "parent_isole",
+    "inscrit_france_travail": "inscrit",
+    "categorie_demandeur": "categorie",
+    "allocation_journaliere": "montant_allocation",
+    "enfants": "enfants",
+    "date_derniere_aide": "date_derniere_aide",
+    "ressources_mensuelles": "ressources",
+    "activite": "activite",
+    "activite.type": "activite",
+    "activite.date_debut": "date_debut",
+    "activite.duree_jours": "date_fin",
+    "activite.duree_heures": "duree_heures",
+    "activite.heures_par_semaine": "heures_semaine",
+    "garde": "de",
+    "garde.heures_par_mois": "de",
+    "garde.tarif_horaire": "tarif",
+    "garde.age_enfant": "enfants",
+}
+
+
+def _text(field) -> str:
+    return (field.data or "").strip() if isinstance(field.data, str) else ""
+
+
+class DecimalText(StringField):
+    """A number typed the French way; the text typed is kept on error."""
+
+    def __init__(self, label, *, message: str, low: Decimal, high: Decimal, **kwargs):
+        super().__init__(label, **kwargs)
+        self.message, self.low, self.high = message, low, high
+        self.number: Decimal | None = None
+
+    def pre_validate(self, form):
+        self.number = None
+        text = _text(self)
+        if not text:
+            return
+        if len(text) > 20:
+            raise ValidationError(self.message)
+        try:
+            number = parse_decimal_fr(text)
+        except ValueError:
+            raise ValidationError(self.message) from None
+        if not self.low <= number <= self.high:
+            raise ValidationError(self.message)
+        self.number = number
+
+
+class DateText(StringField):
+    """A date from a date input (« 2026-12-01 ») or typed « 1/12/2026 »."""
+
+    message = "Indiquez une date, par exemple 01/12/2026."
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, **kwargs)
+        self.date_value: date | None = None
+
+    def pre_validate(self, form):
+        self.date_value = None
+        text = _text(self)
+        if not text:
+            return
+        try:
+            value = parse_date_fr(text[:40])
+        except ValueError:
+            raise ValidationError(self.message) from None
+        if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
+            raise ValidationError("Indiquez une date entre l’an 2000 et l’an 2100.")
+        self.date_value = value
+
+
+class FrenchRadio(RadioField):
+    def pre_validate(self, form):
+        if self.data not in (None, "", "None") and self.data not in {c.value for c in self.choices}:
+            raise ValidationError("Choisissez une réponse dans la liste.")
+
+    def process_formdata(self, valuelist):
+        if valuelist:  # nothing sent keeps the default (« non » for deja_aide)
+            self.data = valuelist[0]
+
+
+class FrenchSelect(SelectField):
+    def pre_validate(self, form):
+        if self.data and self.data not in {c.value for c in self.choices}:
+            raise ValidationError("Choisissez une réponse dans la liste.")
+
+
+class EstimatorForm(Form):
+    """The parent's answers. ``validate(complete=False)`` checks only what was typed (the inline
+    check as the parent answers); ``complete=True`` also asks for what is missing."""
+
+    date = HiddenField()
+    # 1. The job or course
+    activite = FrenchRadio("Qu’allez-vous commencer ?", choices=ACTIVITIES)
+    date_debut = DateText("Date de début", description="Exemple : 01/12/2026")
+    date_fin = DateText("Date de fin du contrat", description="Pour un CDD ou une mission d’intérim")
+    duree_heures = DecimalText(
+        "Durée totale de la formation, en heures",
+        message="Indiquez la durée de la formation en heures, par exemple 120.",
+        low=Decimal(1), high=Decimal(10_000),
+    )
+    heures_semaine = DecimalText(
+        "Nombre d’heures par semaine",
+        description="Heures de travail ou de formation, par exemple 35 ou 20,5",
+        message="Indiquez un nombre d’heures par semaine entre 1 et 168, par exemple 35.",
+        low=Decimal(1), high=Decimal(168),
+    )
+    # 2. The parent's situation
+    lieu = StringField("Votre commune", description="Commune ou code postal, par exemple Toulon ou 83000")
+    inscrit = FrenchRadio("Êtes-vous inscrit·e à France Travail ?", choices=YES_NO)
+    categorie = FrenchSelect("Votre catégorie d’inscription", choices=CATEGORIES, default="")
+    allocation = FrenchRadio("Touchez-vous une allocation chômage (ARE) ?", choices=YES_NO)
+    montant_allocation = DecimalText(
+        "Montant net de l’allocation par jour, en euros",
+        description="Sur votre avis de paiement, par exemple 38,50. Le RSA ne compte pas.",
+        message="Indiquez le montant par jour en euros, par exemple 38,50.",
+        low=Decimal(0), high=Decimal(1000),
+    )
+    parent_isole = FrenchRadio("Élevez-vous seul·e votre ou vos enfants ?", choices=YES_NO)
+    deja_aide = FrenchRadio(
+        "Avez-vous eu l’AGE ou l’AGEPI de France Travail ces 12 derniers mois ?",
+        choices=YES_NO, default="non",
+    )
+    date_derniere_aide = DateText(
+        "Date de début de l’emploi ou de la formation pour lequel vous l’avez eue",
+        description="Exemple : 15/03/2026",
+    )
+    # 3. Children
+    enfants = FieldList(FrenchSelect("Âge", choices=CHILD_AGES, default=""), min_entries=1,
+                        max_entries=MAX_CHILDREN)
+    # 4. Care and resources
+    jours = DaysField("Jours de garde", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)])
+    de = TimeField("De", description="Exemple : 7:30")
+    a = TimeField("À", description="Exemple : 18:30")
+    ressources = DecimalText(
+        "Revenus mensuels de votre foyer, en euros",
+        description="Les revenus de l’année 2024 avant abattements, divisés par 12 : c’est ce que retient la Caf. Par exemple 1 800.",
+        message="Indiquez vos revenus mensuels en euros, par exemple 1 800.",
+        low=Decimal(0), high=Decimal(1_000_000),
+    )
+    tarif = DecimalText(
+        "Salaire horaire net d’un·e assistant·e maternel·le, en euros",
+        description="Si vous le connaissez, par exemple 4,50. Sinon nous estimons seulement la crèche.",
+        message="Indiquez un salaire horaire entre 0 et 100 euros, par exemple 4,50.",
+        low=Decimal(0), high=Decimal(100),
+    )
+
+    def __init__(self, formdata=None, *, today: date, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.today = today
+        self.commune: Commune | None = None
+        self.place_suggestions: list = []
+        self.form_errors: list[str] = []
+
+    # -- validation ----------------------------------------------------------------------------
+
+    def validate(self, extra_validators=None, *, complete: bool = True) -> bool:
+        super().validate(extra_validators)
+        for entry in self.enfants.entries:
+            if entry.errors:
+                entry.errors = ["Choisissez un âge dans la liste."]
+        self._check_place()
+        self._check_activity(complete)
+        self._check_situation(complete)
+        if complete and not self.children_ages() and not self._has_errors(self.enfants):
+            self.enfants.entries[0].errors = ["Indiquez l’âge d’au moins un enfant."]
+        self._check_schedule()
+        return not self.error_fields()
+
+    def _has_errors(self, field) -> bool:
+        return bool(field.errors)
+
+    def _require(self, field, message: str, complete: bool) -> None:
+        if complete and not field.errors and not _text(field):
+            field.errors = [message]
+
+    def _check_place(self) -> None:
+        text = _text(self.lieu)[:120]
+        if not text:
+            return
+        resolution = resolve_place(text)
+        self.commune = resolution.commune
+        if resolution.commune is None:
+            self.place_suggestions = resolution.suggestions
+            self.lieu.errors = [resolution.message or "Commune introuvable."]
+
+    def _check_activity(self, complete: bool) -> None:
+        self._require(self.activite, "Choisissez ce que vous allez commencer.", complete)
+        self._require(self.date_debut, "Indiquez la date de début, par exemple 01/12/2026.", complete)
+        self._require(self.heures_semaine, "Indiquez le nombre d’heures par semaine, par exemple 35.", complete)
+        kind = self.activite.data
+        if kind in CONTRACTS:
+            self._require(self.date_fin, "Indiquez la date de fin du contrat.", complete)
+            start, end = self.date_debut.date_value, self.date_fin.date_value
+            if start and end and end < start:
+                self.date_fin.errors = ["La date de fin doit être après la date de début."]
+        if kind == "formation":
+            self._require(self.duree_heures, "Indiquez la durée de la formation en heures.", complete)
+
+    def _check_situation(self, complete: bool) -> None:
+        self._require(self.inscrit, "Répondez oui ou non.", complete)
+        self._require(self.allocation, "Répondez oui ou non.", complete)
+        if self.allocation.data == "oui":
+            self._require(self.montant_allocation, "Indiquez le montant par jour, par exemple 38,50.", complete)
+        if self.deja_aide.data == "oui":
+            self._require(self.date_derniere_aide, "Indiquez la date de début de l’emploi ou de la formation aidé.", complete)
+
+    def _check_schedule(self) -> None:
+        if self.de.errors or self.a.errors:
+            return
+        start, end = self.de.time_value, self.a.time_value
+        if (start is None) != (end is None):
+            missing = self.a if end is None else self.de
+            missing.errors = ["Indiquez aussi cette heure."]
+        elif start is not None and start == end:
+            self.a.errors = ["L’heure de fin doit être différente de l’heure de début."]
+        elif start is not None and not self.jours.data and not self.jours.errors:
+            self.jours.errors = ["Cochez les jours où vous avez besoin de la garde."]
+
+    def error_fields(self) -> dict[str, list[str]]:
+        """Field name → messages, in the order of the form (children as ``enfants-0``…)."""
+        found: dict[str, list[str]] = {}
+        for field in self:
+            if field.name == "enfants":
+                for entry in field.entries:
+                    if entry.errors:
+                        found[entry.id] = list(entry.errors)
+            elif field.errors:
+                found[field.name] = list(field.errors)
+        return found
+
+    def add_api_errors(self, errors: dict[str, str]) -> None:
+        """Show the messages of :class:`~app.api.estimations.EstimationErrors` on the fields."""
+        for path, message in errors.items():
+            name = _API_TO_FORM.get(path, path.split("[")[0])
+            if name == "enfants" or path.startswith("enfants"):
+                self.enfants.entries[0].errors = [message]
+            elif name in self._fields:
+                self[name].errors = list(self[name].errors or []) + [message]
+            else:
+                self.form_errors.append(message)
+
+    # -- values ------------------------------------------------------------------------------
+
+    def as_of(self) -> date:
+        try:
+            value = parse_date_fr((self.date.data or "")[:20])
+        except ValueError:
+            return self.today
+        return value if date(2014, 1, 20) <= value <= date(2100, 12, 31) else self.today
+
+    def children_ages(self) -> list[int]:
+        return [int(e.data) for e in self.enfants.entries if e.data and not e.errors and e.data.isdigit()]
+
+    def steps_done(self) -> int:
+        """How many steps in a row are answered (for showing the next one)."""
+        kind = self.activite.data
+        step1 = all(
+            f.data and not f.errors for f in (self.activite, self.date_debut, self.heures_semaine)
+        ) and (kind not in CONTRACTS or (self.date_fin.data and not self.date_fin.errors)) and (
+            kind != "formation" or (self.duree_heures.data and not self.duree_heures.errors)
+        )
+        step2 = bool(self.inscrit.data and self.allocation.data and not self.montant_allocation.errors) and (
+            self.allocation.data != "oui" or bool(self.montant_allocation.number is not None)
+        )
+        step3 = bool(self.children_ages())
+        done = 0
+        for ok in (step1, step2, step3):
+            if not ok:
+                break
+            done += 1
+        return done
+
+    def care_hours(self) -> tuple[Decimal | None, bool]:
+        """Hours of care per month, and whether they come from the schedule (else from the
+        weekly hours of the job or course)."""
+        if self.de.time_value is not None and self.a.time_value is not None and self.jours.data and not self.jours.errors:
+            minutes = _minutes(self.de.time_value, self.a.time_value)
+            weekly = Decimal(minutes * len(self.jours.data)) / 60
+            return (weekly * WEEKS_PER_MONTH).quantize(Decimal("0.01"), ROUND_HALF_UP), True
+        if self.heures_semaine.number:
+            return (self.heures_semaine.number * WEEKS_PER_MONTH).quantize(Decimal("0.01"), ROUND_HALF_UP), False
+        return None, False
+
+    def payload(self) -> dict[str, Any]:
+        """The answers as the body of ``POST /api/v1/estimations``."""
+        activity: dict[str, Any] | None = None
+        kind = self.activite.data
+        if kind and self.date_debut.date_value:
+            activity = {"type": kind, "date_debut": self.date_debut.date_value,
+                        "heures_par_semaine": self.heures_semaine.number}
+            if kind in CONTRACTS and self.date_fin.date_value:
+                activity["duree_jours"] = (self.date_fin.date_value - self.date_debut.date_value).days + 1
+            if kind == "formation":
+                activity["duree_heures"] = self.duree_heures.number
+        hours, _ = self.care_hours()
+        care = None
+        if hours:
+            care = {"heures_par_mois": hours, "tarif_horaire": self.tarif.number}
+        return {
+            "date": self.as_of(),
+            "territoire": "mayotte" if self.commune and self.commune.departement_code == "976" else "metropole",
+            "parent_isole": self.parent_isole.data == "oui",
+            "inscrit_france_travail": self.inscrit.data == "oui",
+            "categorie_demandeur": self.categorie.data or None,
+            "allocation_journaliere": self.montant_allocation.number if self.allocation.data == "oui" else None,
+            "enfants": [{"age": age} for age in self.children_ages()],
+            "activite": activity,
+            "date_derniere_aide": self.date_derniere_aide.date_value if self.deja_aide.data == "oui" else None,
+            "ressources_mensuelles": self.ressources.number,
+            "garde": care,
+        }
+
+
+def _minutes(start: time, end: time) -> int:
+    """Minutes from ``start`` to ``end``, across midnight when ``end`` comes first."""
+    base = datetime(2000, 1, 1)
+    delta = datetime.combine(base, end) - datetime.combine(base, start)
+    if delta <= timedelta(0):
+        delta += timedelta(days=1)
+    return int(delta.total_seconds() // 60)

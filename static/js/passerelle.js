@@ -1,0 +1,39 @@
+/* Passerelle: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.classList.add("js");
+
+  /* Estimator: when the inline check reveals the next step, move the keyboard focus there if
+     it had left the steps (e.g. Tab from the last field onto the submit button). */
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var el = event.target;
+    if (!el || !el.id) return;
+    if (el.id === "etat-etapes") {
+      var shown = parseInt(el.getAttribute("data-visibles") || "0", 10);
+      var before = parseInt(root.getAttribute("data-etapes-vues") || "1", 10);
+      root.setAttribute("data-etapes-vues", String(Math.max(shown, before)));
+      if (shown > before) {
+        var step = document.querySelector('[data-etape="' + shown + '"]');
+        var active = document.activeElement;
+        var outside = !active || active === document.body || !step ||
+          (active.closest && active.closest(".form-actions"));
+        if (step && outside) step.focus();
+      }
+      return;
+    }
+    /* A field's message changed: keep aria-invalid in step with it. */
+    if (el.id.indexOf("erreur-") === 0) {
+      var invalid = el.textContent.trim() !== "";
+      document.querySelectorAll('[aria-describedby~="' + el.id + '"]').forEach(function (input) {
+        if (invalid) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      });
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest("[data-print]")) window.print();
+  });
+})();

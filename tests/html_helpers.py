@@ -1,0 +1,57 @@
+"""Reading the HTML a user gets, with the standard library's parser."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
+
+
+def tags(html: str, name: str | None = None, **attrs: str) -> list[dict[str, str]]:
+    """Attributes of each start tag named ``name`` whose attributes include ``attrs``
+    (``class_`` for ``class``)."""
+    parser = _Tags()
+    parser.feed(html)
+    wanted = {k.rstrip("_"): v for k, v in attrs.items()}
+    return [
+        a for tag, a in parser.tags
+        if (name is None or tag == name) and all(a.get(k) == v for k, v in wanted.items())
+    ]
+
+
+def text_of(html: str) -> str:
+    """The visible text, spaces collapsed, no-break spaces as plain spaces."""
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"</?(strong|span|em|b|i|a|abbr|small|time)\b[^>]*>", "", html)
+    text = re.sub(r"<[^>]+>", " ", text)
+    from html import unescape
+
+    return re.sub(r"\s+", " ", unescape(text)).replace("\u00a0", " ").replace("\u202f", " ").strip()
+
+
+def section(html: str, element_id: str) -> str:
+    """The HTML from the element with this id to the end of the document."""
+    start = html.find(f'id="{element_id}"')
+    assert start >= 0, f"no element #{element_id}"
+    return html[html.rindex("<", 0, start):]
+
+
+def unlabelled_controls(html: str) -> list[str]:
+    """Ids (or names) of form controls without a <label for> (hidden inputs and buttons aside)."""
+    labelled = {a.get("for") for a in tags(html, "label")}
+    missing = []
+    for tag in ("input", "select", "textarea"):
+        for a in tags(html, tag):
+            if a.get("type") in ("hidden", "submit", "button"):
+                continue
+            if a.get("id") not in labelled and not a.get("aria-label"):
+                missing.append(a.get("id") or a.get("name", "?"))
+    return missing
