@@ -5,7 +5,8 @@
 - :func:`format_number` → ``"14,9"``, ``"0,0619"`` (comma, no useless zeros);
 - :func:`format_date` → ``"1er mai 2024"``;
 - :func:`typography` puts U+00A0 before « : ; ? ! » and inside « », and between a number and
-  the word or unit after it (« 3 mois », « 0,0619 % »), in text written with ordinary spaces.
+  the word or unit after it (« 3 mois », « 0,0619 % »), in text written with ordinary spaces,
+  and turns the typewriter apostrophe into ’.
 """
 
 from __future__ import annotations
@@ -107,11 +108,13 @@ def typography(text: str) -> str:
     """French non-breaking spaces in ``text`` written with ordinary spaces.
 
     Before « : ; ? ! » and after « ; between a number and the word or unit after it; after
-    « 1er ». (str.replace and one regex: this runs for every message, so it must stay cheap.)
+    « 1er »; the typewriter apostrophe becomes ’. (str.replace and one regex: this runs for every message, so it must stay cheap.)
     """
     for plain, fixed in _FIXED:
         if plain in text:
             text = text.replace(plain, fixed)
+    if "'" in text:
+        text = text.replace("'", "’")
     return _NUMBER_THEN_WORD.sub(NBSP, text)
 
 

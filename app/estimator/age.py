@@ -40,15 +40,15 @@ SPECIAL_CATEGORIES = ("csp", "pap")
 _AID = {"age": "l'AGE", "agepi": "l'AGEPI"}
 _AID_NAME = {"age": "AGE", "agepi": "AGEPI"}
 _AID_FULL_NAME = {
-    "age": "aide à la garde d'enfants",
-    "agepi": "aide à la garde d'enfants pour parents isolés",
+    "age": "aide à la garde d’enfants",
+    "agepi": "aide à la garde d’enfants pour parents isolés",
 }
 _ACTIVITY_LABEL = {
     "cdi": "CDI",
     "cdd": "CDD",
-    "interim": "contrat d'intérim",
+    "interim": "contrat d’intérim",
     "formation": "formation",
-    "creation_entreprise": "création ou reprise d'entreprise",
+    "creation_entreprise": "création ou reprise d’entreprise",
 }
 _CATEGORY_DETAIL = {
     4: " (si vous êtes stagiaire de la formation professionnelle)",

@@ -40,7 +40,7 @@ MODES = ("creche", "assistant_maternel", "mam")
 _MODE_LABEL = {
     "creche": "Crèche (tarif national de la CAF)",
     "assistant_maternel": "Assistant·e maternel·le",
-    "mam": "Maison d'assistants maternels (MAM)",
+    "mam": "Maison d’assistants maternels (MAM)",
 }
 _ZERO = Decimal("0.00")
 
@@ -448,7 +448,7 @@ def creche_cost(inputs: CareInput) -> ModeCost:
     hypotheses.append(credit_text)
     aids = [
         AidLine(
-            "credit_impot", "Crédit d'impôt pour frais de garde", credit, typography(credit_text)
+            "credit_impot", "Crédit d’impôt pour frais de garde", credit, typography(credit_text)
         )
     ]
     return _finish("creche", read, inputs, hourly, monthly, aids, hypotheses)
@@ -508,12 +508,12 @@ def childminder_cost(inputs: CareInput, mode: str = "assistant_maternel") -> Mod
     aids = [
         AidLine(
             "cmg",
-            "CMG (aide de la CAF pour l'emploi d'un·e assistant·e maternel·le)",
+            "CMG (aide de la CAF pour l’emploi d’un·e assistant·e maternel·le)",
             cmg,
             typography(" ".join(cmg_notes)),
         ),
         AidLine(
-            "credit_impot", "Crédit d'impôt pour frais de garde", credit, typography(credit_text)
+            "credit_impot", "Crédit d’impôt pour frais de garde", credit, typography(credit_text)
         ),
     ]
     return _finish(mode, read, inputs, money(inputs.tarif_horaire), monthly, aids, hypotheses)

@@ -61,7 +61,7 @@ def test_eligible_age_case():
 def test_eligible_agepi_case():
     result = estimate_age(agepi_input())
     assert result.dispositif == "agepi" and result.name == "AGEPI"
-    assert result.full_name == "aide à la garde d'enfants pour parents isolés"
+    assert result.full_name == "aide à la garde d’enfants pour parents isolés"
     assert result.eligible is True
     assert result.amount == Decimal("416.00")  # amounts of 1 Dec 2022
     assert [c.code for c in result.conditions] == AGEPI_CODES
@@ -98,7 +98,7 @@ def test_result_is_deterministic():
 def test_not_registered():
     condition = check(estimate_age(age_input(inscrit_france_travail=False)), "registration")
     assert condition.ok is False
-    assert condition.message.startswith("Vous n'êtes pas inscrit·e à France Travail.")
+    assert condition.message.startswith("Vous n’êtes pas inscrit·e à France Travail.")
     assert_french(condition.message)
 
 
@@ -175,7 +175,7 @@ def test_age_resources_message_names_the_limit():
     ).message
     assert "41,57\u00a0€ par jour" in message
     assert (
-        "41,56\u00a0€ par jour (1,3\u00a0fois le montant minimum de l'allocation chômage, "
+        "41,56\u00a0€ par jour (1,3\u00a0fois le montant minimum de l’allocation chômage, "
         "31,97\u00a0€)" in message
     )
     assert_french(message)
@@ -266,7 +266,7 @@ def test_age_no_longer_requires_an_isolated_parent_and_says_so():
     assert "isolated_parent" not in [c.code for c in result.conditions]
     assert result.eligible is True
     (note,) = result.notes
-    assert "n'est plus nécessaire d'élever seul·e" in note
+    assert "n’est plus nécessaire d’élever seul·e" in note
     assert "1er\u00a0mai 2024" in note
     assert "service-public.fr" in note
     assert_french(note)
@@ -353,7 +353,7 @@ def test_business_creation():
         estimate_age(age_input(activite=activity("creation_entreprise", salarie_entreprise=True))),
         "event",
     )
-    assert age.ok is False and "ne fait pas partie des situations prévues par l'AGE" in age.message
+    assert age.ok is False and "ne fait pas partie des situations prévues par l’AGE" in age.message
     salaried = agepi_input(
         activite=Activity("creation_entreprise", date(2023, 6, 5), salarie_entreprise=True)
     )
@@ -408,7 +408,7 @@ def test_without_application_date_the_estimate_date_counts():
     condition = check(estimate_age(late), "application_delay")
     assert condition.ok is False and condition.message.startswith("Le délai est dépassé")
     on_time = check(estimate_age(age_input(as_of=date(2024, 9, 10))), "application_delay")
-    assert on_time.ok is True and "jusqu'au 10\u00a0septembre 2024" in on_time.message
+    assert on_time.ok is True and "jusqu’au 10\u00a0septembre 2024" in on_time.message
 
 
 # ---- Once per 12 months ----------------------------------------------------------------------
@@ -506,7 +506,7 @@ def test_tier_explanations():
 def test_unknown_hours_take_the_low_tier_and_show_the_full_one():
     result = estimate_age(age_input(activite=activity()))
     assert result.amount == Decimal("176.80")
-    assert "Vous n'avez pas indiqué vos heures" in result.amount_explanation
+    assert "Vous n’avez pas indiqué vos heures" in result.amount_explanation
     assert "416,00\u00a0€" in result.amount_explanation
 
 

@@ -1,4 +1,4 @@
-"""Crèche PSU price, CMG (before and after 1 September 2025), tax credit, and each mode's
+"""Crèche PSU price, CMG (before and after 1 September 2025), tax credit, and each mode’s
 out-of-pocket cost, on worked examples computed by hand in the comments."""
 
 from __future__ import annotations
@@ -355,7 +355,7 @@ def test_childminder_after_the_reform():
 def test_mam_is_computed_as_a_childminder():
     childminder = childminder_cost(care())
     mam = childminder_cost(care(), "mam")
-    assert mam.label == "Maison d'assistants maternels (MAM)"
+    assert mam.label == "Maison d’assistants maternels (MAM)"
     assert (mam.monthly_cost, mam.aids, mam.monthly_out_of_pocket) == (
         childminder.monthly_cost,
         childminder.aids,
@@ -377,7 +377,7 @@ def test_older_child_gets_no_cmg_nor_tax_credit_and_it_is_said():
     assert cost.total_aid == D("0.00")
     assert cost.monthly_out_of_pocket == cost.monthly_cost
     assert any(h.startswith("Pas de CMG") for h in cost.hypotheses)
-    assert any(h.startswith("Pas de crédit d'impôt") for h in cost.hypotheses)
+    assert any(h.startswith("Pas de crédit d’impôt") for h in cost.hypotheses)
 
 
 @pytest.mark.parametrize(

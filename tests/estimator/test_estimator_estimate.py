@@ -105,7 +105,7 @@ def test_missing_pieces_are_said_in_french():
 def test_care_hours_fall_back_to_the_activity_hours():
     result = estimate(full_input(garde=None))
     assert result.cost("creche").hours_per_month == D(151)
-    assert any("autant d'heures" in n for n in result.notes)
+    assert any("autant d’heures" in n for n in result.notes)
 
 
 def test_nothing_about_care_at_all():
@@ -114,7 +114,7 @@ def test_nothing_about_care_at_all():
     assert result.costs == ()
     (note,) = result.notes
     assert (
-        "vos ressources mensuelles, le nombre d'heures de garde par mois et l'âge de votre enfant"
+        "vos ressources mensuelles, le nombre d’heures de garde par mois et l’âge de votre enfant"
         in note
     )
 
@@ -166,7 +166,7 @@ def test_inputs_and_results_are_immutable():
         (D("416"), "416,00\u00a0€"),
         (416.0, "416,00\u00a0€"),
         (D("41.065"), "41,07\u00a0€"),
-        (41.065, "41,07\u00a0€"),  # the float's shortest repr is 41.065
+        (41.065, "41,07\u00a0€"),  # the float’s shortest repr is 41.065
         (0, "0,00\u00a0€"),
         (D("0.005"), "0,01\u00a0€"),
         (999.99, "999,99\u00a0€"),
