@@ -27,7 +27,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from htmx_flask import Htmx
 
     from app import cli, db, search
-    from app.core import errors, filters, security
+    from app.accounts import auth
+    from app.core import errors, filters, limits, mail, security
 
     Htmx(app)
     db.init_app(app)
@@ -35,7 +36,14 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
+    auth.init_app(app)
+    mail.init_app(app)
 
+    from app.accounts.views import bp as accounts_bp
+    from app.management import commands as management_commands
+    from app.management.views import bp as management_bp
+    from app.moderation.views import bp as moderation_bp
     from app.api.views import bp as api_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
@@ -46,5 +54,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(management_bp)
+    app.register_blueprint(moderation_bp)
+    management_commands.init_app(app)
     cli.init_app(app)
     return app

@@ -30,6 +30,17 @@ class Settings:
     PAGE_SIZE: int = 20
     TESTING: bool = False
     WTF_CSRF_ENABLED: bool = True
+    # Email: SMTP when MAIL_SERVER is set; otherwise .eml files in MAIL_OUTBOX (embedded default).
+    MAIL_SERVER: str = ""
+    MAIL_PORT: int = 25
+    MAIL_USERNAME: str = ""
+    MAIL_PASSWORD: str = ""
+    MAIL_STARTTLS: bool = False
+    MAIL_SSL: bool = False
+    MAIL_FROM: str = "Passerelle <ne-pas-repondre@passerelle.localhost>"
+    MAIL_OUTBOX: str = ""
+    # The address of the site in emailed links (e.g. https://passerelle.example.fr).
+    PUBLIC_URL: str = ""
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -43,6 +54,15 @@ class Settings:
             ENV=env.get("PASSERELLE_ENV", "embedded"),
             REDIS_URL=env.get("REDIS_URL", ""),
             PAGE_SIZE=int(env.get("PAGE_SIZE", "20")),
+            MAIL_SERVER=env.get("MAIL_SERVER", ""),
+            MAIL_PORT=int(env.get("MAIL_PORT", "25")),
+            MAIL_USERNAME=env.get("MAIL_USERNAME", ""),
+            MAIL_PASSWORD=env.get("MAIL_PASSWORD", ""),
+            MAIL_STARTTLS=_bool(env.get("MAIL_STARTTLS")),
+            MAIL_SSL=_bool(env.get("MAIL_SSL")),
+            MAIL_FROM=env.get("MAIL_FROM") or cls.MAIL_FROM,
+            MAIL_OUTBOX=env.get("MAIL_OUTBOX") or str(instance / "mail"),
+            PUBLIC_URL=env.get("PUBLIC_URL", "").rstrip("/"),
         )
 
     def as_flask_config(self) -> dict:
@@ -59,6 +79,20 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.ENV == "production",
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.ENV == "production",
+            "MAIL_SERVER": self.MAIL_SERVER,
+            "MAIL_PORT": self.MAIL_PORT,
+            "MAIL_USERNAME": self.MAIL_USERNAME,
+            "MAIL_PASSWORD": self.MAIL_PASSWORD,
+            "MAIL_STARTTLS": self.MAIL_STARTTLS,
+            "MAIL_SSL": self.MAIL_SSL,
+            "MAIL_FROM": self.MAIL_FROM,
+            "MAIL_OUTBOX": self.MAIL_OUTBOX or str(PROJECT_ROOT / "instance" / "mail"),
+            "PUBLIC_URL": self.PUBLIC_URL,
+            "RATELIMIT_STORAGE_URI": self.REDIS_URL or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
         }
         config.update(self.extra)
         return config

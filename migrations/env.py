@@ -7,6 +7,9 @@ from alembic import context
 from app.config import Settings
 from app.db import Base, make_engine
 import app.directory.models  # noqa: F401  (register the tables)
+import app.accounts.models  # noqa: F401
+import app.management.models  # noqa: F401
+import app.moderation.models  # noqa: F401
 import app.search.changes  # noqa: F401
 
 config = context.config

@@ -109,3 +109,67 @@ def index(app, session):
 @pytest.fixture
 def today() -> date:
     return date.today()
+
+
+@pytest.fixture
+def login(client):
+    """Log ``user`` in through the real login form (CSRF token included)."""
+    from factories import PASSWORD
+    from html_helpers import post_form
+
+    def do_login(user, password=PASSWORD):
+        response = post_form(client, "/connexion", {"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login
+
+
+@pytest.fixture
+def user_factory(session):
+    from factories import make_user
+
+    def factory(*args, **kwargs):
+        return make_user(session, *args, **kwargs)
+
+    return factory
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) keeping the messages it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def last_to(self, address):
+        found = [m for m in self.messages if address in m["To"]]
+        assert found, f"no email to {address}: {[m['To'] for m in self.messages]}"
+        return found[-1]
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp(app):
+    """Route the app's email through a real local SMTP server for this test."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield sink
+    controller.stop()

@@ -48,3 +48,31 @@ def make_offer(
     return offer
 
 
+
+
+PASSWORD = "une phrase de passe solide"
+
+
+def make_user(session, role="gestionnaire", email=None, *, departement_code="83", structures=(),
+              status="active", password=PASSWORD, full_name="Camille Martin", organisation="Crèche test"):
+    """An account (active by default) that manages ``structures`` (approved memberships)."""
+    from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
+    from app.accounts.passwords import hash_password
+    from app.db import utcnow
+
+    global _USER_COUNTER
+    _USER_COUNTER += 1
+    user = User(
+        email=email or f"{role}{_USER_COUNTER}@exemple.fr", password_hash=hash_password(password),
+        full_name=full_name, organisation=organisation, role=Role(role),
+        departement_code=departement_code, status=AccountStatus(status),
+        email_verified_at=utcnow(), approved_at=utcnow() if status == "active" else None,
+    )
+    session.add(user)
+    for structure in structures:
+        session.add(Membership(user=user, structure=structure, status=MembershipStatus.APPROVED))
+    session.commit()
+    return user
+
+
+_USER_COUNTER = 0

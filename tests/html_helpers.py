@@ -55,3 +55,18 @@ def unlabelled_controls(html: str) -> list[str]:
             if a.get("id") not in labelled and not a.get("aria-label"):
                 missing.append(a.get("id") or a.get("name", "?"))
     return missing
+
+
+def csrf_token(client, url: str = "/connexion") -> str:
+    """The CSRF token of the session, read from a page's form."""
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, *, token_from: str | None = None, **kwargs):
+    """POST like a browser: with the CSRF token of the form at ``token_from`` (default ``url``)."""
+    token = csrf_token(client, token_from or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -153,6 +154,9 @@ class Structure(Base):
     kind: Mapped[StructureKind] = mapped_column(_enum(StructureKind, "structure_kind"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(200), default="")
+    # A structure declared by a new gestionnaire waits for its département's coordinator.
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    departement_code: Mapped[str | None] = mapped_column(String(3), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -201,6 +205,8 @@ class Offer(Base):
     avip: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     avip_places: Mapped[int | None] = mapped_column(Integer)
     avip_since: Mapped[date | None] = mapped_column(Date)
+    # The label shows only until its review date (None: no review date set).
+    avip_review_on: Mapped[date | None] = mapped_column(Date)
 
     cost_info: Mapped[str] = mapped_column(Text, default="")
     psu_pricing: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -217,6 +223,8 @@ class Offer(Base):
 
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Last « please check this offer » email sent to its managers (offers not updated for 3 months).
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     structure: Mapped[Structure] = relationship(back_populates="offers")
     slots: Mapped[list[OpeningSlot]] = relationship(

@@ -183,3 +183,8 @@ def all_communes() -> tuple[Commune, ...]:
     arrondissements: do not add populations up across both.
     """
     return load_reference().communes
+
+
+def all_departements() -> tuple[Departement, ...]:
+    """Every département, in code order (2A and 2B after 19, DROM at the end)."""
+    return tuple(sorted(load_reference().departements.values(), key=lambda d: d.code))

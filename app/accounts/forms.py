@@ -1,0 +1,123 @@
+"""Account forms (POST, CSRF by Flask-WTF), French messages; what was typed is kept on error
+(except passwords, never sent back)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+
+from app.accounts.models import Role
+from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.directory.models import STRUCTURE_KIND_LABELS
+from app.geo.communes import all_departements
+
+EMAIL_MESSAGE = "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."
+
+
+def departement_choices() -> list[SelectChoice]:
+    return [SelectChoice("", "Choisissez votre département")] + [
+        SelectChoice(d.code, f"{d.code} – {d.name}") for d in all_departements()
+    ]
+
+
+def _email_field(label: str = "Adresse électronique") -> StringField:
+    return StringField(label, validators=[
+        InputRequired("Indiquez votre adresse électronique."),
+        Length(max=254, message="L’adresse est trop longue."),
+        Email(EMAIL_MESSAGE, check_deliverability=False),
+    ])
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField("Mot de passe", validators=[
+        InputRequired("Indiquez votre mot de passe."), Length(max=MAX_LENGTH)])
+    remember = BooleanField("Rester connecté·e sur cet appareil")
+
+
+class NewPasswordMixin:
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", getattr(self, "email", None) and self.email.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError("Les deux mots de passe ne sont pas identiques.")
+
+
+class SignupForm(NewPasswordMixin, FlaskForm):
+    role = SelectField("Vous êtes", choices=[
+        SelectChoice("", "Choisissez"),
+        SelectChoice(Role.GESTIONNAIRE.value, "Gestionnaire d’une crèche, d’une MAM, assistant·e maternel·le ou organisme de formation"),
+        SelectChoice(Role.PRESCRIPTEUR.value, "Professionnel·le de l’insertion (France Travail, Caf, département, SIAE, mission locale…)"),
+    ], validators=[InputRequired("Dites-nous qui vous êtes.")])
+    full_name = StringField("Prénom et nom", validators=[
+        InputRequired("Indiquez votre prénom et votre nom."), Length(max=200, message="200 caractères au plus.")])
+    email = _email_field("Adresse électronique professionnelle")
+    organisation = StringField("Organisme ou employeur", validators=[
+        InputRequired("Indiquez votre organisme."), Length(max=200, message="200 caractères au plus.")])
+    departement = SelectField("Département", validators=[InputRequired("Choisissez votre département.")])
+    structure_name = StringField("Nom de la structure que vous gérez", validators=[
+        Optional(), Length(max=200, message="200 caractères au plus.")])
+    structure_siret = StringField("SIRET de la structure (facultatif)", validators=[
+        Optional(), Regexp(r"^\d{14}$", message="Un SIRET compte 14 chiffres, sans espace.")])
+    structure_kind = SelectField("Type de structure", choices=[SelectChoice("", "Choisissez")] + [
+        SelectChoice(k.value, label) for k, label in STRUCTURE_KIND_LABELS.items()], validators=[Optional()])
+    password = PasswordField("Mot de passe", description="Au moins 12 caractères. Une phrase de plusieurs mots convient bien.",
+                             validators=[InputRequired("Choisissez un mot de passe.")])
+    confirm = PasswordField("Le même mot de passe, encore une fois", validators=[InputRequired("Retapez le mot de passe.")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departement.choices = departement_choices()
+
+    def validate_departement(self, field):
+        if field.data not in {c.value for c in self.departement.choices if c.value}:
+            raise ValidationError("Choisissez votre département dans la liste.")
+
+    def validate_role(self, field):
+        if field.data not in (Role.GESTIONNAIRE.value, Role.PRESCRIPTEUR.value):
+            raise ValidationError("Choisissez gestionnaire ou professionnel·le de l’insertion.")
+
+    def validate_structure_name(self, field):
+        if self.role.data == Role.GESTIONNAIRE.value and not (field.data or "").strip():
+            raise ValidationError("Indiquez le nom de la structure que vous gérez.")
+
+    def validate_structure_kind(self, field):
+        if self.role.data == Role.GESTIONNAIRE.value and not field.data:
+            raise ValidationError("Choisissez le type de structure.")
+        if field.data and field.data not in {c.value for c in self.structure_kind.choices}:
+            raise ValidationError("Choisissez un type dans la liste.")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password = PasswordField("Nouveau mot de passe", description="Au moins 12 caractères.",
+                             validators=[InputRequired("Choisissez un mot de passe.")])
+    confirm = PasswordField("Le même mot de passe, encore une fois", validators=[InputRequired("Retapez le mot de passe.")])
+
+
+class InvitationForm(NewPasswordMixin, FlaskForm):
+    full_name = StringField("Prénom et nom", validators=[
+        InputRequired("Indiquez votre prénom et votre nom."), Length(max=200, message="200 caractères au plus.")])
+    organisation = StringField("Organisme ou employeur", validators=[
+        InputRequired("Indiquez votre organisme."), Length(max=200, message="200 caractères au plus.")])
+    password = PasswordField("Mot de passe", description="Au moins 12 caractères.",
+                             validators=[InputRequired("Choisissez un mot de passe.")])
+    confirm = PasswordField("Le même mot de passe, encore une fois", validators=[InputRequired("Retapez le mot de passe.")])
+
+
+class InviteForm(FlaskForm):
+    email = _email_field("Adresse de la personne invitée")
+    role = SelectField("Rôle", choices=[
+        SelectChoice(Role.GESTIONNAIRE.value, "Gestionnaire"),
+        SelectChoice(Role.PRESCRIPTEUR.value, "Prescripteur ou prescriptrice"),
+        SelectChoice(Role.COORDINATEUR.value, "Coordination départementale"),
+    ])
+    structure_id = SelectField("Structure à gérer (gestionnaire)", choices=[], validators=[Optional()])

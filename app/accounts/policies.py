@@ -1,0 +1,86 @@
+"""Who may see and change what. Every view asks these functions about every object; an object
+a person may not reach is answered 404 (its existence is not revealed).
+
+- admin: everything;
+- coordinateur: what belongs to their département (offers, structures, reports, label
+  applications, account requests);
+- gestionnaire: the offers of the structures they manage (approved membership);
+- prescripteur: no management (referrals come with their own rules).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
+from app.directory.models import Offer, Structure
+
+
+def is_active(user: User | None) -> bool:
+    return user is not None and getattr(user, "status", None) == AccountStatus.ACTIVE
+
+
+def managed_structure_ids(session: Session, user: User) -> set[int]:
+    if not is_active(user) or user.role != Role.GESTIONNAIRE:
+        return set()
+    return set(
+        session.scalars(
+            select(Membership.structure_id).where(
+                Membership.user_id == user.id, Membership.status == MembershipStatus.APPROVED
+            )
+        )
+    )
+
+
+def coordinates(user: User | None, departement_code: str | None) -> bool:
+    """A coordinator of this département, or an admin."""
+    if not is_active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        user.role == Role.COORDINATEUR
+        and departement_code is not None
+        and user.departement_code == departement_code
+    )
+
+
+def can_manage_offer(session: Session, user: User | None, offer: Offer) -> bool:
+    if not is_active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COORDINATEUR:
+        return coordinates(user, offer.departement_code)
+    if user.role == Role.GESTIONNAIRE:
+        return offer.structure_id in managed_structure_ids(session, user)
+    return False
+
+
+def can_manage_structure(session: Session, user: User | None, structure: Structure) -> bool:
+    if not is_active(user):
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.GESTIONNAIRE:
+        return structure.id in managed_structure_ids(session, user)
+    if user.role == Role.COORDINATEUR:
+        return coordinates(user, structure.departement_code) or any(
+            coordinates(user, offer.departement_code) for offer in structure.offers
+        )
+    return False
+
+
+def manageable_offers_query(session: Session, user: User):
+    """A SELECT of the offers ``user`` may manage (empty for other roles)."""
+    query = select(Offer)
+    if not is_active(user):
+        return query.where(False)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.COORDINATEUR:
+        return query.where(Offer.departement_code == user.departement_code)
+    if user.role == Role.GESTIONNAIRE:
+        return query.where(Offer.structure_id.in_(managed_structure_ids(session, user) or {-1}))
+    return query.where(False)

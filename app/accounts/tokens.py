@@ -1,0 +1,54 @@
+"""Signed, expiring, single-purpose tokens for emailed links (itsdangerous).
+
+- email verification (7 days): useless once the address is confirmed;
+- password reset (1 hour): carries a fingerprint of the current password hash, so it works
+  once: the new password changes the fingerprint;
+- invitation (7 days): useless once an account exists for the address.
+No personal data in clear in the URL: the payload is signed, and holds ids and fingerprints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+VERIFY_EMAIL = ("verifier-email", 7 * 24 * 3600)
+RESET_PASSWORD = ("mot-de-passe", 3600)
+INVITATION = ("invitation", 7 * 24 * 3600)
+
+
+class TokenError(ValueError):
+    """``expired`` tells an expired link from a broken one."""
+
+    def __init__(self, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"passerelle-{purpose}")
+
+
+def make_token(kind: tuple[str, int], payload: dict[str, Any]) -> str:
+    return _serializer(kind[0]).dumps(payload)
+
+
+def read_token(kind: tuple[str, int], token: str) -> dict[str, Any]:
+    if not isinstance(token, str) or len(token) > 1000:
+        raise TokenError(expired=False)
+    try:
+        payload = _serializer(kind[0]).loads(token, max_age=kind[1])
+    except SignatureExpired:
+        raise TokenError(expired=True) from None
+    except BadSignature:
+        raise TokenError(expired=False) from None
+    if not isinstance(payload, dict):
+        raise TokenError(expired=False)
+    return payload
+
+
+def fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]

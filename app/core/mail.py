@@ -1,0 +1,128 @@
+"""Sending email: SMTP when ``MAIL_SERVER`` is set, otherwise one ``.eml`` file per message in
+``MAIL_OUTBOX`` (the embedded default), listed on the dev-only page ``/dev/courriels``.
+
+Callers send *after* their transaction is committed: a failed send never loses a write, and
+the person is told to ask again (:class:`MailError`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, render_template
+from jinja2 import TemplateNotFound
+
+log = logging.getLogger(__name__)
+bp = Blueprint("mail", __name__)
+
+
+class MailError(RuntimeError):
+    """The message could not be handed to the mail server."""
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(domain="passerelle.localhost")
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) and send it."""
+    text = render_template(f"emails/{template}.txt", subject=subject, **context)
+    try:
+        html = render_template(f"emails/{template}.html", subject=subject, **context)
+    except TemplateNotFound:  # plain text only
+        html = None
+    message = build_message(to, subject, text, html)
+    deliver(message)
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        _write_to_outbox(message, Path(config["MAIL_OUTBOX"]))
+        return
+    try:
+        if config.get("MAIL_SSL"):
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+        with smtp:
+            if config.get("MAIL_STARTTLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("mail not sent (%s): %s", type(error).__name__, error)
+        raise MailError(str(error)) from error
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _write_to_outbox(message: EmailMessage, outbox: Path) -> None:
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    name = _SAFE.sub("_", f"{stamp}-{message['To']}")[:120] + ".eml"
+    (outbox / name).write_bytes(bytes(message))
+
+
+def _outbox() -> Path:
+    if current_app.config.get("PASSERELLE_ENV") == "production" or current_app.config.get("MAIL_SERVER"):
+        abort(404)
+    return Path(current_app.config["MAIL_OUTBOX"])
+
+
+@bp.get("/dev/courriels")
+def outbox_list():
+    """Dev only: the emails the embedded default wrote instead of sending them."""
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = _outbox()
+    items = []
+    for path in sorted(folder.glob("*.eml"), reverse=True)[:100]:
+        parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        items.append({"name": path.name, "to": parsed["To"], "subject": parsed["Subject"], "date": parsed["Date"]})
+    return render_template("dev/outbox.html", items=items)
+
+
+@bp.get("/dev/courriels/<name>")
+def outbox_message(name: str):
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = _outbox()
+    if _SAFE.sub("_", name) != name or not name.endswith(".eml"):
+        abort(404)
+    path = folder / name
+    if not path.is_file():
+        abort(404)
+    parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    body = parsed.get_body(preferencelist=("plain",))
+    return render_template(
+        "dev/message.html", message=parsed, text=body.get_content() if body else ""
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
