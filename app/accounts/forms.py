@@ -22,8 +22,12 @@ def departement_choices() -> list[SelectChoice]:
     ]
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field(label: str = "Adresse électronique") -> StringField:
-    return StringField(label, validators=[
+    return StringField(label, filters=[_strip], validators=[
         InputRequired("Indiquez votre adresse électronique."),
         Length(max=254, message="L’adresse est trop longue."),
         Email(EMAIL_MESSAGE, check_deliverability=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -25,6 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+
+    @app.before_request
+    def _per_request_identity():
+        # Flask reuses an already pushed app context (a CLI command, a test holding one), and
+        # with it ``g``: never let a logged-in user or a CSRF token leak from one request to the
+        # next.
+        for key in ("_login_user", "csrf_token"):
+            g.pop(key, None)
 
     @app.after_request
     def _security_headers(response):
