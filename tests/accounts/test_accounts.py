@@ -241,3 +241,33 @@ def test_a_refused_or_disabled_account_cannot_log_in(client, user_factory):
         response = post_form(client, "/connexion", {"email": user.email, "password": PASSWORD})
         assert response.status_code == 422
         assert words in text_of(response.get_data(as_text=True))
+
+
+def test_with_redis_the_login_limit_is_shared_between_workers(app, user_factory):
+    """Two app processes (here two app objects) behind one Redis count the same attempts."""
+    import uuid
+
+    from app import create_app
+    from app.config import Settings
+
+    user_factory("gestionnaire", "partage@exemple.fr")
+    workers = [
+        create_app(Settings(DATABASE_URL=app.config["DATABASE_URL"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+                            SECRET_KEY="test-secret", ENV="test", TESTING=True,
+                            REDIS_URL="redis://127.0.0.1:6379/15",
+                            extra={"RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}))
+        for _ in range(2)
+    ]
+    try:
+        clients = [worker.test_client() for worker in workers]
+        statuses = []
+        for attempt in range(11):
+            client = clients[attempt % 2]
+            token = csrf_token(client)
+            statuses.append(client.post("/connexion", data={
+                "csrf_token": token, "email": "partage@exemple.fr", "password": f"faux {attempt}"}).status_code)
+        assert statuses[:10] == [422] * 10 and statuses[10] == 429
+    finally:
+        for worker in workers:
+            worker.extensions["search_index"].close()
+            worker.extensions["db_engine"].dispose()
