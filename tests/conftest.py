@@ -58,6 +58,7 @@ def app(_template_db, tmp_path):
         ENV="test",
         PAGE_SIZE=5,
         TESTING=True,
+        MAIL_OUTBOX=str(tmp_path / "mail"),
     )
     application = create_app(settings)
     yield application
