@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte")
+PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte", "/label-avip")
 CSRF_EXEMPT_PREFIXES = ("/api/",)
 
 

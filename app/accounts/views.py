@@ -221,11 +221,13 @@ def accept_invitation(token: str):
 
 
 ROLE_LINKS = {
-    Role.GESTIONNAIRE: [("management.offers", "Mes offres"), ("directory.search", "L’annuaire public")],
+    Role.GESTIONNAIRE: [("management.offers", "Mes offres"), ("moderation.avip_home", "Label AVIP"),
+                        ("directory.search", "L’annuaire public")],
     Role.PRESCRIPTEUR: [("directory.search", "Chercher une solution de garde pour un parent"),
                         ("estimator.page", "Estimer les aides d’un parent")],
     Role.COORDINATEUR: [("moderation.queue", "À traiter dans mon département"),
-                        ("management.offers", "Les offres de mon département")],
+                        ("management.offers", "Les offres de mon département"),
+                        ("moderation.invite", "Inviter une personne")],
     Role.ADMIN: [("moderation.queue", "À traiter"), ("management.offers", "Toutes les offres")],
 }
 

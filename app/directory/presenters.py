@@ -16,6 +16,15 @@ from app.directory.queries import SearchOutcome
 from app.geo.timezones import local_now, today_in_france
 
 
+def avip_label_valid(offer: Offer, today: date) -> bool:
+    """The AVIP label shows only from its start date to its review date (both inclusive)."""
+    return bool(
+        offer.avip
+        and (offer.avip_since is None or offer.avip_since <= today)
+        and (offer.avip_review_on is None or today <= offer.avip_review_on)
+    )
+
+
 @dataclass(frozen=True)
 class Badge:
     text: str
@@ -32,9 +41,13 @@ class OfferCard:
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
 
     @property
+    def avip_valid(self) -> bool:
+        return avip_label_valid(self.offer, self.today)
+
+    @property
     def badges(self) -> list[Badge]:
         o, badges = self.offer, []
-        if o.avip:
+        if self.avip_valid:
             badges.append(Badge("AVIP", "avip"))
         if self.summary.atypical:
             badges.append(Badge("Horaires atypiques", "atypical"))
@@ -47,7 +60,16 @@ class OfferCard:
             badges.append(Badge("Éphémère", "ephemeral"))
         if o.disability_access:
             badges.append(Badge("Accueil handicap", "disability"))
+        if self.stale:
+            badges.append(Badge("À vérifier", "stale"))
         return badges
+
+    @property
+    def stale(self) -> bool:
+        """Not updated for 3 months: shown « à vérifier » (rule in app.management.services)."""
+        from app.management.services import is_stale
+
+        return is_stale(self.offer.updated_at, self.today)
 
     @property
     def atypical_details(self) -> list[str]:

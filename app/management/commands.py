@@ -1,9 +1,58 @@
-"""CLI commands of offer management."""
+"""CLI commands of offer management: ``flask remind-stale-offers``."""
 
 from __future__ import annotations
 
-from flask import Flask
+import click
+from flask import Flask, current_app, url_for
+
+from app.core.mail import MailError, send_mail
+from app.db import get_session, utcnow
+from app.geo.timezones import today_in_france
+from app.management import services
+
+SUBJECT = "Vos offres sont-elles à jour\u00a0? – Passerelle"
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+
+
+def remind_stale_offers(echo=click.echo) -> int:
+    """Email each manager the published offers of theirs not updated for 3 months, at most once
+    per 30 days per offer (``Offer.reminded_at``). Idempotent: a second run the same day sends
+    nothing. Each manager's offers are marked right after their email is handed over, so a
+    failed send is tried again next time. Returns the number of emails sent."""
+    session = get_session()
+    now, today = utcnow(), today_in_france()
+    plan = services.plan_reminders(session, today, now)
+    sent, failed, reminded = 0, 0, set()
+    with current_app.test_request_context(base_url=_base_url()):
+        for user, offers in plan.by_manager.values():
+            links = [(o, url_for("management.edit_offer", offer_id=o.id, _external=True)) for o in offers]
+            try:
+                send_mail(user.email, SUBJECT, "stale_offer", user=user, offers=links,
+                          list_url=url_for("management.offers", a_verifier=1, _external=True))
+            except MailError:
+                failed += 1
+                continue
+            sent += 1
+            fresh = [o.id for o in offers if o.id not in reminded]
+            services.mark_reminded(session, fresh, now)
+            session.commit()
+            reminded.update(fresh)
+    echo(f"{sent} courriel{'s' if sent > 1 else ''} de rappel envoyé{'s' if sent > 1 else ''} "
+         f"pour {len(reminded)} offre{'s' if len(reminded) > 1 else ''} à vérifier.")
+    if plan.unmanaged:
+        n = len(plan.unmanaged)
+        echo(f"{n} offre{'s' if n > 1 else ''} à vérifier sans gestionnaire à prévenir.")
+    if failed:
+        echo(f"{failed} courriel{'s' if failed > 1 else ''} non envoyé{'s' if failed > 1 else ''} : "
+             "ces offres seront rappelées au prochain passage.", err=True)
+    return sent
 
 
 def init_app(app: Flask) -> None:
-    pass
+    @app.cli.command("remind-stale-offers")
+    def remind_stale_offers_command() -> None:
+        """Email the managers of published offers not updated for 3 months (once per 30 days)."""
+        remind_stale_offers()

@@ -16,7 +16,7 @@ from app.directory.models import (
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 
@@ -41,6 +41,10 @@ def build_schema() -> Schema:
         age_min=NUMERIC(int),
         age_max=NUMERIC(int),
         valid_until=NUMERIC(int),
+        # The AVIP label is valid from its start date to its review date (inclusive): like
+        # valid_until, compared with today at query time, so a label lapses without reindexing.
+        avip_from=NUMERIC(int),
+        avip_until=NUMERIC(int),
         updated=NUMERIC(int, sortable=True, bits=64),
         meta=STORED,
     )
@@ -119,5 +123,7 @@ def offer_document(offer: Offer) -> dict:
         "age_min": offer.age_min_months,
         "age_max": offer.age_max_months,
         "valid_until": date_number(offer.valid_until),
+        "avip_from": date_number(offer.avip_since, default=0) if offer.avip else NO_END,
+        "avip_until": date_number(offer.avip_review_on) if offer.avip else 0,
         "updated": int(offer.updated_at.timestamp()) if offer.updated_at else 0,
     }

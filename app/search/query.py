@@ -95,6 +95,10 @@ def filter_query(c: OfferCriteria) -> Q.Query:
     for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
         if wanted:
             parts.append(Q.Term("flags", flag))
+    if c.avip and c.today is not None:
+        # Only a label valid today: started, and not past its review date.
+        parts.append(Q.NumericRange("avip_from", None, date_number(c.today)))
+        parts.append(Q.NumericRange("avip_until", date_number(c.today), None))
     if c.child_age_months is not None:
         parts.append(Q.NumericRange("age_min", None, c.child_age_months))
         parts.append(Q.NumericRange("age_max", c.child_age_months + 1, None))

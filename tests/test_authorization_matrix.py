@@ -1,0 +1,101 @@
+"""Who may reach what: each role against objects of its own and of others, on the server.
+Out of reach is 403 for a whole space a role never has, 404 for an object (never its data),
+and the login page for anonymous visitors."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.directory.models import Structure, StructureKind
+from app.moderation.models import ErrorReport
+from factories import make_offer, make_user
+from html_helpers import csrf_token
+
+SECRET = "Titre confidentiel 7Q"
+
+
+@pytest.fixture
+def world(session):
+    own = make_offer(session, title=f"{SECRET} Toulon", code_insee="83137")
+    other83 = make_offer(session, title="Autre offre du Var", code_insee="83137")
+    in13 = make_offer(session, title="Crèche de Marseille", code_insee="13055")
+    report13 = ErrorReport(offer=in13, departement_code=in13.departement_code, category="horaires",
+                           message="Les horaires ont changé")
+    session.add(report13)
+    session.commit()
+    users = {
+        "gestionnaire": make_user(session, "gestionnaire", structures=[own.structure]),
+        "autre_gestionnaire": make_user(session, "gestionnaire", structures=[other83.structure]),
+        "prescripteur": make_user(session, "prescripteur"),
+        "coordinateur_83": make_user(session, "coordinateur", departement_code="83"),
+        "coordinateur_13": make_user(session, "coordinateur", departement_code="13"),
+        "admin": make_user(session, "admin", departement_code=None),
+    }
+    return {"own": own, "in13": in13, "report13": report13, "users": users}
+
+
+ROLES = ["anonyme", "gestionnaire", "autre_gestionnaire", "prescripteur", "coordinateur_83",
+         "coordinateur_13", "admin"]
+
+# (page, {role: expected status}); 302 = sent to the login page.
+PAGES = {
+    "edit own offer": ("/gestion/offres/{own}", [302, 200, 404, 403, 200, 404, 200]),
+    "own offer history": ("/gestion/offres/{own}/historique", [302, 200, 404, 403, 200, 404, 200]),
+    "own offer preview": ("/gestion/offres/{own}/apercu", [302, 200, 404, 403, 200, 404, 200]),
+    "offer of the 13": ("/gestion/offres/{in13}", [302, 404, 404, 403, 404, 200, 200]),
+    "offer list": ("/gestion", [302, 200, 200, 403, 200, 200, 200]),
+    "coordination queue": ("/coordination", [302, 403, 403, 403, 200, 200, 200]),
+    "my account": ("/compte", [302, 200, 200, 200, 200, 200, 200]),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_pages_by_role(client, login, world, page, role_index):
+    role = ROLES[role_index]
+    if role != "anonyme":
+        login(world["users"][role])
+    path, expected = PAGES[page]
+    url = path.format(own=world["own"].id, in13=world["in13"].id)
+    response = client.get(url)
+    assert response.status_code == expected[role_index], (role, url)
+    if response.status_code != 200:
+        assert SECRET not in response.get_data(as_text=True)
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/connexion")
+
+
+def test_the_offer_list_shows_only_what_each_role_may_manage(client, login, world):
+    login(world["users"]["autre_gestionnaire"])
+    assert SECRET not in client.get("/gestion").get_data(as_text=True)
+    client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/compte")})
+    login(world["users"]["gestionnaire"])
+    assert SECRET in client.get("/gestion").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("gestionnaire", 302), ("autre_gestionnaire", 404), ("prescripteur", 403),
+    ("coordinateur_13", 404), ("coordinateur_83", 302),
+])
+def test_changing_free_places_of_an_offer(client, session, login, world, role, expected):
+    login(world["users"][role])
+    offer = world["own"]
+    response = client.post(f"/gestion/offres/{offer.id}/places",
+                           data={"csrf_token": csrf_token(client, "/compte"), "places": "3"})
+    assert response.status_code == expected
+    session.refresh(offer)
+    assert (offer.free_places == 3) is (expected == 302)
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("coordinateur_83", 404), ("coordinateur_13", 302), ("gestionnaire", 403), ("admin", 302),
+])
+def test_handling_an_error_report_of_another_departement(client, session, login, world, role, expected):
+    login(world["users"][role])
+    report = world["report13"]
+    response = client.post(f"/coordination/signalements/{report.id}", data={
+        "csrf_token": csrf_token(client, "/compte"), f"r{report.id}-action": "resolve",
+        f"r{report.id}-note": "Corrigé"})
+    assert response.status_code == expected
+    session.refresh(report)
+    assert (report.status.value != "open") is (expected == 302)
