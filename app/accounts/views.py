@@ -16,7 +16,7 @@ from app.accounts.forms import ForgotPasswordForm, InvitationForm, LoginForm, Re
 from app.accounts.models import AccountStatus, Role, User
 from app.accounts.tokens import TokenError
 from app.core.limits import LOGIN, SENSITIVE, email_key, limiter
-from app.core.mail import MailError, send_mail
+from app.core.mail import try_send_mail
 from app.db import get_session, utcnow
 from app.directory.models import StructureKind
 from sqlalchemy import select
@@ -49,14 +49,6 @@ def link(endpoint: str, **values) -> str:
     base = current_app.config.get("PUBLIC_URL")
     path = url_for(endpoint, **values)
     return f"{base}{path}" if base else url_for(endpoint, _external=True, **values)
-
-
-def _send(to: str, subject: str, template: str, **context) -> bool:
-    try:
-        send_mail(to, subject, template, **context)
-        return True
-    except MailError:
-        return False
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -110,10 +102,10 @@ def signup():
         ))
         session.commit()
         if outcome.user is not None:
-            _send(outcome.user.email, "Confirmez votre adresse électronique – Passerelle", "verify_email",
+            try_send_mail(outcome.user.email, "Confirmez votre adresse électronique – Passerelle", "verify_email",
                   user=outcome.user, url=link("accounts.verify_email", token=services.verification_token(outcome.user)))
         else:
-            _send(outcome.existing.email, "Une demande de compte avec votre adresse – Passerelle",
+            try_send_mail(outcome.existing.email, "Une demande de compte avec votre adresse – Passerelle",
                   "signup_existing", user=outcome.existing, login_url=link("accounts.login"),
                   reset_url=link("accounts.forgot_password"))
         # The same answer whether the address had an account or not.
@@ -151,7 +143,7 @@ def _notify_coordinators(user: User) -> None:
         User.role == Role.COORDINATEUR, User.status == AccountStatus.ACTIVE,
         User.departement_code == user.departement_code)).all()
     for coordinator in coordinators:
-        _send(coordinator.email, "Une demande de compte à examiner – Passerelle", "new_request",
+        try_send_mail(coordinator.email, "Une demande de compte à examiner – Passerelle", "new_request",
               coordinator=coordinator, user=user, url=link("accounts.home"))
 
 
@@ -173,7 +165,7 @@ def forgot_password():
         session = get_session()
         user = services.find_user(session, form.email.data)
         if user is not None and user.status not in (AccountStatus.REFUSED, AccountStatus.DISABLED):
-            _send(user.email, "Choisir un nouveau mot de passe – Passerelle", "reset_password",
+            try_send_mail(user.email, "Choisir un nouveau mot de passe – Passerelle", "reset_password",
                   user=user, url=link("accounts.reset_password", token=services.reset_token(user)))
         return render_template("accounts/message.html", title="Vérifiez votre messagerie",
                                text="Si un compte existe avec cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe. Le lien est valable 1 heure et ne sert qu’une fois.")

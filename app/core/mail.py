@@ -52,6 +52,16 @@ def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
     return message
 
 
+def try_send_mail(to: str, subject: str, template: str, **context) -> bool:
+    """:func:`send_mail`, returning False (logged) instead of raising when the server refuses:
+    for views that have already committed and only tell the person to ask again."""
+    try:
+        send_mail(to, subject, template, **context)
+        return True
+    except MailError:
+        return False
+
+
 def deliver(message: EmailMessage) -> None:
     config = current_app.config
     if not config.get("MAIL_SERVER"):

@@ -245,7 +245,8 @@ ACTION_LABELS = {
 }
 
 
-def _text(value) -> str:
+def history_text(value) -> str:
+    """A value as the offer history shows it: « oui »/« non », dd/mm/yyyy, or its text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -316,8 +317,8 @@ def snapshot(offer: Offer) -> dict[str, str]:
     o = offer
     values = {
         "structure": o.structure.name if o.structure else "",
-        "kind": OFFER_KIND_LABELS.get(o.kind, _text(o.kind)),
-        "status": OFFER_STATUS_LABELS.get(o.status, _text(o.status)),
+        "kind": OFFER_KIND_LABELS.get(o.kind, history_text(o.kind)),
+        "status": OFFER_STATUS_LABELS.get(o.status, history_text(o.status)),
         "title": o.title,
         "description": o.description,
         "address": o.address,
@@ -346,19 +347,19 @@ def snapshot(offer: Offer) -> dict[str, str]:
     t = o.training
     if t is not None:
         values.update(
-            certification=CERTIFICATION_LABELS.get(t.certification, _text(t.certification)),
+            certification=CERTIFICATION_LABELS.get(t.certification, history_text(t.certification)),
             certification_name=t.certification_name,
             rncp_code=t.rncp_code,
             level=t.level,
             training_hours=t.hours,
-            modality=MODALITY_LABELS.get(t.modality, _text(t.modality)),
+            modality=MODALITY_LABELS.get(t.modality, history_text(t.modality)),
             funding=", ".join(FUNDING_LABELS.get(f, f) for f in t.funding or []),
             vae_possible=t.vae_possible,
             open_to_iae=t.open_to_iae,
             organisation_uai=t.organisation_uai,
             sessions=sessions_text(t.sessions),
         )
-    return {key: _text(value) for key, value in values.items()}
+    return {key: history_text(value) for key, value in values.items()}
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
@@ -522,9 +523,9 @@ def change_status(session: Session, user: User, offer: Offer, transition: str) -
 
 def set_free_places(session: Session, user: User, offer: Offer, places: int, today: date) -> bool:
     """The one-click update: ``places`` free as of today. False when nothing changed."""
-    before = {"free_places": _text(offer.free_places), "free_places_on": _text(offer.free_places_on)}
+    before = {"free_places": history_text(offer.free_places), "free_places_on": history_text(offer.free_places_on)}
     offer.free_places, offer.free_places_on = places, today
-    after = {"free_places": _text(places), "free_places_on": _text(today)}
+    after = {"free_places": history_text(places), "free_places_on": history_text(today)}
     changes = diff(before, after)
     if not changes:
         return False
@@ -719,7 +720,7 @@ def offer_history(session: Session, offer: Offer, *, page: int, page_size: int) 
                 before, after = (list(values) + ["", ""])[:2]
             else:
                 before, after = "", values
-            items.append((FIELD_LABELS.get(key, key), _text(before), _text(after)))
+            items.append((FIELD_LABELS.get(key, key), history_text(before), history_text(after)))
         local = change.at.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
         entries.append(HistoryEntry(local, who, ACTION_LABELS.get(change.action, change.action), items))
     return HistoryPage(entries, page, pages)

@@ -19,7 +19,7 @@ from app.accounts.models import AccountStatus, Membership, MembershipStatus, Rol
 from app.db import utcnow
 from app.directory import hours
 from app.directory.models import Offer, OfferKind, OfferStatus, Structure
-from app.management.models import OfferChange
+from app.management.services import diff, history_text, record_change
 from app.moderation.models import ApplicationStatus, AvipApplication, ErrorReport, ReportStatus
 
 #: The kinds of offer that may carry the AVIP label (the 2022 protocol opened it to
@@ -173,21 +173,11 @@ def grant(session: Session, decider: User, application: AvipApplication, *, star
         before = {name: getattr(offer, name) for name in ("avip", "avip_places", "avip_since", "avip_review_on")}
         offer.avip, offer.avip_places, offer.avip_since, offer.avip_review_on = True, places, start, review
         after = {name: getattr(offer, name) for name in before}
-        session.add(OfferChange(offer_id=offer.id, user_id=decider.id, at=now, action="avip_granted", changes={
-            name: [_plain(before[name]), _plain(after[name])] for name in before if before[name] != after[name]
-        }))
+        record_change(session, offer, decider, "avip_granted", diff(
+            {name: history_text(value) for name, value in before.items()},
+            {name: history_text(value) for name, value in after.items()},
+        ))
     return offers
-
-
-def _plain(value) -> str:
-    """A value as the offer history shows it (the same text as the management's snapshots)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
-    return str(value)
 
 
 def refuse(session: Session, decider: User, application: AvipApplication, reason: str) -> None:

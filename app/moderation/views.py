@@ -18,7 +18,7 @@ from app.accounts.forms import departement_choices
 from app.accounts.models import Role, User
 from app.accounts.views import link
 from app.core.limits import SENSITIVE, limiter
-from app.core.mail import MailError, send_mail
+from app.core.mail import try_send_mail
 from app.db import get_session
 from app.directory.models import Offer, Structure
 from app.directory.queries import get_public_offer
@@ -57,14 +57,6 @@ def _coordinated(model, object_id: int, departement_of=lambda obj: obj.departeme
     if not policies.coordinates(_me(), departement_of(obj)):
         abort(404)
     return obj
-
-
-def _send(to: str, subject: str, template: str, **context) -> bool:
-    try:
-        send_mail(to, subject, template, **context)
-        return True
-    except MailError:
-        return False
 
 
 # ------------------------------------------------------------------- public error report
@@ -113,7 +105,7 @@ def _notify_new_applications(applications: list[AvipApplication]) -> None:
     session = get_session()
     for application in applications:
         for coordinator in queries.coordinators_of(session, application.departement_code):
-            _send(coordinator.email, "Une demande de label AVIP à examiner – Passerelle", "avip_application",
+            try_send_mail(coordinator.email, "Une demande de label AVIP à examiner – Passerelle", "avip_application",
                   coordinator=coordinator, application=application,
                   scope=presenters.application_scope(application),
                   url=link("moderation.avip_decision", application_id=application.id))
@@ -238,7 +230,7 @@ def approve_account(user_id: int):
         accounts.approve_account(session, _me(), person)
 
     if _act(approve, f"Le compte de {person.full_name} est validé."):
-        if not _send(person.email, "Votre compte est validé – Passerelle", "account_approved",
+        if not try_send_mail(person.email, "Votre compte est validé – Passerelle", "account_approved",
                      user=person, url=link("accounts.login")):
             flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
@@ -254,7 +246,7 @@ def refuse_account(user_id: int):
         accounts.refuse_account(session, _me(), person)
 
     if _act(refuse, f"La demande de compte de {person.full_name} est refusée."):
-        if not _send(person.email, "Votre demande de compte – Passerelle", "account_refused", user=person):
+        if not try_send_mail(person.email, "Votre demande de compte – Passerelle", "account_refused", user=person):
             flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
 
@@ -343,7 +335,7 @@ def _decide(application: AvipApplication, action, **forms):
     granted = application.status == ApplicationStatus.GRANTED
     flash("Le label est attribué." if granted else "La demande est refusée.")
     applicant = session.get(User, application.applicant_id) if application.applicant_id else None
-    if applicant is not None and not _send(
+    if applicant is not None and not try_send_mail(
         applicant.email,
         f"Label AVIP : {'label attribué' if granted else 'demande refusée'} – Passerelle", "avip_decision",
         applicant=applicant, application=application, granted=granted, offers=offers,
@@ -381,7 +373,7 @@ def invite():
         else:
             role = Role(form.role.data)
             token = accounts.invitation_token(me, form.email.data, role, departement, form.structure)
-            if _send(accounts.normalize_email(form.email.data), "Votre invitation sur Passerelle", "invitation",
+            if try_send_mail(accounts.normalize_email(form.email.data), "Votre invitation sur Passerelle", "invitation",
                      inviter=me, url=link("accounts.accept_invitation", token=token)):
                 flash(f"L’invitation est envoyée à {accounts.normalize_email(form.email.data)}.")
                 chosen = departement if me.role == Role.ADMIN else None
