@@ -34,6 +34,11 @@ def load_demo(offers: int, seed: int, echo=click.echo) -> None:
         f"{report.offers} offres fictives et {report.real_courses} formations réelles chargées "
         f"({report.structures} structures) en {time.perf_counter() - started:.1f} s."
     )
+    if current_app.config.get("PASSERELLE_ENV") != "production":
+        from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+
+        for user in create_demo_accounts(session):
+            echo(f"Compte de démonstration : {user.email} ({user.role_label}), mot de passe « {DEMO_PASSWORD} »")
 
 
 def rebuild_index(echo=click.echo) -> None:
