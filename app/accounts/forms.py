@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.accounts.models import Role
+from app.core.forms import FlaskForm, trim
 from app.accounts.passwords import MAX_LENGTH, password_problem
 from app.directory.models import STRUCTURE_KIND_LABELS
 from app.geo.communes import all_departements
@@ -22,12 +22,8 @@ def departement_choices() -> list[SelectChoice]:
     ]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _email_field(label: str = "Adresse électronique") -> StringField:
-    return StringField(label, filters=[_strip], validators=[
+    return StringField(label, filters=[trim], validators=[
         InputRequired("Indiquez votre adresse électronique."),
         Length(max=254, message="L’adresse est trop longue."),
         Email(EMAIL_MESSAGE, check_deliverability=False),

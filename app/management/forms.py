@@ -13,12 +13,10 @@ import re
 from datetime import date, time
 from types import SimpleNamespace
 
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -30,6 +28,7 @@ from wtforms.validators import Email, ValidationError
 
 from app.accounts.models import Role, User
 from app.accounts.policies import can_manage_offer
+from app.core.forms import FlaskForm, Form, trim
 from app.core.french import parse_date_fr
 from app.directory import hours
 from app.directory.forms import CheckboxesField
@@ -87,10 +86,6 @@ ROW_BUTTONS = {
 }
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class FrenchSelect(SelectField):
     """A select whose unknown values are kept (shown back) and reported in French."""
 
@@ -104,21 +99,21 @@ class FrenchSelect(SelectField):
 
 class SlotForm(Form):
     weekday = FrenchSelect("Jour", choices=WEEKDAY_CHOICES, default="")
-    opens = StringField("Ouverture", filters=[_strip])
-    closes = StringField("Fermeture", filters=[_strip])
+    opens = StringField("Ouverture", filters=[trim])
+    closes = StringField("Fermeture", filters=[trim])
 
 
 class ClosureForm(Form):
-    start = StringField("Du", filters=[_strip])
-    end = StringField("Au", filters=[_strip])
-    reason = StringField("Motif (facultatif)", filters=[_strip])
+    start = StringField("Du", filters=[trim])
+    end = StringField("Au", filters=[trim])
+    reason = StringField("Motif (facultatif)", filters=[trim])
 
 
 class SessionForm(Form):
-    start = StringField("Début", filters=[_strip])
-    end = StringField("Fin (facultatif)", filters=[_strip])
-    places = StringField("Nombre de places (facultatif)", filters=[_strip])
-    application_deadline = StringField("Date limite de candidature (facultatif)", filters=[_strip])
+    start = StringField("Début", filters=[trim])
+    end = StringField("Fin (facultatif)", filters=[trim])
+    places = StringField("Nombre de places (facultatif)", filters=[trim])
+    application_deadline = StringField("Date limite de candidature (facultatif)", filters=[trim])
 
 
 def time_text(value: time, *, closing: bool = False) -> str:
@@ -177,50 +172,50 @@ class OfferForm(FlaskForm):
     version = HiddenField()
     structure = FrenchSelect("Structure", default="")
     kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="")
-    title = StringField("Nom de l’offre", filters=[_strip],
+    title = StringField("Nom de l’offre", filters=[trim],
                         description="Tel que les parents le liront, par exemple « Multi-accueil Les Lucioles ».")
-    description = TextAreaField("Présentation (facultatif)", filters=[_strip],
+    description = TextAreaField("Présentation (facultatif)", filters=[trim],
                                 description="Le projet d’accueil, ce qui aide un parent à choisir.")
-    address = StringField("Adresse (facultatif)", filters=[_strip], description="Numéro et rue.")
-    postcode = StringField("Code postal", filters=[_strip], description="5 chiffres, par exemple 83000.")
-    lieu = StringField("Commune", filters=[_strip],
+    address = StringField("Adresse (facultatif)", filters=[trim], description="Numéro et rue.")
+    postcode = StringField("Code postal", filters=[trim], description="5 chiffres, par exemple 83000.")
+    lieu = StringField("Commune", filters=[trim],
                        description="Commencez à taper le nom ou le code postal, par exemple Toulon.")
-    contact_name = StringField("Nom du contact (facultatif)", filters=[_strip])
-    contact_phone = StringField("Téléphone (facultatif)", filters=[_strip],
+    contact_name = StringField("Nom du contact (facultatif)", filters=[trim])
+    contact_phone = StringField("Téléphone (facultatif)", filters=[trim],
                                 description="Par exemple 01 99 00 12 34.")
-    contact_email = StringField("Courriel (facultatif)", filters=[_strip])
-    website = StringField("Site internet (facultatif)", filters=[_strip],
+    contact_email = StringField("Courriel (facultatif)", filters=[trim])
+    website = StringField("Site internet (facultatif)", filters=[trim],
                           description="L’adresse complète, commençant par https://")
     contact_public = BooleanField("Montrer ces coordonnées aux parents")
-    how_to_apply = TextAreaField("Comment candidater (facultatif)", filters=[_strip],
+    how_to_apply = TextAreaField("Comment candidater (facultatif)", filters=[trim],
                                  description="Les démarches, les pièces à fournir, à qui s’adresser.")
-    age_min_months = StringField("Âge minimum, en mois", filters=[_strip],
+    age_min_months = StringField("Âge minimum, en mois", filters=[trim],
                                  description="0 : dès la naissance ; 10 : à partir de 10 mois.")
-    age_max_months = StringField("Âge maximum, en mois (non compris)", filters=[_strip],
+    age_max_months = StringField("Âge maximum, en mois (non compris)", filters=[trim],
                                  description="36 : jusqu’au 3e anniversaire ; 72 : jusqu’à 6 ans.")
-    capacity = StringField("Capacité d’accueil, en places (facultatif)", filters=[_strip])
-    free_places = StringField("Places disponibles aujourd’hui (facultatif)", filters=[_strip],
+    capacity = StringField("Capacité d’accueil, en places (facultatif)", filters=[trim])
+    free_places = StringField("Places disponibles aujourd’hui (facultatif)", filters=[trim],
                               description="0 si c’est complet. La date d’aujourd’hui est enregistrée avec le nombre.")
-    cost_info = TextAreaField("Coût pour les familles (facultatif)", filters=[_strip])
+    cost_info = TextAreaField("Coût pour les familles (facultatif)", filters=[trim])
     psu_pricing = BooleanField("Tarif au barème national de la Caf (PSU)")
     disability_access = BooleanField("Accueil adapté aux enfants en situation de handicap")
-    disability_info = TextAreaField("Précisions sur l’accueil du handicap (facultatif)", filters=[_strip])
-    valid_from = StringField("Début de l’accueil", filters=[_strip], description="Exemple : 01/07/2026.")
-    valid_until = StringField("Fin de l’accueil", filters=[_strip], description="Exemple : 31/08/2026.")
+    disability_info = TextAreaField("Précisions sur l’accueil du handicap (facultatif)", filters=[trim])
+    valid_from = StringField("Début de l’accueil", filters=[trim], description="Exemple : 01/07/2026.")
+    valid_until = StringField("Fin de l’accueil", filters=[trim], description="Exemple : 31/08/2026.")
     slots = FieldList(FormField(SlotForm), max_entries=MAX_SLOTS)
-    osm = StringField("Horaires au format OpenStreetMap", filters=[_strip],
+    osm = StringField("Horaires au format OpenStreetMap", filters=[trim],
                       description="Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus.")
     closures = FieldList(FormField(ClosureForm), max_entries=MAX_CLOSURES)
     certification = FrenchSelect("Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default="")
-    certification_name = StringField("Intitulé exact (facultatif)", filters=[_strip])
-    rncp_code = StringField("Code RNCP ou RS (facultatif)", filters=[_strip], description="Par exemple RNCP35832.")
+    certification_name = StringField("Intitulé exact (facultatif)", filters=[trim])
+    rncp_code = StringField("Code RNCP ou RS (facultatif)", filters=[trim], description="Par exemple RNCP35832.")
     level = FrenchSelect("Niveau de qualification", choices=LEVEL_CHOICES, default="")
-    training_hours = StringField("Durée totale, en heures (facultatif)", filters=[_strip])
+    training_hours = StringField("Durée totale, en heures (facultatif)", filters=[trim])
     modality = FrenchSelect("Modalité", choices=MODALITY_CHOICES, default=Modality.PRESENTIEL.value)
     funding = CheckboxesField("Financements possibles", choices=FUNDING_CHOICES)
     vae_possible = BooleanField("Accessible par la validation des acquis (VAE)")
     open_to_iae = BooleanField("Ouverte aux salariés en insertion (IAE, PEC)")
-    organisation_uai = StringField("Code UAI de l’établissement (facultatif)", filters=[_strip],
+    organisation_uai = StringField("Code UAI de l’établissement (facultatif)", filters=[trim],
                                    description="7 chiffres et une lettre, par exemple 0753602H.")
     sessions = FieldList(FormField(SessionForm), max_entries=MAX_SESSIONS)
 
@@ -656,7 +651,7 @@ def _overlap(a: hours.Slot, b: hours.Slot) -> bool:
 class PlacesForm(FlaskForm):
     """The one-click update of the free places, from the list."""
 
-    places = StringField("Places disponibles aujourd’hui", filters=[_strip])
+    places = StringField("Places disponibles aujourd’hui", filters=[trim])
     page = HiddenField()
 
     def number(self) -> int | None:

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.core.french import NBSP
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
 from app.accounts.policies import manageable_offers_query
 from app.core.french import format_date, typography
@@ -42,7 +43,6 @@ from app.geo import Commune
 from app.geo.timezones import zone_for_departement
 from app.management.models import OfferChange
 
-NBSP = "\u00a0"
 
 # --------------------------------------------------------------------------- freshness
 

@@ -3,16 +3,15 @@ CSRF by Flask-WTF). French messages; what was typed is kept on error."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE, InviteForm
 from app.accounts.models import Role
+from app.core.forms import FlaskForm, trim
 from app.core.french import parse_date_fr
 
 TEXT_MAX = 2000
@@ -31,24 +30,13 @@ REPORT_CATEGORIES = {
 }
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _strip(value):
-    """Trim, drop control characters (PostgreSQL refuses NUL in text), and count a line break
-    as one character, as the browser's maxlength does."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
-
-
 def _too_long(limit: int) -> str:
     return f"{limit:,} caractères au plus.".replace(",", "\u00a0")
 
 
 def _text_area(label: str, required: str | None = None, description: str = "") -> TextAreaField:
     validators = [DataRequired(required)] if required else [Optional()]
-    return TextAreaField(label, description=description, filters=[_strip],
+    return TextAreaField(label, description=description, filters=[trim],
                          validators=[*validators, Length(max=TEXT_MAX, message=_too_long(TEXT_MAX))])
 
 
@@ -67,7 +55,7 @@ class PlacesField(StringField):
     message = f"Indiquez un nombre de places entre 1 et {MAX_PLACES}, par exemple 3."
 
     def __init__(self, label, **kwargs):
-        super().__init__(label, filters=[_strip], **kwargs)
+        super().__init__(label, filters=[trim], **kwargs)
         self.number: int | None = None
 
     def pre_validate(self, form):
@@ -86,7 +74,7 @@ class DateText(StringField):
 
     def __init__(self, label, required: str, **kwargs):
         kwargs.setdefault("description", "Exemple : 01/12/2026")
-        super().__init__(label, filters=[_strip], **kwargs)
+        super().__init__(label, filters=[trim], **kwargs)
         self.required = required
         self.date_value: date | None = None
 
@@ -118,7 +106,7 @@ class ReportForm(FlaskForm):
                          "N’indiquez pas d’informations sur un enfant.")
     email = StringField("Votre adresse électronique (facultatif)",
                         description="Seulement si vous acceptez que la coordination vous réponde.",
-                        filters=[_strip], validators=[
+                        filters=[trim], validators=[
                             Optional(), Length(max=EMAIL_MAX, message="L’adresse est trop longue."),
                             Email(EMAIL_MESSAGE, check_deliverability=False)])
 

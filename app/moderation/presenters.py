@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.core.french import NBSP
 from app.core.filters import format_date_fr
 from app.directory.models import STRUCTURE_KIND_LABELS, Offer
 from app.directory.presenters import avip_label_valid
@@ -11,7 +12,6 @@ from app.moderation.forms import REPORT_CATEGORIES
 from app.moderation.models import ApplicationStatus, AvipApplication, ReportStatus
 from app.moderation.services import AVIP_REFERENCE_AMPLITUDE_MINUTES, amplitude_minutes
 
-NBSP = "\u00a0"
 
 APPLICATION_STATUS_LABELS = {
     ApplicationStatus.SUBMITTED: "En attente de décision",
