@@ -44,6 +44,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
     from app.moderation.views import bp as moderation_bp
+    from app.referrals import commands as referral_commands
+    from app.referrals.views import bp as referrals_bp
     from app.api.views import bp as api_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
@@ -57,6 +59,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(referrals_bp)
     management_commands.init_app(app)
+    referral_commands.init_app(app)
     cli.init_app(app)
     return app

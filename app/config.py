@@ -41,6 +41,8 @@ class Settings:
     MAIL_OUTBOX: str = ""
     # The address of the site in emailed links (e.g. https://passerelle.example.fr).
     PUBLIC_URL: str = ""
+    # Days after a referral closes before its personal data is blanked (about 6 months).
+    REFERRAL_RETENTION_DAYS: int = 183
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +65,7 @@ class Settings:
             MAIL_FROM=env.get("MAIL_FROM") or cls.MAIL_FROM,
             MAIL_OUTBOX=env.get("MAIL_OUTBOX") or str(instance / "mail"),
             PUBLIC_URL=env.get("PUBLIC_URL", "").rstrip("/"),
+            REFERRAL_RETENTION_DAYS=int(env.get("REFERRAL_RETENTION_DAYS", "183")),
         )
 
     def as_flask_config(self) -> dict:
@@ -91,6 +94,7 @@ class Settings:
             "MAIL_FROM": self.MAIL_FROM,
             "MAIL_OUTBOX": self.MAIL_OUTBOX or str(PROJECT_ROOT / "instance" / "mail"),
             "PUBLIC_URL": self.PUBLIC_URL,
+            "REFERRAL_RETENTION_DAYS": self.REFERRAL_RETENTION_DAYS,
             "RATELIMIT_STORAGE_URI": self.REDIS_URL or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
         }

@@ -3,7 +3,9 @@
 - email verification (7 days): useless once the address is confirmed;
 - password reset (1 hour): carries a fingerprint of the current password hash, so it works
   once: the new password changes the fingerprint;
-- invitation (7 days): useless once an account exists for the address.
+- invitation (7 days): useless once an account exists for the address;
+- referral answer (8 days): lets a structure answer one referral without an account; an
+  expired one still names its referral, so a fresh link can be sent to the structure.
 No personal data in clear in the URL: the payload is signed, and holds ids and fingerprints.
 """
 
@@ -18,14 +20,17 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 VERIFY_EMAIL = ("verifier-email", 7 * 24 * 3600)
 RESET_PASSWORD = ("mot-de-passe", 3600)
 INVITATION = ("invitation", 7 * 24 * 3600)
+REFERRAL_ANSWER = ("orientation-reponse", 8 * 24 * 3600)
 
 
 class TokenError(ValueError):
-    """``expired`` tells an expired link from a broken one."""
+    """``expired`` tells an expired link from a broken one; an expired link's signed
+    ``payload`` is still known (a broken one's is None)."""
 
-    def __init__(self, expired: bool) -> None:
+    def __init__(self, expired: bool, payload: dict[str, Any] | None = None) -> None:
         super().__init__("expired" if expired else "invalid")
         self.expired = expired
+        self.payload = payload
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -39,10 +44,15 @@ def make_token(kind: tuple[str, int], payload: dict[str, Any]) -> str:
 def read_token(kind: tuple[str, int], token: str) -> dict[str, Any]:
     if not isinstance(token, str) or len(token) > 1000:
         raise TokenError(expired=False)
+    serializer = _serializer(kind[0])
     try:
-        payload = _serializer(kind[0]).loads(token, max_age=kind[1])
-    except SignatureExpired:
-        raise TokenError(expired=True) from None
+        payload = serializer.loads(token, max_age=kind[1])
+    except SignatureExpired as error:
+        try:  # the signature is good: only the age is wrong
+            expired_payload = serializer.load_payload(error.payload)
+        except BadSignature:
+            expired_payload = None
+        raise TokenError(expired=True, payload=expired_payload if isinstance(expired_payload, dict) else None) from None
     except BadSignature:
         raise TokenError(expired=False) from None
     if not isinstance(payload, dict):

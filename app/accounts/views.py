@@ -213,14 +213,18 @@ def accept_invitation(token: str):
 
 
 ROLE_LINKS = {
-    Role.GESTIONNAIRE: [("management.offers", "Mes offres"), ("moderation.avip_home", "Label AVIP"),
+    Role.GESTIONNAIRE: [("management.offers", "Mes offres"), ("referrals.received", "Orientations reçues"),
+                        ("moderation.avip_home", "Label AVIP"),
                         ("directory.search", "L’annuaire public")],
     Role.PRESCRIPTEUR: [("directory.search", "Chercher une solution de garde pour un parent"),
+                        ("referrals.mine", "Mes orientations"),
                         ("estimator.page", "Estimer les aides d’un parent")],
     Role.COORDINATEUR: [("moderation.queue", "À traiter dans mon département"),
+                        ("referrals.departement", "Les orientations du département"),
                         ("management.offers", "Les offres de mon département"),
                         ("moderation.invite", "Inviter une personne")],
-    Role.ADMIN: [("moderation.queue", "À traiter"), ("management.offers", "Toutes les offres")],
+    Role.ADMIN: [("moderation.queue", "À traiter"), ("management.offers", "Toutes les offres"),
+                 ("referrals.departement", "Toutes les orientations")],
 }
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from app.core.rendering import render_page_or_fragment
-from app.db import get_session
+from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.forms import SearchForm
 from app.geo import get_commune
 from app.geo.timezones import today_in_france
 from app.directory.queries import get_public_offer, offers_nearby, search_directory
+from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index
 
 bp = Blueprint("directory", __name__)
@@ -51,6 +52,7 @@ def offer_detail(offer_id: int):
         offer=offer,
         card=presenters.OfferCard(offer, None, today),
         commune_label=commune_label(offer.code_insee, offer.commune_name),
+        response_badge=structure_badge(session, offer.structure_id, utcnow()),
         nearby=[
             presenters.OfferCard(r.offer, r.distance_km, today)
             for r in offers_nearby(session, get_index(), offer, today)

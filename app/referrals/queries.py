@@ -1,0 +1,154 @@
+"""Reading referrals: the lists of each side, the département dashboard, the response-time
+badge of a structure. Every list is scoped to what the person may see (see
+:func:`app.referrals.services.side_of`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.accounts import policies
+from app.accounts.models import Role, User
+from app.directory.models import Offer
+from app.referrals import rules
+from app.referrals.models import Referral, ReferralStatus
+
+LIST_LIMIT = 5000
+S = ReferralStatus
+
+
+def _scope(session: Session, user: User, kind: str):
+    query = select(Referral)
+    if not policies.is_active(user):
+        return query.where(False)
+    if kind == "mine":
+        return query.where(Referral.prescriber_id == user.id)
+    if kind == "received":
+        if user.role == Role.GESTIONNAIRE:
+            return query.where(Referral.structure_id.in_(policies.managed_structure_ids(session, user) or {-1}))
+        return query.where(False)
+    if kind == "departement":
+        if user.role == Role.ADMIN:
+            return query
+        if user.role == Role.COORDINATEUR and user.departement_code:
+            return query.where(Referral.departement_code == user.departement_code)
+        return query.where(False)
+    raise ValueError(kind)
+
+
+@dataclass
+class Listing:
+    referrals: list[Referral]
+    counts: dict[ReferralStatus, int]
+    total: int
+    page: int
+    pages: int
+
+
+def listing(session: Session, user: User, kind: str, status: ReferralStatus | None, *, page: int = 1,
+            page_size: int = 50) -> Listing:
+    scope = _scope(session, user, kind).subquery()
+    counts = dict(session.execute(select(scope.c.status, func.count()).group_by(scope.c.status)).all())
+    query = _scope(session, user, kind)
+    if status is not None:
+        query = query.where(Referral.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    rows = session.scalars(
+        query.options(selectinload(Referral.offer), selectinload(Referral.prescriber),
+                      selectinload(Referral.structure))
+        .order_by(Referral.sent_at.desc(), Referral.id.desc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return Listing(list(rows), {S(k): v for k, v in counts.items()}, total, page, pages)
+
+
+def for_export(session: Session, user: User, kind: str, status: ReferralStatus | None) -> list[Referral]:
+    query = _scope(session, user, kind)
+    if status is not None:
+        query = query.where(Referral.status == status)
+    return list(session.scalars(
+        query.options(selectinload(Referral.offer), selectinload(Referral.prescriber),
+                      selectinload(Referral.structure))
+        .order_by(Referral.sent_at.desc(), Referral.id.desc()).limit(LIST_LIMIT)))
+
+
+def load(session: Session, referral_id: int) -> Referral | None:
+    return session.scalar(select(Referral).where(Referral.id == referral_id).options(
+        selectinload(Referral.offer), selectinload(Referral.structure), selectinload(Referral.prescriber),
+        selectinload(Referral.events)))
+
+
+# ------------------------------------------------------------------ response times
+
+
+def sample_of(referral: Referral, now: datetime) -> rules.Sample | None:
+    """A referral's part in the response-time figures: its time to a first answer; « never »
+    when it expired unanswered or is still unanswered after both reminders; nothing when it
+    is too recent to tell or was cancelled before any answer."""
+    hours = rules.response_hours(referral.sent_at, referral.first_answer_at)
+    if hours is not None:
+        return rules.Sample(hours)
+    if referral.status == S.EXPIRED:
+        return rules.Sample(None)
+    if referral.status == S.SENT and referral.sent_at <= now - timedelta(days=rules.REMINDER_DAYS[-1]):
+        return rules.Sample(None)
+    return None
+
+
+def _recent(session: Session, now: datetime, *conditions) -> list[Referral]:
+    since = now - timedelta(days=rules.BADGE_WINDOW_DAYS)
+    return list(session.scalars(select(Referral).where(Referral.sent_at >= since, *conditions)))
+
+
+def structure_badge(session: Session, structure_id: int, now: datetime) -> str | None:
+    """« Répond en général sous 3 jours » over the last 6 months; None with fewer than 3."""
+    samples = [s for r in _recent(session, now, Referral.structure_id == structure_id)
+               if (s := sample_of(r, now)) is not None]
+    return rules.response_badge(samples)
+
+
+@dataclass
+class SilentOffer:
+    offer: Offer
+    referrals: int
+    last_sent_at: datetime
+
+
+@dataclass
+class Dashboard:
+    since: datetime
+    total: int
+    counts: dict[ReferralStatus, int]
+    median_hours: float | None  # of the referrals that got an answer
+    answered: int
+    acceptance_rate: float | None  # accepted / (accepted + refused)
+    silent_offers: list[SilentOffer]
+
+
+def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
+    """The département's referrals of the last 6 months, for its coordinator."""
+    since = now - timedelta(days=rules.BADGE_WINDOW_DAYS)
+    referrals = list(session.scalars(_scope(session, user, "departement").where(Referral.sent_at >= since)
+                                     .options(selectinload(Referral.offer))))
+    counts = Counter(r.status for r in referrals)
+    answered = [h for r in referrals if (h := rules.response_hours(r.sent_at, r.first_answer_at)) is not None]
+    decided = counts[S.ACCEPTED] + counts[S.REFUSED]
+    by_offer: dict[int, list[Referral]] = {}
+    for r in referrals:
+        by_offer.setdefault(r.offer_id, []).append(r)
+    silent = []
+    for items in by_offer.values():
+        if any(r.first_answer_at for r in items):
+            continue
+        judged = [r for r in items if sample_of(r, now) is not None]
+        if judged:
+            silent.append(SilentOffer(items[0].offer, len(items), max(r.sent_at for r in items)))
+    silent.sort(key=lambda s: (-s.referrals, s.offer.title))
+    median = rules.median_hours([rules.Sample(h) for h in answered])
+    return Dashboard(since, len(referrals), {s: counts.get(s, 0) for s in S}, median, len(answered),
+                     counts[S.ACCEPTED] / decided if decided else None, silent)

@@ -1,0 +1,374 @@
+"""Referral pages: « Orienter un parent », « Mes orientations », « Orientations reçues », a
+referral with its timeline, the answer without an account (signed link), the département
+dashboard and the page that tells parents what is kept.
+
+Thin views: checks in :mod:`.forms`, rules in :mod:`.rules` and :mod:`.services`. Every referral
+fetched by id is checked with :func:`services.side_of` (404 for anyone else) and every reading
+of its personal data is logged. Each action is one transaction; its emails go after the commit.
+No personal data ever appears in a URL: filters are statuses, links carry ids or signatures."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.auth import current_user, login_required, role_required
+from app.accounts.models import Role, User
+from app.accounts.tokens import REFERRAL_ANSWER, TokenError, read_token
+from app.core.limits import SENSITIVE, limiter
+from app.db import get_session, utcnow
+from app.directory.queries import get_public_offer
+from app.geo.timezones import today_in_france
+from app.referrals import notifications, presenters, queries, rules, services
+from app.referrals.forms import AnswerForm, CancelForm, MessageForm, ReferralForm, RenewLinkForm
+from app.referrals.models import Referral, ReferralStatus, Side
+from app.referrals.services import ConflictError
+
+bp = Blueprint("referrals", __name__)
+
+MAIL_LATER = ("L’envoi du courriel a échoué pour l’instant : il sera renvoyé automatiquement. "
+              "Rien n’est perdu.")
+CONFLICT = ("Cette orientation a changé pendant que vous répondiez (quelqu’un d’autre a déjà répondu) : "
+            "voici son état actuel. Votre réponse n’a pas été enregistrée.")
+LIST_KINDS = {"mine": "Mes orientations", "received": "Orientations reçues",
+              "departement": "Les orientations de mon département"}
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _status_arg() -> ReferralStatus | None:
+    value = request.args.get("statut", "")
+    try:
+        return ReferralStatus(value) if value else None
+    except ValueError:
+        return None
+
+
+def _page_arg() -> int:
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and len(value) < 6 else 1
+
+
+def _deliver(referral_id: int) -> None:
+    if not notifications.deliver_quietly(get_session(), referral_id):
+        flash(MAIL_LATER, "info")
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"referral_status_labels": rules.STATUS_LABELS, "can_refer": services.can_refer(
+        current_user._get_current_object() if current_user else None)}
+
+
+# ------------------------------------------------------------------ sending
+
+
+@bp.route("/orientations/nouvelle/<int:offer_id>", methods=["GET", "POST"])
+@role_required(Role.PRESCRIPTEUR)
+def new(offer_id: int):
+    session = get_session()
+    offer = get_public_offer(session, offer_id)
+    if offer is None:
+        abort(404)
+    me = _me()
+    if not services.can_refer(me):
+        abort(403)
+    blocked = services.referable(session, offer)
+    form = ReferralForm()
+    warnings: list[str] = []
+    if blocked is None and form.validate_on_submit():
+        data = form.to_input()
+        done = services.existing(session, me, data.idempotency_key)
+        if done is not None:  # a second click of the same form
+            return redirect(url_for(".detail", referral_id=done.id))
+        now = utcnow()
+        warnings = services.warnings_for(session, offer, data, me, now)
+        if not warnings or form.confirmer.data == "1":
+            try:
+                referral = services.create(session, me, offer, data, now)
+                session.commit()
+            except IntegrityError:  # the same form sent twice at the same instant
+                session.rollback()
+                done = services.existing(session, me, data.idempotency_key)
+                if done is None:
+                    raise
+                return redirect(url_for(".detail", referral_id=done.id))
+            flash(f"Orientation envoyée à « {offer.title} ». Vous serez prévenu par courriel de sa réponse.")
+            _deliver(referral.id)
+            return redirect(url_for(".detail", referral_id=referral.id))
+    status = 422 if form.errors else 200
+    return render_template("referrals/new.html", offer=offer, form=form, warnings=warnings, blocked=blocked,
+                           free_places_warning=offer.free_places == 0), status
+
+
+# ------------------------------------------------------------------ lists and exports
+
+
+def _render_list(kind: str):
+    listing = queries.listing(get_session(), _me(), kind, _status_arg(), page=_page_arg())
+    return render_template("referrals/list.html", listing=listing, kind=kind, title=LIST_KINDS[kind],
+                           status=_status_arg(), p=presenters, endpoint=request.endpoint)
+
+
+def _export(kind: str, filename: str):
+    session = get_session()
+    me = _me()
+    referrals = queries.for_export(session, me, kind, _status_arg())
+    for referral in referrals:
+        services.log_access(session, referral, me, "compte", "export")
+    session.commit()
+    response = Response(presenters.to_csv(referrals), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}-{today_in_france().isoformat()}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/orientations")
+@role_required(Role.PRESCRIPTEUR)
+def mine():
+    return _render_list("mine")
+
+
+@bp.get("/orientations/export.csv")
+@role_required(Role.PRESCRIPTEUR)
+def mine_csv():
+    return _export("mine", "mes-orientations")
+
+
+@bp.get("/orientations/recues")
+@role_required(Role.GESTIONNAIRE)
+def received():
+    return _render_list("received")
+
+
+@bp.get("/orientations/recues/export.csv")
+@role_required(Role.GESTIONNAIRE)
+def received_csv():
+    return _export("received", "orientations-recues")
+
+
+@bp.get("/coordination/orientations")
+@role_required(Role.COORDINATEUR)
+def departement():
+    session = get_session()
+    me = _me()
+    board = queries.dashboard(session, me, utcnow())
+    listing = queries.listing(session, me, "departement", _status_arg(), page=_page_arg())
+    return render_template("referrals/dashboard.html", board=board, listing=listing, kind="departement",
+                           status=_status_arg(), p=presenters, endpoint=request.endpoint,
+                           duration=rules.format_duration_fr)
+
+
+@bp.get("/coordination/orientations/export.csv")
+@role_required(Role.COORDINATEUR)
+def departement_csv():
+    return _export("departement", "orientations-departement")
+
+
+# ------------------------------------------------------------------ one referral (accounts)
+
+
+def _referral_for_me(referral_id: int) -> tuple[Referral, str]:
+    session = get_session()
+    referral = queries.load(session, referral_id)
+    side = services.side_of(session, _me(), referral) if referral is not None else None
+    if side is None:
+        abort(404)
+    return referral, side
+
+
+def _forms(referral: Referral, side: str, answer_form=None, message_form=None, cancel_form=None) -> dict:
+    open_ = referral.status in rules.OPEN
+    version = str(referral.version)
+    forms = {}
+    if side == Side.STRUCTURE and rules.answers_for(referral.status):
+        forms["answer_form"] = answer_form or AnswerForm(referral.status, formdata=None, version=version)
+    if side in (Side.PRESCRIBER, Side.STRUCTURE) and open_:
+        forms["message_form"] = message_form or MessageForm(formdata=None, version=version)
+    if side == Side.PRESCRIBER and open_:
+        forms["cancel_form"] = cancel_form or CancelForm(formdata=None, version=version)
+    for form in forms.values():  # a form shown again after an error answers the current version
+        form.version.data = version
+    return forms
+
+
+def _render_detail(referral: Referral, side: str, status: int = 200, token: str | None = None, **forms):
+    now = utcnow()
+    return render_template(
+        "referrals/detail.html", referral=referral, side=side, token=token, p=presenters,
+        timeline=presenters.timeline(referral), status_label=presenters.status_text(referral),
+        is_open=referral.status in rules.OPEN, expiry_days=rules.EXPIRY_DAYS,
+        badge=queries.structure_badge(get_session(), referral.structure_id, now),
+        **_forms(referral, side, **forms)), status
+
+
+@bp.get("/orientations/<int:referral_id>")
+@login_required
+def detail(referral_id: int):
+    session = get_session()
+    referral, side = _referral_for_me(referral_id)
+    services.log_access(session, referral, _me(), "compte", "consultation")
+    if side == Side.STRUCTURE:
+        services.mark_seen(session, referral, _me(), utcnow())
+    session.commit()
+    return _render_detail(referral, side)
+
+
+def _answer(referral: Referral, actor: User | None, via: str, token: str | None = None):
+    """The answer form's POST, shared by the account page and the emailed link."""
+    session = get_session()
+    form = AnswerForm(referral.status)
+    if not form.validate_on_submit():
+        return _render_detail(referral, Side.STRUCTURE.value, 422, token=token, answer_form=form)
+    try:
+        services.answer(session, referral, actor, form.to_answer(), form.version.number, utcnow())
+        services.log_access(session, referral, actor, via, "reponse")
+        session.commit()
+    except (ConflictError, rules.TransitionError) as error:
+        session.rollback()
+        flash(CONFLICT if isinstance(error, ConflictError) else str(error), "error")
+        return _back(referral, token)
+    flash(f"Votre réponse est enregistrée : {presenters.status_text(referral).lower()}. "
+          "Le prescripteur est prévenu par courriel.")
+    _deliver(referral.id)
+    return _back(referral, token)
+
+
+def _message(referral: Referral, side: str, actor: User | None, via: str, token: str | None = None):
+    session = get_session()
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _render_detail(referral, side, 422, token=token, message_form=form)
+    try:
+        services.post_message(session, referral, Side(side), actor, form.texte.data, form.version.number, utcnow())
+        services.log_access(session, referral, actor, via, "message")
+        session.commit()
+    except (ConflictError, rules.TransitionError) as error:
+        session.rollback()
+        flash(CONFLICT if isinstance(error, ConflictError) else str(error), "error")
+        return _render_detail(queries.load(session, referral.id), side, 409, token=token, message_form=form)
+    flash("Message envoyé.")
+    _deliver(referral.id)
+    return _back(referral, token)
+
+
+def _back(referral: Referral, token: str | None):
+    if token:
+        return redirect(url_for(".answer_by_link", token=token))
+    return redirect(url_for(".detail", referral_id=referral.id))
+
+
+@bp.post("/orientations/<int:referral_id>/reponse")
+@login_required
+def answer(referral_id: int):
+    referral, side = _referral_for_me(referral_id)
+    if side != Side.STRUCTURE:
+        abort(403)
+    return _answer(referral, _me(), "compte")
+
+
+@bp.post("/orientations/<int:referral_id>/message")
+@login_required
+def message(referral_id: int):
+    referral, side = _referral_for_me(referral_id)
+    if side not in (Side.PRESCRIBER, Side.STRUCTURE):
+        abort(403)
+    return _message(referral, side, _me(), "compte")
+
+
+@bp.post("/orientations/<int:referral_id>/annuler")
+@login_required
+def cancel(referral_id: int):
+    session = get_session()
+    referral, side = _referral_for_me(referral_id)
+    if side != Side.PRESCRIBER:
+        abort(403)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _render_detail(referral, side, 422, cancel_form=form)
+    try:
+        services.cancel(session, referral, _me(), form.raison.data or "", form.version.number, utcnow())
+        session.commit()
+    except (ConflictError, rules.TransitionError) as error:
+        session.rollback()
+        flash(CONFLICT if isinstance(error, ConflictError) else str(error), "error")
+        return _back(referral, None)
+    flash("L’orientation est annulée. La structure est prévenue.")
+    _deliver(referral.id)
+    return _back(referral, None)
+
+
+# ------------------------------------------------------------------ the emailed link (no account)
+
+
+def _referral_by_token(token: str) -> Referral:
+    """The referral a valid link names; a French page (410/400) for an expired or broken one."""
+    try:
+        payload = read_token(REFERRAL_ANSWER, token)
+    except TokenError as error:
+        referral_id = (error.payload or {}).get("r") if error.expired else None
+        abort(_link_problem(token, expired=error.expired, can_renew=isinstance(referral_id, int)))
+    referral = queries.load(get_session(), payload.get("r")) if isinstance(payload.get("r"), int) else None
+    if referral is None:
+        abort(_link_problem(token, expired=False, can_renew=False))
+    return referral
+
+
+def _link_problem(token: str, *, expired: bool, can_renew: bool, status: int | None = None):
+    body = render_template("referrals/link_problem.html", token=token, expired=expired, can_renew=can_renew,
+                           form=RenewLinkForm(), days=REFERRAL_ANSWER[1] // 86400)
+    return Response(body, status or (410 if expired else 400))
+
+
+@bp.get("/orientations/reponse/<token>")
+def answer_by_link(token: str):
+    session = get_session()
+    referral = _referral_by_token(token)
+    services.log_access(session, referral, None, "lien", "consultation")
+    services.mark_seen(session, referral, None, utcnow())
+    session.commit()
+    response, status = _render_detail(referral, Side.STRUCTURE.value, token=token)
+    return response, status, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+@bp.post("/orientations/reponse/<token>")
+@limiter.limit(SENSITIVE)
+def answer_by_link_post(token: str):
+    return _answer(_referral_by_token(token), None, "lien", token=token)
+
+
+@bp.post("/orientations/reponse/<token>/message")
+@limiter.limit(SENSITIVE)
+def message_by_link(token: str):
+    return _message(_referral_by_token(token), Side.STRUCTURE.value, None, "lien", token=token)
+
+
+@bp.post("/orientations/reponse/<token>/nouveau-lien")
+@limiter.limit(SENSITIVE)
+def renew_link(token: str):
+    """Send a fresh link to the structure's own addresses (whoever asks never receives it)."""
+    session = get_session()
+    form = RenewLinkForm()
+    try:
+        payload = read_token(REFERRAL_ANSWER, token)
+    except TokenError as error:
+        payload = error.payload if error.expired else None
+    referral_id = (payload or {}).get("r")
+    referral = session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+    if referral is None or not form.validate_on_submit():
+        return _link_problem(token, expired=False, can_renew=False, status=400)
+    services.renew_link(session, referral, utcnow())
+    session.commit()
+    delivered = notifications.deliver_quietly(session, referral.id)
+    return render_template("referrals/link_sent.html", delivered=delivered)
+
+
+# ------------------------------------------------------------------ for parents
+
+
+@bp.get("/orientations/vos-donnees")
+def privacy():
+    return render_template("referrals/privacy.html", retention_days=current_app.config["REFERRAL_RETENTION_DAYS"],
+                           expiry_days=rules.EXPIRY_DAYS, months_text=services.months_text)
