@@ -163,7 +163,7 @@ class AnswerForm(FlaskForm):
                              validators=[Length(max=40)])
     motif_refus = FrenchSelectField(
         "Raison du refus", choices=[SelectChoice("", "Choisissez")] + [
-            SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()])
+            SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()], validate_choice=False)
     message = TextAreaField("Message au prescripteur", filters=[trim],
                             description="Obligatoire pour demander des informations ; facultatif sinon.",
                             validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))])
@@ -199,7 +199,7 @@ class AnswerForm(FlaskForm):
             elif not date.today() - timedelta(days=31) <= self.start <= date.today() + timedelta(days=366):
                 self.date_debut.errors = ["Indiquez une date dans l’année qui vient."]
                 ok = False
-        if choice == ReferralStatus.REFUSED and not self.motif_refus.data:
+        if choice == ReferralStatus.REFUSED and self.motif_refus.data not in rules.REFUSAL_REASONS:
             self.motif_refus.errors = ["Choisissez la raison du refus."]
             ok = False
         if choice == ReferralStatus.INFO_REQUESTED and not self.message.data:

@@ -183,11 +183,10 @@ def create(session: Session, prescriber: User, offer: Offer, data: ReferralInput
 
 def _event(session: Session, referral: Referral, kind: str, side: Side, actor: User | None, text: str = "",
            now: datetime | None = None) -> ReferralEvent:
-    event = ReferralEvent(referral_id=referral.id, kind=kind, side=side, actor_id=actor.id if actor else None,
-                          text=text)
+    event = ReferralEvent(kind=kind, side=side, actor=actor, text=text)
     if now is not None:
         event.at = now
-    session.add(event)
+    referral.events.append(event)  # the timeline shown next is up to date
     return event
 
 

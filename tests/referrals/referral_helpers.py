@@ -39,3 +39,10 @@ def post_on(client, page: str, url: str, data: dict):
 def readable(text: str) -> str:
     """An email as read: no-break spaces as spaces, one kind of line break."""
     return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\r\n", "\n")
+
+
+def controls_named(html: str, control_name: str, tag: str = "input") -> list[dict]:
+    """The ``tag`` elements whose ``name`` attribute is ``control_name``."""
+    from html_helpers import tags
+
+    return [a for a in tags(html, tag) if a.get("name") == control_name]
