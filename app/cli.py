@@ -37,8 +37,12 @@ def load_demo(offers: int, seed: int, echo=click.echo) -> None:
     if current_app.config.get("PASSERELLE_ENV") != "production":
         from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 
+        from app.referrals.demo import create_demo_referrals
+
         for user in create_demo_accounts(session):
             echo(f"Compte de démonstration : {user.email} ({user.role_label}), mot de passe « {DEMO_PASSWORD} »")
+        if made := create_demo_referrals(session):
+            echo(f"{made} orientations de démonstration (parents fictifs) du prescripteur vers le gestionnaire.")
 
 
 def rebuild_index(echo=click.echo) -> None:

@@ -31,7 +31,16 @@ def world(session):
         "coordinateur_13": make_user(session, "coordinateur", departement_code="13"),
         "admin": make_user(session, "admin", departement_code=None),
     }
-    return {"own": own, "in13": in13, "report13": report13, "users": users}
+    from app.db import utcnow
+    from app.referrals.models import Reason, Referral
+
+    referral = Referral(offer_id=own.id, structure_id=own.structure_id, departement_code="83",
+                        prescriber_id=users["prescripteur"].id, idempotency_key="a" * 32,
+                        parent_first_name=SECRET, parent_initial="Q", parent_phone="0612345678",
+                        reason=Reason.JOB, consent_at=utcnow())
+    session.add(referral)
+    session.commit()
+    return {"own": own, "in13": in13, "report13": report13, "users": users, "referral": referral}
 
 
 ROLES = ["anonyme", "gestionnaire", "autre_gestionnaire", "prescripteur", "coordinateur_83",
@@ -46,6 +55,10 @@ PAGES = {
     "offer list": ("/gestion", [302, 200, 200, 403, 200, 200, 200]),
     "coordination queue": ("/coordination", [302, 403, 403, 403, 200, 200, 200]),
     "my account": ("/compte", [302, 200, 200, 200, 200, 200, 200]),
+    "referral to own offer": ("/orientations/{referral}", [302, 200, 404, 200, 200, 404, 200]),
+    "my referrals": ("/orientations", [302, 403, 403, 200, 403, 403, 200]),
+    "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
+    "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
 }
 
 
@@ -56,7 +69,7 @@ def test_pages_by_role(client, login, world, page, role_index):
     if role != "anonyme":
         login(world["users"][role])
     path, expected = PAGES[page]
-    url = path.format(own=world["own"].id, in13=world["in13"].id)
+    url = path.format(own=world["own"].id, in13=world["in13"].id, referral=world["referral"].id)
     response = client.get(url)
     assert response.status_code == expected[role_index], (role, url)
     if response.status_code != 200:

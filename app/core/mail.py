@@ -82,7 +82,8 @@ def deliver(message: EmailMessage) -> None:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        log.warning("mail not sent (%s): %s", type(error).__name__, error)
+        # The class only: a server's refusal may quote the recipient's address.
+        log.warning("mail not sent (%s)", type(error).__name__)
         raise MailError(str(error)) from error
 
 

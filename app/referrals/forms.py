@@ -87,7 +87,7 @@ class ReferralForm(FlaskForm):
                             description="Ce que la structure doit savoir pour répondre. Aucune information "
                                         "médicale ni sur la situation familiale.",
                             filters=[trim], validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))])
-    accord = BooleanField("Le parent a accepté que ces informations soient transmises à la structure.",
+    accord = BooleanField("Le parent a accepté que ces informations soient transmises à la structure",
                           validators=[DataRequired("Le parent doit avoir accepté que ses informations soient "
                                                    "transmises : sans son accord, ne l’orientez pas en ligne.")])
     cle = HiddenField(validators=[Regexp(_KEY, message="Le formulaire a expiré : vérifiez les informations et "
