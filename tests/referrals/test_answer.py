@@ -198,3 +198,10 @@ def test_the_prescripteur_cancels(client, login, referral, prescriber, smtp, ses
     assert "assistante maternelle" in readable(smtp.text(smtp.last_to("accueil@lucioles.fr")))
     # The prescripteur cannot answer for the structure.
     assert post_on(client, page, f"{page}/reponse", {"version": "2", "reponse": "acceptee"}).status_code == 403
+
+
+def test_asking_for_new_links_is_rate_limited(app, referral, smtp):
+    visitor = fresh_client(app)
+    link = emailed_link(smtp)
+    statuses = [post_on(visitor, "/connexion", f"{link}/nouveau-lien", {}).status_code for _ in range(6)]
+    assert statuses[:5] == [200] * 5 and statuses[5] == 429
