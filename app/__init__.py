@@ -45,6 +45,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.management.views import bp as management_bp
     from app.moderation.views import bp as moderation_bp
     from app.api.views import bp as api_bp
+    from app.api.views import pages as api_pages_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
@@ -54,6 +55,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
