@@ -44,6 +44,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
     from app.moderation.views import bp as moderation_bp
+    from app.api import commands as api_commands
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
     from app.directory.views import bp as directory_bp
@@ -61,4 +62,5 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     management_commands.init_app(app)
     cli.init_app(app)
+    api_commands.init_app(app)
     return app

@@ -21,6 +21,13 @@ from app.api.offers import (
     communes_to_json,
     offer_to_json,
 )
+from app.api.datainclusion import (
+    INTEGER_FIELDS,
+    LIST_FIELDS,
+    NUMBER_FIELDS,
+    SERVICE_FIELDS,
+    STRUCTURE_FIELDS,
+)
 from app.directory.forms import DAY_CODES
 from app.directory.models import (
     Certification,
@@ -267,8 +274,54 @@ def read_paths() -> dict[str, Any]:
                 **COMMON_GET_RESPONSES,
             },
         }},
+        **export_paths(),
     }
 
 
+def _data_inclusion_schema(fields: tuple[str, ...], required: list[str], description: str) -> dict[str, Any]:
+    def field_schema(name: str) -> dict[str, Any]:
+        if name in LIST_FIELDS:
+            return {"type": ["array", "null"], "items": {"type": "string"}}
+        if name in NUMBER_FIELDS:
+            return {"type": ["number", "null"]}
+        if name in INTEGER_FIELDS:
+            return {"type": ["integer", "null"]}
+        return {"type": "string"} if name in required else NULLABLE_STRING
+
+    return {
+        "type": "object", "description": description, "required": list(fields), "additionalProperties": False,
+        "properties": {name: field_schema(name) for name in fields},
+        "externalDocs": {"url": "https://pypi.org/project/data-inclusion-schema/", "description": "Schéma data·inclusion v1"},
+    }
+
+
+def export_paths() -> dict[str, Any]:
+    paths = {}
+    for kind, schema, what in (("structures", "StructureDataInclusion", "Les lieux d’accueil et de formation"),
+                               ("services", "ServiceDataInclusion", "Les services (garde d’enfants, formations)")):
+        for fmt, media in (("json", "application/json"), ("csv", "text/csv")):
+            content = ({media: {"schema": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}}}
+                       if fmt == "json" else {media: {"schema": {"type": "string"}}})
+            paths[f"/api/v1/export/data-inclusion/{kind}.{fmt}"] = {"get": {
+                "operationId": f"export_{kind}_{fmt}",
+                "summary": f"{what}, au schéma data·inclusion v1 ({fmt.upper()})",
+                "description": (
+                    "Les offres publiées, sans les données fictives de démonstration. En CSV, les "
+                    "listes sont des valeurs séparées par des virgules. Licence Ouverte 2.0."
+                ),
+                "tags": ["Données ouvertes"],
+                "responses": {"200": {"description": "Toutes les données, en un fichier.", "headers": GET_HEADERS,
+                                      "content": content}, **COMMON_GET_RESPONSES},
+            }}
+    return paths
+
+
 def read_schemas() -> dict[str, Any]:
-    return {"Offre": OFFER, "PageOffres": OFFER_PAGE, "Commune": COMMUNE, "Communes": COMMUNES}
+    return {
+        "Offre": OFFER, "PageOffres": OFFER_PAGE, "Commune": COMMUNE, "Communes": COMMUNES,
+        "StructureDataInclusion": _data_inclusion_schema(
+            STRUCTURE_FIELDS, ["source", "id", "nom", "date_maj"], "Une structure au schéma data·inclusion v1."),
+        "ServiceDataInclusion": _data_inclusion_schema(
+            SERVICE_FIELDS, ["source", "structure_id", "id", "nom", "description", "date_maj"],
+            "Un service au schéma data·inclusion v1."),
+    }

@@ -152,3 +152,36 @@ def openapi():
 def documentation():
     document = openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/"))
     return render_template("api/documentation.html", document=document)
+
+
+# ---- open data: the data·inclusion export ------------------------------------------------------
+
+
+def _data_inclusion_export():
+    from app.api.datainclusion import build_export, exported_offers
+
+    today = today_in_france()
+    return build_export(exported_offers(get_session(), today), page_url=_offer_url, today=today)
+
+
+def _export_view(kind: str, fmt: str):
+    from app.api.datainclusion import SERVICE_FIELDS, STRUCTURE_FIELDS, to_csv
+
+    def view():
+        records = getattr(_data_inclusion_export(), kind)
+        cache_for(3600)
+        if fmt == "json":
+            return jsonify(records)
+        fields = SERVICE_FIELDS if kind == "services" else STRUCTURE_FIELDS
+        return current_app.response_class(
+            to_csv(records, fields), mimetype="text/csv",
+            headers={"Content-Disposition": f'inline; filename="{kind}.csv"'},
+        )
+
+    view.__name__ = f"export_{kind}_{fmt}"
+    return view
+
+
+for _kind in ("structures", "services"):
+    for _fmt in ("json", "csv"):
+        bp.add_url_rule(f"/export/data-inclusion/{_kind}.{_fmt}", view_func=_export_view(_kind, _fmt), methods=["GET"])

@@ -1,0 +1,44 @@
+"""import keys on structures and offers (open data imports), partner tokens (widget)
+
+Revision ID: 0004
+Revises: 0002 (the lead re-chains it onto 0003 when merging)
+Create Date: 2026-11-21
+
+Additive only: new nullable columns, their unique indexes, one new table.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('structures', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('import_source', sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column('import_id', sa.String(length=200), nullable=True))
+        batch_op.create_index('ix_structures_import_key', ['import_source', 'import_id'], unique=True)
+
+    with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('import_source', sa.String(length=60), nullable=True))
+        batch_op.add_column(sa.Column('import_id', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('import_place_id', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('import_url', sa.String(length=500), nullable=True))
+        batch_op.create_index('ix_offers_import_key', ['import_source', 'import_id'], unique=True)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.drop_index('ix_offers_import_key')
+        batch_op.drop_column('import_url')
+        batch_op.drop_column('import_place_id')
+        batch_op.drop_column('import_id')
+        batch_op.drop_column('import_source')
+
+    with op.batch_alter_table('structures', schema=None) as batch_op:
+        batch_op.drop_index('ix_structures_import_key')
+        batch_op.drop_column('import_id')
+        batch_op.drop_column('import_source')
