@@ -35,5 +35,56 @@ def export_data_inclusion(outdir: Path, inclure_demo: bool) -> None:
     click.echo(f"{len(export.structures)} structures et {len(export.services)} services exportés.")
 
 
+import_group = AppGroup("import", help="Importer des offres depuis des fichiers de données ouvertes.")
+
+
+def run_import(fmt: str, path: Path) -> None:
+    """Read the whole file first (nothing applied if it cannot be read), upsert in one
+    transaction with a progress bar, commit, re-index what changed, print the report."""
+    from app.api.imports import READERS, ImportFileError, apply_items
+    from app.search import get_index
+
+    try:
+        read = READERS[fmt](path)
+    except ImportFileError as error:
+        raise click.ClickException(f"{error} Rien n’a été importé.") from None
+    session = get_session()
+    try:
+        with click.progressbar(length=len(read.items), label=f"Import {fmt}", file=None) as bar:
+            report = apply_items(session, fmt, read, progress=bar.update)
+        session.commit()
+    except Exception as error:
+        session.rollback()
+        raise click.ClickException(f"Import interrompu ({error.__class__.__name__}) : rien n’a été importé.") from error
+    reindexed = get_index().sync(session, wait=60)
+    click.echo(f"Import {fmt} de {path.name} terminé.")
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"{reindexed} offres réindexées.")
+
+
+@import_group.command("data-inclusion")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def import_data_inclusion(path: Path) -> None:
+    """Import services (with their structures) in the data·inclusion schema: a services.json or
+    services.csv file (its sibling structures file is read too) or a folder holding them."""
+    run_import("data-inclusion", path)
+
+
+@import_group.command("lheo")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_lheo(path: Path) -> None:
+    """Import training offers from an LHEO XML file (formation → action → session)."""
+    run_import("lheo", path)
+
+
+@import_group.command("eaje")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_eaje(path: Path) -> None:
+    """Import a CAF-style CSV list of crèches (column mapping in the README)."""
+    run_import("eaje", path)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(export_group)
+    app.cli.add_command(import_group)
