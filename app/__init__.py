@@ -50,6 +50,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
+    from app.widget.views import bp as widget_bp
 
     app.json.ensure_ascii = False  # French messages stay readable in JSON
     app.register_blueprint(directory_bp)
@@ -60,6 +61,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(widget_bp)
     management_commands.init_app(app)
     cli.init_app(app)
     api_commands.init_app(app)

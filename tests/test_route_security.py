@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte", "/label-avip")
+PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte", "/label-avip", "/admin")
 CSRF_EXEMPT_PREFIXES = ("/api/",)
 
 
