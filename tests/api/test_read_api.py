@@ -15,8 +15,6 @@ from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from app import create_app
-from app.config import Settings
 from app.directory.models import OfferKind, OfferStatus
 
 
@@ -180,13 +178,8 @@ def test_errors_are_not_cached(client):
     assert "ETag" not in client.get("/api/v1/offres/999").headers
 
 
-def test_too_many_requests_from_one_ip_get_a_json_429_with_retry_after(tmp_path, _template_db):
-    from conftest import _fresh_database
-
-    app = create_app(Settings(
-        DATABASE_URL=_fresh_database(_template_db, tmp_path), SEARCH_INDEX_DIR=str(tmp_path / "index"),
-        ENV="test", TESTING=True, extra={"API_RATE_LIMIT": "3 per minute"}))
-    client = app.test_client()
+def test_too_many_requests_from_one_ip_get_a_json_429_with_retry_after(app, client):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
     for _ in range(3):
         assert client.get("/api/v1/communes?q=toulon").status_code == 200
     refused = client.get("/api/v1/communes?q=toulon")
@@ -195,8 +188,6 @@ def test_too_many_requests_from_one_ip_get_a_json_429_with_retry_after(tmp_path,
     assert 0 < int(refused.headers["Retry-After"]) <= 60
     other_ip = client.get("/api/v1/communes?q=toulon", environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert other_ip.status_code == 200
-    app.extensions["search_index"].close()
-    app.extensions["db_engine"].dispose()
 
 
 class TestDocument:
