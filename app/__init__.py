@@ -46,21 +46,27 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.moderation.views import bp as moderation_bp
     from app.referrals import commands as referral_commands
     from app.referrals.views import bp as referrals_bp
+    from app.api import commands as api_commands
     from app.api.views import bp as api_bp
+    from app.api.views import pages as api_pages_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
+    from app.widget.views import bp as widget_bp
 
     app.json.ensure_ascii = False  # French messages stay readable in JSON
     app.register_blueprint(directory_bp)
     app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_pages_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(widget_bp)
     management_commands.init_app(app)
     referral_commands.init_app(app)
     cli.init_app(app)
+    api_commands.init_app(app)
     return app

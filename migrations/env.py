@@ -11,6 +11,7 @@ import app.accounts.models  # noqa: F401
 import app.management.models  # noqa: F401
 import app.moderation.models  # noqa: F401
 import app.referrals.models  # noqa: F401
+import app.widget.models  # noqa: F401
 import app.search.changes  # noqa: F401
 
 config = context.config

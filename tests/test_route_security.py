@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte", "/label-avip", "/orientations")
+PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte", "/label-avip", "/orientations", "/admin")
 # Public pages under a private prefix: a structure answers a referral from its emailed, signed
 # link without an account; the page for parents about their data.
 PUBLIC_EXCEPTIONS = ("/orientations/reponse/", "/orientations/vos-donnees")
@@ -55,7 +55,7 @@ def test_every_private_page_sends_anonymous_visitors_to_the_login(app, client):
 
 
 @pytest.mark.parametrize("path", ["/", "/recherche", "/estimer-mes-aides", "/connexion", "/inscription",
-                                  "/api/v1/openapi.json", "/n-existe-pas"])
+                                  "/api/v1/openapi.json", "/api", "/api/v1/offres", "/n-existe-pas"])
 def test_security_headers_are_on_every_response(client, path):
     headers = client.get(path).headers
     csp = headers["Content-Security-Policy"]

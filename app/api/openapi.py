@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.api.estimations import MAX_CHILDREN, estimation_to_json, run_estimation
+from app.api.openapi_read import read_paths, read_schemas
 from app.estimator import ACTIVITY_TYPES, TERRITORIES
 
 API_VERSION = "1.0.0"
@@ -243,6 +244,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     },
                 }
             },
+            **read_paths(),
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "documentOpenapi",
@@ -257,6 +259,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "DemandeEstimation": REQUEST,
                 "Estimation": RESPONSE,
                 "Erreur": VALIDATION_ERROR,
+                **read_schemas(),
             }
         },
     }

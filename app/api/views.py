@@ -1,19 +1,49 @@
 """``/api/v1``: JSON in, JSON out, French messages.
 
 The API is exempt from CSRF: it authenticates nobody, changes nothing on the server and only
-accepts ``application/json`` bodies (which a cross-site HTML form cannot send)."""
+accepts ``application/json`` bodies (which a cross-site HTML form cannot send).
+
+Every response of the blueprint goes through :func:`_http_caching_and_cors`: GET answers may be
+read from any origin (CORS), carry an ``ETag`` (``If-None-Match`` → 304) and a
+``Cache-Control``; every route is rate limited per IP (``API_RATE_LIMIT``), a refusal being a
+JSON 429 with ``Retry-After``.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from app.api.estimations import EstimationErrors, estimation_to_json, run_estimation
+from app.api.offers import (
+    InvalidParameters,
+    communes_to_json,
+    offer_to_json,
+    parse_communes_query,
+    parse_offer_query,
+)
 from app.api.openapi import openapi_document
+from app.core.french import typography
+from app.core.limits import limiter
 from app.core.security import csrf
+from app.db import get_session
+from app.directory.queries import get_public_offer, load_offers
 from app.geo.timezones import today_in_france
+from app.search import catch_up, get_index
+from app.search.query import find_offers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+pages = Blueprint("api_pages", __name__)
+
+DEFAULT_RATE_LIMIT = "300 per minute"
+INVALID = typography("Certains paramètres ne conviennent pas : voir « erreurs ».")
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT") or DEFAULT_RATE_LIMIT
+
+
+limiter.limit(_rate_limit)(bp)
 
 
 def json_error(status: int, message: str, errors: dict[str, str] | None = None):
@@ -21,6 +51,32 @@ def json_error(status: int, message: str, errors: dict[str, str] | None = None):
     if errors is not None:
         body["erreurs"] = errors
     return jsonify(body), status
+
+
+def cache_for(seconds: int) -> None:
+    """Let browsers and proxies keep this GET answer ``seconds`` (revalidated by its ETag)."""
+    g.api_max_age = seconds
+
+
+@bp.after_request
+def _http_caching_and_cors(response):
+    headers = response.headers
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+    if request.method == "OPTIONS":
+        headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = "If-None-Match, Accept"
+        headers["Access-Control-Max-Age"] = "86400"
+        return response
+    max_age = g.pop("api_max_age", None)
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and max_age is not None:
+        headers["Cache-Control"] = f"public, max-age={max_age}"
+        response.add_etag()
+        response.make_conditional(request)
+    else:
+        headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 @bp.post("/estimations")
@@ -37,8 +93,95 @@ def create_estimation():
     return jsonify(estimation_to_json(result))
 
 
+def _offer_url(offer_id: int) -> str:
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return base + url_for("directory.offer_detail", offer_id=offer_id)
+
+
+@bp.get("/offres")
+def list_offers():
+    today = today_in_france()
+    try:
+        query = parse_offer_query(request.args, today=today)
+    except InvalidParameters as invalid:
+        return json_error(422, INVALID, invalid.errors)
+    session = get_session()
+    catch_up(session)
+    found = find_offers(get_index(), query.criteria, offset=query.offset, limit=query.per_page)
+    offers = load_offers(session, [h.offer_id for h in found.hits])
+    items = [
+        offer_to_json(offers[h.offer_id], distance_km=h.distance_km, today=today, page_url=_offer_url(h.offer_id))
+        for h in found.hits if h.offer_id in offers
+    ]
+    cache_for(60)
+    return jsonify({
+        "total": found.total,
+        "page": query.page,
+        "par_page": query.per_page,
+        "pages": max(1, -(-found.total // query.per_page)),
+        "items": items,
+    })
+
+
+@bp.get("/offres/<int:id>")
+def get_offer(id: int):  # noqa: A002 - the path parameter is documented as {id}
+    offer = get_public_offer(get_session(), id)
+    if offer is None:
+        return json_error(404, "Cette offre n’existe pas ou n’est plus publiée.")
+    cache_for(60)
+    return jsonify(offer_to_json(offer, distance_km=None, today=today_in_france(), page_url=_offer_url(offer.id)))
+
+
+@bp.get("/communes")
+def communes():
+    try:
+        text, limit = parse_communes_query(request.args)
+    except InvalidParameters as invalid:
+        return json_error(422, INVALID, invalid.errors)
+    cache_for(86400)
+    return jsonify({"items": communes_to_json(text, limit)})
+
+
 @bp.get("/openapi.json")
 def openapi():
-    response = jsonify(openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")))
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    cache_for(300)
+    return jsonify(openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")))
+
+
+@pages.get("/api")
+def documentation():
+    document = openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/"))
+    return render_template("api/documentation.html", document=document)
+
+
+# ---- open data: the data·inclusion export ------------------------------------------------------
+
+
+def _data_inclusion_export():
+    from app.api.datainclusion import build_export, exported_offers
+
+    today = today_in_france()
+    return build_export(exported_offers(get_session(), today), page_url=_offer_url, today=today)
+
+
+def _export_view(kind: str, fmt: str):
+    from app.api.datainclusion import SERVICE_FIELDS, STRUCTURE_FIELDS, to_csv
+
+    def view():
+        records = getattr(_data_inclusion_export(), kind)
+        cache_for(3600)
+        if fmt == "json":
+            return jsonify(records)
+        fields = SERVICE_FIELDS if kind == "services" else STRUCTURE_FIELDS
+        return current_app.response_class(
+            to_csv(records, fields), mimetype="text/csv",
+            headers={"Content-Disposition": f'inline; filename="{kind}.csv"'},
+        )
+
+    view.__name__ = f"export_{kind}_{fmt}"
+    return view
+
+
+for _kind in ("structures", "services"):
+    for _fmt in ("json", "csv"):
+        bp.add_url_rule(f"/export/data-inclusion/{_kind}.{_fmt}", view_func=_export_view(_kind, _fmt), methods=["GET"])

@@ -7,20 +7,26 @@ from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    """Our CSP; only the partner widget (app.widget) passes other ``frame-ancestors``."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def init_app(app: Flask) -> None:
@@ -40,7 +46,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+            headers.setdefault("X-Frame-Options", "DENY")  # the widget sets its own ancestors
         headers.setdefault(
             "Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()"
         )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -159,10 +160,17 @@ class Structure(Base):
     departement_code: Mapped[str | None] = mapped_column(String(3), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Imported structures (app.api.imports): the format and the identifier in the source file,
+    # the upsert key of a re-import. NULL for structures created here.
+    import_source: Mapped[str | None] = mapped_column(String(60))
+    import_id: Mapped[str | None] = mapped_column(String(200))
 
     offers: Mapped[list[Offer]] = relationship(back_populates="structure")
 
-    __table_args__ = (CheckConstraint("siret IS NULL OR length(siret) = 14", name="siret_length"),)
+    __table_args__ = (
+        CheckConstraint("siret IS NULL OR length(siret) = 14", name="siret_length"),
+        Index("ix_structures_import_key", "import_source", "import_id", unique=True),
+    )
 
 
 class Offer(Base):
@@ -225,6 +233,13 @@ class Offer(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # Last « please check this offer » email sent to its managers (offers not updated for 3 months).
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Imported offers (app.api.imports): the format (« data-inclusion:<source> », « lheo »,
+    # « eaje ») and the identifier in the file, the upsert key of a re-import; for data·inclusion
+    # records also the place (structure) identifier and the producer's link, re-exported as is.
+    import_source: Mapped[str | None] = mapped_column(String(60))
+    import_id: Mapped[str | None] = mapped_column(String(200))
+    import_place_id: Mapped[str | None] = mapped_column(String(200))
+    import_url: Mapped[str | None] = mapped_column(String(500))
 
     structure: Mapped[Structure] = relationship(back_populates="offers")
     slots: Mapped[list[OpeningSlot]] = relationship(
@@ -247,6 +262,7 @@ class Offer(Base):
             "valid_from IS NULL OR valid_until IS NULL OR valid_until >= valid_from",
             name="validity",
         ),
+        Index("ix_offers_import_key", "import_source", "import_id", unique=True),
     )
 
     @property

@@ -100,8 +100,9 @@ def _pages_window(page: int, pages: int) -> list[int]:
 class SearchView:
     """URLs and texts of a results page: pagination, widening suggestions."""
 
-    def __init__(self, outcome: SearchOutcome, args: MultiDict):
+    def __init__(self, outcome: SearchOutcome, args: MultiDict, path: str = "/recherche"):
         self.outcome = outcome
+        self.path = path  # the partner widget keeps its links in /widget/recherche
         self.args = MultiDict(args)
         self.args.pop("page", None)
         self.cards = [OfferCard(r.offer, r.distance_km, today_in_france()) for r in outcome.rows]
@@ -113,7 +114,7 @@ class SearchView:
         for key, value in changes.items():
             args.setlist(key, value if isinstance(value, list) else [value])
         query = urlencode([(k, v) for k, v in args.items(multi=True) if v != ""])
-        return f"/recherche?{query}" if query else "/recherche"
+        return f"{self.path}?{query}" if query else self.path
 
     def page_url(self, page: int) -> str:
         return self.url(page=str(page)) if page > 1 else self.url()

@@ -62,7 +62,9 @@ def get_public_offer(session: Session, offer_id: int) -> Offer | None:
     return offer
 
 
-def criteria_from_form(form: SearchForm, commune: Commune | None, today: date) -> OfferCriteria:
+def criteria_from_form(
+    form: SearchForm, commune: Commune | None, today: date, departement: str | None = None
+) -> OfferCriteria:
     hours_needed = form.hours_needed()
     return OfferCriteria(
         text=(form.q.data or "") if not form.q.errors else "",
@@ -79,12 +81,15 @@ def criteria_from_form(form: SearchForm, commune: Commune | None, today: date) -
         end=hours_needed[1] if hours_needed else None,
         today=today,
         sort=form.tri.data if not form.tri.errors else "",
+        departement=departement,
     )
 
 
 def search_directory(
-    session: Session, index: SearchIndex, form: SearchForm, today: date, page_size: int
+    session: Session, index: SearchIndex, form: SearchForm, today: date, page_size: int,
+    departement: str | None = None,
 ) -> SearchOutcome:
+    """``departement`` limits the search to one département (a partner widget's preset)."""
     form.validate()
     place = None
     lieu = (form.lieu.data or "").strip() if not form.lieu.errors else ""
@@ -95,7 +100,7 @@ def search_directory(
             # Ask which place is meant before showing anything misleading.
             return SearchOutcome(form=form, place=place)
     outcome = SearchOutcome(form=form, place=place, page=form.page_number(), searched=True)
-    criteria = criteria_from_form(form, outcome.commune, today)
+    criteria = criteria_from_form(form, outcome.commune, today, departement)
     offset = (outcome.page - 1) * page_size
     found = find_offers(index, criteria, offset=offset, limit=page_size)
     outcome.total = found.total

@@ -1,0 +1,90 @@
+"""Open-data commands: ``flask export data-inclusion OUTDIR`` and the imports
+(``flask import data-inclusion|lheo|eaje FILE``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.db import get_session
+
+export_group = AppGroup("export", help="Exporter les données ouvertes.")
+
+
+def public_base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+
+
+@export_group.command("data-inclusion")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--inclure-demo", is_flag=True, help="Inclure les offres fictives de démonstration.")
+def export_data_inclusion(outdir: Path, inclure_demo: bool) -> None:
+    """Write structures and services in the data·inclusion schema v1 (JSON and CSV) to OUTDIR."""
+    from app.api.datainclusion import build_export, exported_offers, write_files
+    from app.geo.timezones import today_in_france
+
+    today = today_in_france()
+    base = public_base_url()
+    offers = exported_offers(get_session(), today, include_demo=inclure_demo)
+    export = build_export(offers, page_url=lambda offer_id: f"{base}/offre/{offer_id}", today=today)
+    for path in write_files(export, outdir):
+        click.echo(f"Écrit : {path}")
+    click.echo(f"{len(export.structures)} structures et {len(export.services)} services exportés.")
+
+
+import_group = AppGroup("import", help="Importer des offres depuis des fichiers de données ouvertes.")
+
+
+def run_import(fmt: str, path: Path) -> None:
+    """Read the whole file first (nothing applied if it cannot be read), upsert in one
+    transaction with a progress bar, commit, re-index what changed, print the report."""
+    from app.api.imports import READERS, ImportFileError, apply_items
+    from app.search import get_index
+
+    try:
+        read = READERS[fmt](path)
+    except ImportFileError as error:
+        raise click.ClickException(f"{error} Rien n’a été importé.") from None
+    session = get_session()
+    try:
+        with click.progressbar(length=len(read.items), label=f"Import {fmt}", file=None) as bar:
+            report = apply_items(session, fmt, read, progress=bar.update)
+        session.commit()
+    except Exception as error:
+        session.rollback()
+        raise click.ClickException(f"Import interrompu ({error.__class__.__name__}) : rien n’a été importé.") from error
+    reindexed = get_index().sync(session, wait=60)
+    click.echo(f"Import {fmt} de {path.name} terminé.")
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"{reindexed} offres réindexées.")
+
+
+@import_group.command("data-inclusion")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def import_data_inclusion(path: Path) -> None:
+    """Import services (with their structures) in the data·inclusion schema: a services.json or
+    services.csv file (its sibling structures file is read too) or a folder holding them."""
+    run_import("data-inclusion", path)
+
+
+@import_group.command("lheo")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_lheo(path: Path) -> None:
+    """Import training offers from an LHEO XML file (formation → action → session)."""
+    run_import("lheo", path)
+
+
+@import_group.command("eaje")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_eaje(path: Path) -> None:
+    """Import a CAF-style CSV list of crèches (column mapping in the README)."""
+    run_import("eaje", path)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(export_group)
+    app.cli.add_command(import_group)

@@ -1,0 +1,187 @@
+"""The partner widget (``/widget/recherche``, ``/widget/estimateur``), the ``/integrer`` page
+and the admin pages of partner tokens (``/admin/partenaires``)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from app.accounts.auth import role_required
+from app.accounts.models import Role
+from app.core.rendering import render_page_or_fragment
+from app.core.security import content_security_policy
+from app.db import get_session, utcnow
+from app.directory import presenters
+from app.directory.forms import SearchForm
+from app.directory.queries import search_directory
+from app.geo import get_commune, get_departement
+from app.geo.timezones import today_in_france
+from app.search import catch_up, get_index
+from app.widget.forms import EmbedForm, PartnerForm
+from app.widget.models import PartnerToken
+from app.widget.rules import frame_ancestors, new_token, origin_allowed, widget_query
+
+bp = Blueprint("widget", __name__)
+WIDGET_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+# ---- the widget -----------------------------------------------------------------------------
+
+
+def _partner() -> tuple[PartnerToken | None, bool]:
+    """(token, preview): an active token named in the URL, or our own /integrer preview."""
+    if request.args.get("apercu") == "1" and not request.args.get("token"):
+        return None, True
+    value = (request.args.get("token") or "")[:64]
+    token = get_session().scalar(select(PartnerToken).where(PartnerToken.token == value)) if value else None
+    return (token if token is not None and token.active else None), False
+
+
+def _refused():
+    html = render_template("widget/refused.html", layout="widget/base.html")
+    # The message itself may show in any frame: it is what the partner needs to see.
+    return html, 403, {"Content-Security-Policy": content_security_policy("*")}
+
+
+def _frame_headers(token: PartnerToken | None) -> dict[str, str]:
+    ancestors = frame_ancestors(token.allowed_origins if token else [])
+    return {"Content-Security-Policy": content_security_policy(ancestors), "Vary": "HX-Request"}
+
+
+def _messaging(token: PartnerToken | None) -> dict:
+    """Where widget.js may post its height: the page's origin given by embed.js, when the token
+    allows it; and the widget's id on that page (several widgets can share one page)."""
+    parent = (request.args.get("parent") or "")[:200]
+    widget_id = request.args.get("id") or ""
+    allowed = token is not None and origin_allowed(parent, token.allowed_origins)
+    return {
+        "parent_origin": parent if allowed else "",
+        "widget_id": widget_id if WIDGET_ID.match(widget_id) else "",
+    }
+
+
+def _args_with_presets(token: PartnerToken | None) -> MultiDict:
+    """The URL's criteria, the token's presets as defaults; a preset commune is shown as the
+    place typed, so that the parent can change it."""
+    args = MultiDict(request.args)
+    if token is not None and not any(k in args for k in ("lieu", "code_insee", "departement")):
+        for key, value in token.presets.items():
+            if key not in args:
+                args.setlist(key, value if isinstance(value, list) else [value])
+    if "lieu" not in args and args.get("code_insee"):
+        commune = get_commune(args.get("code_insee", "").upper())
+        if commune is not None:
+            args["lieu"] = commune.label
+            args.poplist("code_insee")
+    return args
+
+
+def _hidden(args: MultiDict, *names: str) -> list[tuple[str, str]]:
+    return [(name, args.get(name)) for name in names if args.get(name)]
+
+
+@bp.get("/widget/recherche")
+def search():
+    token, preview = _partner()
+    if token is None and not preview:
+        return _refused()
+    session = get_session()
+    catch_up(session)
+    args = _args_with_presets(token)
+    departement = args.get("departement", "").upper()
+    departement = departement if get_departement(departement) else None
+    form = SearchForm(args)
+    outcome = search_directory(session, get_index(), form, today_in_france(),
+                               current_app.config["PAGE_SIZE"], departement=departement)
+    html, status, headers = render_page_or_fragment(
+        "directory/search.html", "directory/_results.html",
+        layout="widget/base.html", widget=True, search_url=url_for("widget.search"),
+        widget_hidden=_hidden(args, "token", "apercu", "parent", "id", "departement"),
+        outcome=outcome, form=form, view=presenters.SearchView(outcome, args, path=url_for("widget.search")),
+        **_messaging(token),
+    )
+    return html, status, {**headers, **_frame_headers(token)}
+
+
+@bp.get("/widget/estimateur")
+def estimator():
+    from app.estimator_web.views import _evaluate
+
+    token, preview = _partner()
+    if token is None and not preview:
+        return _refused()
+    view = _evaluate(complete=bool(request.args.get("calculer")))
+    html, status, headers = render_page_or_fragment(
+        "estimator/page.html", "estimator/_estimator.html",
+        layout="widget/base.html", widget=True, estimator_url=url_for("widget.estimator"),
+        widget_hidden=_hidden(request.args, "token", "apercu", "parent", "id"),
+        form=view.form, view=view, **_messaging(token),
+    )
+    return html, status, {**headers, **_frame_headers(token)}
+
+
+# ---- /integrer ------------------------------------------------------------------------------
+
+
+@bp.get("/integrer")
+def embed():
+    form = EmbedForm(request.args)
+    form.validate()
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return render_page_or_fragment("widget/embed.html", "widget/_snippet.html", form=form,
+                                   snippet=form.snippet(base), preview_url=form.preview_url())
+
+
+# ---- admin: partner tokens --------------------------------------------------------------------
+
+
+@bp.route("/admin/partenaires", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def partners():
+    session = get_session()
+    form = PartnerForm()
+    if form.validate_on_submit():
+        token = PartnerToken(name=form.name.data, token=new_token(), allowed_origins=form.origins,
+                             presets=form.presets, active=True, created_by_id=current_user.id)
+        session.add(token)
+        session.commit()
+        flash(f"Jeton créé pour {token.name}.")
+        return redirect(url_for("widget.partner", token_id=token.id))
+    tokens = session.scalars(select(PartnerToken).order_by(PartnerToken.name, PartnerToken.id)).all()
+    return render_template("widget/partners.html", form=form, tokens=tokens), 422 if form.errors else 200
+
+
+@bp.route("/admin/partenaires/<int:token_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def partner(token_id: int):
+    session = get_session()
+    token = session.get(PartnerToken, token_id) or abort(404)
+    form = PartnerForm(obj=None) if request.method == "POST" else PartnerForm.for_token(token)
+    if form.validate_on_submit():
+        token.name, token.allowed_origins, token.presets = form.name.data, form.origins, form.presets
+        session.commit()
+        flash("Jeton mis à jour.")
+        return redirect(url_for("widget.partner", token_id=token.id))
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return render_template("widget/partner.html", form=form, token=token, base=base,
+                           query=widget_query(token.presets)), 422 if form.errors else 200
+
+
+@bp.post("/admin/partenaires/<int:token_id>/statut")
+@role_required(Role.ADMIN)
+def partner_status(token_id: int):
+    from app.widget.forms import StatusForm
+
+    session = get_session()
+    token = session.get(PartnerToken, token_id) or abort(404)
+    form = StatusForm()
+    if form.validate_on_submit():
+        token.active = form.action.data == "activer"
+        token.revoked_at = None if token.active else utcnow()
+        session.commit()
+        flash("Jeton réactivé." if token.active else "Jeton révoqué : le widget ne s’affiche plus chez ce partenaire.")
+    return redirect(url_for("widget.partner", token_id=token.id))
