@@ -12,6 +12,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "passerelle-embedded-dev-key-not-for-production"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -41,6 +42,15 @@ class Settings:
     MAIL_OUTBOX: str = ""
     # The address of the site in emailed links (e.g. https://passerelle.example.fr).
     PUBLIC_URL: str = ""
+    # Operations and hardening (README « Exploitation » and « Sécurité »).
+    #: Rebuild a missing or damaged search index in a thread and serve meanwhile. Off in a bare
+    #: ``Settings()`` (tests: deterministic), on from the environment.
+    SEARCH_REBUILD_IN_BACKGROUND: bool = False
+    #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
+    #: trusted (werkzeug's ProxyFix). 0: none trusted, the headers are ignored.
+    PROXY_COUNT: int = 0
+    #: One JSON line per request on stderr (method, route, status, duration).
+    REQUEST_LOG: bool = True
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +73,9 @@ class Settings:
             MAIL_FROM=env.get("MAIL_FROM") or cls.MAIL_FROM,
             MAIL_OUTBOX=env.get("MAIL_OUTBOX") or str(instance / "mail"),
             PUBLIC_URL=env.get("PUBLIC_URL", "").rstrip("/"),
+            SEARCH_REBUILD_IN_BACKGROUND=_bool(env.get("SEARCH_REBUILD_IN_BACKGROUND"), True),
+            PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
+            REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
         )
 
     def as_flask_config(self) -> dict:
@@ -93,11 +106,21 @@ class Settings:
             "PUBLIC_URL": self.PUBLIC_URL,
             "RATELIMIT_STORAGE_URI": self.REDIS_URL or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            "SEARCH_REBUILD_IN_BACKGROUND": self.SEARCH_REBUILD_IN_BACKGROUND,
+            "PROXY_COUNT": self.PROXY_COUNT,
+            "REQUEST_LOG": self.REQUEST_LOG,
         }
         config.update(self.extra)
         return config
 
     def check(self) -> None:
-        """Refuse to run in production with the embedded development key."""
-        if self.ENV == "production" and self.SECRET_KEY == DEV_SECRET_KEY:
+        """Refuse to run in production with the embedded development key or a short one."""
+        if self.ENV != "production":
+            return
+        if not self.SECRET_KEY or self.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set when PASSERELLE_ENV=production")
+        if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production "
+                "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
