@@ -49,8 +49,9 @@ class Settings:
     #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
     #: trusted (werkzeug's ProxyFix). 0: none trusted, the headers are ignored.
     PROXY_COUNT: int = 0
-    #: One JSON line per request on stderr (method, route, status, duration).
-    REQUEST_LOG: bool = True
+    #: One JSON line per request on stderr (method, route, status, duration). Off in a bare
+    #: ``Settings()`` (tests read the logger itself), on from the environment.
+    REQUEST_LOG: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod

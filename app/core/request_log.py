@@ -52,14 +52,12 @@ def request_fields(status: int, duration_ms: float) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    if not app.config.get("REQUEST_LOG", True):
-        return
-    if not any(isinstance(h, StderrHandler) for h in logger.handlers):
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # one line, even when the root logger is configured too
+    if app.config.get("REQUEST_LOG") and not any(isinstance(h, StderrHandler) for h in logger.handlers):
         handler = StderrHandler()
         handler.setFormatter(JsonLineFormatter())
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False  # one line, even when the root logger is configured too
 
     @app.before_request
     def _start_clock():
