@@ -50,6 +50,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
     from app.core.health import bp as health_bp
+    from app.core.accessibility import bp as accessibility_bp
 
     app.json.ensure_ascii = False  # French messages stay readable in JSON
     app.register_blueprint(directory_bp)
@@ -60,6 +61,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(accessibility_bp)
     management_commands.init_app(app)
     cli.init_app(app)
     return app

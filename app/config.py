@@ -52,6 +52,8 @@ class Settings:
     #: One JSON line per request on stderr (method, route, status, duration). Off in a bare
     #: ``Settings()`` (tests read the logger itself), on from the environment.
     REQUEST_LOG: bool = False
+    #: The address given on the « Déclaration d’accessibilité » page.
+    ACCESSIBILITY_CONTACT: str = "accessibilite@passerelle.localhost"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -77,6 +79,7 @@ class Settings:
             SEARCH_REBUILD_IN_BACKGROUND=_bool(env.get("SEARCH_REBUILD_IN_BACKGROUND"), True),
             PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
             REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
+            ACCESSIBILITY_CONTACT=env.get("ACCESSIBILITY_CONTACT") or cls.ACCESSIBILITY_CONTACT,
         )
 
     def as_flask_config(self) -> dict:
@@ -110,6 +113,7 @@ class Settings:
             "SEARCH_REBUILD_IN_BACKGROUND": self.SEARCH_REBUILD_IN_BACKGROUND,
             "PROXY_COUNT": self.PROXY_COUNT,
             "REQUEST_LOG": self.REQUEST_LOG,
+            "ACCESSIBILITY_CONTACT": self.ACCESSIBILITY_CONTACT,
         }
         config.update(self.extra)
         return config
