@@ -28,8 +28,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
 
     from app import cli, db, search
     from app.accounts import auth
-    from app.core import errors, filters, limits, mail, security
+    from app.core import errors, filters, limits, mail, request_log, security
 
+    request_log.init_app(app)  # first: its clock starts before, and its line ends after, any other hook
     Htmx(app)
     db.init_app(app)
     search.init_app(app)
@@ -53,6 +54,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
     from app.widget.views import bp as widget_bp
+    from app.core.health import bp as health_bp
+    from app.core.accessibility import bp as accessibility_bp
 
     app.json.ensure_ascii = False  # French messages stay readable in JSON
     app.register_blueprint(directory_bp)
@@ -65,6 +68,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(widget_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(accessibility_bp)
     management_commands.init_app(app)
     referral_commands.init_app(app)
     cli.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from app import create_app, migrate
 from app.cli import database_is_empty, load_demo
@@ -24,9 +25,14 @@ def main() -> None:
         if database_is_empty():
             load_demo(args.demo_offers, seed=2022)
             get_index().rebuild(get_session())
+        elif get_index().ensure(get_session(), background=True):
+            print("Index de recherche absent ou endommagé : reconstruction en arrière-plan "
+                  "(les résultats peuvent être incomplets quelques secondes).")
         else:
-            get_index().ensure(get_session())
             get_index().sync(get_session(), wait=30)
+    # Requests are logged by app.core.request_log (route rule, no query string): silence
+    # werkzeug's own access lines, which would print each URL with what was typed in it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(f"Passerelle est servi sur http://{args.host}:{args.port}")
     app.run(host=args.host, port=args.port, threaded=True)
 

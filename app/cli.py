@@ -1,8 +1,9 @@
-"""Flask commands: migrations, demo data, search index."""
+"""Flask commands: migrations, demo data, search index, backup and restore."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -83,3 +84,36 @@ def init_app(app: Flask) -> None:
 
         count = get_index().sync(get_session(), wait=60)
         click.echo(f"{count} offres réindexées.")
+
+    @app.cli.command("backup")
+    @click.argument("outfile", type=click.Path(dir_okay=False, path_type=Path))
+    def backup(outfile: Path) -> None:
+        """Consistent online copy of the SQLite database (SQLite's backup API) to OUTFILE."""
+        from app.core.backup import BackupError, backup_sqlite
+
+        try:
+            report = backup_sqlite(current_app.config["DATABASE_URL"], outfile)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(
+            f"Sauvegarde vérifiée : {report.path} ({report.size_bytes // 1024} Kio, "
+            f"{report.offers} offres, schéma {report.revision})."
+        )
+
+    @app.cli.command("restore")
+    @click.argument("backup_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+    @click.confirmation_option(
+        "--oui", prompt="Remplacer tout le contenu de la base par cette sauvegarde ?",
+        help="Ne pas demander de confirmation.",
+    )
+    def restore(backup_file: Path) -> None:
+        """Replace the SQLite database by BACKUP_FILE, migrate it, rebuild the search index."""
+        from app.core.backup import BackupError, restore_sqlite
+
+        try:
+            report = restore_sqlite(backup_file, current_app.config["DATABASE_URL"])
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        migrate.upgrade(current_app.config["DATABASE_URL"])
+        click.echo(f"Base restaurée depuis {backup_file} ({report.offers} offres).")
+        rebuild_index()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "passerelle-embedded-dev-key-not-for-production"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -43,6 +44,18 @@ class Settings:
     PUBLIC_URL: str = ""
     # Days after a referral closes before its personal data is blanked (about 6 months).
     REFERRAL_RETENTION_DAYS: int = 183
+    # Operations and hardening (README « Exploitation » and « Sécurité »).
+    #: Rebuild a missing or damaged search index in a thread and serve meanwhile. Off in a bare
+    #: ``Settings()`` (tests: deterministic), on from the environment.
+    SEARCH_REBUILD_IN_BACKGROUND: bool = False
+    #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
+    #: trusted (werkzeug's ProxyFix). 0: none trusted, the headers are ignored.
+    PROXY_COUNT: int = 0
+    #: One JSON line per request on stderr (method, route, status, duration). Off in a bare
+    #: ``Settings()`` (tests read the logger itself), on from the environment.
+    REQUEST_LOG: bool = False
+    #: The address given on the « Déclaration d’accessibilité » page.
+    ACCESSIBILITY_CONTACT: str = "accessibilite@passerelle.localhost"
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +79,10 @@ class Settings:
             MAIL_OUTBOX=env.get("MAIL_OUTBOX") or str(instance / "mail"),
             PUBLIC_URL=env.get("PUBLIC_URL", "").rstrip("/"),
             REFERRAL_RETENTION_DAYS=int(env.get("REFERRAL_RETENTION_DAYS", "183")),
+            SEARCH_REBUILD_IN_BACKGROUND=_bool(env.get("SEARCH_REBUILD_IN_BACKGROUND"), True),
+            PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
+            REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
+            ACCESSIBILITY_CONTACT=env.get("ACCESSIBILITY_CONTACT") or cls.ACCESSIBILITY_CONTACT,
         )
 
     def as_flask_config(self) -> dict:
@@ -97,11 +114,22 @@ class Settings:
             "REFERRAL_RETENTION_DAYS": self.REFERRAL_RETENTION_DAYS,
             "RATELIMIT_STORAGE_URI": self.REDIS_URL or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            "SEARCH_REBUILD_IN_BACKGROUND": self.SEARCH_REBUILD_IN_BACKGROUND,
+            "PROXY_COUNT": self.PROXY_COUNT,
+            "REQUEST_LOG": self.REQUEST_LOG,
+            "ACCESSIBILITY_CONTACT": self.ACCESSIBILITY_CONTACT,
         }
         config.update(self.extra)
         return config
 
     def check(self) -> None:
-        """Refuse to run in production with the embedded development key."""
-        if self.ENV == "production" and self.SECRET_KEY == DEV_SECRET_KEY:
+        """Refuse to run in production with the embedded development key or a short one."""
+        if self.ENV != "production":
+            return
+        if not self.SECRET_KEY or self.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set when PASSERELLE_ENV=production")
+        if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production "
+                "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )

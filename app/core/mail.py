@@ -82,8 +82,8 @@ def deliver(message: EmailMessage) -> None:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        # The class only: a server's refusal may quote the recipient's address.
-        log.warning("mail not sent (%s)", type(error).__name__)
+        # Not the error's text: a refused recipient's address would land in the logs.
+        log.warning("mail not sent (%s %s)", type(error).__name__, getattr(error, "smtp_code", ""))
         raise MailError(str(error)) from error
 
 

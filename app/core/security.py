@@ -31,6 +31,14 @@ CONTENT_SECURITY_POLICY = content_security_policy()
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Behind a TLS-terminating proxy: trust its X-Forwarded-Proto (request.is_secure, HSTS),
+        # -For (the client's IP for rate limits) and -Host. Never without PROXY_COUNT, or any
+        # client could claim HTTPS or another IP.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.before_request
     def _per_request_identity():

@@ -36,6 +36,7 @@ def search():
         outcome=outcome,
         form=form,
         view=presenters.SearchView(outcome, request.args),
+        index_incomplete=get_index().rebuilding,
     )
 
 

@@ -8,7 +8,10 @@ from app.search.index import SearchIndex
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["search_index"] = SearchIndex(app.config["SEARCH_INDEX_DIR"])
+    app.extensions["search_index"] = SearchIndex(
+        app.config["SEARCH_INDEX_DIR"],
+        rebuild_in_background=app.config.get("SEARCH_REBUILD_IN_BACKGROUND", False),
+    )
 
 
 def get_index() -> SearchIndex:

@@ -79,12 +79,17 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
 
 
 class SearchIndex:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, rebuild_in_background: bool = False):
         self.path = Path(path)
+        #: When the index is found missing or damaged on first use: rebuild it in a thread and
+        #: serve meanwhile from an empty index (see :attr:`rebuilding`), instead of making the
+        #: first request wait for the whole rebuild.
+        self.rebuild_in_background = rebuild_in_background
         self._local = threading.local()
         self._known_state: IndexState | None = None
         self._lock = threading.Lock()
         self._checked = False
+        self._rebuilder: threading.Thread | None = None
 
     # -- opening -------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -152,17 +157,68 @@ class SearchIndex:
         self._known_state = None
         return count
 
-    def ensure(self, session: Session) -> bool:
-        """Make sure an index exists and is readable; rebuild it otherwise. True if rebuilt."""
-        self._checked = True
+    def ensure(self, session: Session, background: bool = False) -> bool:
+        """Make sure an index exists and is readable; rebuild it otherwise. True if rebuilt
+        (or, with ``background``, if a rebuild was started: an empty index serves meanwhile)."""
         if self.exists() and self.is_healthy():
+            self._checked = True
             return False
         log.warning("search index missing, unreadable or outdated in %s: rebuilding", self.path)
+        self.close()
         if self.path.exists():
             for child in self.path.iterdir():
                 if child.is_file() and child.name != "README.md":
                     child.unlink()
-        self.rebuild(session)
+        if background:
+            # Empty but readable (with a state document: Whoosh's reader of an index without
+            # any segment cannot read columns), so searches answer, incomplete, meanwhile. Should
+            # this process die, the state's change 0 makes the next sync replay the whole log.
+            writer = self._create().writer()
+            writer.add_document(id=STATE_DOC_ID, doctype="state", meta=IndexState(0).to_json())
+            writer.commit()
+            self._rebuilder = threading.Thread(
+                target=self._rebuild_in_background,
+                args=(session.get_bind(),),
+                name="search-index-rebuild",
+                daemon=True,
+            )
+            self._rebuilder.start()
+        else:
+            self.rebuild(session)
+        self._checked = True
+        return True
+
+    def _rebuild_in_background(self, bind) -> None:
+        started = time.perf_counter()
+        try:
+            with Session(bind=bind) as private:
+                count = self._rebuild(private)
+        except Exception:  # noqa: BLE001 - logged; the next start will try again
+            log.exception("background rebuild of the search index failed")
+            return
+        log.warning(
+            "search index rebuilt in the background: %d offers in %.1f s",
+            count, time.perf_counter() - started,
+        )
+
+    @property
+    def rebuilding(self) -> bool:
+        """True while this process rebuilds the index in the background: results may be
+        incomplete."""
+        return self._rebuilder is not None and self._rebuilder.is_alive()
+
+    def wait_for_rebuild(self, timeout: float | None = None) -> bool:
+        """Wait for a background rebuild to end; True if none is running any more."""
+        if self._rebuilder is not None:
+            self._rebuilder.join(timeout)
+        return not self.rebuilding
+
+    def readable(self) -> bool:
+        """Can this process search the index right now (cheap: the per-thread searcher)?"""
+        try:
+            self.searcher().doc_count()
+        except Exception:  # noqa: BLE001 - any failure means "not readable"
+            return False
         return True
 
     def catch_up(self, session: Session) -> None:
@@ -170,7 +226,9 @@ class SearchIndex:
         if not self._checked:
             with self._lock:
                 if not self._checked:
-                    self.ensure(session)
+                    self.ensure(session, background=self.rebuild_in_background)
+        if self.rebuilding:
+            return  # the rebuild takes the change log up to its start; sync after it
         if self.pending(session):
             self.sync(session)
 
