@@ -49,6 +49,10 @@ def parse_ages(text: str) -> list[int]:
     return months
 
 
+def _france_travail_id(text: str) -> str:
+    return text.replace(" ", "").upper()
+
+
 def new_key() -> str:
     return uuid.uuid4().hex
 
@@ -58,10 +62,9 @@ class ReferralForm(FlaskForm):
         DataRequired("Indiquez le prénom du parent."),
         Length(max=60, message="60 caractères au plus."),
         Regexp(_NAME, message="Le prénom ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.")])
-    initiale = StringField("Initiale de son nom", description="Une lettre, par exemple D.", filters=[
-        trim, lambda v: v.rstrip(".").strip() if isinstance(v, str) else v], validators=[
-        DataRequired("Indiquez l’initiale du nom de famille."),
-        Regexp(r"^[^\W\d_]$", message="Indiquez une seule lettre, par exemple D.")])
+    initiale = StringField("Initiale de son nom", description="Une lettre, par exemple D.", filters=[trim],
+                           validators=[DataRequired("Indiquez l’initiale du nom de famille."),
+                                       Regexp(r"^[^\W\d_]\.?$", message="Indiquez une seule lettre, par exemple D.")])
     telephone = StringField("Téléphone du parent", description="Par exemple 06 12 34 56 78.", filters=[trim],
                             validators=[Optional(), Regexp(_PHONE, message="Indiquez un numéro de téléphone "
                                                                          "français, par exemple 06 12 34 56 78.")])
@@ -79,10 +82,7 @@ class ReferralForm(FlaskForm):
     a = TimeField("À", description="Exemple : 18:00")
     motif = RadioField("Pour quoi faire ?", choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()],
                        validators=[DataRequired("Choisissez le motif de la demande.")])
-    identifiant_ft = StringField("Identifiant France Travail (facultatif)", filters=[
-        trim, lambda v: v.replace(" ", "").upper() if isinstance(v, str) else v], validators=[
-        Optional(), Regexp(r"^[0-9]{7}[0-9A-Z]{1,4}$", message="Un identifiant France Travail compte 8 à 11 "
-                                                               "caractères : 7 chiffres puis des chiffres ou lettres.")])
+    identifiant_ft = StringField("Identifiant France Travail (facultatif)", filters=[trim])
     message = TextAreaField("Message à la structure (facultatif)",
                             description="Ce que la structure doit savoir pour répondre. Aucune information "
                                         "médicale ni sur la situation familiale.",
@@ -99,6 +99,12 @@ class ReferralForm(FlaskForm):
         if not self.cle.data:
             self.cle.data = new_key()
         self.ages: list[int] = []
+
+    def validate_identifiant_ft(self, field):
+        # Checked as written without spaces and in capitals; shown back as typed.
+        if field.data and not re.fullmatch(r"[0-9]{7}[0-9A-Z]{1,4}", _france_travail_id(field.data)):
+            raise ValidationError("Un identifiant France Travail compte 8 à 11 caractères : 7 chiffres puis des "
+                                  "chiffres ou lettres.")
 
     def validate_enfants(self, field):
         try:
@@ -137,11 +143,11 @@ class ReferralForm(FlaskForm):
         from app.referrals.models import Reason
 
         return ReferralInput(
-            first_name=self.prenom.data, initial=self.initiale.data, phone=self.telephone.data or "",
+            first_name=self.prenom.data, initial=self.initiale.data.rstrip(".").upper(), phone=self.telephone.data or "",
             email=self.courriel.data or "", children_months=self.ages, start_date=self.debut.date_value,
             days=tuple(d for d in DAY_CODES if d in self.jours.data), hours_start=self.de.time_value,
             hours_end=self.a.time_value, reason=Reason(self.motif.data),
-            france_travail_id=self.identifiant_ft.data or "", message=self.message.data or "",
+            france_travail_id=_france_travail_id(self.identifiant_ft.data or ""), message=self.message.data or "",
             idempotency_key=self.cle.data)
 
 
