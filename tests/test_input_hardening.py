@@ -73,6 +73,9 @@ def test_every_page_answers_its_visitor(app, world, visitors):
         response = visitors(role).get(url)
         assert_clean(response, url)
         assert response.status_code in (200, 302), (url, role, response.status_code)
+        assert not response.headers.get("Location", "").startswith("/connexion"), (
+            f"{url} sends {role or 'an anonymous visitor'} to the login page: "
+            "give its prefix a role in ROLE_BY_PREFIX (tests/site_catalogue.py)")
         seen.add(endpoint)
     assert {"directory.search", "accounts.signup", "management.edit_offer", "moderation.queue"} <= seen
 
