@@ -116,6 +116,7 @@ def states(world) -> list[State]:
         State("gestion — places mises à jour", "gestionnaire", "/gestion",
               submit(f"Mettre à jour les places de « {world.offer.title} »",
                      **{"Places disponibles aujourd’hui": "3"}), shows="3 places disponibles"),
+        State("page introuvable (404)", None, "/offre/999999", shows="Page introuvable"),
         State("recherche — filtre appliqué", None, "/recherche?lieu=Toulon", check_free_places,
               shows="css=#champ-places:checked"),
     ]
