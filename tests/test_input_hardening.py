@@ -74,6 +74,8 @@ def test_every_page_answers_its_visitor(app, world, visitors):
         assert_clean(response, url)
         if response.status_code not in (200, 302):
             wrong.append((endpoint, url, role, response.status_code))
+        elif response.headers.get("Location", "").startswith("/connexion"):
+            wrong.append((endpoint, url, role, "sent to the login page: give its prefix a role in ROLE_BY_PREFIX"))
         seen.add(endpoint)
     assert wrong == [], "\n".join(map(str, wrong))
     assert {"directory.search", "accounts.signup", "management.edit_offer", "moderation.queue"} <= seen
@@ -273,3 +275,18 @@ def test_odd_text_is_stored_as_typed_and_shown_escaped(app, session, world, visi
     for page in (offer_url, "/recherche?lieu=Toulon", f"{edit_url}/historique"):
         client = manager if page.startswith("/gestion") else anonymous
         assert shown_escaped(client.get(page).get_data(as_text=True), STORED), page
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(VALUES, VALUES)
+def test_a_search_shows_back_what_was_typed(app, q, de):
+    """Keywords and hours typed in a search come back in their fields, as typed (an invalid
+    hour too, with its message), whatever they hold."""
+    client = app.test_client()
+    response = client.get(f"/recherche?{urlencode({'lieu': 'Toulon', 'q': q, 'de': de})}")
+    body = assert_clean(response, (q, de))
+    assert_escaped(body, (q, de))
+    shown = {k: v for f in forms_of(body, "/recherche") for k, v in f.pairs}
+    assert shown["q"] in (q, q.strip()), (q, shown["q"])
+    assert shown["de"] in (de, de.strip()), (de, shown["de"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -44,5 +45,19 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unexpected error")
+        log.error("unexpected error\n%s", traceback_without_messages(error))
         return render_error(500)
+
+
+def traceback_without_messages(error: BaseException) -> str:
+    """The frames and exception types of a traceback (and of its causes), never the messages:
+    a database error quotes the row it refused (PostgreSQL: « Key (email)=(…) already exists »),
+    other errors the value they choked on, and logs must hold no personal data."""
+    parts, seen, current = [], set(), error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
+        kind = type(current)
+        parts.append(f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} (message not logged)")
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return "\n\nwhich happened while handling, or because of:\n".join(reversed(parts))

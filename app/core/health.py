@@ -27,8 +27,8 @@ def _json(payload: dict, status: int = 200):
 def database_reachable() -> bool:
     try:
         get_session().execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        log.warning("readiness: database unreachable", exc_info=True)
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        log.warning("readiness: database unreachable (%s)", type(error).__name__)
         return False
     return True
 
