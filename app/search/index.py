@@ -140,19 +140,25 @@ class SearchIndex:
             return self._read_state(searcher)
 
     # -- writing ---------------------------------------------------------------------------
-    def rebuild(self, session: Session) -> int:
+    def rebuild(self, session: Session, procs: int = 1) -> int:
         """Re-create the whole index from the database; returns the number of offers indexed.
 
-        Reads through a private session, so the caller's objects stay as they are.
+        Reads through a private session, so the caller's objects stay as they are. With
+        ``procs`` > 1 (command line only: it forks), documents are analysed and written by that
+        many processes, each making its own segment (not merged: searches read them all).
         """
         with Session(bind=session.get_bind()) as private:
-            return self._rebuild(private)
+            return self._rebuild(private, procs)
 
-    def _rebuild(self, session: Session) -> int:
+    def _rebuild(self, session: Session, procs: int = 1) -> int:
         last = session.scalar(select(func.max(SearchChange.id))) or 0
         # Reuse a sound index under its write lock; start afresh (new schema) otherwise.
         ix = self._open() if self.exists() and self.is_healthy() else self._create()
-        writer = ix.writer(timeout=120, delay=0.1, limitmb=128)
+        if procs > 1:
+            writer = ix.writer(timeout=120, delay=0.1, limitmb=128, procs=procs, multisegment=True,
+                               batchsize=500)
+        else:
+            writer = ix.writer(timeout=120, delay=0.1, limitmb=128)
         count = 0
         try:
             ids = list(session.execute(select(Offer.id).order_by(Offer.id)).scalars())
