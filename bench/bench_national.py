@@ -221,7 +221,8 @@ def main() -> None:
         delays = []
         for n in range(5):
             word = f"zorglub{n}x{int(time.time())}"
-            offer = session.scalar(select(Offer).where(Offer.status == OfferStatus.PUBLISHED)
+            offer = session.scalar(select(Offer).where(Offer.status == OfferStatus.PUBLISHED,
+                                                       Offer.valid_until.is_(None))
                                    .order_by(Offer.id).offset(n * total // 7).limit(1))
             t0 = time.perf_counter()
             offer.description = f"{offer.description} {word}"

@@ -104,13 +104,16 @@ def filter_query(c: OfferCriteria) -> Q.Query:
         parts.append(Q.NumericRange("age_max", c.child_age_months + 1, None))
     if c.departement:
         parts.append(Q.Term("departement", c.departement))
+    excluded: list[Q.Query] = []
     if c.today is not None:
-        parts.append(Q.NumericRange("valid_until", date_number(c.today), None))
+        # Not "valid_until >= today" (an open range over every offer: hundreds of terms to
+        # union at national scale) but "and not valid_until < today", a handful of past dates.
+        excluded.append(Q.NumericRange("valid_until", None, date_number(c.today), endexcl=True))
     if c.has_point and c.radius_km:
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
         parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
         parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
-    return Q.And(parts)
+    return Q.AndNot(Q.And(parts), Q.Or(excluded)) if excluded else Q.And(parts)
 
 
 def _hours_filter(c: OfferCriteria, reader):
