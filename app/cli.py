@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -18,8 +19,15 @@ def database_is_empty() -> bool:
     return (get_session().scalar(select(func.count(Offer.id))) or 0) == 0
 
 
-def load_demo(offers: int, seed: int, echo=click.echo) -> None:
-    from app.directory.demo import generate_demo
+#: From this size on, demo data follows France's real proportions of kinds (NATIONAL_MIX:
+#: 88 % childminders); below, every kind is well represented (DEMO_MIX).
+NATIONAL_FROM = 20_000
+
+
+def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> None:
+    from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
+
+    national = mix == "national" or (mix == "auto" and offers >= NATIONAL_FROM)
 
     session = get_session()
     started = time.perf_counter()
@@ -30,7 +38,8 @@ def load_demo(offers: int, seed: int, echo=click.echo) -> None:
             bar.update(made - done[0])
             done[0] = made
 
-        report = generate_demo(session, offers=offers, seed=seed, progress=progress)
+        report = generate_demo(session, offers=offers, seed=seed, progress=progress,
+                               mix=NATIONAL_MIX if national else DEMO_MIX)
     echo(
         f"{report.offers} offres fictives et {report.real_courses} formations réelles chargées "
         f"({report.structures} structures) en {time.perf_counter() - started:.1f} s."
@@ -50,7 +59,8 @@ def rebuild_index(echo=click.echo) -> None:
     from app.search import get_index
 
     started = time.perf_counter()
-    count = get_index().rebuild(get_session())
+    # Two writer processes on a multi-core machine (safe here: a command, not a web worker).
+    count = get_index().rebuild(get_session(), procs=min(2, os.cpu_count() or 1))
     echo(f"Index de recherche reconstruit : {count} offres en {time.perf_counter() - started:.1f} s.")
 
 
@@ -65,11 +75,14 @@ def init_app(app: Flask) -> None:
     @click.option("--offers", default=3000, show_default=True, help="Nombre d’offres fictives.")
     @click.option("--seed", default=2022, show_default=True)
     @click.option("--force", is_flag=True, help="Charger même si la base contient déjà des offres.")
-    def demo_data(offers: int, seed: int, force: bool) -> None:
+    @click.option("--mix", type=click.Choice(["auto", "demo", "national"]), default="auto", show_default=True,
+                  help="Proportions des types d’offres : national = proportions réelles "
+                       f"(par défaut à partir de {NATIONAL_FROM} offres).")
+    def demo_data(offers: int, seed: int, force: bool, mix: str) -> None:
         """Fill an empty database with fictitious demo data and rebuild the index."""
         if not force and not database_is_empty():
             raise click.ClickException("La base contient déjà des offres (utilisez --force).")
-        load_demo(offers, seed)
+        load_demo(offers, seed, mix=mix)
         rebuild_index()
 
     @app.cli.command("reindex")

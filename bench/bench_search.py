@@ -12,7 +12,10 @@ import argparse
 import statistics
 import tempfile
 import time
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app/, not an installed one
 
 WEEK = "&".join(f"jours={d}" for d in ("lu", "ma", "me", "je", "ve"))
 MIX = [

@@ -8,6 +8,7 @@ and « micro-crèche », « micro crèche » and « microcrèche » all meet on 
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter
@@ -24,6 +25,8 @@ def fold(text: str) -> str:
         c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
     )
 
+
+_fold_cached = functools.lru_cache(maxsize=50_000)(fold)
 
 FRENCH_STOP_WORDS = frozenset(fold(w) for w in stopwords_for_language("fr")) | {
     "qu",
@@ -52,11 +55,12 @@ class HyphenFilter(Filter):
 
 
 class FoldFilter(Filter):
-    """Lowercase and accent folding (see :func:`fold`)."""
+    """Lowercase and accent folding (see :func:`fold`), memoized: the vocabulary is small.
+    The cache is at module level so that it is not pickled with the schema."""
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = fold(token.text)
+            token.text = _fold_cached(token.text)
             yield token
 
 

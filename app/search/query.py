@@ -89,7 +89,7 @@ def _either(term: str) -> Q.Query:
 
 
 def filter_query(c: OfferCriteria) -> Q.Query:
-    parts: list[Q.Query] = [Q.Term("doctype", "offer")]
+    parts: list[Q.Query] = []
     if c.kinds:
         parts.append(Q.Or([Q.Term("kind", k) for k in c.kinds]))
     for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
@@ -104,13 +104,17 @@ def filter_query(c: OfferCriteria) -> Q.Query:
         parts.append(Q.NumericRange("age_max", c.child_age_months + 1, None))
     if c.departement:
         parts.append(Q.Term("departement", c.departement))
+    # The index state document is excluded rather than every offer matched by its doctype.
+    excluded: list[Q.Query] = [Q.Term("doctype", "state")]
     if c.today is not None:
-        parts.append(Q.NumericRange("valid_until", date_number(c.today), None))
+        # Not "valid_until >= today" (an open range over every offer: hundreds of terms to
+        # union at national scale) but "and not valid_until < today", a handful of past dates.
+        excluded.append(Q.NumericRange("valid_until", None, date_number(c.today), endexcl=True))
     if c.has_point and c.radius_km:
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
         parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
         parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
-    return Q.And(parts)
+    return Q.AndNot(Q.And(parts) if parts else Q.Every(), Q.Or(excluded))
 
 
 def _hours_filter(c: OfferCriteria, reader):
