@@ -340,6 +340,14 @@ class SearchIndex:
         self._local.searcher = searcher
         return searcher
 
+    def fingerprint(self, searcher: Searcher) -> tuple:
+        """What a search result depends on in this index: its folder, generation and segments
+        (a rebuilt index starts its generations again, with new segment ids)."""
+        reader = searcher.reader()
+        readers = getattr(reader, "readers", None) or [reader]
+        segments = tuple(r._segment.segment_id() for r in readers if hasattr(r, "_segment"))
+        return str(self.path), reader.generation(), segments
+
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:

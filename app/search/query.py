@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -88,8 +90,10 @@ def _either(term: str) -> Q.Query:
     return Q.Or([Q.Term("title", term), Q.Term("body", term)])
 
 
-def filter_query(c: OfferCriteria) -> Q.Query:
-    parts: list[Q.Query] = []
+def filter_query(c: OfferCriteria, words: Q.Query | None = None) -> Q.Query:
+    """The criteria other than hours as one query, AND-ed with ``words`` when given (so that a
+    text search does not walk every document of the index through an « every » matcher)."""
+    parts: list[Q.Query] = [words] if words is not None else []
     if c.kinds:
         parts.append(Q.Or([Q.Term("kind", k) for k in c.kinds]))
     for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
@@ -126,13 +130,61 @@ def _hours_filter(c: OfferCriteria, reader):
     return lambda docnum: all(col[docnum] & mask == mask for col, mask in columns)
 
 
+class ResultWindows:
+    """The first :data:`WINDOW` sorted hits of recent searches, per process, keyed by the
+    criteria and the index generation they were computed on: paging through a search, or the
+    same national search asked again, costs a lookup until the index changes. A frequent word
+    (« assistante maternelle ») matches most offers, and Whoosh scores and sorts every match in
+    Python; this is what keeps such searches fast after the first one."""
+
+    WINDOW = 500
+    SIZE = 64
+
+    def __init__(self) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> SearchHits | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value: SearchHits) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+RESULT_WINDOWS = ResultWindows()
+
+
 def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: int = 20) -> SearchHits:
     searcher = index.searcher()
-    filters = filter_query(c)
+    key = (index.fingerprint(searcher), c)
+    if offset + limit <= ResultWindows.WINDOW:
+        window = RESULT_WINDOWS.get(key)
+        if window is not None:
+            return SearchHits(window.total, window.hits[offset : offset + limit])
+    rows = _sorted_rows(searcher, c)
+    RESULT_WINDOWS.put(key, SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[: ResultWindows.WINDOW]]))
+    return SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[offset : offset + limit]])
+
+
+def _sorted_rows(searcher, c: OfferCriteria) -> list[tuple[int, float, float | None, int]]:
+    """Every hit as (offer id, score, distance or None, docnum), sorted (the uncached search)."""
     words = text_query(c.text)
+    filters = filter_query(c, words)
     if words is not None:
-        results = searcher.search(Q.And([words, filters]), limit=None, sortedby=None)
-        scored = [(hit.docnum, hit.score) for hit in results]
+        results = searcher.search(filters, limit=None, sortedby=None)
+        scored = [(docnum, score) for score, docnum in results.top_n]
     else:
         scored = [(docnum, 0.0) for docnum in searcher.docs_for_query(filters)]
 
@@ -162,8 +214,7 @@ def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: in
     else:
         updated = reader.column_reader("updated")
         rows.sort(key=lambda r: (-updated[r[3]], r[0]))
-    page = rows[offset : offset + limit]
-    return SearchHits(total=len(rows), hits=[Hit(r[0], r[2]) for r in page])
+    return rows
 
 
 __all__ = ["OfferCriteria", "SearchHits", "Hit", "find_offers", "text_query"]

@@ -215,3 +215,31 @@ def test_an_index_of_an_older_schema_is_rebuilt_on_first_use(app, session, index
     assert restarted.is_healthy()
     assert ids(restarted, text="tom pouce") == [offer.id]
     restarted.close()
+
+
+def test_result_windows_page_like_the_uncached_search_and_follow_every_change(session, index):
+    from app.search.query import RESULT_WINDOWS
+
+    for n in range(30):
+        make_offer(session, title=f"Crèche Arlequin {n}", offset_km=(n * 0.1, 0))
+    index.rebuild(session)
+    criteria = OfferCriteria(text="arlequin", latitude=TOULON[0], longitude=TOULON[1], radius_km=10)
+    first = find_offers(index, criteria, offset=0, limit=20)  # computed, its window kept
+    second = find_offers(index, criteria, offset=20, limit=20)  # from the window
+    RESULT_WINDOWS.clear()
+    assert [h.offer_id for h in find_offers(index, criteria, offset=20, limit=20).hits] == \
+        [h.offer_id for h in second.hits]
+    assert first.total == second.total == 30 and len(second.hits) == 10
+
+    # A rebuilt index (its generations start again) and an incremental sync are both seen.
+    from app.directory.models import Offer
+
+    make_offer(session, title="Crèche Arlequin 30")
+    session.get(Offer, first.hits[0].offer_id).status = OfferStatus.ARCHIVED
+    session.commit()
+    index.rebuild(session)
+    rebuilt = find_offers(index, criteria)
+    assert rebuilt.total == 30 and first.hits[0].offer_id not in [h.offer_id for h in rebuilt.hits]
+    make_offer(session, title="Crèche Arlequin 31")
+    index.sync(session)
+    assert find_offers(index, criteria).total == 31
