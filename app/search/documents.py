@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from datetime import date
 
 from whoosh.columns import NumericColumn
@@ -17,7 +19,7 @@ from app.directory.models import (
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 
@@ -41,6 +43,10 @@ def build_schema() -> Schema:
         # Coordinates in 1e-5 degrees (about 1 m) as integers: Whoosh's float columns are broken.
         lat=NUMERIC(int, bits=32, signed=True, sortable=True),
         lon=NUMERIC(int, bits=32, signed=True, sortable=True),
+        # The grid cells the offer lies in, at 0.1° and 1° (see grid_cells): a place search
+        # ORs the few cells covering its circle instead of intersecting two numeric ranges,
+        # each a band across the whole country.
+        cells=KEYWORD,
         age_min=NUMERIC(int),
         age_max=NUMERIC(int),
         valid_until=NUMERIC(int),
@@ -58,6 +64,26 @@ COORD_SCALE = 100_000
 
 def to_micro(degrees: float) -> int:
     return round(degrees * COORD_SCALE)
+
+
+#: Grid resolutions: (prefix, cells per degree). 0.1° is about 11 km north–south.
+GRIDS = (("f", 10), ("c", 1))
+
+
+def cells_of(latitude: float, longitude: float) -> list[str]:
+    """The cell of a point at each grid resolution: « f431_59 c43_5 »."""
+    return [f"{prefix}{math.floor(latitude * per):d}_{math.floor(longitude * per):d}" for prefix, per in GRIDS]
+
+
+def cells_covering(min_lat: float, max_lat: float, min_lon: float, max_lon: float, limit: int = 150) -> list[str] | None:
+    """The cells of the finest grid that covers the box in at most ``limit`` cells, or None
+    when even the coarsest needs more (a huge radius: the caller uses numeric ranges)."""
+    for prefix, per in GRIDS:
+        lats = range(math.floor(min_lat * per), math.floor(max_lat * per) + 1)
+        lons = range(math.floor(min_lon * per), math.floor(max_lon * per) + 1)
+        if len(lats) * len(lons) <= limit:
+            return [f"{prefix}{a:d}_{b:d}" for a in lats for b in lons]
+    return None
 
 
 def date_number(value: date | None, default: int = NO_END) -> int:
@@ -123,6 +149,7 @@ def offer_document(offer: Offer) -> dict:
         "code_insee": offer.code_insee,
         "lat": to_micro(offer.latitude),
         "lon": to_micro(offer.longitude),
+        "cells": " ".join(cells_of(offer.latitude, offer.longitude)),
         "age_min": offer.age_min_months,
         "age_max": offer.age_max_months,
         "valid_until": date_number(offer.valid_until),

@@ -12,7 +12,7 @@ from whoosh import query as Q
 from app.directory import hours
 from app.geo.distance import bounding_box, haversine_km
 from app.search.analysis import analyze
-from app.search.documents import COORD_SCALE, date_number, to_micro
+from app.search.documents import COORD_SCALE, cells_covering, date_number, to_micro
 from app.search.index import SearchIndex
 
 SORT_DISTANCE = "distance"
@@ -116,8 +116,13 @@ def filter_query(c: OfferCriteria, words: Q.Query | None = None) -> Q.Query:
         excluded.append(Q.NumericRange("valid_until", None, date_number(c.today), endexcl=True))
     if c.has_point and c.radius_km:
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
-        parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
-        parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
+        cells = cells_covering(min_lat, max_lat, min_lon, max_lon)
+        if cells is not None:  # a superset of the circle; the exact distance is checked after
+            # Constant score: the cell a match lies in must not weigh on its relevance.
+            parts.append(Q.ConstantScoreQuery(Q.Or([Q.Term("cells", cell) for cell in cells])))
+        else:
+            parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
+            parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
     return Q.AndNot(Q.And(parts) if parts else Q.Every(), Q.Or(excluded))
 
 

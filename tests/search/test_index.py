@@ -243,3 +243,31 @@ def test_result_windows_page_like_the_uncached_search_and_follow_every_change(se
     make_offer(session, title="Crèche Arlequin 31")
     index.sync(session)
     assert find_offers(index, criteria).total == 31
+
+
+def test_the_grid_cells_find_exactly_the_offers_within_the_radius(session, index):
+    """Offers on a ring of 1 to 60 km around Toulon, across many 0.1° and 1° cells: each radius
+    finds exactly those within it, as the exact distance says."""
+    import math
+
+    from app.geo.distance import haversine_km
+    from app.search.documents import cells_covering
+
+    from app.geo import get_commune
+
+    toulon = get_commune("83137")
+    center = (toulon.latitude, toulon.longitude)  # the factory places offers around it
+    offers = []
+    for n in range(48):
+        distance, angle = 1.5 + (n * 37 % 60), math.radians(n * 29)  # never on a whole radius
+        offers.append(make_offer(session, title=f"Crèche Rayon {n}",
+                                 offset_km=(distance * math.cos(angle), distance * math.sin(angle))))
+    index.rebuild(session)
+    for radius in (1, 2, 5, 10, 20, 30, 45):
+        expected = {o.id for o in offers if haversine_km(*center, o.latitude, o.longitude) <= radius}
+        found = set(ids(index, latitude=center[0], longitude=center[1], radius_km=radius))
+        assert 0 < len(expected) or radius < 2
+        assert found == expected, radius
+    # A radius too wide for the grids falls back to numeric ranges, and still finds them all.
+    assert cells_covering(40.0, 52.0, -5.0, 9.0) is None
+    assert set(ids(index, latitude=center[0], longitude=center[1], radius_km=700)) == {o.id for o in offers}
