@@ -55,8 +55,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(folder: Path, workers: int, port: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{folder / 'national.db'}",
+def start_gunicorn(folder: Path, workers: int, port: int, mmap: bool) -> subprocess.Popen:
+    env = dict(os.environ, SEARCH_INDEX_MMAP="1" if mmap else "0", DATABASE_URL=f"sqlite:///{folder / 'national.db'}",
                SEARCH_INDEX_DIR=str(folder / "index"), SECRET_KEY="bench-" + "x" * 40,
                PASSERELLE_ENV="embedded", REQUEST_LOG="0", PYTHONPATH=str(ROOT))
     return subprocess.Popen(
@@ -136,12 +136,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--mmap", action="store_true", help="SEARCH_INDEX_MMAP=1 (faster, more memory)")
     args = parser.parse_args()
     if not (args.folder / "national.db").exists():
         raise SystemExit(f"{args.folder / 'national.db'} is missing: run bench/bench_national.py --folder {args.folder}")
 
     port = free_port()
-    server = start_gunicorn(args.folder, args.workers, port)
+    server = start_gunicorn(args.folder, args.workers, port, args.mmap)
     try:
         wait_ready(port, server)
         for _label, path in MIX:  # each worker opens its searcher and loads the communes
@@ -155,7 +156,8 @@ def main() -> None:
 
     total = sum(statuses.values())
     errors = total - statuses.get(200, 0)
-    print(f"gunicorn, {args.workers} workers, {args.concurrency} concurrent users, {elapsed:.0f} s, "
+    print(f"gunicorn, {args.workers} workers{' (index mapped in memory)' if args.mmap else ''}, "
+          f"{args.concurrency} concurrent users, {elapsed:.0f} s, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"throughput: {total / elapsed:.1f} requests/s; errors: {errors} "
           f"({dict(statuses) if errors else 'all 200'})")

@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--folder", help="where the database and index live (default: a temp folder)")
     parser.add_argument("--reuse", action="store_true", help="reuse the database and index in --folder")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--mmap", action="store_true", help="map the index in memory (SEARCH_INDEX_MMAP)")
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1))
     args = parser.parse_args()
 
@@ -155,7 +156,8 @@ def main() -> None:
     if not reuse and db_path.exists():
         sys.exit(f"{db_path} exists: pass --reuse, or another --folder")
     migrate.upgrade(url)
-    app = create_app(Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / "index"), ENV="bench"))
+    app = create_app(Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / "index"), ENV="bench",
+                              SEARCH_INDEX_MMAP=args.mmap))
     print(f"folder: {folder}  (load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores)")
     with app.app_context():
         session = get_session()

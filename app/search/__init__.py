@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     app.extensions["search_index"] = SearchIndex(
         app.config["SEARCH_INDEX_DIR"],
         rebuild_in_background=app.config.get("SEARCH_REBUILD_IN_BACKGROUND", False),
+        use_mmap=app.config.get("SEARCH_INDEX_MMAP", False),
     )
 
 

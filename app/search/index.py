@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.codec import whoosh3
 from whoosh.index import LockError
 from whoosh.searching import Searcher
@@ -96,9 +97,32 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start : start + size]
 
 
+class _SearcherHolder:
+    """Closes its searcher once: explicitly, or when its thread's locals are released."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._closed = False
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            try:
+                self.searcher.close()
+            except Exception:  # noqa: BLE001 - already closed files: nothing left to release
+                pass
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class SearchIndex:
-    def __init__(self, path: str | Path, rebuild_in_background: bool = False):
+    def __init__(self, path: str | Path, rebuild_in_background: bool = False, use_mmap: bool = False):
         self.path = Path(path)
+        #: Map the index files into memory: searches about 1.5 to 2 times faster, but Whoosh
+        #: copies the postings and term index of each compound segment into private memory
+        #: (about 600 MB per worker at 300,000 offers, against 60 MB without). README « Performance ».
+        self.use_mmap = use_mmap
         #: When the index is found missing or damaged on first use: rebuild it in a thread and
         #: serve meanwhile from an empty index (see :attr:`rebuilding`), instead of making the
         #: first request wait for the whole rebuild.
@@ -114,7 +138,10 @@ class SearchIndex:
         return self.path.is_dir() and any(self.path.glob("*.toc"))
 
     def _open(self):
-        return whoosh_index.open_dir(str(self.path))
+        # Without mmap (the default), Whoosh reads the files: the OS cache holds them once for
+        # all the workers. With it, Whoosh copies every mapped part of a compound segment into
+        # a BytesIO when it opens a reader.
+        return FileStorage(str(self.path), supports_mmap=self.use_mmap).open_index()
 
     def _create(self):
         self.path.mkdir(parents=True, exist_ok=True)
@@ -282,11 +309,14 @@ class SearchIndex:
         except LockError:
             return 0
         try:
-            reader = writer.reader()  # owned by the writer: not to be closed here
-            stored = next(
-                (reader.stored_fields(n) for n in reader.postings("id", STATE_DOC_ID).all_ids()),
-                None,
-            ) if reader.doc_count() else None
+            reader = writer.reader()  # a new reader of the committed segments: ours to close
+            try:
+                stored = next(
+                    (reader.stored_fields(n) for n in reader.postings("id", STATE_DOC_ID).all_ids()),
+                    None,
+                ) if reader.doc_count() else None
+            finally:
+                reader.close()
             state = IndexState.from_json(stored["meta"] if stored else None)
             changes = session.execute(
                 select(SearchChange.id, SearchChange.offer_id)
@@ -328,17 +358,18 @@ class SearchIndex:
 
     # -- reading ---------------------------------------------------------------------------
     def searcher(self) -> Searcher:
-        """A per-thread searcher, refreshed when the index has a newer generation."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._open().searcher()
-        elif not searcher.up_to_date():
+        """A per-thread searcher, refreshed when the index has a newer generation. It is
+        closed with its files when its thread ends (a server may start a thread per request)."""
+        holder = getattr(self._local, "holder", None)
+        if holder is None:
+            holder = _SearcherHolder(self._open().searcher())
+        elif not holder.searcher.up_to_date():
             # Not searcher.refresh(): it reuses segment readers by segment id and so keeps
             # seeing documents deleted since. Open afresh; the old one closes with its files.
-            searcher.close()
-            searcher = self._open().searcher()
-        self._local.searcher = searcher
-        return searcher
+            holder.close()
+            holder = _SearcherHolder(self._open().searcher())
+        self._local.holder = holder
+        return holder.searcher
 
     def fingerprint(self, searcher: Searcher) -> tuple:
         """What a search result depends on in this index: its folder, generation and segments
@@ -349,7 +380,7 @@ class SearchIndex:
         return str(self.path), reader.generation(), segments
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
-            self._local.searcher = None
+        holder = getattr(self._local, "holder", None)
+        if holder is not None:
+            holder.close()
+            self._local.holder = None
