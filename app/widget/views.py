@@ -29,6 +29,8 @@ bp = Blueprint("widget", __name__)
 WIDGET_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 # ---- the widget -----------------------------------------------------------------------------
 
 
@@ -36,8 +38,10 @@ def _partner() -> tuple[PartnerToken | None, bool]:
     """(token, preview): an active token named in the URL, or our own /integrer preview."""
     if request.args.get("apercu") == "1" and not request.args.get("token"):
         return None, True
-    value = (request.args.get("token") or "")[:64]
-    token = get_session().scalar(select(PartnerToken).where(PartnerToken.token == value)) if value else None
+    value = request.args.get("token") or ""
+    # Only a token's own characters reach the database (PostgreSQL refuses a NUL in a string).
+    valid = TOKEN_SHAPE.fullmatch(value) is not None
+    token = get_session().scalar(select(PartnerToken).where(PartnerToken.token == value)) if valid else None
     return (token if token is not None and token.active else None), False
 
 

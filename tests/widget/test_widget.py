@@ -218,3 +218,11 @@ def test_an_unknown_place_on_the_embed_page_is_explained(client):
     html = client.get("/integrer?lieu=Zzzzzzz").get_data(as_text=True)
     assert "Zzzzzzz" in html and tags(html, "iframe")[0]["src"] == "/widget/recherche?apercu=1"
     assert "aria-invalid" in html
+
+
+@pytest.mark.parametrize("token", ["nul\x00octet", "x" * 65, "<script>", "jeton caf", "é"])
+def test_a_token_of_the_wrong_shape_gets_the_french_message_not_an_error(client, token):
+    for path in ("/widget/recherche", "/widget/estimateur"):
+        response = client.get(path, query_string={"token": token})
+        assert response.status_code == 403
+        assert "<script>" not in response.get_data(as_text=True)
