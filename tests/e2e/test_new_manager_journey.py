@@ -2,27 +2,13 @@
 email, the département's coordinator approves her, and she finds her offer in « Mes offres » —
 with and without JavaScript."""
 
-import re
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
-from urllib.parse import urlsplit
-
 from app.directory.models import Structure, StructureKind
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
+from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
 from factories import PASSWORD, make_offer, make_user
 
 PASSPHRASE = "les lucioles ouvrent a cinq heures"
 
 
-def last_link_sent_to(app, address: str) -> str:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    for path in sorted(outbox.glob("*.eml"), reverse=True):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if address in message["To"]:
-            text = message.get_body(preferencelist=("plain",)).get_content()
-            return urlsplit(re.search(r"https?://\S+", text).group(0)).path
-    raise AssertionError(f"no email to {address}")
 
 
 def log_in(page, live_server, email, password):

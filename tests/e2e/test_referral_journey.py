@@ -4,26 +4,14 @@ crèche's usual response time — with and without JavaScript."""
 
 import re
 from datetime import timedelta
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
-from urllib.parse import urlsplit
 
 from app.db import utcnow
 from app.directory.models import Structure, StructureKind
 from app.referrals.models import Reason, Referral, ReferralStatus
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
+from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
 from factories import PASSWORD, make_offer, make_user
 
 
-def last_link_sent_to(app, address: str) -> str:
-    outbox = Path(app.config["MAIL_OUTBOX"])
-    for path in sorted(outbox.glob("*.eml"), reverse=True):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if address in message["To"]:
-            text = message.get_body(preferencelist=("plain",)).get_content()
-            return urlsplit(re.search(r"https?://\S+", text).group(0)).path
-    raise AssertionError(f"no email to {address}")
 
 
 def answered_before(session, offer, prescriber, hours):
