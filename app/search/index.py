@@ -141,7 +141,16 @@ class SearchIndex:
         # Without mmap (the default), Whoosh reads the files: the OS cache holds them once for
         # all the workers. With it, Whoosh copies every mapped part of a compound segment into
         # a BytesIO when it opens a reader.
-        return FileStorage(str(self.path), supports_mmap=self.use_mmap).open_index()
+        for attempt in range(5):
+            try:
+                return FileStorage(str(self.path), supports_mmap=self.use_mmap).open_index()
+            except FileNotFoundError:
+                # A writer committed between reading the folder and opening its newest table of
+                # contents (the old one is deleted): read the folder again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _create(self):
         self.path.mkdir(parents=True, exist_ok=True)

@@ -271,3 +271,23 @@ def test_the_grid_cells_find_exactly_the_offers_within_the_radius(session, index
     # A radius too wide for the grids falls back to numeric ranges, and still finds them all.
     assert cells_covering(40.0, 52.0, -5.0, 9.0) is None
     assert set(ids(index, latitude=center[0], longitude=center[1], radius_km=700)) == {o.id for o in offers}
+
+
+def test_opening_the_index_while_a_writer_commits_reads_the_folder_again(session, index, monkeypatch):
+    """A commit deletes the previous table of contents; an opening that listed the folder just
+    before finds it gone. It tries again instead of failing the search."""
+    from whoosh.filedb.filestore import FileStorage
+
+    make_offer(session, title="Crèche Pendule")
+    index.rebuild(session)
+    real, calls = FileStorage.open_index, []
+
+    def racing(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise FileNotFoundError("MAIN_3.toc")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(FileStorage, "open_index", racing)
+    index.close()  # the next search opens the index afresh
+    assert ids(index, text="pendule") and len(calls) == 2
