@@ -86,7 +86,7 @@ def load(session: Session, referral_id: int) -> Referral | None:
 # ------------------------------------------------------------------ response times
 
 
-def sample_of(referral: Referral, now: datetime) -> rules.Sample | None:
+def sample_of(referral, now: datetime) -> rules.Sample | None:
     """A referral's part in the response-time figures: its time to a first answer; « never »
     when it expired unanswered or is still unanswered after both reminders; nothing when it
     is too recent to tell or was cancelled before any answer."""
@@ -100,9 +100,12 @@ def sample_of(referral: Referral, now: datetime) -> rules.Sample | None:
     return None
 
 
-def _recent(session: Session, now: datetime, *conditions) -> list[Referral]:
+def _recent(session: Session, now: datetime, *conditions):
+    """(sent_at, first_answer_at, status) of the referrals of the last 6 months: the public
+    offer page reads these three columns, never a referral's personal fields."""
     since = now - timedelta(days=rules.BADGE_WINDOW_DAYS)
-    return list(session.scalars(select(Referral).where(Referral.sent_at >= since, *conditions)))
+    return session.execute(select(Referral.sent_at, Referral.first_answer_at, Referral.status)
+                           .where(Referral.sent_at >= since, *conditions)).all()
 
 
 def structure_badge(session: Session, structure_id: int, now: datetime) -> str | None:
