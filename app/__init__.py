@@ -30,7 +30,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.accounts import auth
     from app.core import errors, filters, limits, mail, request_log, security
 
-    request_log.init_app(app)  # first: its clock starts before, and its line ends after, any other hook
+    request_log.init_app(
+        app
+    )  # first: its clock starts before, and its line ends after, any other hook
     Htmx(app)
     db.init_app(app)
     search.init_app(app)
@@ -42,20 +44,20 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     mail.init_app(app)
 
     from app.accounts.views import bp as accounts_bp
+    from app.api import commands as api_commands
+    from app.api.views import bp as api_bp
+    from app.api.views import pages as api_pages_bp
+    from app.core.accessibility import bp as accessibility_bp
+    from app.core.health import bp as health_bp
+    from app.directory.views import bp as directory_bp
+    from app.estimator_web.views import bp as estimator_bp
+    from app.geo.views import bp as geo_bp
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
     from app.moderation.views import bp as moderation_bp
     from app.referrals import commands as referral_commands
     from app.referrals.views import bp as referrals_bp
-    from app.api import commands as api_commands
-    from app.api.views import bp as api_bp
-    from app.api.views import pages as api_pages_bp
-    from app.directory.views import bp as directory_bp
-    from app.estimator_web.views import bp as estimator_bp
-    from app.geo.views import bp as geo_bp
     from app.widget.views import bp as widget_bp
-    from app.core.health import bp as health_bp
-    from app.core.accessibility import bp as accessibility_bp
 
     app.json.ensure_ascii = False  # French messages stay readable in JSON
     app.register_blueprint(directory_bp)

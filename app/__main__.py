@@ -26,8 +26,10 @@ def main() -> None:
             load_demo(args.demo_offers, seed=2022)
             get_index().rebuild(get_session())
         elif get_index().ensure(get_session(), background=True):
-            print("Index de recherche absent ou endommagé : reconstruction en arrière-plan "
-                  "(les résultats peuvent être incomplets quelques secondes).")
+            print(
+                "Index de recherche absent ou endommagé : reconstruction en arrière-plan "
+                "(les résultats peuvent être incomplets quelques secondes)."
+            )
         else:
             get_index().sync(get_session(), wait=30)
     # Requests are logged by app.core.request_log (route rule, no query string): silence

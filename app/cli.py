@@ -38,21 +38,29 @@ def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> Non
             bar.update(made - done[0])
             done[0] = made
 
-        report = generate_demo(session, offers=offers, seed=seed, progress=progress,
-                               mix=NATIONAL_MIX if national else DEMO_MIX)
+        report = generate_demo(
+            session,
+            offers=offers,
+            seed=seed,
+            progress=progress,
+            mix=NATIONAL_MIX if national else DEMO_MIX,
+        )
     echo(
         f"{report.offers} offres fictives et {report.real_courses} formations réelles chargées "
         f"({report.structures} structures) en {time.perf_counter() - started:.1f} s."
     )
     if current_app.config.get("PASSERELLE_ENV") != "production":
         from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
-
         from app.referrals.demo import create_demo_referrals
 
         for user in create_demo_accounts(session):
-            echo(f"Compte de démonstration : {user.email} ({user.role_label}), mot de passe « {DEMO_PASSWORD} »")
+            echo(
+                f"Compte de démonstration : {user.email} ({user.role_label}), mot de passe « {DEMO_PASSWORD} »"
+            )
         if made := create_demo_referrals(session):
-            echo(f"{made} orientations de démonstration (parents fictifs) du prescripteur vers le gestionnaire.")
+            echo(
+                f"{made} orientations de démonstration (parents fictifs) du prescripteur vers le gestionnaire."
+            )
 
 
 def rebuild_index(echo=click.echo) -> None:
@@ -61,7 +69,9 @@ def rebuild_index(echo=click.echo) -> None:
     started = time.perf_counter()
     # Two writer processes on a multi-core machine (safe here: a command, not a web worker).
     count = get_index().rebuild(get_session(), procs=min(2, os.cpu_count() or 1))
-    echo(f"Index de recherche reconstruit : {count} offres en {time.perf_counter() - started:.1f} s.")
+    echo(
+        f"Index de recherche reconstruit : {count} offres en {time.perf_counter() - started:.1f} s."
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -75,9 +85,14 @@ def init_app(app: Flask) -> None:
     @click.option("--offers", default=3000, show_default=True, help="Nombre d’offres fictives.")
     @click.option("--seed", default=2022, show_default=True)
     @click.option("--force", is_flag=True, help="Charger même si la base contient déjà des offres.")
-    @click.option("--mix", type=click.Choice(["auto", "demo", "national"]), default="auto", show_default=True,
-                  help="Proportions des types d’offres : national = proportions réelles "
-                       f"(par défaut à partir de {NATIONAL_FROM} offres).")
+    @click.option(
+        "--mix",
+        type=click.Choice(["auto", "demo", "national"]),
+        default="auto",
+        show_default=True,
+        help="Proportions des types d’offres : national = proportions réelles "
+        f"(par défaut à partir de {NATIONAL_FROM} offres).",
+    )
     def demo_data(offers: int, seed: int, force: bool, mix: str) -> None:
         """Fill an empty database with fictitious demo data and rebuild the index."""
         if not force and not database_is_empty():
@@ -116,7 +131,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("restore")
     @click.argument("backup_file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
     @click.confirmation_option(
-        "--oui", prompt="Remplacer tout le contenu de la base par cette sauvegarde ?",
+        "--oui",
+        prompt="Remplacer tout le contenu de la base par cette sauvegarde ?",
         help="Ne pas demander de confirmation.",
     )
     def restore(backup_file: Path) -> None:

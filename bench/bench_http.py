@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_search import percentile  # noqa: E402
+from bench_search import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEK = [("jours", d) for d in ("lu", "ma", "me", "je", "ve")]
@@ -34,13 +34,30 @@ WEEK = [("jours", d) for d in ("lu", "ma", "me", "je", "ve")]
 #: The mix: (label, path). Place searches dominate, as on the site.
 MIX = [
     ("place + radius", "/recherche?" + urlencode({"lieu": "Toulon (83 – Var)", "rayon": 10})),
-    ("place + radius + kinds", "/recherche?" + urlencode(
-        [("lieu", "Strasbourg (67 – Bas-Rhin)"), ("rayon", 20), ("type", "creche_collective"),
-         ("type", "micro_creche")])),
-    ("place + hours", "/recherche?" + urlencode(
-        [("lieu", "Lyon (69 – Rhône)"), ("rayon", 10), *WEEK, ("de", "6:30"), ("a", "19:30")])),
-    ("place + radius, page 2", "/recherche?" + urlencode({"lieu": "Marseille (13 – Bouches-du-Rhône)",
-                                                         "rayon": 5, "page": 2})),
+    (
+        "place + radius + kinds",
+        "/recherche?"
+        + urlencode(
+            [
+                ("lieu", "Strasbourg (67 – Bas-Rhin)"),
+                ("rayon", 20),
+                ("type", "creche_collective"),
+                ("type", "micro_creche"),
+            ]
+        ),
+    ),
+    (
+        "place + hours",
+        "/recherche?"
+        + urlencode(
+            [("lieu", "Lyon (69 – Rhône)"), ("rayon", 10), *WEEK, ("de", "6:30"), ("a", "19:30")]
+        ),
+    ),
+    (
+        "place + radius, page 2",
+        "/recherche?"
+        + urlencode({"lieu": "Marseille (13 – Bouches-du-Rhône)", "rayon": 5, "page": 2}),
+    ),
     ("AVIP in a département", "/recherche?" + urlencode({"lieu": "Bouches-du-Rhône", "avip": 1})),
     ("text, national", "/recherche?" + urlencode({"q": "micro-crèche"})),
     ("text, national, frequent words", "/recherche?" + urlencode({"q": "assistante maternelle"})),
@@ -56,13 +73,35 @@ def free_port() -> int:
 
 
 def start_gunicorn(folder: Path, workers: int, port: int, mmap: bool) -> subprocess.Popen:
-    env = dict(os.environ, SEARCH_INDEX_MMAP="1" if mmap else "0", DATABASE_URL=f"sqlite:///{folder / 'national.db'}",
-               SEARCH_INDEX_DIR=str(folder / "index"), SECRET_KEY="bench-" + "x" * 40,
-               PASSERELLE_ENV="embedded", REQUEST_LOG="0", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        SEARCH_INDEX_MMAP="1" if mmap else "0",
+        DATABASE_URL=f"sqlite:///{folder / 'national.db'}",
+        SEARCH_INDEX_DIR=str(folder / "index"),
+        SECRET_KEY="bench-" + "x" * 40,
+        PASSERELLE_ENV="embedded",
+        REQUEST_LOG="0",
+        PYTHONPATH=str(ROOT),
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "120", "--log-level", "warning", "app:create_app()"],
-        cwd=ROOT, env=env, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
 
 
 def get(port: int, path: str) -> tuple[int, float]:
@@ -97,7 +136,11 @@ def worker_pids(master: int) -> list[int]:
 
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of a process, in MB."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    fields = dict(
+        line.split(":", 1)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if ":" in line
+    )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
@@ -136,10 +179,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--mmap", action="store_true", help="SEARCH_INDEX_MMAP=1 (faster, more memory)")
+    parser.add_argument(
+        "--mmap", action="store_true", help="SEARCH_INDEX_MMAP=1 (faster, more memory)"
+    )
     args = parser.parse_args()
     if not (args.folder / "national.db").exists():
-        raise SystemExit(f"{args.folder / 'national.db'} is missing: run bench/bench_national.py --folder {args.folder}")
+        raise SystemExit(
+            f"{args.folder / 'national.db'} is missing: run bench/bench_national.py --folder {args.folder}"
+        )
 
     port = free_port()
     server = start_gunicorn(args.folder, args.workers, port, args.mmap)
@@ -156,20 +203,28 @@ def main() -> None:
 
     total = sum(statuses.values())
     errors = total - statuses.get(200, 0)
-    print(f"gunicorn, {args.workers} workers{' (index mapped in memory)' if args.mmap else ''}, "
-          f"{args.concurrency} concurrent users, {elapsed:.0f} s, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    print(f"throughput: {total / elapsed:.1f} requests/s; errors: {errors} "
-          f"({dict(statuses) if errors else 'all 200'})")
+    print(
+        f"gunicorn, {args.workers} workers{' (index mapped in memory)' if args.mmap else ''}, "
+        f"{args.concurrency} concurrent users, {elapsed:.0f} s, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"throughput: {total / elapsed:.1f} requests/s; errors: {errors} "
+        f"({dict(statuses) if errors else 'all 200'})"
+    )
     every = sorted(x for values in latencies.values() for x in values)
-    print(f"all requests: p50 {percentile(every, 0.5):.1f} ms, p95 {percentile(every, 0.95):.1f} ms, "
-          f"p99 {percentile(every, 0.99):.1f} ms")
+    print(
+        f"all requests: p50 {percentile(every, 0.5):.1f} ms, p95 {percentile(every, 0.95):.1f} ms, "
+        f"p99 {percentile(every, 0.99):.1f} ms"
+    )
     print(f"{'request':34} {'n':>6} {'p50':>8} {'p95':>8} {'p99':>8}  (ms)")
     for label, values in latencies.items():
         values.sort()
         if values:
-            print(f"{label:34} {len(values):6d} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f} "
-                  f"{percentile(values, 0.99):8.1f}")
+            print(
+                f"{label:34} {len(values):6d} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f} "
+                f"{percentile(values, 0.99):8.1f}"
+            )
     for n, (current, peak) in enumerate(memory, start=1):
         print(f"worker {n}: RSS {current:.0f} MB (peak {peak:.0f} MB)")
 

@@ -30,8 +30,14 @@ def instance(folder: Path, name: str):
 
     url = f"sqlite:///{folder / (name + '.db')}"
     migrate.upgrade(url)
-    return create_app(Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / f"index-{name}"), ENV="bench",
-                               extra={"API_RATE_LIMIT": "100000 per minute"}))
+    return create_app(
+        Settings(
+            DATABASE_URL=url,
+            SEARCH_INDEX_DIR=str(folder / f"index-{name}"),
+            ENV="bench",
+            extra={"API_RATE_LIMIT": "100000 per minute"},
+        )
+    )
 
 
 def main() -> None:
@@ -51,21 +57,40 @@ def main() -> None:
         get_index().rebuild(get_session())
     runner = source.test_cli_runner()
     started = time.perf_counter()
-    result = runner.invoke(args=["export", "data-inclusion", str(folder / "first"), "--inclure-demo"])
-    print(f"export: {time.perf_counter() - started:.2f} s — {result.output.strip().splitlines()[-1]}")
+    result = runner.invoke(
+        args=["export", "data-inclusion", str(folder / "first"), "--inclure-demo"]
+    )
+    print(
+        f"export: {time.perf_counter() - started:.2f} s — {result.output.strip().splitlines()[-1]}"
+    )
     started = time.perf_counter()
     with target.app_context():
-        result = target.test_cli_runner().invoke(args=["import", "data-inclusion", str(folder / "first")])
-    print(f"import into an empty database (with re-indexing): {time.perf_counter() - started:.2f} s")
-    print("  " + " / ".join(line for line in result.output.splitlines() if line.startswith(("Créées", "Rejetées"))))
+        result = target.test_cli_runner().invoke(
+            args=["import", "data-inclusion", str(folder / "first")]
+        )
+    print(
+        f"import into an empty database (with re-indexing): {time.perf_counter() - started:.2f} s"
+    )
+    print(
+        "  "
+        + " / ".join(
+            line for line in result.output.splitlines() if line.startswith(("Créées", "Rejetées"))
+        )
+    )
     started = time.perf_counter()
     with target.app_context():
-        result = target.test_cli_runner().invoke(args=["import", "data-inclusion", str(folder / "first")])
+        result = target.test_cli_runner().invoke(
+            args=["import", "data-inclusion", str(folder / "first")]
+        )
     print(f"same import again (all unchanged): {time.perf_counter() - started:.2f} s")
     with target.app_context():
-        target.test_cli_runner().invoke(args=["export", "data-inclusion", str(folder / "second"), "--inclure-demo"])
-    same = all((folder / "first" / n).read_bytes() == (folder / "second" / n).read_bytes()
-               for n in ("services.json", "structures.json", "services.csv", "structures.csv"))
+        target.test_cli_runner().invoke(
+            args=["export", "data-inclusion", str(folder / "second"), "--inclure-demo"]
+        )
+    same = all(
+        (folder / "first" / n).read_bytes() == (folder / "second" / n).read_bytes()
+        for n in ("services.json", "structures.json", "services.csv", "structures.csv")
+    )
     print(f"round trip gives the same files: {same}")
 
     client = source.test_client()

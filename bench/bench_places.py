@@ -19,16 +19,47 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.geo import all_communes, load_reference, lookup_places  # noqa: E402
-from app.geo.lookup import _index  # noqa: E402
+from app.geo import all_communes, load_reference, lookup_places
+from app.geo.lookup import _index
 
 FIXED = [
     # the traps of the test-suite and common spellings
-    "evry", "st etienne", "Saint-Étienne", "sainte colombe", "Sainte-Colombe 89", "paris 15",
-    "Paris 15e", "Marseille 8e", "lyon 3eme", "Lyon 3ème", "83000", "830", "75015", "75116",
-    "13008", "2A004", "2B033", "Saint-Bois", "Courcouronnes", "Cherbourg", "aix", "toulon 83",
-    "Toulon (83 – Var)", "Saint-Bois → Arboys en Bugey (01 – Ain)", "st", "ste", "sa", "la",
-    "le", "vi", "ma", "be", "xyzzy", "Marseile", "'; DROP TABLE communes;--", "œuilly",
+    "evry",
+    "st etienne",
+    "Saint-Étienne",
+    "sainte colombe",
+    "Sainte-Colombe 89",
+    "paris 15",
+    "Paris 15e",
+    "Marseille 8e",
+    "lyon 3eme",
+    "Lyon 3ème",
+    "83000",
+    "830",
+    "75015",
+    "75116",
+    "13008",
+    "2A004",
+    "2B033",
+    "Saint-Bois",
+    "Courcouronnes",
+    "Cherbourg",
+    "aix",
+    "toulon 83",
+    "Toulon (83 – Var)",
+    "Saint-Bois → Arboys en Bugey (01 – Ain)",
+    "st",
+    "ste",
+    "sa",
+    "la",
+    "le",
+    "vi",
+    "ma",
+    "be",
+    "xyzzy",
+    "Marseile",
+    "'; DROP TABLE communes;--",
+    "œuilly",
 ]
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app/, not an installed one
+sys.path.insert(
+    0, str(Path(__file__).resolve().parent.parent)
+)  # this checkout's app/, not an installed one
 
 WEEK = "&".join(f"jours={d}" for d in ("lu", "ma", "me", "je", "ve"))
 MIX = [
@@ -55,7 +57,9 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="passerelle-bench-"))
     url = f"sqlite:///{folder / 'bench.db'}"
     migrate.upgrade(url)
-    app = create_app(Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / "index"), ENV="bench"))
+    app = create_app(
+        Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / "index"), ENV="bench")
+    )
     with app.app_context():
         started = time.perf_counter()
         generate_demo(get_session(), offers=args.offers, seed=2022)
@@ -64,8 +68,10 @@ def main() -> None:
         count = get_index().rebuild(get_session())
         built = time.perf_counter() - started
     size = sum(p.stat().st_size for p in (folder / "index").iterdir()) / 1e6
-    print(f"offers: {args.offers} (+63 real courses); demo load {loaded:.1f} s; "
-          f"index build {built:.1f} s for {count} documents, {size:.1f} MB")
+    print(
+        f"offers: {args.offers} (+63 real courses); demo load {loaded:.1f} s; "
+        f"index build {built:.1f} s for {count} documents, {size:.1f} MB"
+    )
 
     client = app.test_client()
     for _, path in MIX:  # warm-up
@@ -81,10 +87,12 @@ def main() -> None:
     everything = [t for ts in timings.values() for t in ts]
     print(f"{'query':28} {'p50 ms':>8} {'p95 ms':>8}")
     for name, values in timings.items():
-        print(f"{name:28} {percentile(values, .5):8.1f} {percentile(values, .95):8.1f}")
-    print(f"{'ALL (' + str(len(everything)) + ' requests)':28} {percentile(everything, .5):8.1f} "
-          f"{percentile(everything, .95):8.1f}  p99 {percentile(everything, .99):.1f}  "
-          f"mean {statistics.mean(everything):.1f}")
+        print(f"{name:28} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f}")
+    print(
+        f"{'ALL (' + str(len(everything)) + ' requests)':28} {percentile(everything, 0.5):8.1f} "
+        f"{percentile(everything, 0.95):8.1f}  p99 {percentile(everything, 0.99):.1f}  "
+        f"mean {statistics.mean(everything):.1f}"
+    )
 
 
 if __name__ == "__main__":

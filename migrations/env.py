@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.accounts.models
+import app.directory.models
+import app.management.models
+import app.moderation.models
+import app.referrals.models
+import app.search.changes
+import app.widget.models  # noqa: F401
 from app.config import Settings
 from app.db import Base, make_engine
-import app.directory.models  # noqa: F401  (register the tables)
-import app.accounts.models  # noqa: F401
-import app.management.models  # noqa: F401
-import app.moderation.models  # noqa: F401
-import app.referrals.models  # noqa: F401
-import app.widget.models  # noqa: F401
-import app.search.changes  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,8 +23,12 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(
+        url=database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,8 +36,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(database_url())
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=True, compare_type=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

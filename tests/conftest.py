@@ -8,12 +8,12 @@ import shutil
 from datetime import date
 
 import pytest
+from factories import make_offer
 from sqlalchemy import create_engine, text
 
 from app import create_app, migrate
 from app.config import Settings
 from app.db import get_session
-from factories import make_offer
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -37,9 +37,15 @@ def _fresh_database(template: str, tmp_path) -> str:
     if PG_URL:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:
-            tables = conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
-            ).scalars().all()
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             if tables:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()

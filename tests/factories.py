@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import time
 from math import cos, radians
 
-from app.directory.models import Offer, OfferKind, OfferStatus, OpeningSlot, Structure, StructureKind
+from app.directory.models import (
+    Offer,
+    OfferKind,
+    OfferStatus,
+    OpeningSlot,
+    Structure,
+    StructureKind,
+)
 from app.geo import get_commune
 
 WEEKDAYS_7_19 = [(d, time(7, 0), time(19, 0)) for d in range(5)]
@@ -40,7 +47,9 @@ def make_offer(
     )
     values.update(fields)
     offer = Offer(**values)
-    offer.structure = structure or Structure(name="Association Familles Solidaires", kind=StructureKind.ASSOCIATION)
+    offer.structure = structure or Structure(
+        name="Association Familles Solidaires", kind=StructureKind.ASSOCIATION
+    )
     offer.slots = [OpeningSlot(weekday=d, opens=o, closes=c) for d, o, c in slots]
     session.add(offer)
     if commit:
@@ -48,13 +57,21 @@ def make_offer(
     return offer
 
 
-
-
 PASSWORD = "une phrase de passe solide"
 
 
-def make_user(session, role="gestionnaire", email=None, *, departement_code="83", structures=(),
-              status="active", password=PASSWORD, full_name="Camille Martin", organisation="Crèche test"):
+def make_user(
+    session,
+    role="gestionnaire",
+    email=None,
+    *,
+    departement_code="83",
+    structures=(),
+    status="active",
+    password=PASSWORD,
+    full_name="Camille Martin",
+    organisation="Crèche test",
+):
     """An account (active by default) that manages ``structures`` (approved memberships)."""
     from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
     from app.accounts.passwords import hash_password
@@ -63,10 +80,15 @@ def make_user(session, role="gestionnaire", email=None, *, departement_code="83"
     global _USER_COUNTER
     _USER_COUNTER += 1
     user = User(
-        email=email or f"{role}{_USER_COUNTER}@exemple.fr", password_hash=hash_password(password),
-        full_name=full_name, organisation=organisation, role=Role(role),
-        departement_code=departement_code, status=AccountStatus(status),
-        email_verified_at=utcnow(), approved_at=utcnow() if status == "active" else None,
+        email=email or f"{role}{_USER_COUNTER}@exemple.fr",
+        password_hash=hash_password(password),
+        full_name=full_name,
+        organisation=organisation,
+        role=Role(role),
+        departement_code=departement_code,
+        status=AccountStatus(status),
+        email_verified_at=utcnow(),
+        approved_at=utcnow() if status == "active" else None,
     )
     session.add(user)
     for structure in structures:

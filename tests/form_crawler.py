@@ -33,7 +33,9 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
-            self.current = PageForm(a.get("action") or self.page_url, (a.get("method") or "get").lower())
+            self.current = PageForm(
+                a.get("action") or self.page_url, (a.get("method") or "get").lower()
+            )
             self.forms.append(self.current)
             return
         form, name = self.current, a.get("name")
@@ -67,7 +69,9 @@ class _Forms(HTMLParser):
         if tag == "form":
             self.current = None
         elif tag == "select" and self._select is not None and self.current is not None:
-            value = self._select_value if self._select_value is not None else (self._select_first or "")
+            value = (
+                self._select_value if self._select_value is not None else (self._select_first or "")
+            )
             self.current.pairs.append((self._select, value))
             self._select = None
         elif tag == "textarea" and self._textarea is not None and self.current is not None:

@@ -22,7 +22,8 @@ def tags(html: str, name: str | None = None, **attrs: str) -> list[dict[str, str
     parser.feed(html)
     wanted = {k.rstrip("_"): v for k, v in attrs.items()}
     return [
-        a for tag, a in parser.tags
+        a
+        for tag, a in parser.tags
         if (name is None or tag == name) and all(a.get(k) == v for k, v in wanted.items())
     ]
 
@@ -41,7 +42,7 @@ def section(html: str, element_id: str) -> str:
     """The HTML from the element with this id to the end of the document."""
     start = html.find(f'id="{element_id}"')
     assert start >= 0, f"no element #{element_id}"
-    return html[html.rindex("<", 0, start):]
+    return html[html.rindex("<", 0, start) :]
 
 
 def unlabelled_controls(html: str) -> list[str]:
@@ -61,7 +62,8 @@ def csrf_token(client, url: str = "/connexion") -> str:
     """The CSRF token of the session, read from a page's form."""
     html = client.get(url).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 

@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
+from factories import make_offer, make_user
+
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
-from app.directory.models import Structure, StructureKind
 from app.db import utcnow
+from app.directory.models import Structure, StructureKind
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import Reason, Referral, ReferralEvent, Side
 from app.widget.models import PartnerToken
-from factories import make_offer, make_user
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
 ROLE_BY_PREFIX = (
@@ -69,10 +70,17 @@ TOKENS = {
     "accounts.reset_password": lambda w: accounts.reset_token(w.users["prescripteur"]),
     "accounts.verify_email": lambda w: accounts.verification_token(w.unverified_user),
     "accounts.accept_invitation": lambda w: accounts.invitation_token(
-        w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None),
-    **{endpoint: lambda w: make_token(REFERRAL_ANSWER, {"r": w.referral.id}) for endpoint in (
-        "referrals.answer_by_link", "referrals.answer_by_link_post", "referrals.message_by_link",
-        "referrals.renew_link")},
+        w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
+    ),
+    **{
+        endpoint: lambda w: make_token(REFERRAL_ANSWER, {"r": w.referral.id})
+        for endpoint in (
+            "referrals.answer_by_link",
+            "referrals.answer_by_link_post",
+            "referrals.message_by_link",
+            "referrals.renew_link",
+        )
+    },
 }
 
 
@@ -93,44 +101,104 @@ def build_world(session) -> World:
     """A Var (83) structure with a published crèche, its manager, a prescripteur, the
     coordinator and an admin; an AVIP application and an error report to decide; an account
     request waiting for approval and one not yet confirmed."""
-    structure = Structure(name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83")
+    structure = Structure(
+        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
+    )
     session.add(structure)
     session.commit()
-    offer = make_offer(session, title="Multi-accueil Les Lucioles", structure=structure, free_places=2)
+    offer = make_offer(
+        session, title="Multi-accueil Les Lucioles", structure=structure, free_places=2
+    )
     users = {
-        "gestionnaire": make_user(session, "gestionnaire", "directrice@lucioles.example.org",
-                                  structures=[structure], full_name="Nadia Benali"),
-        "prescripteur": make_user(session, "prescripteur", "conseillere@francetravail.example.org",
-                                  full_name="Inès Martin", organisation="France Travail Toulon"),
-        "coordinateur": make_user(session, "coordinateur", "coordination@caf83.example.org",
-                                  full_name="Claire Caf", organisation="Caf du Var"),
+        "gestionnaire": make_user(
+            session,
+            "gestionnaire",
+            "directrice@lucioles.example.org",
+            structures=[structure],
+            full_name="Nadia Benali",
+        ),
+        "prescripteur": make_user(
+            session,
+            "prescripteur",
+            "conseillere@francetravail.example.org",
+            full_name="Inès Martin",
+            organisation="France Travail Toulon",
+        ),
+        "coordinateur": make_user(
+            session,
+            "coordinateur",
+            "coordination@caf83.example.org",
+            full_name="Claire Caf",
+            organisation="Caf du Var",
+        ),
         "admin": make_user(session, "admin", "admin@passerelle.example.org", departement_code=None),
     }
     application = AvipApplication(
-        offer_id=offer.id, structure_id=structure.id, departement_code="83",
-        applicant_id=users["gestionnaire"].id, reserved_places=2,
-        hours_commitment="Ouverture de 6 h 30 à 20 h.", partnership="Convention avec France Travail.",
+        offer_id=offer.id,
+        structure_id=structure.id,
+        departement_code="83",
+        applicant_id=users["gestionnaire"].id,
+        reserved_places=2,
+        hours_commitment="Ouverture de 6 h 30 à 20 h.",
+        partnership="Convention avec France Travail.",
         short_notice="Accueil sous 48 heures.",
     )
-    report = ErrorReport(offer_id=offer.id, departement_code="83", category="horaires",
-                         message="Les horaires du samedi ont changé.")
+    report = ErrorReport(
+        offer_id=offer.id,
+        departement_code="83",
+        category="horaires",
+        message="Les horaires du samedi ont changé.",
+    )
     session.add_all([application, report])
     session.commit()
-    pending = make_user(session, "prescripteur", "en.attente@exemple.fr", status=AccountStatus.PENDING.value,
-                        full_name="Karim Attente", organisation="Mission locale")
-    unverified = make_user(session, "prescripteur", "a.confirmer@exemple.fr",
-                           status=AccountStatus.UNVERIFIED.value, full_name="Léa Confirmer")
+    pending = make_user(
+        session,
+        "prescripteur",
+        "en.attente@exemple.fr",
+        status=AccountStatus.PENDING.value,
+        full_name="Karim Attente",
+        organisation="Mission locale",
+    )
+    unverified = make_user(
+        session,
+        "prescripteur",
+        "a.confirmer@exemple.fr",
+        status=AccountStatus.UNVERIFIED.value,
+        full_name="Léa Confirmer",
+    )
     referral = Referral(
-        offer_id=offer.id, structure_id=structure.id, departement_code="83", prescriber_id=users["prescripteur"].id,
-        idempotency_key="c" * 32, parent_first_name="Amina", parent_initial="K", parent_phone="06 12 34 56 78",
-        children_months=[24], start_date=date.today() + timedelta(days=14), days="lu,ma", hours_start=time(8),
-        hours_end=time(17), reason=Reason.JOB, consent_at=utcnow(), message="Reprise d’un CDD.")
-    referral.events.append(ReferralEvent(kind="sent", side=Side.PRESCRIBER, actor_id=users["prescripteur"].id))
-    partner = PartnerToken(name="Caf du Var", token="jeton-catalogue", allowed_origins=["https://www.caf.fr"],
-                           presets={}, active=True)
+        offer_id=offer.id,
+        structure_id=structure.id,
+        departement_code="83",
+        prescriber_id=users["prescripteur"].id,
+        idempotency_key="c" * 32,
+        parent_first_name="Amina",
+        parent_initial="K",
+        parent_phone="06 12 34 56 78",
+        children_months=[24],
+        start_date=date.today() + timedelta(days=14),
+        days="lu,ma",
+        hours_start=time(8),
+        hours_end=time(17),
+        reason=Reason.JOB,
+        consent_at=utcnow(),
+        message="Reprise d’un CDD.",
+    )
+    referral.events.append(
+        ReferralEvent(kind="sent", side=Side.PRESCRIBER, actor_id=users["prescripteur"].id)
+    )
+    partner = PartnerToken(
+        name="Caf du Var",
+        token="jeton-catalogue",
+        allowed_origins=["https://www.caf.fr"],
+        presets={},
+        active=True,
+    )
     session.add_all([referral, partner])
     session.commit()
-    return World(structure, offer, application, report, pending, unverified, users, referral, partner)
+    return World(
+        structure, offer, application, report, pending, unverified, users, referral, partner
+    )
 
 
 def role_for(path: str) -> str | None:
@@ -141,10 +209,14 @@ def url_for_rule(rule, world: World) -> str:
     values = {}
     for name in rule.arguments:
         if name == "token":
-            assert rule.endpoint in TOKENS, f"add the token of {rule.endpoint} to TOKENS in tests/site_catalogue.py"
+            assert rule.endpoint in TOKENS, (
+                f"add the token of {rule.endpoint} to TOKENS in tests/site_catalogue.py"
+            )
             values[name] = TOKENS[rule.endpoint](world)
         else:
-            assert name in ARGUMENTS, f"add a value for <{name}> ({rule.rule}) to ARGUMENTS in tests/site_catalogue.py"
+            assert name in ARGUMENTS, (
+                f"add a value for <{name}> ({rule.rule}) to ARGUMENTS in tests/site_catalogue.py"
+            )
             values[name] = ARGUMENTS[name](world)
     url = rule.build(values, append_unknown=False)[1]
     if rule.endpoint in QUERIES:

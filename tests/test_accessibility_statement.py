@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
+from html_helpers import tags, text_of
+
 from app.config import PROJECT_ROOT
 from app.core.accessibility import EVALUATION
-from html_helpers import tags, text_of
 
 
 def test_every_page_links_the_statement_from_its_footer(client):
     for path in ("/", "/recherche", "/estimer-mes-aides", "/connexion", "/n-existe-pas"):
         html = client.get(path).get_data(as_text=True)
-        footer = html[html.index('<footer'):]
+        footer = html[html.index("<footer") :]
         assert tags(footer, "a", href="/accessibilite"), path
         assert "Accessibilité : partiellement conforme" in text_of(footer), path
 
@@ -21,7 +22,10 @@ def test_the_statement_says_what_was_tested_and_how_to_complain(client, app):
     response = client.get("/accessibilite")
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
-    assert "Passerelle est partiellement conforme avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1.2" in text
+    assert (
+        "Passerelle est partiellement conforme avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1.2"
+        in text
+    )
     assert "Aucun audit complet des 106 critères du RGAA n’a encore été mené" in text
     assert f"axe-core {EVALUATION['axe_core']}" in text
     assert "pas encore été testé avec des lecteurs d’écran" in text

@@ -5,11 +5,10 @@ and the login page for anonymous visitors."""
 from __future__ import annotations
 
 import pytest
-
-from app.directory.models import Structure, StructureKind
-from app.moderation.models import ErrorReport
 from factories import make_offer, make_user
 from html_helpers import csrf_token
+
+from app.moderation.models import ErrorReport
 
 SECRET = "Titre confidentiel 7Q"
 
@@ -19,8 +18,12 @@ def world(session):
     own = make_offer(session, title=f"{SECRET} Toulon", code_insee="83137")
     other83 = make_offer(session, title="Autre offre du Var", code_insee="83137")
     in13 = make_offer(session, title="Crèche de Marseille", code_insee="13055")
-    report13 = ErrorReport(offer=in13, departement_code=in13.departement_code, category="horaires",
-                           message="Les horaires ont changé")
+    report13 = ErrorReport(
+        offer=in13,
+        departement_code=in13.departement_code,
+        category="horaires",
+        message="Les horaires ont changé",
+    )
     session.add(report13)
     session.commit()
     users = {
@@ -34,17 +37,32 @@ def world(session):
     from app.db import utcnow
     from app.referrals.models import Reason, Referral
 
-    referral = Referral(offer_id=own.id, structure_id=own.structure_id, departement_code="83",
-                        prescriber_id=users["prescripteur"].id, idempotency_key="a" * 32,
-                        parent_first_name=SECRET, parent_initial="Q", parent_phone="0612345678",
-                        reason=Reason.JOB, consent_at=utcnow())
+    referral = Referral(
+        offer_id=own.id,
+        structure_id=own.structure_id,
+        departement_code="83",
+        prescriber_id=users["prescripteur"].id,
+        idempotency_key="a" * 32,
+        parent_first_name=SECRET,
+        parent_initial="Q",
+        parent_phone="0612345678",
+        reason=Reason.JOB,
+        consent_at=utcnow(),
+    )
     session.add(referral)
     session.commit()
     return {"own": own, "in13": in13, "report13": report13, "users": users, "referral": referral}
 
 
-ROLES = ["anonyme", "gestionnaire", "autre_gestionnaire", "prescripteur", "coordinateur_83",
-         "coordinateur_13", "admin"]
+ROLES = [
+    "anonyme",
+    "gestionnaire",
+    "autre_gestionnaire",
+    "prescripteur",
+    "coordinateur_83",
+    "coordinateur_13",
+    "admin",
+]
 
 # (page, {role: expected status}); 302 = sent to the login page.
 PAGES = {
@@ -86,29 +104,50 @@ def test_the_offer_list_shows_only_what_each_role_may_manage(client, login, worl
     assert SECRET in client.get("/gestion").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ("gestionnaire", 302), ("autre_gestionnaire", 404), ("prescripteur", 403),
-    ("coordinateur_13", 404), ("coordinateur_83", 302),
-])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("gestionnaire", 302),
+        ("autre_gestionnaire", 404),
+        ("prescripteur", 403),
+        ("coordinateur_13", 404),
+        ("coordinateur_83", 302),
+    ],
+)
 def test_changing_free_places_of_an_offer(client, session, login, world, role, expected):
     login(world["users"][role])
     offer = world["own"]
-    response = client.post(f"/gestion/offres/{offer.id}/places",
-                           data={"csrf_token": csrf_token(client, "/compte"), "places": "3"})
+    response = client.post(
+        f"/gestion/offres/{offer.id}/places",
+        data={"csrf_token": csrf_token(client, "/compte"), "places": "3"},
+    )
     assert response.status_code == expected
     session.refresh(offer)
     assert (offer.free_places == 3) is (expected == 302)
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ("coordinateur_83", 404), ("coordinateur_13", 302), ("gestionnaire", 403), ("admin", 302),
-])
-def test_handling_an_error_report_of_another_departement(client, session, login, world, role, expected):
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("coordinateur_83", 404),
+        ("coordinateur_13", 302),
+        ("gestionnaire", 403),
+        ("admin", 302),
+    ],
+)
+def test_handling_an_error_report_of_another_departement(
+    client, session, login, world, role, expected
+):
     login(world["users"][role])
     report = world["report13"]
-    response = client.post(f"/coordination/signalements/{report.id}", data={
-        "csrf_token": csrf_token(client, "/compte"), f"r{report.id}-action": "resolve",
-        f"r{report.id}-note": "Corrigé"})
+    response = client.post(
+        f"/coordination/signalements/{report.id}",
+        data={
+            "csrf_token": csrf_token(client, "/compte"),
+            f"r{report.id}-action": "resolve",
+            f"r{report.id}-note": "Corrigé",
+        },
+    )
     assert response.status_code == expected
     session.refresh(report)
     assert (report.status.value != "open") is (expected == 302)

@@ -3,17 +3,22 @@ dropped before they reach the database: the save works, never a 500."""
 
 from __future__ import annotations
 
+from html_helpers import post_form
+from management.form_reader import read_form
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.directory.models import Offer
-from html_helpers import post_form
-from management.form_reader import read_form
 
 SIGNUP = {
-    "role": "prescripteur", "full_name": "Nadia\x00 Benali\x07", "email": "nadia@exemple.fr",
-    "organisation": "France\x00 Travail", "departement": "83", "structure_name": "",
-    "structure_kind": "", "structure_siret": "", "password": "une phrase de passe solide",
+    "role": "prescripteur",
+    "full_name": "Nadia\x00 Benali\x07",
+    "email": "nadia@exemple.fr",
+    "organisation": "France\x00 Travail",
+    "departement": "83",
+    "structure_name": "",
+    "structure_kind": "",
+    "structure_siret": "",
+    "password": "une phrase de passe solide",
     "confirm": "une phrase de passe solide",
 }
 

@@ -15,8 +15,12 @@ STRONG_KEY = "k" * 48
 
 
 def settings_like(app, **changes) -> Settings:
-    return Settings(DATABASE_URL=app.config["DATABASE_URL"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-                    MAIL_OUTBOX=app.config["MAIL_OUTBOX"], **changes)
+    return Settings(
+        DATABASE_URL=app.config["DATABASE_URL"],
+        SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+        MAIL_OUTBOX=app.config["MAIL_OUTBOX"],
+        **changes,
+    )
 
 
 @pytest.fixture
@@ -64,10 +68,16 @@ def test_a_proxy_is_trusted_only_when_configured(client, make_app):
 def test_production_cookies_are_secure_httponly_and_lax(make_app):
     production = make_app(ENV="production", SECRET_KEY=STRONG_KEY, PROXY_COUNT=1)
     client = production.test_client()
-    response = client.get("/connexion", headers={"X-Forwarded-Proto": "https"})  # the CSRF token's session
-    cookies = [c for c in response.headers.getlist("Set-Cookie") if "Max-Age=0" not in c]  # deletions aside
+    response = client.get(
+        "/connexion", headers={"X-Forwarded-Proto": "https"}
+    )  # the CSRF token's session
+    cookies = [
+        c for c in response.headers.getlist("Set-Cookie") if "Max-Age=0" not in c
+    ]  # deletions aside
     assert [c.split("=")[0] for c in cookies] == ["session"]
-    assert all("; Secure" in c and "; HttpOnly" in c and "; SameSite=Lax" in c for c in cookies), cookies
+    assert all("; Secure" in c and "; HttpOnly" in c and "; SameSite=Lax" in c for c in cookies), (
+        cookies
+    )
 
 
 TEMPLATES = sorted((PROJECT_ROOT / "templates").rglob("*.html"))
@@ -81,7 +91,9 @@ FORBIDDEN = {
 }
 
 
-@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(PROJECT_ROOT / "templates")))
+@pytest.mark.parametrize(
+    "template", TEMPLATES, ids=lambda p: str(p.relative_to(PROJECT_ROOT / "templates"))
+)
 def test_templates_need_nothing_the_csp_forbids(template):
     """The CSP has no 'unsafe-inline' and no 'unsafe-eval': a template with inline script,
     style or handlers would silently break in the browser."""

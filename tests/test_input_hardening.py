@@ -9,15 +9,15 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from form_crawler import forms_of
+from html_helpers import post_form, text_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from site_catalogue import build_world, get_pages
 from werkzeug.datastructures import MultiDict
 
 from app.core.forms import clean_text
 from app.core.limits import limiter
-from form_crawler import forms_of
-from html_helpers import post_form, text_of
-from site_catalogue import build_world, get_pages
 
 NOT_SHOWN = ("Traceback", "sqlalchemy.exc", "jinja2.exceptions", 'File "/')
 
@@ -38,7 +38,9 @@ def visitors(app, world):
         if role not in clients:
             client = app.test_client()
             if role is not None:
-                response = post_form(client, "/connexion", {"email": world.users[role].email, "password": PASSWORD})
+                response = post_form(
+                    client, "/connexion", {"email": world.users[role].email, "password": PASSWORD}
+                )
                 assert response.status_code == 302, role
             clients[role] = client
         return clients[role]
@@ -75,10 +77,22 @@ def test_every_page_answers_its_visitor(app, world, visitors):
         if response.status_code not in (200, 302):
             wrong.append((endpoint, url, role, response.status_code))
         elif response.headers.get("Location", "").startswith("/connexion"):
-            wrong.append((endpoint, url, role, "sent to the login page: give its prefix a role in ROLE_BY_PREFIX"))
+            wrong.append(
+                (
+                    endpoint,
+                    url,
+                    role,
+                    "sent to the login page: give its prefix a role in ROLE_BY_PREFIX",
+                )
+            )
         seen.add(endpoint)
     assert wrong == [], "\n".join(map(str, wrong))
-    assert {"directory.search", "accounts.signup", "management.edit_offer", "moderation.queue"} <= seen
+    assert {
+        "directory.search",
+        "accounts.signup",
+        "management.edit_offer",
+        "moderation.queue",
+    } <= seen
 
 
 def post_forms(app, world, visitors):
@@ -103,8 +117,7 @@ def test_an_oversized_body_is_refused_with_a_french_page(client):
 #: Fields of the offer form (new or edit) that a crèche ignores: no message, nothing stored.
 IGNORED_BY_THE_OFFER_FORM = {
     "osm": "only read by « Importer ces horaires », which cuts it at 500 characters",
-    **{name: "read only for a course; the world's offer is a crèche"
-       for name in ("certification_name", "rncp_code", "training_hours", "organisation_uai")},
+    **dict.fromkeys(("certification_name", "rncp_code", "training_hours", "organisation_uai"), "read only for a course; the world's offer is a crèche"),
 }
 
 
@@ -157,14 +170,36 @@ def longest_stored_texts(session, over: int) -> list[tuple[str, str]]:
 SCRIPT = '<script>alert("passerelle")</script>'
 IMG = '"><img src=x onerror=alert(1)>'
 ODD = [
-    SCRIPT, IMG, "' OR '1'='1", "'; DROP TABLE offers;--", "Robert'); DROP TABLE users;--",
-    "\u202eeuqirbaf", "nul\x00octet", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 👶🏽", "Z\u0364\u0351a\u0308\u0347lgo", "\ufeffBOM",
-    "%00%27", "{{ 7*7 }}", "../../etc/passwd", "ligne\r\nSet-Cookie: x=1", "１２３", "é" * 300,
-    "", " ", "-1", "99999999999999999999", "1e309", "NaN", "31/02/2026", "25:99", "ǅ ß ﬁ İ",
+    SCRIPT,
+    IMG,
+    "' OR '1'='1",
+    "'; DROP TABLE offers;--",
+    "Robert'); DROP TABLE users;--",
+    "\u202eeuqirbaf",
+    "nul\x00octet",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 👶🏽",
+    "Z\u0364\u0351a\u0308\u0347lgo",
+    "\ufeffBOM",
+    "%00%27",
+    "{{ 7*7 }}",
+    "../../etc/passwd",
+    "ligne\r\nSet-Cookie: x=1",
+    "１２３",
+    "é" * 300,
+    "",
+    " ",
+    "-1",
+    "99999999999999999999",
+    "1e309",
+    "NaN",
+    "31/02/2026",
+    "25:99",
+    "ǅ ß ﬁ İ",
 ]
 VALUES = st.one_of(st.sampled_from(ODD), st.text(max_size=40))
-FUZZ = settings(max_examples=8, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=8, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def assert_escaped(body: str, what) -> None:
@@ -212,7 +247,9 @@ def test_fuzzed_forms_never_break_and_keep_what_was_typed(app, world, visitors):
         @FUZZ
         @given(st.dictionaries(st.sampled_from(fields), VALUES, min_size=1, max_size=4))
         def check(typed):
-            data = MultiDict([(k, v) for k, v in form.pairs if k not in typed] + list(typed.items()))
+            data = MultiDict(
+                [(k, v) for k, v in form.pairs if k not in typed] + list(typed.items())
+            )
             response = client.post(form.action, data=data)
             body = assert_clean(response, (form.action, typed))
             assert_escaped(body, (form.action, typed))
@@ -222,7 +259,11 @@ def test_fuzzed_forms_never_break_and_keep_what_was_typed(app, world, visitors):
                     if name in form.passwords or name not in shown:
                         continue
                     assert shown[name] in (clean_text(value), clean_text(value).strip()), (
-                        form.action, name, value, shown[name])
+                        form.action,
+                        name,
+                        value,
+                        shown[name],
+                    )
 
         check()
 
@@ -238,26 +279,42 @@ def shown_escaped(html: str, value: str) -> bool:
 
 
 def test_odd_text_is_stored_as_typed_and_shown_escaped(app, session, world, visitors):
+    from management.form_reader import read_form
     from sqlalchemy import select
 
     from app.accounts.models import User
     from app.directory.models import Offer
     from app.moderation.models import ErrorReport
-    from management.form_reader import read_form
 
     # a sign-up request, seen by the coordinator
     anonymous = visitors(None)
-    response = post_form(anonymous, "/inscription", {
-        "role": "prescripteur", "full_name": STORED, "email": "odd@exemple.fr", "organisation": STORED,
-        "departement": "83", "structure_name": "", "structure_kind": "", "structure_siret": "",
-        "password": "une phrase de passe solide", "confirm": "une phrase de passe solide"})
+    response = post_form(
+        anonymous,
+        "/inscription",
+        {
+            "role": "prescripteur",
+            "full_name": STORED,
+            "email": "odd@exemple.fr",
+            "organisation": STORED,
+            "departement": "83",
+            "structure_name": "",
+            "structure_kind": "",
+            "structure_siret": "",
+            "password": "une phrase de passe solide",
+            "confirm": "une phrase de passe solide",
+        },
+    )
     assert response.status_code == 302
     user = session.scalar(select(User).where(User.email == "odd@exemple.fr"))
     assert user.full_name == STORED and user.organisation == STORED
 
     # an error report on the public page, seen by the coordinator
     offer_url = f"/offre/{world.offer.id}"
-    response = post_form(anonymous, f"{offer_url}/signaler", {"categorie": "horaires", "message": STORED, "email": ""})
+    response = post_form(
+        anonymous,
+        f"{offer_url}/signaler",
+        {"categorie": "horaires", "message": STORED, "email": ""},
+    )
     assert response.status_code in (200, 302)
     assert session.scalar(select(ErrorReport).where(ErrorReport.message == STORED)) is not None
 
@@ -277,8 +334,12 @@ def test_odd_text_is_stored_as_typed_and_shown_escaped(app, session, world, visi
         assert shown_escaped(client.get(page).get_data(as_text=True), STORED), page
 
 
-@settings(max_examples=40, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(VALUES, VALUES)
 def test_a_search_shows_back_what_was_typed(app, q, de):
     """Keywords and hours typed in a search come back in their fields, as typed (an invalid

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-PRIVATE_PREFIXES = ("/gestion", "/coordination", "/compte", "/label-avip", "/orientations", "/admin")
+PRIVATE_PREFIXES = (
+    "/gestion",
+    "/coordination",
+    "/compte",
+    "/label-avip",
+    "/orientations",
+    "/admin",
+)
 # Public pages under a private prefix: a structure answers a referral from its emailed, signed
 # link without an account; the page for parents about their data.
 PUBLIC_EXCEPTIONS = ("/orientations/reponse/", "/orientations/vos-donnees")
@@ -54,12 +61,26 @@ def test_every_private_page_sends_anonymous_visitors_to_the_login(app, client):
     assert "/compte" in checked and "/orientations" in checked and "/orientations/1" in checked
 
 
-@pytest.mark.parametrize("path", ["/", "/recherche", "/estimer-mes-aides", "/connexion", "/inscription",
-                                  "/api/v1/openapi.json", "/api", "/api/v1/offres", "/n-existe-pas"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/recherche",
+        "/estimer-mes-aides",
+        "/connexion",
+        "/inscription",
+        "/api/v1/openapi.json",
+        "/api",
+        "/api/v1/offres",
+        "/n-existe-pas",
+    ],
+)
 def test_security_headers_are_on_every_response(client, path):
     headers = client.get(path).headers
     csp = headers["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert (
+        "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    )
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "camera=()" in headers["Permissions-Policy"]

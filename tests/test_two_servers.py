@@ -17,9 +17,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from factories import PASSWORD, make_offer, make_user
 
 from app.directory.models import OfferStatus
-from factories import PASSWORD, make_offer, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,11 +36,22 @@ class Server:
     def __init__(self, database_url: str, index_dir: Path, log: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, DATABASE_URL=database_url, SEARCH_INDEX_DIR=str(index_dir),
-                   SECRET_KEY="two-servers-test-secret", PASSERELLE_ENV="test", MAIL_OUTBOX=str(log.with_suffix(".mail")))
+        env = dict(
+            os.environ,
+            DATABASE_URL=database_url,
+            SEARCH_INDEX_DIR=str(index_dir),
+            SECRET_KEY="two-servers-test-secret",
+            PASSERELLE_ENV="test",
+            MAIL_OUTBOX=str(log.with_suffix(".mail")),
+        )
         self.log = log.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "app", "--port", str(self.port)], cwd=ROOT, env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "app", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_ready(log)
 
     def _wait_ready(self, log: Path) -> None:
@@ -67,7 +78,9 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=10) as response:
@@ -111,22 +124,32 @@ def servers(app, tmp_path):
 
 def test_an_edit_through_one_server_is_found_through_the_other(session, servers):
     first = make_offer(session, title="Crèche Arc-en-ciel Brouillon", status=OfferStatus.DRAFT)
-    second = make_offer(session, title="Micro-crèche Girafe Brouillon", status=OfferStatus.DRAFT,
-                        structure=first.structure)
+    second = make_offer(
+        session,
+        title="Micro-crèche Girafe Brouillon",
+        status=OfferStatus.DRAFT,
+        structure=first.structure,
+    )
     manager = make_user(session, "gestionnaire", structures=[first.structure])
     a, b = servers("a"), servers("b")
     assert not found(b, first, timeout=0)
 
     person = Browser(a.url)
-    person.post("/connexion", {"email": manager.email, "password": PASSWORD}, token_from="/connexion")
-    person.post(f"/gestion/offres/{first.id}/publier", {}, token_from=f"/gestion/offres/{first.id}/apercu")
+    person.post(
+        "/connexion", {"email": manager.email, "password": PASSWORD}, token_from="/connexion"
+    )
+    person.post(
+        f"/gestion/offres/{first.id}/publier", {}, token_from=f"/gestion/offres/{first.id}/apercu"
+    )
     started = time.monotonic()
     assert found(a, first, timeout=0)  # the server that saved it, at once
     assert found(b, first, timeout=5)  # the other one, from the change log
     print(f"found through server B {time.monotonic() - started:.2f} s after the save on server A")
 
     b.stop()  # server B is down while server A publishes the second offer
-    person.post(f"/gestion/offres/{second.id}/publier", {}, token_from=f"/gestion/offres/{second.id}/apercu")
+    person.post(
+        f"/gestion/offres/{second.id}/publier", {}, token_from=f"/gestion/offres/{second.id}/apercu"
+    )
     replacement = servers("c")  # a new server, with a new (empty) index folder: it builds it
     assert found(replacement, second, timeout=5)
     assert found(a, second, timeout=0)
@@ -140,8 +163,12 @@ def test_a_server_restarting_on_its_old_index_catches_up(app, session, servers, 
     assert any(index_b.iterdir())
     b.stop()
     person = Browser(a.url)
-    person.post("/connexion", {"email": manager.email, "password": PASSWORD}, token_from="/connexion")
-    person.post(f"/gestion/offres/{offer.id}/publier", {}, token_from=f"/gestion/offres/{offer.id}/apercu")
+    person.post(
+        "/connexion", {"email": manager.email, "password": PASSWORD}, token_from="/connexion"
+    )
+    person.post(
+        f"/gestion/offres/{offer.id}/publier", {}, token_from=f"/gestion/offres/{offer.id}/apercu"
+    )
     # Server B comes back on the same index folder it had: it applies what it missed.
     back = Server(app.config["DATABASE_URL"], index_b, tmp_path / "b-back.log")
     try:

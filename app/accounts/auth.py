@@ -38,7 +38,11 @@ def _load_user(identifier: str) -> User | None:
 def _unauthorized():
     if request.path.startswith("/api/"):
         abort(401)
-    return redirect(url_for("accounts.login", suivant=request.full_path if request.query_string else request.path))
+    return redirect(
+        url_for(
+            "accounts.login", suivant=request.full_path if request.query_string else request.path
+        )
+    )
 
 
 def login_required(view):

@@ -14,9 +14,24 @@ from app.directory.models import Offer
 
 DEMO_PASSWORD = "demonstration-passerelle"
 DEMO_ACCOUNTS = (
-    ("gestionnaire@passerelle-demo.example.org", Role.GESTIONNAIRE, "Nadia Benali (démo)", "Crèche de démonstration"),
-    ("prescripteur@passerelle-demo.example.org", Role.PRESCRIPTEUR, "Karim Diallo (démo)", "France Travail Toulon (démo)"),
-    ("coordination@passerelle-demo.example.org", Role.COORDINATEUR, "Claire Morel (démo)", "Caf du Var (démo)"),
+    (
+        "gestionnaire@passerelle-demo.example.org",
+        Role.GESTIONNAIRE,
+        "Nadia Benali (démo)",
+        "Crèche de démonstration",
+    ),
+    (
+        "prescripteur@passerelle-demo.example.org",
+        Role.PRESCRIPTEUR,
+        "Karim Diallo (démo)",
+        "France Travail Toulon (démo)",
+    ),
+    (
+        "coordination@passerelle-demo.example.org",
+        Role.COORDINATEUR,
+        "Claire Morel (démo)",
+        "Caf du Var (démo)",
+    ),
     ("admin@passerelle-demo.example.org", Role.ADMIN, "Administration (démo)", "Passerelle"),
 )
 
@@ -26,21 +41,37 @@ def create_demo_accounts(session: Session, departement_code: str = "83") -> list
     département); existing demo accounts are left as they are."""
     hashed = hash_password(DEMO_PASSWORD)
     structure_id = session.scalar(
-        select(Offer.structure_id).where(Offer.is_demo, Offer.departement_code == departement_code)
-        .order_by(Offer.id).limit(1)
+        select(Offer.structure_id)
+        .where(Offer.is_demo, Offer.departement_code == departement_code)
+        .order_by(Offer.id)
+        .limit(1)
     )
     created = []
     for email, role, name, organisation in DEMO_ACCOUNTS:
         if session.scalar(select(User.id).where(User.email == email)) is not None:
             continue
         now = utcnow()
-        user = User(email=email, password_hash=hashed, full_name=name, organisation=organisation, role=role,
-                    departement_code=None if role == Role.ADMIN else departement_code,
-                    status=AccountStatus.ACTIVE, email_verified_at=now, approved_at=now)
+        user = User(
+            email=email,
+            password_hash=hashed,
+            full_name=name,
+            organisation=organisation,
+            role=role,
+            departement_code=None if role == Role.ADMIN else departement_code,
+            status=AccountStatus.ACTIVE,
+            email_verified_at=now,
+            approved_at=now,
+        )
         session.add(user)
         if role == Role.GESTIONNAIRE and structure_id is not None:
-            session.add(Membership(user=user, structure_id=structure_id, status=MembershipStatus.APPROVED,
-                                   decided_at=now))
+            session.add(
+                Membership(
+                    user=user,
+                    structure_id=structure_id,
+                    status=MembershipStatus.APPROVED,
+                    decided_at=now,
+                )
+            )
         created.append(user)
     session.commit()
     return created

@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from app.accounts.models import Role
-from app.core.forms import FlaskForm, trim
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.core.forms import FlaskForm, trim
 from app.directory.models import STRUCTURE_KIND_LABELS
 from app.geo.communes import all_departements
 
@@ -23,23 +23,31 @@ def departement_choices() -> list[SelectChoice]:
 
 
 def _email_field(label: str = "Adresse électronique") -> StringField:
-    return StringField(label, filters=[trim], validators=[
-        InputRequired("Indiquez votre adresse électronique."),
-        Length(max=254, message="L’adresse est trop longue."),
-        Email(EMAIL_MESSAGE, check_deliverability=False),
-    ])
+    return StringField(
+        label,
+        filters=[trim],
+        validators=[
+            InputRequired("Indiquez votre adresse électronique."),
+            Length(max=254, message="L’adresse est trop longue."),
+            Email(EMAIL_MESSAGE, check_deliverability=False),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
     email = _email_field()
-    password = PasswordField("Mot de passe", validators=[
-        InputRequired("Indiquez votre mot de passe."), Length(max=MAX_LENGTH)])
+    password = PasswordField(
+        "Mot de passe",
+        validators=[InputRequired("Indiquez votre mot de passe."), Length(max=MAX_LENGTH)],
+    )
     remember = BooleanField("Rester connecté·e sur cet appareil")
 
 
 class NewPasswordMixin:
     def validate_password(self, field):
-        problem = password_problem(field.data or "", getattr(self, "email", None) and self.email.data or "")
+        problem = password_problem(
+            field.data or "", (getattr(self, "email", None) and self.email.data) or ""
+        )
         if problem:
             raise ValidationError(problem)
 
@@ -49,26 +57,65 @@ class NewPasswordMixin:
 
 
 class SignupForm(NewPasswordMixin, FlaskForm):
-    role = SelectField("Vous êtes", choices=[
-        SelectChoice("", "Choisissez"),
-        SelectChoice(Role.GESTIONNAIRE.value, "Gestionnaire d’une crèche, d’une MAM, assistant·e maternel·le ou organisme de formation"),
-        SelectChoice(Role.PRESCRIPTEUR.value, "Professionnel·le de l’insertion (France Travail, Caf, département, SIAE, mission locale…)"),
-    ], validators=[InputRequired("Dites-nous qui vous êtes.")])
-    full_name = StringField("Prénom et nom", validators=[
-        InputRequired("Indiquez votre prénom et votre nom."), Length(max=200, message="200 caractères au plus.")])
+    role = SelectField(
+        "Vous êtes",
+        choices=[
+            SelectChoice("", "Choisissez"),
+            SelectChoice(
+                Role.GESTIONNAIRE.value,
+                "Gestionnaire d’une crèche, d’une MAM, assistant·e maternel·le ou organisme de formation",
+            ),
+            SelectChoice(
+                Role.PRESCRIPTEUR.value,
+                "Professionnel·le de l’insertion (France Travail, Caf, département, SIAE, mission locale…)",
+            ),
+        ],
+        validators=[InputRequired("Dites-nous qui vous êtes.")],
+    )
+    full_name = StringField(
+        "Prénom et nom",
+        validators=[
+            InputRequired("Indiquez votre prénom et votre nom."),
+            Length(max=200, message="200 caractères au plus."),
+        ],
+    )
     email = _email_field("Adresse électronique professionnelle")
-    organisation = StringField("Organisme ou employeur", validators=[
-        InputRequired("Indiquez votre organisme."), Length(max=200, message="200 caractères au plus.")])
-    departement = SelectField("Département", validators=[InputRequired("Choisissez votre département.")])
-    structure_name = StringField("Nom de la structure que vous gérez", validators=[
-        Optional(), Length(max=200, message="200 caractères au plus.")])
-    structure_siret = StringField("SIRET de la structure (facultatif)", validators=[
-        Optional(), Regexp(r"^\d{14}$", message="Un SIRET compte 14 chiffres, sans espace.")])
-    structure_kind = SelectField("Type de structure", choices=[SelectChoice("", "Choisissez")] + [
-        SelectChoice(k.value, label) for k, label in STRUCTURE_KIND_LABELS.items()], validators=[Optional()])
-    password = PasswordField("Mot de passe", description="Au moins 12 caractères. Une phrase de plusieurs mots convient bien.",
-                             validators=[InputRequired("Choisissez un mot de passe.")])
-    confirm = PasswordField("Le même mot de passe, encore une fois", validators=[InputRequired("Retapez le mot de passe.")])
+    organisation = StringField(
+        "Organisme ou employeur",
+        validators=[
+            InputRequired("Indiquez votre organisme."),
+            Length(max=200, message="200 caractères au plus."),
+        ],
+    )
+    departement = SelectField(
+        "Département", validators=[InputRequired("Choisissez votre département.")]
+    )
+    structure_name = StringField(
+        "Nom de la structure que vous gérez",
+        validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
+    )
+    structure_siret = StringField(
+        "SIRET de la structure (facultatif)",
+        validators=[
+            Optional(),
+            Regexp(r"^\d{14}$", message="Un SIRET compte 14 chiffres, sans espace."),
+        ],
+    )
+    structure_kind = SelectField(
+        "Type de structure",
+        choices=[SelectChoice("", "Choisissez")]
+        + [SelectChoice(k.value, label) for k, label in STRUCTURE_KIND_LABELS.items()],
+        validators=[Optional()],
+    )
+    password = PasswordField(
+        "Mot de passe",
+        description="Au moins 12 caractères. Une phrase de plusieurs mots convient bien.",
+        validators=[InputRequired("Choisissez un mot de passe.")],
+    )
+    confirm = PasswordField(
+        "Le même mot de passe, encore une fois",
+        validators=[InputRequired("Retapez le mot de passe.")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,26 +145,53 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    password = PasswordField("Nouveau mot de passe", description="Au moins 12 caractères.",
-                             validators=[InputRequired("Choisissez un mot de passe.")])
-    confirm = PasswordField("Le même mot de passe, encore une fois", validators=[InputRequired("Retapez le mot de passe.")])
+    password = PasswordField(
+        "Nouveau mot de passe",
+        description="Au moins 12 caractères.",
+        validators=[InputRequired("Choisissez un mot de passe.")],
+    )
+    confirm = PasswordField(
+        "Le même mot de passe, encore une fois",
+        validators=[InputRequired("Retapez le mot de passe.")],
+    )
 
 
 class InvitationForm(NewPasswordMixin, FlaskForm):
-    full_name = StringField("Prénom et nom", validators=[
-        InputRequired("Indiquez votre prénom et votre nom."), Length(max=200, message="200 caractères au plus.")])
-    organisation = StringField("Organisme ou employeur", validators=[
-        InputRequired("Indiquez votre organisme."), Length(max=200, message="200 caractères au plus.")])
-    password = PasswordField("Mot de passe", description="Au moins 12 caractères.",
-                             validators=[InputRequired("Choisissez un mot de passe.")])
-    confirm = PasswordField("Le même mot de passe, encore une fois", validators=[InputRequired("Retapez le mot de passe.")])
+    full_name = StringField(
+        "Prénom et nom",
+        validators=[
+            InputRequired("Indiquez votre prénom et votre nom."),
+            Length(max=200, message="200 caractères au plus."),
+        ],
+    )
+    organisation = StringField(
+        "Organisme ou employeur",
+        validators=[
+            InputRequired("Indiquez votre organisme."),
+            Length(max=200, message="200 caractères au plus."),
+        ],
+    )
+    password = PasswordField(
+        "Mot de passe",
+        description="Au moins 12 caractères.",
+        validators=[InputRequired("Choisissez un mot de passe.")],
+    )
+    confirm = PasswordField(
+        "Le même mot de passe, encore une fois",
+        validators=[InputRequired("Retapez le mot de passe.")],
+    )
 
 
 class InviteForm(FlaskForm):
     email = _email_field("Adresse de la personne invitée")
-    role = SelectField("Rôle", choices=[
-        SelectChoice(Role.GESTIONNAIRE.value, "Gestionnaire"),
-        SelectChoice(Role.PRESCRIPTEUR.value, "Prescripteur ou prescriptrice"),
-        SelectChoice(Role.COORDINATEUR.value, "Coordination départementale"),
-    ])
-    structure_id = SelectField("Structure à gérer (gestionnaire)", choices=[], validators=[Optional()])
+    role = SelectField(
+        "Rôle",
+        choices=[
+            SelectChoice(Role.GESTIONNAIRE.value, "Gestionnaire"),
+            SelectChoice(Role.PRESCRIPTEUR.value, "Prescripteur ou prescriptrice"),
+            SelectChoice(Role.COORDINATEUR.value, "Coordination départementale"),
+        ],
+    )
+    structure_id = SelectField(
+        "Structure à gérer (gestionnaire)", choices=[], validators=[Optional()]
+    )

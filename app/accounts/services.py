@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
 from app.accounts.passwords import hash_password, verify_password
-from app.accounts.tokens import INVITATION, RESET_PASSWORD, VERIFY_EMAIL, TokenError, fingerprint, make_token, read_token
+from app.accounts.tokens import (
+    INVITATION,
+    RESET_PASSWORD,
+    VERIFY_EMAIL,
+    TokenError,
+    fingerprint,
+    make_token,
+    read_token,
+)
 from app.db import utcnow
 from app.directory.models import Structure, StructureKind
 
@@ -68,7 +76,9 @@ def request_account(session: Session, request: SignupRequest) -> SignupOutcome:
     if request.role == Role.GESTIONNAIRE and request.structure_name.strip():
         structure = None
         if request.structure_siret:
-            structure = session.scalar(select(Structure).where(Structure.siret == request.structure_siret))
+            structure = session.scalar(
+                select(Structure).where(Structure.siret == request.structure_siret)
+            )
         if structure is None:
             structure = Structure(
                 name=request.structure_name.strip(),
@@ -129,10 +139,19 @@ def set_password(user: User, password: str) -> None:
     user.session_version += 1  # logs out every other session
 
 
-def invitation_token(inviter: User, email: str, role: Role, departement_code: str | None,
-                     structure_id: int | None) -> str:
-    return make_token(INVITATION, {"e": normalize_email(email), "r": role.value, "d": departement_code,
-                                   "s": structure_id, "by": inviter.id})
+def invitation_token(
+    inviter: User, email: str, role: Role, departement_code: str | None, structure_id: int | None
+) -> str:
+    return make_token(
+        INVITATION,
+        {
+            "e": normalize_email(email),
+            "r": role.value,
+            "d": departement_code,
+            "s": structure_id,
+            "by": inviter.id,
+        },
+    )
 
 
 def read_invitation(session: Session, token: str) -> dict:
@@ -146,21 +165,37 @@ def read_invitation(session: Session, token: str) -> dict:
     return payload
 
 
-def accept_invitation(session: Session, payload: dict, full_name: str, organisation: str, password: str) -> User:
+def accept_invitation(
+    session: Session, payload: dict, full_name: str, organisation: str, password: str
+) -> User:
     """An invited account is approved by its inviter and its address is proven by the link."""
     now = utcnow()
     user = User(
-        email=payload["e"], password_hash=hash_password(password), full_name=full_name.strip(),
-        organisation=organisation.strip(), role=payload["r"], departement_code=payload.get("d"),
-        status=AccountStatus.ACTIVE, email_verified_at=now, approved_at=now,
-        approved_by_id=payload.get("by"), invited_by_id=payload.get("by"),
+        email=payload["e"],
+        password_hash=hash_password(password),
+        full_name=full_name.strip(),
+        organisation=organisation.strip(),
+        role=payload["r"],
+        departement_code=payload.get("d"),
+        status=AccountStatus.ACTIVE,
+        email_verified_at=now,
+        approved_at=now,
+        approved_by_id=payload.get("by"),
+        invited_by_id=payload.get("by"),
     )
     session.add(user)
     if payload.get("s"):
         structure = session.get(Structure, payload["s"])
         if structure is not None:
-            session.add(Membership(user=user, structure=structure, status=MembershipStatus.APPROVED,
-                                   decided_by_id=payload.get("by"), decided_at=now))
+            session.add(
+                Membership(
+                    user=user,
+                    structure=structure,
+                    status=MembershipStatus.APPROVED,
+                    decided_by_id=payload.get("by"),
+                    decided_at=now,
+                )
+            )
     session.flush()
     return user
 

@@ -52,7 +52,9 @@ def read_token(kind: tuple[str, int], token: str) -> dict[str, Any]:
             expired_payload = serializer.load_payload(error.payload)
         except BadSignature:
             expired_payload = None
-        raise TokenError(expired=True, payload=expired_payload if isinstance(expired_payload, dict) else None) from None
+        raise TokenError(
+            expired=True, payload=expired_payload if isinstance(expired_payload, dict) else None
+        ) from None
     except BadSignature:
         raise TokenError(expired=False) from None
     if not isinstance(payload, dict):

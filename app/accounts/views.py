@@ -8,18 +8,24 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from app.accounts import services
 from app.accounts.auth import current_user, login_required, login_user, logout_user
-from app.accounts.forms import ForgotPasswordForm, InvitationForm, LoginForm, ResetPasswordForm, SignupForm
+from app.accounts.forms import (
+    ForgotPasswordForm,
+    InvitationForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
 from app.accounts.models import AccountStatus, Role, User
 from app.accounts.tokens import TokenError
 from app.core.limits import LOGIN, SENSITIVE, email_key, limiter
 from app.core.mail import try_send_mail
 from app.db import get_session, utcnow
 from app.directory.models import StructureKind
-from sqlalchemy import select
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -93,21 +99,40 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         session = get_session()
-        outcome = services.request_account(session, services.SignupRequest(
-            email=form.email.data, password=form.password.data, full_name=form.full_name.data,
-            organisation=form.organisation.data, role=Role(form.role.data),
-            departement_code=form.departement.data, structure_name=form.structure_name.data or "",
-            structure_siret=form.structure_siret.data or "",
-            structure_kind=StructureKind(form.structure_kind.data) if form.structure_kind.data else None,
-        ))
+        outcome = services.request_account(
+            session,
+            services.SignupRequest(
+                email=form.email.data,
+                password=form.password.data,
+                full_name=form.full_name.data,
+                organisation=form.organisation.data,
+                role=Role(form.role.data),
+                departement_code=form.departement.data,
+                structure_name=form.structure_name.data or "",
+                structure_siret=form.structure_siret.data or "",
+                structure_kind=StructureKind(form.structure_kind.data)
+                if form.structure_kind.data
+                else None,
+            ),
+        )
         session.commit()
         if outcome.user is not None:
-            try_send_mail(outcome.user.email, "Confirmez votre adresse électronique – Passerelle", "verify_email",
-                  user=outcome.user, url=link("accounts.verify_email", token=services.verification_token(outcome.user)))
+            try_send_mail(
+                outcome.user.email,
+                "Confirmez votre adresse électronique – Passerelle",
+                "verify_email",
+                user=outcome.user,
+                url=link("accounts.verify_email", token=services.verification_token(outcome.user)),
+            )
         else:
-            try_send_mail(outcome.existing.email, "Une demande de compte avec votre adresse – Passerelle",
-                  "signup_existing", user=outcome.existing, login_url=link("accounts.login"),
-                  reset_url=link("accounts.forgot_password"))
+            try_send_mail(
+                outcome.existing.email,
+                "Une demande de compte avec votre adresse – Passerelle",
+                "signup_existing",
+                user=outcome.existing,
+                login_url=link("accounts.login"),
+                reset_url=link("accounts.forgot_password"),
+            )
         # The same answer whether the address had an account or not.
         return redirect(url_for("accounts.signup_sent"))
     status = 422 if form.errors else 200
@@ -116,8 +141,11 @@ def signup():
 
 @bp.get("/inscription/envoyee")
 def signup_sent():
-    return render_template("accounts/message.html", title="Vérifiez votre messagerie",
-                           text="Si cette adresse peut recevoir un compte, un courriel vient de lui être envoyé avec un lien pour la confirmer. Le lien est valable 7 jours.")
+    return render_template(
+        "accounts/message.html",
+        title="Vérifiez votre messagerie",
+        text="Si cette adresse peut recevoir un compte, un courriel vient de lui être envoyé avec un lien pour la confirmer. Le lien est valable 7 jours.",
+    )
 
 
 @bp.get("/verifier-email/<token>")
@@ -133,18 +161,34 @@ def verify_email(token: str):
         text = "Merci, votre adresse est confirmée. La coordination de votre département va examiner votre demande : vous recevrez un courriel dès qu’elle sera acceptée."
     else:
         text = "Merci, votre adresse est confirmée. Vous pouvez vous connecter."
-    return render_template("accounts/message.html", title="Adresse confirmée", text=text,
-                           action=(url_for("accounts.login"), "Se connecter") if user.status == AccountStatus.ACTIVE else None)
+    return render_template(
+        "accounts/message.html",
+        title="Adresse confirmée",
+        text=text,
+        action=(url_for("accounts.login"), "Se connecter")
+        if user.status == AccountStatus.ACTIVE
+        else None,
+    )
 
 
 def _notify_coordinators(user: User) -> None:
     session = get_session()
-    coordinators = session.scalars(select(User).where(
-        User.role == Role.COORDINATEUR, User.status == AccountStatus.ACTIVE,
-        User.departement_code == user.departement_code)).all()
+    coordinators = session.scalars(
+        select(User).where(
+            User.role == Role.COORDINATEUR,
+            User.status == AccountStatus.ACTIVE,
+            User.departement_code == user.departement_code,
+        )
+    ).all()
     for coordinator in coordinators:
-        try_send_mail(coordinator.email, "Une demande de compte à examiner – Passerelle", "new_request",
-              coordinator=coordinator, user=user, url=link("accounts.home"))
+        try_send_mail(
+            coordinator.email,
+            "Une demande de compte à examiner – Passerelle",
+            "new_request",
+            coordinator=coordinator,
+            user=user,
+            url=link("accounts.home"),
+        )
 
 
 def _token_problem(error: TokenError):
@@ -152,8 +196,12 @@ def _token_problem(error: TokenError):
         text = "Ce lien a expiré. Demandez-en un nouveau."
     else:
         text = "Ce lien n’est pas valable ou a déjà servi. Demandez-en un nouveau si besoin."
-    return render_template("accounts/message.html", title="Lien non valable", text=text,
-                           action=(url_for("accounts.forgot_password"), "Demander un nouveau lien"))
+    return render_template(
+        "accounts/message.html",
+        title="Lien non valable",
+        text=text,
+        action=(url_for("accounts.forgot_password"), "Demander un nouveau lien"),
+    )
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
@@ -165,10 +213,18 @@ def forgot_password():
         session = get_session()
         user = services.find_user(session, form.email.data)
         if user is not None and user.status not in (AccountStatus.REFUSED, AccountStatus.DISABLED):
-            try_send_mail(user.email, "Choisir un nouveau mot de passe – Passerelle", "reset_password",
-                  user=user, url=link("accounts.reset_password", token=services.reset_token(user)))
-        return render_template("accounts/message.html", title="Vérifiez votre messagerie",
-                               text="Si un compte existe avec cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe. Le lien est valable 1 heure et ne sert qu’une fois.")
+            try_send_mail(
+                user.email,
+                "Choisir un nouveau mot de passe – Passerelle",
+                "reset_password",
+                user=user,
+                url=link("accounts.reset_password", token=services.reset_token(user)),
+            )
+        return render_template(
+            "accounts/message.html",
+            title="Vérifiez votre messagerie",
+            text="Si un compte existe avec cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe. Le lien est valable 1 heure et ne sert qu’une fois.",
+        )
     status = 422 if form.errors else 200
     return render_template("accounts/forgot.html", form=form), status
 
@@ -204,27 +260,41 @@ def accept_invitation(token: str):
         return _token_problem(error), 400
     form = InvitationForm()
     if form.validate_on_submit():
-        user = services.accept_invitation(session, payload, form.full_name.data, form.organisation.data, form.password.data)
+        user = services.accept_invitation(
+            session, payload, form.full_name.data, form.organisation.data, form.password.data
+        )
         session.commit()
         login_user(user)
         return redirect(url_for("accounts.home"))
     status = 422 if form.errors else 200
-    return render_template("accounts/invitation.html", form=form, email=payload["e"], role=Role(payload["r"])), status
+    return render_template(
+        "accounts/invitation.html", form=form, email=payload["e"], role=Role(payload["r"])
+    ), status
 
 
 ROLE_LINKS = {
-    Role.GESTIONNAIRE: [("management.offers", "Mes offres"), ("referrals.received", "Orientations reçues"),
-                        ("moderation.avip_home", "Label AVIP"),
-                        ("directory.search", "L’annuaire public")],
-    Role.PRESCRIPTEUR: [("directory.search", "Chercher une solution de garde pour un parent"),
-                        ("referrals.mine", "Mes orientations"),
-                        ("estimator.page", "Estimer les aides d’un parent")],
-    Role.COORDINATEUR: [("moderation.queue", "À traiter dans mon département"),
-                        ("referrals.departement", "Les orientations du département"),
-                        ("management.offers", "Les offres de mon département"),
-                        ("moderation.invite", "Inviter une personne")],
-    Role.ADMIN: [("moderation.queue", "À traiter"), ("management.offers", "Toutes les offres"),
-                 ("referrals.departement", "Toutes les orientations")],
+    Role.GESTIONNAIRE: [
+        ("management.offers", "Mes offres"),
+        ("referrals.received", "Orientations reçues"),
+        ("moderation.avip_home", "Label AVIP"),
+        ("directory.search", "L’annuaire public"),
+    ],
+    Role.PRESCRIPTEUR: [
+        ("directory.search", "Chercher une solution de garde pour un parent"),
+        ("referrals.mine", "Mes orientations"),
+        ("estimator.page", "Estimer les aides d’un parent"),
+    ],
+    Role.COORDINATEUR: [
+        ("moderation.queue", "À traiter dans mon département"),
+        ("referrals.departement", "Les orientations du département"),
+        ("management.offers", "Les offres de mon département"),
+        ("moderation.invite", "Inviter une personne"),
+    ],
+    Role.ADMIN: [
+        ("moderation.queue", "À traiter"),
+        ("management.offers", "Toutes les offres"),
+        ("referrals.departement", "Toutes les orientations"),
+    ],
 }
 
 
@@ -234,7 +304,10 @@ def _account_links():
 
     if not current_user.is_authenticated:
         return {"account_links": []}
-    return {"account_links": [
-        (endpoint, label) for endpoint, label in ROLE_LINKS.get(current_user.role, [])
-        if endpoint in current_app.view_functions
-    ]}
+    return {
+        "account_links": [
+            (endpoint, label)
+            for endpoint, label in ROLE_LINKS.get(current_user.role, [])
+            if endpoint in current_app.view_functions
+        ]
+    }

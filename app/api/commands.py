@@ -35,7 +35,9 @@ def export_data_inclusion(outdir: Path, inclure_demo: bool) -> None:
     click.echo(f"{len(export.structures)} structures et {len(export.services)} services exportés.")
 
 
-import_group = AppGroup("import", help="Importer des offres depuis des fichiers de données ouvertes.")
+import_group = AppGroup(
+    "import", help="Importer des offres depuis des fichiers de données ouvertes."
+)
 
 
 def run_import(fmt: str, path: Path) -> None:
@@ -55,7 +57,9 @@ def run_import(fmt: str, path: Path) -> None:
         session.commit()
     except Exception as error:
         session.rollback()
-        raise click.ClickException(f"Import interrompu ({error.__class__.__name__}) : rien n’a été importé.") from error
+        raise click.ClickException(
+            f"Import interrompu ({error.__class__.__name__}) : rien n’a été importé."
+        ) from error
     reindexed = get_index().sync(session, wait=60)
     click.echo(f"Import {fmt} de {path.name} terminé.")
     for line in report.lines():

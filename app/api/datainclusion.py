@@ -52,24 +52,73 @@ AGES_PATTERN = re.compile(r"(\d+)\s*mois\s*à\s*(\d+)\s*mois")
 
 #: Column order of the CSV files: the fields of the schema's models.
 STRUCTURE_FIELDS = (
-    "source", "id", "nom", "date_maj", "description", "lien_source", "siret", "commune",
-    "code_postal", "code_insee", "adresse", "complement_adresse", "longitude", "latitude",
-    "telephone", "courriel", "site_web", "horaires_accueil", "accessibilite_lieu",
+    "source",
+    "id",
+    "nom",
+    "date_maj",
+    "description",
+    "lien_source",
+    "siret",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "longitude",
+    "latitude",
+    "telephone",
+    "courriel",
+    "site_web",
+    "horaires_accueil",
+    "accessibilite_lieu",
     "reseaux_porteurs",
 )
 SERVICE_FIELDS = (
-    "source", "structure_id", "id", "nom", "description", "lien_source", "date_maj", "type",
-    "thematiques", "frais", "frais_precisions", "publics", "publics_precisions",
-    "conditions_acces", "commune", "code_postal", "code_insee", "adresse", "complement_adresse",
-    "longitude", "latitude", "telephone", "courriel", "modes_accueil", "zone_eligibilite",
-    "contact_nom_prenom", "lien_mobilisation", "modes_mobilisation", "mobilisable_par",
-    "mobilisation_precisions", "volume_horaire_hebdomadaire", "nombre_semaines",
+    "source",
+    "structure_id",
+    "id",
+    "nom",
+    "description",
+    "lien_source",
+    "date_maj",
+    "type",
+    "thematiques",
+    "frais",
+    "frais_precisions",
+    "publics",
+    "publics_precisions",
+    "conditions_acces",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "longitude",
+    "latitude",
+    "telephone",
+    "courriel",
+    "modes_accueil",
+    "zone_eligibilite",
+    "contact_nom_prenom",
+    "lien_mobilisation",
+    "modes_mobilisation",
+    "mobilisable_par",
+    "mobilisation_precisions",
+    "volume_horaire_hebdomadaire",
+    "nombre_semaines",
     "horaires_accueil",
 )
-LIST_FIELDS = frozenset({
-    "reseaux_porteurs", "thematiques", "publics", "modes_accueil", "zone_eligibilite",
-    "modes_mobilisation", "mobilisable_par",
-})
+LIST_FIELDS = frozenset(
+    {
+        "reseaux_porteurs",
+        "thematiques",
+        "publics",
+        "modes_accueil",
+        "zone_eligibilite",
+        "modes_mobilisation",
+        "mobilisable_par",
+    }
+)
 NUMBER_FIELDS = frozenset({"longitude", "latitude", "volume_horaire_hebdomadaire"})
 INTEGER_FIELDS = frozenset({"nombre_semaines"})
 
@@ -84,11 +133,17 @@ class Export:
 
 
 def imported_from_data_inclusion(offer: Offer) -> bool:
-    return bool(offer.import_source and offer.import_source.startswith(IMPORT_PREFIX) and offer.import_id)
+    return bool(
+        offer.import_source and offer.import_source.startswith(IMPORT_PREFIX) and offer.import_id
+    )
 
 
 def record_source(offer: Offer) -> str:
-    return offer.import_source.removeprefix(IMPORT_PREFIX) if imported_from_data_inclusion(offer) else SOURCE
+    return (
+        offer.import_source.removeprefix(IMPORT_PREFIX)
+        if imported_from_data_inclusion(offer)
+        else SOURCE
+    )
 
 
 def service_id(offer: Offer) -> str:
@@ -211,17 +266,24 @@ def service_record(offer: Offer, *, page_url: str, today: date) -> dict[str, Any
     training = offer.kind is OfferKind.FORMATION
     name = service_name(offer)
     modes = sorted(
-        mode for mode, present in (
-            ("telephoner", phone), ("envoyer-un-courriel", email), ("se-presenter", _or_none(offer.address)),
-        ) if present
+        mode
+        for mode, present in (
+            ("telephoner", phone),
+            ("envoyer-un-courriel", email),
+            ("se-presenter", _or_none(offer.address)),
+        )
+        if present
     )
-    distance = training and offer.training is not None and offer.training.modality is Modality.DISTANCE
+    distance = (
+        training and offer.training is not None and offer.training.modality is Modality.DISTANCE
+    )
     return {
         "source": record_source(offer),
         "structure_id": place_id(offer),
         "id": service_id(offer),
         "nom": name,
-        "description": (offer.description or "").strip()[:10000] or default_description(name, offer.commune_name),
+        "description": (offer.description or "").strip()[:10000]
+        or default_description(name, offer.commune_name),
         "lien_source": offer.import_url if imported_from_data_inclusion(offer) else page_url,
         "date_maj": offer.updated_at.date().isoformat(),
         "type": "formation" if training else "accompagnement",

@@ -62,7 +62,9 @@ def _number(low: Decimal | int, high: Decimal | int, unit: str) -> Callable[[Any
         try:
             number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         except (InvalidOperation, ValueError):
-            raise _Invalid(f"Indiquez un nombre ({unit}), avec un point pour les décimales.") from None
+            raise _Invalid(
+                f"Indiquez un nombre ({unit}), avec un point pour les décimales."
+            ) from None
         if not number.is_finite() or not low <= number <= high:
             raise _Invalid(f"Indiquez un nombre entre {low} et {high} ({unit}).")
         return number
@@ -90,7 +92,9 @@ def _date(raw: Any) -> date:
         try:
             value = date.fromisoformat(raw.strip())
         except ValueError:
-            raise _Invalid("Indiquez une date au format AAAA-MM-JJ, par exemple 2026-11-21.") from None
+            raise _Invalid(
+                "Indiquez une date au format AAAA-MM-JJ, par exemple 2026-11-21."
+            ) from None
     else:
         raise _Invalid("Indiquez une date au format AAAA-MM-JJ, par exemple 2026-11-21.")
     if not MIN_DATE <= value <= MAX_DATE:
@@ -155,7 +159,10 @@ class _Reader:
     errors: dict[str, str]
 
     def fields(
-        self, data: Mapping[str, Any], spec: dict[str, Callable[[Any], Any]], prefix: str,
+        self,
+        data: Mapping[str, Any],
+        spec: dict[str, Callable[[Any], Any]],
+        prefix: str,
         skip: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -164,7 +171,9 @@ class _Reader:
             if key in skip:
                 continue
             if key not in spec:
-                self.errors[path] = typography("Champ inconnu : vérifiez son nom dans la documentation de l'API.")
+                self.errors[path] = typography(
+                    "Champ inconnu : vérifiez son nom dans la documentation de l'API."
+                )
                 continue
             if raw is None:
                 continue
@@ -192,7 +201,9 @@ def _children(raw: Any, errors: dict[str, str]) -> tuple[int, ...]:
     for position, child in enumerate(raw):
         path = f"enfants[{position}].age"
         if not isinstance(child, Mapping) or set(child) != {"age"}:
-            errors[f"enfants[{position}]"] = typography('Décrivez l\'enfant par son âge : {"age": 3}.')
+            errors[f"enfants[{position}]"] = typography(
+                'Décrivez l\'enfant par son âge : {"age": 3}.'
+            )
             continue
         try:
             ages.append(read_age(child["age"]))
@@ -205,10 +216,14 @@ def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
     """The :class:`EstimateInput` described by ``payload`` (the JSON body of
     ``POST /api/v1/estimations``); :class:`EstimationErrors` listing every unusable field."""
     if not isinstance(payload, Mapping):
-        raise EstimationErrors({"": "Envoyez un objet JSON, par exemple {\"enfants\": [{\"age\": 3}]}."})
+        raise EstimationErrors(
+            {"": 'Envoyez un objet JSON, par exemple {"enfants": [{"age": 3}]}.'}
+        )
     reader = _Reader({})
     root = reader.fields(payload, _ROOT, "", skip=("enfants", "activite", "garde"))
-    children = _children(payload["enfants"], reader.errors) if payload.get("enfants") is not None else ()
+    children = (
+        _children(payload["enfants"], reader.errors) if payload.get("enfants") is not None else ()
+    )
 
     activity = None
     if payload.get("activite") is not None:
@@ -220,7 +235,8 @@ def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
             missing = [k for k in _REQUIRED_ACTIVITY if raw.get(k) is None]
             for key in missing:
                 reader.errors[f"activite.{key}"] = (
-                    "Indiquez le type d'activité." if key == "type"
+                    "Indiquez le type d'activité."
+                    if key == "type"
                     else "Indiquez la date de début de l'emploi ou de la formation."
                 )
             if not any(k.startswith("activite.") for k in reader.errors):

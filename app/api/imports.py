@@ -98,7 +98,9 @@ class ImportReport:
         if self.skipped:
             out.append(f"Ignorées (hors petite enfance) : {self.skipped}")
         out.append(f"Rejetées : {len(self.rejected)}")
-        out.extend(f"  ligne {r.line} : {r.reason}" for r in sorted(self.rejected, key=lambda r: r.line))
+        out.extend(
+            f"  ligne {r.line} : {r.reason}" for r in sorted(self.rejected, key=lambda r: r.line)
+        )
         return out
 
 
@@ -126,8 +128,13 @@ def _text(value: Any, limit: int) -> str:
     return text[:limit]
 
 
-def _place(code_insee: Any, postcode: Any = None, commune_name: Any = None,
-           latitude: Any = None, longitude: Any = None) -> dict[str, Any]:
+def _place(
+    code_insee: Any,
+    postcode: Any = None,
+    commune_name: Any = None,
+    latitude: Any = None,
+    longitude: Any = None,
+) -> dict[str, Any]:
     """Where the offer is: the commune from the reference (by INSEE code, or by postcode and
     name), coordinates given or the commune's centre."""
     code = _text(code_insee, 5).upper()
@@ -192,12 +199,18 @@ def _kind_from_words(*texts: str) -> OfferKind:
             return kind
     words = " ".join(texts).lower()
     for needle, kind in (
-        ("micro", OfferKind.MICRO_CRECHE), ("maison d’assistant", OfferKind.MAM),
-        ("maison d'assistant", OfferKind.MAM), ("mam", OfferKind.MAM),
-        ("assistant", OfferKind.ASSISTANT_MATERNEL), ("familiale", OfferKind.CRECHE_FAMILIALE),
-        ("parentale", OfferKind.CRECHE_PARENTALE), ("halte", OfferKind.HALTE_GARDERIE),
-        ("domicile", OfferKind.GARDE_DOMICILE), ("urgence", OfferKind.ACCUEIL_EPHEMERE),
-        ("éphémère", OfferKind.ACCUEIL_EPHEMERE), ("occasionnel", OfferKind.ACCUEIL_EPHEMERE),
+        ("micro", OfferKind.MICRO_CRECHE),
+        ("maison d’assistant", OfferKind.MAM),
+        ("maison d'assistant", OfferKind.MAM),
+        ("mam", OfferKind.MAM),
+        ("assistant", OfferKind.ASSISTANT_MATERNEL),
+        ("familiale", OfferKind.CRECHE_FAMILIALE),
+        ("parentale", OfferKind.CRECHE_PARENTALE),
+        ("halte", OfferKind.HALTE_GARDERIE),
+        ("domicile", OfferKind.GARDE_DOMICILE),
+        ("urgence", OfferKind.ACCUEIL_EPHEMERE),
+        ("éphémère", OfferKind.ACCUEIL_EPHEMERE),
+        ("occasionnel", OfferKind.ACCUEIL_EPHEMERE),
     ):
         if re.search(rf"\b{re.escape(needle)}", words):
             return kind
@@ -245,11 +258,15 @@ def _csv_rows(raw: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
         rows = []
         for row in reader:
             if None in row:
-                raise ImportFileError(f"{name}, ligne {reader.line_num} : plus de colonnes que l’en-tête.")
+                raise ImportFileError(
+                    f"{name}, ligne {reader.line_num} : plus de colonnes que l’en-tête."
+                )
             if any((v or "").strip() for v in row.values()):
                 rows.append((reader.line_num, row))
     except csv.Error as error:
-        raise ImportFileError(f"{name}, ligne {reader.line_num} : CSV illisible ({error}).") from None
+        raise ImportFileError(
+            f"{name}, ligne {reader.line_num} : CSV illisible ({error})."
+        ) from None
     if not reader.fieldnames:
         raise ImportFileError(f"{name} est vide.")
     return rows
@@ -266,7 +283,11 @@ def data_inclusion_files(path: Path) -> tuple[Path, Path | None]:
                 break
         else:
             raise ImportFileError(f"Aucun fichier services.json ou services.csv dans {path}.")
-    sibling = path.with_name(path.name.replace("services", "structures")) if "services" in path.name else None
+    sibling = (
+        path.with_name(path.name.replace("services", "structures"))
+        if "services" in path.name
+        else None
+    )
     return path, sibling if sibling is not None and sibling.exists() and sibling != path else None
 
 
@@ -291,7 +312,9 @@ def read_data_inclusion(path: Path) -> ReadResult:
             themes = record.get("thematiques") or []
             if not isinstance(themes, list):
                 raise _Reject("thematiques doit être une liste.")
-            training = any(isinstance(t, str) and t.startswith(TRAINING_THEME_PREFIX) for t in themes)
+            training = any(
+                isinstance(t, str) and t.startswith(TRAINING_THEME_PREFIX) for t in themes
+            )
             if CHILDCARE_THEME not in themes and not training:
                 result.skipped += 1
                 continue
@@ -302,11 +325,25 @@ def read_data_inclusion(path: Path) -> ReadResult:
     return result
 
 
-def _data_inclusion_item(line: int, service: dict[str, Any], place: dict[str, Any], training: bool,
-                         per_structure: dict[str, int]) -> Item:
-    source, ident, name = _text(service.get("source"), 50), _text(service.get("id"), 200), _text(service.get("nom"), 200)
+def _data_inclusion_item(
+    line: int,
+    service: dict[str, Any],
+    place: dict[str, Any],
+    training: bool,
+    per_structure: dict[str, int],
+) -> Item:
+    source, ident, name = (
+        _text(service.get("source"), 50),
+        _text(service.get("id"), 200),
+        _text(service.get("nom"), 200),
+    )
     structure_id = _text(service.get("structure_id"), 200)
-    for label, value in (("source", source), ("id", ident), ("nom", name), ("structure_id", structure_id)):
+    for label, value in (
+        ("source", source),
+        ("id", ident),
+        ("nom", name),
+        ("structure_id", structure_id),
+    ):
         if not value:
             raise _Reject(f"champ obligatoire manquant : {label}.")
     try:
@@ -318,8 +355,13 @@ def _data_inclusion_item(line: int, service: dict[str, Any], place: dict[str, An
         value = service.get(key)
         return value if value not in (None, "") else place.get(key)
 
-    where = _place(either("code_insee"), either("code_postal"), either("commune"),
-                   either("latitude"), either("longitude"))
+    where = _place(
+        either("code_insee"),
+        either("code_postal"),
+        either("commune"),
+        either("latitude"),
+        either("longitude"),
+    )
     place_name = _text(place.get("nom"), 200)
     if place_name and per_structure.get(structure_id, 0) == 1:
         title = place_name
@@ -361,14 +403,20 @@ def _data_inclusion_item(line: int, service: dict[str, Any], place: dict[str, An
             "modality": Modality.DISTANCE if modes == ["a-distance"] else Modality.PRESENTIEL,
         }
     structure = StructureData(
-        key=f"{source}:{structure_id}", name=(place_name or name)[:200],
+        key=f"{source}:{structure_id}",
+        name=(place_name or name)[:200],
         kind=StructureKind.ORGANISME_FORMATION if training else StructureKind.ASSOCIATION,
         siret=_siret(place.get("siret")),
     )
     return Item(
-        line=line, key=ident, fields=fields, structure=structure,
-        slots=_slots(either("horaires_accueil")), training=training_data,
-        updated_at=datetime.combine(updated, time(12, 0)), import_source=di.IMPORT_PREFIX + source,
+        line=line,
+        key=ident,
+        fields=fields,
+        structure=structure,
+        slots=_slots(either("horaires_accueil")),
+        training=training_data,
+        updated_at=datetime.combine(updated, time(12, 0)),
+        import_source=di.IMPORT_PREFIX + source,
     )
 
 
@@ -395,9 +443,15 @@ EAJE_COLUMNS = {
 }
 OPERATOR_KINDS = (
     (("commune", "municipal", "ccas", "mairie"), StructureKind.COMMUNE),
-    (("intercommunal", "epci", "communauté", "communaute", "syndicat"), StructureKind.INTERCOMMUNALITE),
+    (
+        ("intercommunal", "epci", "communauté", "communaute", "syndicat"),
+        StructureKind.INTERCOMMUNALITE,
+    ),
     (("association", "associatif", "mutualiste"), StructureKind.ASSOCIATION),
-    (("entreprise", "privé", "prive", "société", "societe", "commercial"), StructureKind.ENTREPRISE),
+    (
+        ("entreprise", "privé", "prive", "société", "societe", "commercial"),
+        StructureKind.ENTREPRISE,
+    ),
     (("caf",), StructureKind.CAF),
 )
 
@@ -451,24 +505,35 @@ def _eaje_item(line: int, row: dict[str, str]) -> Item:
                 kind = candidate
                 break
         else:
-            raise _Reject(f"type de gestionnaire inconnu : {operator_type[:40]} (commune, intercommunalité, "
-                          "association, entreprise ou CAF).")
+            raise _Reject(
+                f"type de gestionnaire inconnu : {operator_type[:40]} (commune, intercommunalité, "
+                "association, entreprise ou CAF)."
+            )
     siret = _siret(row.get("siret"))
     operator = _text(row.get("gestionnaire"), 200) or name
     fields = {
         "kind": _kind_from_words(row.get("type_accueil", "") or name),
         "title": name,
         "address": _text(row.get("adresse"), 300),
-        **_place(row.get("code_insee"), row.get("code_postal"), row.get("commune"),
-                 row.get("latitude"), row.get("longitude")),
+        **_place(
+            row.get("code_insee"),
+            row.get("code_postal"),
+            row.get("commune"),
+            row.get("latitude"),
+            row.get("longitude"),
+        ),
         "capacity": int(places_text) if places_text else None,
         "contact_phone": _text(row.get("telephone"), 30),
         "contact_email": _text(row.get("courriel"), 254),
         "age_min_months": 0,
         "age_max_months": 48 if "halte" in row.get("type_accueil", "").lower() else 36,
     }
-    structure = StructureData(key=siret or f"nom:{operator.lower()}", name=operator, kind=kind, siret=siret)
-    return Item(line=line, key=key, fields=fields, structure=structure, slots=_slots(row.get("horaires")))
+    structure = StructureData(
+        key=siret or f"nom:{operator.lower()}", name=operator, kind=kind, siret=siret
+    )
+    return Item(
+        line=line, key=key, fields=fields, structure=structure, slots=_slots(row.get("horaires"))
+    )
 
 
 # ---- LHEO (training offers, XML) --------------------------------------------------------------
@@ -507,14 +572,18 @@ def _parse_xml(raw: bytes, name: str) -> _Xml:
             stack[-1].text = (stack[-1].text or "") + data
 
     def doctype(*_args):
-        raise ImportFileError(f"{name} : les fichiers avec une DTD (<!DOCTYPE>) ne sont pas acceptés.")
+        raise ImportFileError(
+            f"{name} : les fichiers avec une DTD (<!DOCTYPE>) ne sont pas acceptés."
+        )
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
     parser.CharacterDataHandler, parser.StartDoctypeDeclHandler = text, doctype
     try:
         parser.Parse(raw, True)
     except expat.ExpatError as error:
-        raise ImportFileError(f"{name}, ligne {error.lineno} : XML illisible ({expat.ErrorString(error.code)}).") from None
+        raise ImportFileError(
+            f"{name}, ligne {error.lineno} : XML illisible ({expat.ErrorString(error.code)})."
+        ) from None
     if not roots:
         raise ImportFileError(f"{name} est vide.")
     return _Xml(roots[0], lines)
@@ -528,9 +597,12 @@ def _find_text(element: Element | None, path: str) -> str:
 
 
 RNCP_CERTIFICATIONS = {
-    "38565": Certification.CAP_AEPE, "28048": Certification.CAP_AEPE,
-    "40743": Certification.DEAP, "35832": Certification.DEAP,
-    "37679": Certification.DEEJE, "41745": Certification.DEEJE,
+    "38565": Certification.CAP_AEPE,
+    "28048": Certification.CAP_AEPE,
+    "40743": Certification.DEAP,
+    "35832": Certification.DEAP,
+    "37679": Certification.DEEJE,
+    "41745": Certification.DEEJE,
     "34691": Certification.TP_ASSISTANT_MATERNEL,
 }
 
@@ -574,16 +646,22 @@ def _lheo_item(xml: _Xml, formation: Element, action: Element) -> Item:
     organisme = formation.find("organisme-formation-responsable")
     if organisme is None:
         raise _Reject("<organisme-formation-responsable> manquant.")
-    organisme_name = _find_text(organisme, "nom-organisme") or _find_text(organisme, "raison-sociale")
+    organisme_name = _find_text(organisme, "nom-organisme") or _find_text(
+        organisme, "raison-sociale"
+    )
     if not organisme_name:
         raise _Reject("nom de l’organisme manquant (<nom-organisme>).")
     siret = _siret(_find_text(organisme, "SIRET-organisme-formation/SIRET"))
     address = action.find("lieu-de-formation/coordonnees/adresse")
     if address is None:
         raise _Reject("<lieu-de-formation> sans adresse.")
-    where = _place(_find_text(address, "code-INSEE-commune"), _find_text(address, "codepostal"),
-                   _find_text(address, "ville"), _find_text(address, "geolocalisation/latitude"),
-                   _find_text(address, "geolocalisation/longitude"))
+    where = _place(
+        _find_text(address, "code-INSEE-commune"),
+        _find_text(address, "codepostal"),
+        _find_text(address, "ville"),
+        _find_text(address, "geolocalisation/latitude"),
+        _find_text(address, "geolocalisation/longitude"),
+    )
     rncp = re.sub(r"\D", "", _find_text(formation, "certification/code-RNCP"))
     certification = RNCP_CERTIFICATIONS.get(rncp, Certification.OTHER)
     if _find_text(action, "modalites-alternance"):
@@ -593,8 +671,13 @@ def _lheo_item(xml: _Xml, formation: Element, action: Element) -> Item:
     else:
         modality = Modality.PRESENTIEL
     total = _find_text(action, "nombre-heures-total")
-    parts = [_find_text(action, "nombre-heures-centre"), _find_text(action, "nombre-heures-entreprise")]
-    hours_total = int(total) if total.isdigit() else (sum(int(p) for p in parts if p.isdigit()) or None)
+    parts = [
+        _find_text(action, "nombre-heures-centre"),
+        _find_text(action, "nombre-heures-entreprise"),
+    ]
+    hours_total = (
+        int(total) if total.isdigit() else (sum(int(p) for p in parts if p.isdigit()) or None)
+    )
     sessions = []
     for session in action.findall("session"):
         start = _lheo_date(_find_text(session, "periode/debut"))
@@ -604,29 +687,50 @@ def _lheo_item(xml: _Xml, formation: Element, action: Element) -> Item:
     fields = {
         "kind": OfferKind.FORMATION,
         "title": title[:200],
-        "description": "\n\n".join(t for t in (_find_text(formation, "objectif-formation"),
-                                               _find_text(formation, "contenu-formation")) if t)[:10000],
-        "address": " ".join(line.text.strip() for line in address.findall("ligne") if line.text)[:300],
+        "description": "\n\n".join(
+            t
+            for t in (
+                _find_text(formation, "objectif-formation"),
+                _find_text(formation, "contenu-formation"),
+            )
+            if t
+        )[:10000],
+        "address": " ".join(line.text.strip() for line in address.findall("ligne") if line.text)[
+            :300
+        ],
         **where,
         "contact_phone": _find_text(contact, ".//numtel")[:30],
         "contact_email": _find_text(contact, ".//courriel")[:254],
         "website": _find_text(contact, ".//urlweb")[:300],
         "how_to_apply": _find_text(action, "modalites-recrutement")[:5000],
-        "cost_info": _find_text(action, "prix-total-TTC") and f"Prix total : {_find_text(action, 'prix-total-TTC')} € TTC.",
+        "cost_info": _find_text(action, "prix-total-TTC")
+        and f"Prix total : {_find_text(action, 'prix-total-TTC')} € TTC.",
         "age_min_months": 0,
         "age_max_months": 72,
     }
     training = {
         "certification": certification,
-        "certification_name": "" if certification is not Certification.OTHER else _find_text(formation, "intitule-formation")[:200],
+        "certification_name": ""
+        if certification is not Certification.OTHER
+        else _find_text(formation, "intitule-formation")[:200],
         "rncp_code": f"RNCP{rncp}" if rncp else "",
         "hours": hours_total,
         "modality": modality,
     }
-    structure = StructureData(key=organisme.get("numero", "").strip() or siret or organisme_name.lower(),
-                              name=organisme_name[:200], kind=StructureKind.ORGANISME_FORMATION, siret=siret)
-    return Item(line=xml.line(action), key=f"{formation_id}/{action_id}", fields=fields, structure=structure,
-                training=training, sessions=sorted(sessions, key=lambda s: s[0]))
+    structure = StructureData(
+        key=organisme.get("numero", "").strip() or siret or organisme_name.lower(),
+        name=organisme_name[:200],
+        kind=StructureKind.ORGANISME_FORMATION,
+        siret=siret,
+    )
+    return Item(
+        line=xml.line(action),
+        key=f"{formation_id}/{action_id}",
+        fields=fields,
+        structure=structure,
+        training=training,
+        sessions=sorted(sessions, key=lambda s: s[0]),
+    )
 
 
 # ---- applying ---------------------------------------------------------------------------------
@@ -642,7 +746,9 @@ def _import_source(fmt: str, item: Item) -> str:
     return item.import_source or fmt
 
 
-def _structure(session: Session, fmt: str, data: StructureData, cache: dict[str, Structure]) -> Structure:
+def _structure(
+    session: Session, fmt: str, data: StructureData, cache: dict[str, Structure]
+) -> Structure:
     key = f"{fmt}|{data.key}"
     if key in cache:
         return cache[key]
@@ -651,11 +757,19 @@ def _structure(session: Session, fmt: str, data: StructureData, cache: dict[str,
         structure = session.scalar(select(Structure).where(Structure.siret == data.siret))
     if structure is None:
         structure = session.scalar(
-            select(Structure).where(Structure.import_source == fmt, Structure.import_id == data.key[:200])
+            select(Structure).where(
+                Structure.import_source == fmt, Structure.import_id == data.key[:200]
+            )
         )
     if structure is None:
-        structure = Structure(name=data.name, kind=data.kind, siret=data.siret, import_source=fmt,
-                              import_id=data.key[:200], source=f"Import {fmt}")
+        structure = Structure(
+            name=data.name,
+            kind=data.kind,
+            siret=data.siret,
+            import_source=fmt,
+            import_id=data.key[:200],
+            source=f"Import {fmt}",
+        )
         session.add(structure)
     cache[key] = structure
     return structure
@@ -664,7 +778,9 @@ def _structure(session: Session, fmt: str, data: StructureData, cache: dict[str,
 def _differs(offer: Offer, item: Item) -> bool:
     if any(getattr(offer, name) != value for name, value in item.fields.items()):
         return True
-    if {(s.weekday, s.opens, s.closes) for s in offer.slots} != {(s.weekday, s.opens, s.closes) for s in item.slots}:
+    if {(s.weekday, s.opens, s.closes) for s in offer.slots} != {
+        (s.weekday, s.opens, s.closes) for s in item.slots
+    }:
         return True
     if item.updated_at is not None and offer.updated_at.date() != item.updated_at.date():
         return True
@@ -695,8 +811,9 @@ def _write(offer: Offer, item: Item) -> None:
         offer.updated_at = item.updated_at
 
 
-def apply_items(session: Session, fmt: str, read: ReadResult,
-                progress: Callable[[int], None] = lambda n: None) -> ImportReport:
+def apply_items(
+    session: Session, fmt: str, read: ReadResult, progress: Callable[[int], None] = lambda n: None
+) -> ImportReport:
     """Upsert every item by (source, identifier), in the caller's transaction (not committed)."""
     report = ImportReport(skipped=read.skipped, rejected=list(read.rejected))
     seen: dict[tuple[str, str], int] = {}
@@ -704,17 +821,30 @@ def apply_items(session: Session, fmt: str, read: ReadResult,
     for item in read.items:
         source = _import_source(fmt, item)
         if (source, item.key) in seen:
-            report.rejected.append(Rejection(item.line, f"identifiant en double : {item.key} (déjà ligne {seen[source, item.key]})."))
+            report.rejected.append(
+                Rejection(
+                    item.line,
+                    f"identifiant en double : {item.key} (déjà ligne {seen[source, item.key]}).",
+                )
+            )
             progress(1)
             continue
         seen[source, item.key] = item.line
         offer = session.scalar(
-            select(Offer).where(Offer.import_source == source, Offer.import_id == item.key)
-            .options(selectinload(Offer.slots), selectinload(Offer.training).selectinload(Training.sessions))
+            select(Offer)
+            .where(Offer.import_source == source, Offer.import_id == item.key)
+            .options(
+                selectinload(Offer.slots),
+                selectinload(Offer.training).selectinload(Training.sessions),
+            )
         )
         if offer is None:
-            offer = Offer(import_source=source, import_id=item.key, status=OfferStatus.PUBLISHED,
-                          source=f"Import {fmt}")
+            offer = Offer(
+                import_source=source,
+                import_id=item.key,
+                status=OfferStatus.PUBLISHED,
+                source=f"Import {fmt}",
+            )
             offer.structure = _structure(session, source, item.structure, structures)
             _write(offer, item)
             session.add(offer)

@@ -50,8 +50,22 @@ TRUE = {"1", "true", "oui", "on", "yes"}
 FALSE = {"0", "false", "non", "off", "no", ""}
 SORTS = {"distance": SORT_DISTANCE, "pertinence": SORT_RELEVANCE, "mise_a_jour": SORT_UPDATED}
 OFFER_PARAMETERS = (
-    "q", "commune", "lat", "lon", "rayon_km", "types", "avip", "places_disponibles", "handicap",
-    "age_mois", "jours", "heure_debut", "heure_fin", "tri", "page", "par_page",
+    "q",
+    "commune",
+    "lat",
+    "lon",
+    "rayon_km",
+    "types",
+    "avip",
+    "places_disponibles",
+    "handicap",
+    "age_mois",
+    "jours",
+    "heure_debut",
+    "heure_fin",
+    "tri",
+    "page",
+    "par_page",
 )
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -113,7 +127,10 @@ class _Reader:
         except ValueError:
             number = math.nan
         if not math.isfinite(number) or not low <= number <= high:
-            self.fail(name, f"Indiquez un nombre entre {low:g} et {high:g}, avec un point pour les décimales.")
+            self.fail(
+                name,
+                f"Indiquez un nombre entre {low:g} et {high:g}, avec un point pour les décimales.",
+            )
             return None
         return number
 
@@ -124,7 +141,10 @@ class _Reader:
         items = [item.strip() for item in value.split(",") if item.strip()]
         unknown = [item for item in items if item not in allowed]
         if unknown:
-            self.fail(name, f"{what} inconnu : {', '.join(unknown)[:100]}. Valeurs possibles : {', '.join(allowed)}.")
+            self.fail(
+                name,
+                f"{what} inconnu : {', '.join(unknown)[:100]}. Valeurs possibles : {', '.join(allowed)}.",
+            )
             return ()
         return tuple(dict.fromkeys(items))
 
@@ -160,7 +180,10 @@ def parse_offer_query(args: Mapping[str, str], *, today: date) -> OfferQuery:
     if code is not None:
         commune = get_commune(code) if _INSEE.match(code) else None
         if commune is None:
-            r.fail("commune", "Code commune INSEE inconnu (5 caractères, par exemple 83137 pour Toulon).")
+            r.fail(
+                "commune",
+                "Code commune INSEE inconnu (5 caractères, par exemple 83137 pour Toulon).",
+            )
             code = None
         else:
             latitude, longitude = commune.latitude, commune.longitude
@@ -180,10 +203,15 @@ def parse_offer_query(args: Mapping[str, str], *, today: date) -> OfferQuery:
     start, end = r.time("heure_debut"), r.time("heure_fin")
     if "heure_debut" not in r.errors and "heure_fin" not in r.errors:
         if (start is None) != (end is None):
-            r.fail("heure_fin" if end is None else "heure_debut",
-                   "Indiquez heure_debut et heure_fin ensemble.")
+            r.fail(
+                "heure_fin" if end is None else "heure_debut",
+                "Indiquez heure_debut et heure_fin ensemble.",
+            )
         elif start is not None and not days and "jours" not in r.errors:
-            r.fail("jours", "Indiquez les jours (par exemple lu,ma,me,je,ve) pour chercher selon des horaires.")
+            r.fail(
+                "jours",
+                "Indiquez les jours (par exemple lu,ma,me,je,ve) pour chercher selon des horaires.",
+            )
         elif start is not None and start == end:
             r.fail("heure_fin", "L'heure de fin doit être différente de l'heure de début.")
     sort = r.text("tri")
@@ -220,7 +248,10 @@ def parse_communes_query(args: Mapping[str, str]) -> tuple[str, int]:
             r.fail(name, "Paramètre inconnu : vérifiez son nom dans la documentation de l'API.")
     text = r.text("q")
     if len(text) < 2 or len(text) > MAX_QUERY_LENGTH:
-        r.fail("q", f"Tapez de 2 à {MAX_QUERY_LENGTH} caractères : un nom, un code postal ou un code INSEE.")
+        r.fail(
+            "q",
+            f"Tapez de 2 à {MAX_QUERY_LENGTH} caractères : un nom, un code postal ou un code INSEE.",
+        )
     limit = r.integer("limite", 1, 20, 10)
     if r.errors:
         raise InvalidParameters(r.errors)
@@ -250,7 +281,9 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def offer_to_json(offer: Offer, *, distance_km: float | None, today: date, page_url: str) -> dict[str, Any]:
+def offer_to_json(
+    offer: Offer, *, distance_km: float | None, today: date, page_url: str
+) -> dict[str, Any]:
     """One offer as the API shows it; the contact only when it may be public."""
     slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
     from app.management.services import is_stale
@@ -284,8 +317,11 @@ def offer_to_json(offer: Offer, *, distance_km: float | None, today: date, page_
         "age_max_mois": offer.age_max_months,
         "horaires": hours.to_osm(slots),
         "creneaux": [
-            {"jour": DAY_CODES[s.weekday], "ouverture": s.opens.strftime("%H:%M"),
-             "fermeture": s.closes.strftime("%H:%M")}
+            {
+                "jour": DAY_CODES[s.weekday],
+                "ouverture": s.opens.strftime("%H:%M"),
+                "fermeture": s.closes.strftime("%H:%M"),
+            }
             for s in sorted(set(slots))
         ],
         "fermetures": [
@@ -297,7 +333,9 @@ def offer_to_json(offer: Offer, *, distance_km: float | None, today: date, page_
             "telephone": offer.contact_phone,
             "courriel": offer.contact_email,
             "site_web": offer.website,
-        } if offer.contact_public else None,
+        }
+        if offer.contact_public
+        else None,
         "comment_candidater": offer.how_to_apply,
         "tarifs": offer.cost_info,
         "tarification_psu": offer.psu_pricing,
@@ -320,9 +358,15 @@ def offer_to_json(offer: Offer, *, distance_km: float | None, today: date, page_
             "vae_possible": training.vae_possible,
             "ouverte_iae": training.open_to_iae,
             "sessions": [
-                {"debut": s.start.isoformat(), "fin": _iso(s.end), "places": s.places,
-                 "date_limite_candidature": _iso(s.application_deadline)}
+                {
+                    "debut": s.start.isoformat(),
+                    "fin": _iso(s.end),
+                    "places": s.places,
+                    "date_limite_candidature": _iso(s.application_deadline),
+                }
                 for s in training.sessions
             ],
-        } if training is not None else None,
+        }
+        if training is not None
+        else None,
     }

@@ -23,7 +23,9 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number(low: float, high: float, description: str) -> dict[str, Any]:
-    return _nullable({"type": "number", "minimum": low, "maximum": high, "description": description})
+    return _nullable(
+        {"type": "number", "minimum": low, "maximum": high, "description": description}
+    )
 
 
 DATE = {"type": "string", "format": "date"}
@@ -32,10 +34,16 @@ SOURCE = {
     "type": "object",
     "required": ["parametre", "depuis", "source", "non_verifie"],
     "properties": {
-        "parametre": {"type": "string", "description": "Nom du paramètre daté, par exemple « age.montants »."},
+        "parametre": {
+            "type": "string",
+            "description": "Nom du paramètre daté, par exemple « age.montants ».",
+        },
         "depuis": DATE,
         "source": {"type": "string", "description": "Texte officiel ou page d’où vient la valeur."},
-        "non_verifie": {"type": "boolean", "description": "Valeur marquée UNVERIFIED : la meilleure trouvée, à confirmer."},
+        "non_verifie": {
+            "type": "boolean",
+            "description": "Valeur marquée UNVERIFIED : la meilleure trouvée, à confirmer.",
+        },
     },
 }
 
@@ -47,11 +55,21 @@ ACTIVITY = {
     "properties": {
         "type": {"type": "string", "enum": list(ACTIVITY_TYPES)},
         "date_debut": DATE,
-        "duree_jours": _nullable({"type": "integer", "minimum": 0, "maximum": 3660, "description": "Durée d’un CDD ou d’une mission d’intérim, en jours calendaires consécutifs."}),
+        "duree_jours": _nullable(
+            {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 3660,
+                "description": "Durée d’un CDD ou d’une mission d’intérim, en jours calendaires consécutifs.",
+            }
+        ),
         "duree_heures": _number(0, 10000, "Durée totale d’une formation, en heures."),
         "heures_par_semaine": _number(0, 168, "Heures de travail ou de formation par semaine."),
         "heures_par_mois": _number(0, 744, "Heures de travail ou de formation par mois."),
-        "salarie_entreprise": {"type": "boolean", "description": "Création d’entreprise : salarié·e de l’entreprise créée (AGEPI)."},
+        "salarie_entreprise": {
+            "type": "boolean",
+            "description": "Création d’entreprise : salarié·e de l’entreprise créée (AGEPI).",
+        },
     },
 }
 CARE = {
@@ -59,11 +77,24 @@ CARE = {
     "additionalProperties": False,
     "description": "La garde nécessaire, pour estimer le coût de chaque mode de garde.",
     "properties": {
-        "heures_par_mois": _number(0, 744, "Heures de garde par mois (par défaut : celles de l’activité)."),
-        "tarif_horaire": _number(0, 100, "Salaire horaire net d’un·e assistant·e maternel·le ; sans lui, seule la crèche est estimée."),
+        "heures_par_mois": _number(
+            0, 744, "Heures de garde par mois (par défaut : celles de l’activité)."
+        ),
+        "tarif_horaire": _number(
+            0,
+            100,
+            "Salaire horaire net d’un·e assistant·e maternel·le ; sans lui, seule la crèche est estimée.",
+        ),
         "frais_entretien_mensuels": _number(0, 10000, "Indemnités d’entretien par mois."),
         "frais_repas_mensuels": _number(0, 10000, "Frais de repas par mois."),
-        "age_enfant": _nullable({"type": "integer", "minimum": 0, "maximum": 17, "description": "Âge de l’enfant gardé (par défaut : le plus jeune)."}),
+        "age_enfant": _nullable(
+            {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 17,
+                "description": "Âge de l’enfant gardé (par défaut : le plus jeune).",
+            }
+        ),
     },
 }
 REQUEST = {
@@ -71,60 +102,113 @@ REQUEST = {
     "additionalProperties": False,
     "description": "Tous les champs sont facultatifs ; une estimation sans activité ni enfant dit ce qui manque.",
     "properties": {
-        "date": {**DATE, "description": "Date de l’estimation : les règles en vigueur ce jour-là (par défaut aujourd’hui ; avant le 1er mai 2024, l’AGEPI)."},
+        "date": {
+            **DATE,
+            "description": "Date de l’estimation : les règles en vigueur ce jour-là (par défaut aujourd’hui ; avant le 1er mai 2024, l’AGEPI).",
+        },
         "territoire": {"type": "string", "enum": list(TERRITORIES), "default": "metropole"},
         "parent_isole": {"type": "boolean", "default": False},
         "inscrit_france_travail": {"type": "boolean", "default": False},
-        "categorie_demandeur": {"anyOf": [
-            {"type": "integer", "minimum": 1, "maximum": 8},
-            {"type": "string", "enum": ["csp", "pap"]},
-            {"type": "null"},
-        ], "description": "Catégorie d’inscription ; null si inconnue."},
-        "allocation_journaliere": _number(0, 1000, "Allocation chômage nette par jour, en euros ; null sans allocation (le RSA n’en est pas une)."),
+        "categorie_demandeur": {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 8},
+                {"type": "string", "enum": ["csp", "pap"]},
+                {"type": "null"},
+            ],
+            "description": "Catégorie d’inscription ; null si inconnue.",
+        },
+        "allocation_journaliere": _number(
+            0,
+            1000,
+            "Allocation chômage nette par jour, en euros ; null sans allocation (le RSA n’en est pas une).",
+        ),
         "enfants": {
-            "type": "array", "maxItems": MAX_CHILDREN,
-            "items": {"type": "object", "additionalProperties": False, "required": ["age"],
-                      "properties": {"age": {"type": "integer", "minimum": 0, "maximum": 25}}},
+            "type": "array",
+            "maxItems": MAX_CHILDREN,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["age"],
+                "properties": {"age": {"type": "integer", "minimum": 0, "maximum": 25}},
+            },
         },
         "activite": _nullable(ACTIVITY),
-        "date_demande": _nullable({**DATE, "description": "Date de la demande (par défaut : la date de l’estimation)."}),
-        "date_derniere_aide": _nullable({**DATE, "description": "Date de début de l’emploi ou de la formation de la dernière AGE ou AGEPI."}),
-        "ressources_mensuelles": _number(0, 1_000_000, "Ressources du foyer de l’année N-2 divisées par 12, en euros."),
+        "date_demande": _nullable(
+            {**DATE, "description": "Date de la demande (par défaut : la date de l’estimation)."}
+        ),
+        "date_derniere_aide": _nullable(
+            {
+                **DATE,
+                "description": "Date de début de l’emploi ou de la formation de la dernière AGE ou AGEPI.",
+            }
+        ),
+        "ressources_mensuelles": _number(
+            0, 1_000_000, "Ressources du foyer de l’année N-2 divisées par 12, en euros."
+        ),
         "garde": _nullable(CARE),
-        "enfant_aeeh": {"type": "boolean", "default": False, "description": "Un enfant du foyer perçoit l’AEEH."},
+        "enfant_aeeh": {
+            "type": "boolean",
+            "default": False,
+            "description": "Un enfant du foyer perçoit l’AEEH.",
+        },
     },
 }
 CONDITION = {
     "type": "object",
     "required": ["code", "ok", "message"],
     "properties": {
-        "code": {"type": "string", "enum": [
-            "registration", "resources", "child_age", "isolated_parent", "event",
-            "application_delay", "once_per_12_months",
-        ]},
+        "code": {
+            "type": "string",
+            "enum": [
+                "registration",
+                "resources",
+                "child_age",
+                "isolated_parent",
+                "event",
+                "application_delay",
+                "once_per_12_months",
+            ],
+        },
         "ok": {"type": "boolean"},
         "message": {"type": "string", "description": "La raison, en français clair."},
     },
 }
 MODE_COST = {
     "type": "object",
-    "required": ["mode", "libelle", "heures_par_mois", "prix_horaire", "cout_mensuel", "aides",
-                 "reste_a_charge_mensuel", "reste_a_charge_horaire", "hypotheses", "sources"],
+    "required": [
+        "mode",
+        "libelle",
+        "heures_par_mois",
+        "prix_horaire",
+        "cout_mensuel",
+        "aides",
+        "reste_a_charge_mensuel",
+        "reste_a_charge_horaire",
+        "hypotheses",
+        "sources",
+    ],
     "properties": {
         "mode": {"type": "string", "enum": ["creche", "assistant_maternel", "mam"]},
         "libelle": {"type": "string"},
         "heures_par_mois": {"type": "number"},
-        "prix_horaire": {"type": "number", "description": "Prix d’une heure avant les aides, en euros."},
+        "prix_horaire": {
+            "type": "number",
+            "description": "Prix d’une heure avant les aides, en euros.",
+        },
         "cout_mensuel": {"type": "number", "description": "Coût par mois avant les aides."},
-        "aides": {"type": "array", "items": {
-            "type": "object", "required": ["code", "libelle", "montant_mensuel", "explication"],
-            "properties": {
-                "code": {"type": "string", "enum": ["cmg", "credit_impot"]},
-                "libelle": {"type": "string"},
-                "montant_mensuel": {"type": "number"},
-                "explication": {"type": "string"},
+        "aides": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "libelle", "montant_mensuel", "explication"],
+                "properties": {
+                    "code": {"type": "string", "enum": ["cmg", "credit_impot"]},
+                    "libelle": {"type": "string"},
+                    "montant_mensuel": {"type": "number"},
+                    "explication": {"type": "string"},
+                },
             },
-        }},
+        },
         "reste_a_charge_mensuel": {"type": "number"},
         "reste_a_charge_horaire": {"type": "number"},
         "hypotheses": MESSAGES,
@@ -138,16 +222,33 @@ RESPONSE = {
         "date": DATE,
         "age": {
             "type": "object",
-            "required": ["dispositif", "nom", "nom_complet", "eligible", "montant", "montant_si_eligible",
-                         "explication_montant", "conditions", "date_limite_demande",
-                         "prochaines_etapes", "notes", "sources"],
+            "required": [
+                "dispositif",
+                "nom",
+                "nom_complet",
+                "eligible",
+                "montant",
+                "montant_si_eligible",
+                "explication_montant",
+                "conditions",
+                "date_limite_demande",
+                "prochaines_etapes",
+                "notes",
+                "sources",
+            ],
             "properties": {
                 "dispositif": {"type": "string", "enum": ["age", "agepi"]},
                 "nom": {"type": "string"},
                 "nom_complet": {"type": "string"},
                 "eligible": {"type": "boolean"},
-                "montant": {"type": "number", "description": "Versé une fois, en euros ; 0 sans droit."},
-                "montant_si_eligible": {"type": "number", "description": "Le montant si toutes les conditions étaient remplies (dérogation)."},
+                "montant": {
+                    "type": "number",
+                    "description": "Versé une fois, en euros ; 0 sans droit.",
+                },
+                "montant_si_eligible": {
+                    "type": "number",
+                    "description": "Le montant si toutes les conditions étaient remplies (dérogation).",
+                },
                 "explication_montant": {"type": "string"},
                 "conditions": {"type": "array", "items": CONDITION},
                 "date_limite_demande": _nullable(DATE),
@@ -165,8 +266,11 @@ VALIDATION_ERROR = {
     "required": ["message"],
     "properties": {
         "message": {"type": "string"},
-        "erreurs": {"type": "object", "additionalProperties": {"type": "string"},
-                    "description": "Un message par champ, nommé par son chemin (« activite.duree_jours », « enfants[0].age »)."},
+        "erreurs": {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": "Un message par champ, nommé par son chemin (« activite.duree_jours », « enfants[0].age »).",
+        },
     },
 }
 
@@ -178,7 +282,12 @@ EXAMPLE_REQUEST = {
     "categorie_demandeur": 1,
     "allocation_journaliere": None,
     "enfants": [{"age": 2}, {"age": 7}],
-    "activite": {"type": "cdd", "date_debut": "2026-12-01", "duree_jours": 92, "heures_par_semaine": 35},
+    "activite": {
+        "type": "cdd",
+        "date_debut": "2026-12-01",
+        "duree_jours": 92,
+        "heures_par_semaine": 35,
+    },
     "date_derniere_aide": None,
     "ressources_mensuelles": 1450,
     "garde": {"heures_par_mois": 160, "tarif_horaire": 4.6},
@@ -207,7 +316,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "API publique et gratuite de Passerelle. Les réponses sont en JSON, les messages en "
                 "français. Les montants sont en euros. Les estimations ne sont pas enregistrées."
             ),
-            "license": {"name": "Licence Ouverte 2.0", "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"},
+            "license": {
+                "name": "Licence Ouverte 2.0",
+                "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+            },
         },
         "servers": [{"url": server_url}],
         "paths": {
@@ -223,24 +335,55 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "tags": ["Estimations"],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/DemandeEstimation"},
-                            "examples": {"cdd": {"summary": "CDD de 3 mois, deux enfants", "value": EXAMPLE_REQUEST}},
-                        }},
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/DemandeEstimation"},
+                                "examples": {
+                                    "cdd": {
+                                        "summary": "CDD de 3 mois, deux enfants",
+                                        "value": EXAMPLE_REQUEST,
+                                    }
+                                },
+                            }
+                        },
                     },
                     "responses": {
-                        "200": {"description": "L’estimation.", "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Estimation"},
-                            "examples": {"cdd": {"value": copy.deepcopy(_example_response())}},
-                        }}},
-                        "400": {"description": "Le corps n’est pas un JSON valide.", "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Erreur"}}}},
-                        "415": {"description": "Le corps n’est pas envoyé en JSON.", "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Erreur"}}}},
-                        "422": {"description": "Des valeurs ne conviennent pas : un message par champ.", "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Erreur"},
-                            "examples": {"duree": {"value": EXAMPLE_ERROR}},
-                        }}},
+                        "200": {
+                            "description": "L’estimation.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Estimation"},
+                                    "examples": {
+                                        "cdd": {"value": copy.deepcopy(_example_response())}
+                                    },
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "Le corps n’est pas un JSON valide.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Erreur"}
+                                }
+                            },
+                        },
+                        "415": {
+                            "description": "Le corps n’est pas envoyé en JSON.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Erreur"}
+                                }
+                            },
+                        },
+                        "422": {
+                            "description": "Des valeurs ne conviennent pas : un message par champ.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Erreur"},
+                                    "examples": {"duree": {"value": EXAMPLE_ERROR}},
+                                }
+                            },
+                        },
                     },
                 }
             },
@@ -250,7 +393,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "operationId": "documentOpenapi",
                     "summary": "Ce document",
                     "tags": ["Documentation"],
-                    "responses": {"200": {"description": "Le document OpenAPI 3.1.", "content": {"application/json": {}}}},
+                    "responses": {
+                        "200": {
+                            "description": "Le document OpenAPI 3.1.",
+                            "content": {"application/json": {}},
+                        }
+                    },
                 }
             },
         },

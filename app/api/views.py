@@ -63,7 +63,9 @@ def _http_caching_and_cors(response):
     headers = response.headers
     if request.method in ("GET", "HEAD", "OPTIONS"):
         headers["Access-Control-Allow-Origin"] = "*"
-        headers["Access-Control-Expose-Headers"] = "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+        headers["Access-Control-Expose-Headers"] = (
+            "ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+        )
     if request.method == "OPTIONS":
         headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
         headers["Access-Control-Allow-Headers"] = "If-None-Match, Accept"
@@ -82,14 +84,18 @@ def _http_caching_and_cors(response):
 @bp.post("/estimations")
 def create_estimation():
     if not request.is_json:
-        return json_error(415, "Envoyez le corps de la requête en JSON (Content-Type: application/json).")
+        return json_error(
+            415, "Envoyez le corps de la requête en JSON (Content-Type: application/json)."
+        )
     payload = request.get_json(silent=True)
     if payload is None:
         return json_error(400, "Le corps de la requête n’est pas un JSON valide.")
     try:
         result = run_estimation(payload, today=today_in_france())
     except EstimationErrors as invalid:
-        return json_error(422, "Certaines valeurs ne conviennent pas : voir « erreurs ».", invalid.errors)
+        return json_error(
+            422, "Certaines valeurs ne conviennent pas : voir « erreurs ».", invalid.errors
+        )
     return jsonify(estimation_to_json(result))
 
 
@@ -110,26 +116,38 @@ def list_offers():
     found = find_offers(get_index(), query.criteria, offset=query.offset, limit=query.per_page)
     offers = load_offers(session, [h.offer_id for h in found.hits])
     items = [
-        offer_to_json(offers[h.offer_id], distance_km=h.distance_km, today=today, page_url=_offer_url(h.offer_id))
-        for h in found.hits if h.offer_id in offers
+        offer_to_json(
+            offers[h.offer_id],
+            distance_km=h.distance_km,
+            today=today,
+            page_url=_offer_url(h.offer_id),
+        )
+        for h in found.hits
+        if h.offer_id in offers
     ]
     cache_for(60)
-    return jsonify({
-        "total": found.total,
-        "page": query.page,
-        "par_page": query.per_page,
-        "pages": max(1, -(-found.total // query.per_page)),
-        "items": items,
-    })
+    return jsonify(
+        {
+            "total": found.total,
+            "page": query.page,
+            "par_page": query.per_page,
+            "pages": max(1, -(-found.total // query.per_page)),
+            "items": items,
+        }
+    )
 
 
 @bp.get("/offres/<int:id>")
-def get_offer(id: int):  # noqa: A002 - the path parameter is documented as {id}
+def get_offer(id: int):
     offer = get_public_offer(get_session(), id)
     if offer is None:
         return json_error(404, "Cette offre n’existe pas ou n’est plus publiée.")
     cache_for(60)
-    return jsonify(offer_to_json(offer, distance_km=None, today=today_in_france(), page_url=_offer_url(offer.id)))
+    return jsonify(
+        offer_to_json(
+            offer, distance_km=None, today=today_in_france(), page_url=_offer_url(offer.id)
+        )
+    )
 
 
 @bp.get("/communes")
@@ -145,12 +163,16 @@ def communes():
 @bp.get("/openapi.json")
 def openapi():
     cache_for(300)
-    return jsonify(openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")))
+    return jsonify(
+        openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/"))
+    )
 
 
 @pages.get("/api")
 def documentation():
-    document = openapi_document(current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/"))
+    document = openapi_document(
+        current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    )
     return render_template("api/documentation.html", document=document)
 
 
@@ -174,7 +196,8 @@ def _export_view(kind: str, fmt: str):
             return jsonify(records)
         fields = SERVICE_FIELDS if kind == "services" else STRUCTURE_FIELDS
         return current_app.response_class(
-            to_csv(records, fields), mimetype="text/csv",
+            to_csv(records, fields),
+            mimetype="text/csv",
             headers={"Content-Disposition": f'inline; filename="{kind}.csv"'},
         )
 
@@ -184,4 +207,8 @@ def _export_view(kind: str, fmt: str):
 
 for _kind in ("structures", "services"):
     for _fmt in ("json", "csv"):
-        bp.add_url_rule(f"/export/data-inclusion/{_kind}.{_fmt}", view_func=_export_view(_kind, _fmt), methods=["GET"])
+        bp.add_url_rule(
+            f"/export/data-inclusion/{_kind}.{_fmt}",
+            view_func=_export_view(_kind, _fmt),
+            methods=["GET"],
+        )

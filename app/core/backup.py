@@ -12,7 +12,7 @@ from pathlib import Path
 
 PG_DUMP_HINT = (
     "Pour PostgreSQL, utilisez pg_dump : "
-    "pg_dump --format=custom --no-owner --file=passerelle.dump \"$DATABASE_URL_LIBPQ\" "
+    'pg_dump --format=custom --no-owner --file=passerelle.dump "$DATABASE_URL_LIBPQ" '
     "(voir le README, section « Sauvegarde et restauration »)."
 )
 
@@ -52,7 +52,9 @@ def check_copy(path: Path) -> BackupReport:
     except sqlite3.DatabaseError as error:
         raise BackupError(f"{path} n’est pas une base Passerelle lisible ({error}).") from error
     if revision is None:
-        raise BackupError(f"{path} n’a pas de version de schéma : ce n’est pas une base Passerelle.")
+        raise BackupError(
+            f"{path} n’a pas de version de schéma : ce n’est pas une base Passerelle."
+        )
     return BackupReport(path, path.stat().st_size, revision[0], offers)
 
 
@@ -91,7 +93,9 @@ def restore_sqlite(backup: Path, database_url: str) -> BackupReport:
     backup API, so connections still open see the restored content."""
     target = sqlite_path(database_url)
     if target is None:
-        raise BackupError("Cette commande restaure une base SQLite. Pour PostgreSQL : pg_restore (voir le README).")
+        raise BackupError(
+            "Cette commande restaure une base SQLite. Pour PostgreSQL : pg_restore (voir le README)."
+        )
     if not backup.exists():
         raise BackupError(f"La sauvegarde {backup} n’existe pas.")
     report = check_copy(backup)

@@ -12,13 +12,22 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Demande incorrecte", "La demande n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire."),
+    400: (
+        "Demande incorrecte",
+        "La demande n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire.",
+    ),
     403: ("Accès refusé", "Vous n’avez pas accès à cette page."),
     404: ("Page introuvable", "Cette page n’existe pas ou plus. L’offre a peut-être été retirée."),
     405: ("Action impossible", "Cette action n’est pas possible sur cette page."),
     413: ("Envoi trop volumineux", "Ce que vous avez envoyé est trop volumineux."),
-    429: ("Trop de demandes", "Trop de demandes en peu de temps : patientez une minute puis réessayez."),
-    500: ("Erreur du service", "Une erreur est survenue de notre côté. Réessayez dans quelques instants."),
+    429: (
+        "Trop de demandes",
+        "Trop de demandes en peu de temps : patientez une minute puis réessayez.",
+    ),
+    500: (
+        "Erreur du service",
+        "Une erreur est survenue de notre côté. Réessayez dans quelques instants.",
+    ),
 }
 
 
@@ -58,6 +67,10 @@ def traceback_without_messages(error: BaseException) -> str:
         seen.add(id(current))
         frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
         kind = type(current)
-        parts.append(f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} (message not logged)")
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        parts.append(
+            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} (message not logged)"
+        )
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
     return "\n\nwhich happened while handling, or because of:\n".join(reversed(parts))

@@ -30,6 +30,10 @@ def elide_de(name: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        number=format_number, euros=format_euros, date_fr=format_date_fr, km=format_km,
-        de=elide_de, typo=typography,
+        number=format_number,
+        euros=format_euros,
+        date_fr=format_date_fr,
+        km=format_km,
+        de=elide_de,
+        typo=typography,
     )

@@ -16,9 +16,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
+    "CENT",
     "NBSP",
     "NNBSP",
-    "CENT",
     "format_date",
     "format_euros",
     "format_number",

@@ -27,7 +27,7 @@ def _json(payload: dict, status: int = 200):
 def database_reachable() -> bool:
     try:
         get_session().execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as error:
         log.warning("readiness: database unreachable (%s)", type(error).__name__)
         return False
     return True
@@ -61,7 +61,11 @@ def readiness():
         {
             "statut": "indisponible",
             "message": "Le service n’est pas prêt : "
-            + ("la base de données est injoignable" if not database else "l’index de recherche est illisible")
+            + (
+                "la base de données est injoignable"
+                if not database
+                else "l’index de recherche est illisible"
+            )
             + ".",
             **checks,
         },

@@ -70,7 +70,9 @@ def deliver(message: EmailMessage) -> None:
     try:
         if config.get("MAIL_SSL"):
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10,
+                config["MAIL_SERVER"],
+                config["MAIL_PORT"],
+                timeout=10,
                 context=ssl.create_default_context(),
             )
         else:
@@ -98,7 +100,9 @@ def _write_to_outbox(message: EmailMessage, outbox: Path) -> None:
 
 
 def _outbox() -> Path:
-    if current_app.config.get("PASSERELLE_ENV") == "production" or current_app.config.get("MAIL_SERVER"):
+    if current_app.config.get("PASSERELLE_ENV") == "production" or current_app.config.get(
+        "MAIL_SERVER"
+    ):
         abort(404)
     return Path(current_app.config["MAIL_OUTBOX"])
 
@@ -113,7 +117,14 @@ def outbox_list():
     items = []
     for path in sorted(folder.glob("*.eml"), reverse=True)[:100]:
         parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        items.append({"name": path.name, "to": parsed["To"], "subject": parsed["Subject"], "date": parsed["Date"]})
+        items.append(
+            {
+                "name": path.name,
+                "to": parsed["To"],
+                "subject": parsed["Subject"],
+                "date": parsed["Date"],
+            }
+        )
     return render_template("dev/outbox.html", items=items)
 
 

@@ -13,7 +13,5 @@ def render_page_or_fragment(page: str, fragment: str, status: int = 200, **conte
     wants_fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-Boosted"
     )
-    html = render_template(
-        fragment if wants_fragment else page, fragment=wants_fragment, **context
-    )
+    html = render_template(fragment if wants_fragment else page, fragment=wants_fragment, **context)
     return html, status, {"Vary": "HX-Request"}

@@ -8,7 +8,7 @@ import json
 import logging
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, g, request
 
@@ -20,7 +20,9 @@ class JsonLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname.lower(),
             **getattr(record, "fields", {"message": record.getMessage()}),
         }
@@ -34,7 +36,7 @@ class StderrHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             sys.stderr.write(self.format(record) + "\n")
-        except Exception:  # noqa: BLE001 - logging must never break a request
+        except Exception:
             self.handleError(record)
 
 
@@ -54,7 +56,9 @@ def request_fields(status: int, duration_ms: float) -> dict:
 def init_app(app: Flask) -> None:
     logger.setLevel(logging.INFO)
     logger.propagate = False  # one line, even when the root logger is configured too
-    if app.config.get("REQUEST_LOG") and not any(isinstance(h, StderrHandler) for h in logger.handlers):
+    if app.config.get("REQUEST_LOG") and not any(
+        isinstance(h, StderrHandler) for h in logger.handlers
+    ):
         handler = StderrHandler()
         handler.setFormatter(JsonLineFormatter())
         logger.addHandler(handler)

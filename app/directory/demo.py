@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.directory.models import (
     Certification,
     Closure,
@@ -34,7 +35,6 @@ from app.directory.models import (
     Training,
     TrainingSession,
 )
-from app.db import utcnow
 from app.geo import Commune, all_communes, haversine_km
 
 DEMO_SOURCE = "Données de démonstration (fictives) générées par Passerelle"
@@ -183,13 +183,19 @@ class CommuneSampler:
 
     def __init__(self, communes: list[Commune]):
         self.communes = [
-            c for c in communes if c.kind == "commune" and c.population and len(c.departement_code) <= 3
+            c
+            for c in communes
+            if c.kind == "commune"
+            and c.population
+            and len(c.departement_code) <= 3
             and not c.departement_code.startswith(("975", "977", "978", "98"))
         ]
         self.cumulative = list(itertools.accumulate(c.population for c in self.communes))
 
     def draw(self, rng: random.Random) -> Commune:
-        return self.communes[bisect.bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
+        return self.communes[
+            bisect.bisect_right(self.cumulative, rng.random() * self.cumulative[-1])
+        ]
 
 
 def _weighted(rng: random.Random, choices):
@@ -257,7 +263,8 @@ def generate_demo(
     mix = mix or DEMO_MIX
     kinds, weights = list(mix), list(mix.values())
     operators = [
-        Structure(name=name, kind=kind, is_demo=True, source=DEMO_SOURCE) for name, kind in OPERATORS
+        Structure(name=name, kind=kind, is_demo=True, source=DEMO_SOURCE)
+        for name, kind in OPERATORS
     ]
     session.add_all(operators)
     session.flush()
@@ -317,15 +324,23 @@ def _bulk_insert(session: Session, offers: list[Offer]) -> None:
     offer_ids = _insert_returning_ids(session, Offer, offer_rows)
     slots, closures, trainings, sessions = [], [], [], []
     for offer_id, offer in zip(offer_ids, offers, strict=True):
-        slots += [{"offer_id": offer_id, "weekday": s.weekday, "opens": s.opens, "closes": s.closes}
-                  for s in offer.slots]
-        closures += [{"offer_id": offer_id, "start": c.start, "end": c.end, "reason": c.reason}
-                     for c in offer.closures]
+        slots += [
+            {"offer_id": offer_id, "weekday": s.weekday, "opens": s.opens, "closes": s.closes}
+            for s in offer.slots
+        ]
+        closures += [
+            {"offer_id": offer_id, "start": c.start, "end": c.end, "reason": c.reason}
+            for c in offer.closures
+        ]
         if offer.training is not None:
             trainings.append({**_row(offer.training, now), "offer_id": offer_id})
             sessions += [{**_row(t, now), "training_id": offer_id} for t in offer.training.sessions]
-    for model, rows in ((OpeningSlot, slots), (Closure, closures), (Training, trainings),
-                        (TrainingSession, sessions)):
+    for model, rows in (
+        (OpeningSlot, slots),
+        (Closure, closures),
+        (Training, trainings),
+        (TrainingSession, sessions),
+    ):
         if rows:
             session.execute(insert(model), rows)
 
@@ -337,24 +352,45 @@ def _demo_offer(
     structure: Structure | None = None
     operator_id: int | None = None
     if kind is OfferKind.ASSISTANT_MATERNEL:
-        structure = Structure(name=f"{first_name} (particulier)", kind=StructureKind.PARTICULIER,
-                              is_demo=True, source=DEMO_SOURCE)
+        structure = Structure(
+            name=f"{first_name} (particulier)",
+            kind=StructureKind.PARTICULIER,
+            is_demo=True,
+            source=DEMO_SOURCE,
+        )
     elif kind is OfferKind.FORMATION:
-        structure = Structure(name=f"Centre de formation {rng.choice(NAME_WORDS)}",
-                              kind=StructureKind.ORGANISME_FORMATION, is_demo=True, source=DEMO_SOURCE)
+        structure = Structure(
+            name=f"Centre de formation {rng.choice(NAME_WORDS)}",
+            kind=StructureKind.ORGANISME_FORMATION,
+            is_demo=True,
+            source=DEMO_SOURCE,
+        )
     elif kind in (OfferKind.CRECHE_COLLECTIVE, OfferKind.MICRO_CRECHE) and rng.random() < 0.3:
         operator_id = rng.choice(operator_ids)
     else:
-        structure_kind = rng.choice((StructureKind.COMMUNE, StructureKind.ASSOCIATION, StructureKind.ENTREPRISE))
-        structure = Structure(name=f"Gestionnaire {rng.choice(NAME_WORDS)} – {commune.name}",
-                              kind=structure_kind, is_demo=True, source=DEMO_SOURCE)
+        structure_kind = rng.choice(
+            (StructureKind.COMMUNE, StructureKind.ASSOCIATION, StructureKind.ENTREPRISE)
+        )
+        structure = Structure(
+            name=f"Gestionnaire {rng.choice(NAME_WORDS)} – {commune.name}",
+            kind=structure_kind,
+            is_demo=True,
+            source=DEMO_SOURCE,
+        )
     low, high = CAPACITY[kind]
     capacity = rng.randint(low, high)
     free_roll = rng.random()
-    free_places = 0 if free_roll < 0.45 else (rng.randint(1, max(1, capacity // 4)) if free_roll < 0.85 else None)
+    free_places = (
+        0
+        if free_roll < 0.45
+        else (rng.randint(1, max(1, capacity // 4)) if free_roll < 0.85 else None)
+    )
     slots = _slots(rng, kind)
-    atypical = any(s.opens < time(7, 30) or s.closes > time(19) or s.closes <= s.opens or s.weekday >= 5 for s in slots)
-    jitter_km = 0.3 + min(3.0, commune.population ** 0.5 / 150)
+    atypical = any(
+        s.opens < time(7, 30) or s.closes > time(19) or s.closes <= s.opens or s.weekday >= 5
+        for s in slots
+    )
+    jitter_km = 0.3 + min(3.0, commune.population**0.5 / 150)
     lat = commune.latitude + rng.uniform(-1, 1) * jitter_km / 111.0
     lon = commune.longitude + rng.uniform(-1, 1) * jitter_km / 80.0
     avip = rng.random() < AVIP_RATE.get(kind, 0.0)
@@ -375,22 +411,38 @@ def _demo_offer(
         contact_email=f"contact{rng.randrange(10**6):06d}@example.org",
         contact_public=kind is not OfferKind.ASSISTANT_MATERNEL or rng.random() < 0.5,
         how_to_apply=(
-            "Téléphonez pour convenir d’une visite." if kind in (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM)
+            "Téléphonez pour convenir d’une visite."
+            if kind in (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM)
             else "Déposez une demande auprès de la structure ou demandez à votre conseiller de vous orienter."
         ),
         age_min_months=0 if kind is not OfferKind.HALTE_GARDERIE else 3,
-        age_max_months={OfferKind.ASSISTANT_MATERNEL: 72, OfferKind.MAM: 72, OfferKind.GARDE_DOMICILE: 144}.get(kind, 48),
+        age_max_months={
+            OfferKind.ASSISTANT_MATERNEL: 72,
+            OfferKind.MAM: 72,
+            OfferKind.GARDE_DOMICILE: 144,
+        }.get(kind, 48),
         capacity=capacity,
         free_places=free_places,
-        free_places_on=today - timedelta(days=rng.randint(0, 45)) if free_places is not None else None,
+        free_places_on=today - timedelta(days=rng.randint(0, 45))
+        if free_places is not None
+        else None,
         avip=avip,
         avip_places=rng.randint(1, 5) if avip else None,
         avip_since=date(rng.randint(2017, today.year - 1), rng.randint(1, 12), 1) if avip else None,
-        psu_pricing=kind in (OfferKind.CRECHE_COLLECTIVE, OfferKind.CRECHE_FAMILIALE, OfferKind.CRECHE_PARENTALE,
-                             OfferKind.HALTE_GARDERIE, OfferKind.ACCUEIL_EPHEMERE) or (kind is OfferKind.MICRO_CRECHE and rng.random() < 0.4),
+        psu_pricing=kind
+        in (
+            OfferKind.CRECHE_COLLECTIVE,
+            OfferKind.CRECHE_FAMILIALE,
+            OfferKind.CRECHE_PARENTALE,
+            OfferKind.HALTE_GARDERIE,
+            OfferKind.ACCUEIL_EPHEMERE,
+        )
+        or (kind is OfferKind.MICRO_CRECHE and rng.random() < 0.4),
         cost_info=_cost_info(rng, kind),
         disability_access=rng.random() < 0.3,
-        disability_info="Accueil d’enfants en situation de handicap, en lien avec le médecin de la structure." if rng.random() < 0.3 else "",
+        disability_info="Accueil d’enfants en situation de handicap, en lien avec le médecin de la structure."
+        if rng.random() < 0.3
+        else "",
         is_demo=True,
         source=DEMO_SOURCE,
     )
@@ -404,9 +456,18 @@ def _demo_offer(
         offer.valid_from = start
         offer.valid_until = start + timedelta(days=rng.choice((14, 30, 60, 90)))
     if rng.random() < 0.2:
-        start = date(today.year, 12, 24) if today.month < 12 or today.day < 24 else date(today.year + 1, 8, 1)
-        offer.closures = [Closure(start=start, end=start + timedelta(days=rng.choice((7, 14, 21))),
-                                  reason="Fermeture annuelle")]
+        start = (
+            date(today.year, 12, 24)
+            if today.month < 12 or today.day < 24
+            else date(today.year + 1, 8, 1)
+        )
+        offer.closures = [
+            Closure(
+                start=start,
+                end=start + timedelta(days=rng.choice((7, 14, 21))),
+                reason="Fermeture annuelle",
+            )
+        ]
     if kind is OfferKind.FORMATION:
         cert, rncp, level, hours = rng.choice(DEMO_TRAININGS)
         offer.title = {
@@ -419,19 +480,31 @@ def _demo_offer(
         offer.free_places = rng.randint(0, 8)
         start = today + timedelta(days=rng.randint(15, 200))
         offer.training = Training(
-            certification=cert, rncp_code=rncp, level=level, hours=hours,
+            certification=cert,
+            rncp_code=rncp,
+            level=level,
+            hours=hours,
             modality=rng.choice(list(Modality)),
             funding=sorted(rng.sample([f.value for f in Funding], rng.randint(1, 3))),
-            vae_possible=rng.random() < 0.6, open_to_iae=rng.random() < 0.5,
-            sessions=[TrainingSession(start=start, end=start + timedelta(days=rng.choice((120, 240, 300))),
-                                      places=rng.randint(10, 25), application_deadline=start - timedelta(days=14))],
+            vae_possible=rng.random() < 0.6,
+            open_to_iae=rng.random() < 0.5,
+            sessions=[
+                TrainingSession(
+                    start=start,
+                    end=start + timedelta(days=rng.choice((120, 240, 300))),
+                    places=rng.randint(10, 25),
+                    application_deadline=start - timedelta(days=14),
+                )
+            ],
         )
     return offer
 
 
 def _cost_info(rng: random.Random, kind: OfferKind) -> str:
     if kind in (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM):
-        return f"{rng.choice((3.8, 4.0, 4.2, 4.5, 4.8, 5.2)):.2f} € net de l’heure, plus indemnités d’entretien et repas. Aide de la Caf (CMG) possible.".replace(".", ",", 1)
+        return f"{rng.choice((3.8, 4.0, 4.2, 4.5, 4.8, 5.2)):.2f} € net de l’heure, plus indemnités d’entretien et repas. Aide de la Caf (CMG) possible.".replace(
+            ".", ",", 1
+        )
     if kind is OfferKind.GARDE_DOMICILE:
         return "Environ 25 € de l’heure avant aides ; crédit d’impôt de 50 % et CMG possibles."
     if kind is OfferKind.FORMATION:
@@ -441,8 +514,11 @@ def _cost_info(rng: random.Random, kind: OfferKind) -> str:
 
 # -- Real data: Parcoursup DEEJE courses ---------------------------------------------------
 
+
 def _nearest_commune(lat: float, lon: float, communes: list[Commune]) -> Commune:
-    near = [c for c in communes if abs(c.latitude - lat) < 0.3 and abs(c.longitude - lon) < 0.4] or communes
+    near = [
+        c for c in communes if abs(c.latitude - lat) < 0.3 and abs(c.longitude - lon) < 0.4
+    ] or communes
     return min(near, key=lambda c: haversine_km(lat, lon, c.latitude, c.longitude))
 
 
@@ -454,13 +530,19 @@ def _departement_from_uai(uai: str) -> str:
 
 
 def _largest_commune(departement: str, communes: list[Commune]) -> Commune:
-    return max((c for c in communes if c.departement_code == departement), key=lambda c: c.population)
+    return max(
+        (c for c in communes if c.departement_code == departement), key=lambda c: c.population
+    )
 
 
 def load_real_courses(session: Session) -> int:
     """Load the 63 real DEEJE courses (Parcoursup open data) with their attribution."""
     communes = [c for c in all_communes() if c.kind == "commune"]
-    text = resources.files("app.directory").joinpath("data/formations-deeje-parcoursup.csv").read_text("utf-8")
+    text = (
+        resources.files("app.directory")
+        .joinpath("data/formations-deeje-parcoursup.csv")
+        .read_text("utf-8")
+    )
     count = 0
     for row in csv.reader(text.splitlines()[1:]):
         status, uai, name, region, course, gps = row
@@ -476,7 +558,9 @@ def load_real_courses(session: Session) -> int:
             note = " Position approximative : l’adresse exacte n’est pas publiée dans les données ouvertes."
         structure = Structure(
             name=name,
-            kind=StructureKind.ETABLISSEMENT_ENSEIGNEMENT if "public" in status.lower() else StructureKind.ORGANISME_FORMATION,
+            kind=StructureKind.ETABLISSEMENT_ENSEIGNEMENT
+            if "public" in status.lower()
+            else StructureKind.ORGANISME_FORMATION,
             source=PARCOURSUP_SOURCE,
         )
         offer = Offer(
@@ -500,9 +584,15 @@ def load_real_courses(session: Session) -> int:
             source=PARCOURSUP_SOURCE,
         )
         offer.training = Training(
-            certification=Certification.DEEJE, rncp_code="RNCP37679", level=6, hours=None,
-            modality=Modality.PRESENTIEL, funding=[Funding.REGION.value], vae_possible=True,
-            open_to_iae=False, organisation_uai=uai,
+            certification=Certification.DEEJE,
+            rncp_code="RNCP37679",
+            level=6,
+            hours=None,
+            modality=Modality.PRESENTIEL,
+            funding=[Funding.REGION.value],
+            vae_possible=True,
+            open_to_iae=False,
+            organisation_uai=uai,
         )
         session.add(offer)
         count += 1

@@ -15,21 +15,27 @@ RADII = (1, 2, 5, 10, 20, 30)
 DEFAULT_RADIUS = 10
 DAY_CODES = ("lu", "ma", "me", "je", "ve", "sa", "di")
 DAY_LABELS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
-AGE_CHOICES = [SelectChoice(v, label) for v, label in (
-    ("", "Tous âges"),
-    ("0", "Moins de 1 an"),
-    ("12", "1 an"),
-    ("24", "2 ans"),
-    ("36", "3 ans"),
-    ("48", "4 ou 5 ans"),
-    ("72", "6 ans ou plus"),
-)]
-SORT_CHOICES = [SelectChoice(v, label) for v, label in (
-    ("", "Le plus pertinent"),
-    ("distance", "Le plus proche"),
-    ("pertinence", "Les mots-clés"),
-    ("mise_a_jour", "Mis à jour récemment"),
-)]
+AGE_CHOICES = [
+    SelectChoice(v, label)
+    for v, label in (
+        ("", "Tous âges"),
+        ("0", "Moins de 1 an"),
+        ("12", "1 an"),
+        ("24", "2 ans"),
+        ("36", "3 ans"),
+        ("48", "4 ou 5 ans"),
+        ("72", "6 ans ou plus"),
+    )
+]
+SORT_CHOICES = [
+    SelectChoice(v, label)
+    for v, label in (
+        ("", "Le plus pertinent"),
+        ("distance", "Le plus proche"),
+        ("pertinence", "Les mots-clés"),
+        ("mise_a_jour", "Mis à jour récemment"),
+    )
+]
 MAX_PAGE = 500
 
 
@@ -75,25 +81,38 @@ class TimeField(StringField):
 class SearchForm(Form):
     lieu = StringField(
         "Où ?",
-        validators=[Optional(), Length(max=120, message="Le lieu est trop long (120 caractères au plus).")],
+        validators=[
+            Optional(),
+            Length(max=120, message="Le lieu est trop long (120 caractères au plus)."),
+        ],
         description="Commune ou code postal",
     )
     code_insee = StringField(
         validators=[Optional(), Regexp(r"^(\d{5}|2[AB]\d{3})$", message="Code commune invalide.")]
     )
-    rayon = SelectField("Dans un rayon de", choices=[SelectChoice(str(r), f"{r}\u00a0km") for r in RADII],
-                        default=str(DEFAULT_RADIUS))
-    type = KindsField("Quoi ?", choices=[SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.items()])
+    rayon = SelectField(
+        "Dans un rayon de",
+        choices=[SelectChoice(str(r), f"{r}\u00a0km") for r in RADII],
+        default=str(DEFAULT_RADIUS),
+    )
+    type = KindsField(
+        "Quoi ?", choices=[SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.items()]
+    )
     avip = StringField("Crèches et accueils AVIP uniquement")
     places = StringField("Avec des places disponibles")
     handicap = StringField("Accueil adapté aux enfants en situation de handicap")
     age = SelectField("Âge de l’enfant", choices=AGE_CHOICES, default="")
-    jours = DaysField("Jours", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)])
+    jours = DaysField(
+        "Jours", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)]
+    )
     de = TimeField("De", description="Exemple : 5:30")
     a = TimeField("À", description="Exemple : 19:00")
     q = StringField(
         "Mots-clés",
-        validators=[Optional(), Length(max=200, message="Les mots-clés sont trop longs (200 caractères au plus).")],
+        validators=[
+            Optional(),
+            Length(max=200, message="Les mots-clés sont trop longs (200 caractères au plus)."),
+        ],
     )
     tri = SelectField("Trier par", choices=SORT_CHOICES, default="")
     page = StringField(default="1")
@@ -131,7 +150,9 @@ class SearchForm(Form):
     def _check_page(self) -> bool:
         text = (self.page.data or "1").strip()
         if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
-            self.page.errors = [f"Numéro de page invalide : choisissez une page entre 1 et {MAX_PAGE}."]
+            self.page.errors = [
+                f"Numéro de page invalide : choisissez une page entre 1 et {MAX_PAGE}."
+            ]
             return False
         return True
 

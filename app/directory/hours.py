@@ -33,19 +33,20 @@ from app.core.french import MONTHS_FR
 
 __all__ = [
     "BLOCK_MINUTES",
-    "Closure",
     "DAY_MINUTES",
     "EARLY_BEFORE",
-    "HoursSummary",
     "LATE_AFTER",
     "NBSP",
     "NEXT_OPENING_HORIZON",
     "NIGHT_END",
     "NIGHT_START",
     "OSM_DAYS",
-    "Slot",
-    "WEEK_MINUTES",
     "WEEKDAYS_FR",
+    "WEEK_MINUTES",
+    "Closure",
+    "HoursSummary",
+    "Slot",
+    "coverage_masks",
     "coverage_tokens",
     "covers",
     "describe_next_opening",
@@ -53,10 +54,9 @@ __all__ = [
     "format_time_fr",
     "from_osm",
     "is_closed_on",
-    "needed_tokens",
-    "coverage_masks",
-    "needed_masks",
     "masks_cover",
+    "needed_masks",
+    "needed_tokens",
     "next_opening",
     "parse_time",
     "summarize",
@@ -208,8 +208,7 @@ def _need_parts(days: Iterable[int], start: time, end: time) -> list[tuple[int, 
     span = _span_minutes(start, end)
     if span is None:
         raise ValueError(
-            f"Besoin invalide{NBSP}: le début et la fin sont identiques "
-            f"({format_time_fr(start)})."
+            f"Besoin invalide{NBSP}: le début et la fin sont identiques ({format_time_fr(start)})."
         )
     parts: list[tuple[int, int]] = []
     for day in sorted({_check_weekday(d) for d in days}):
@@ -310,9 +309,7 @@ class HoursSummary:
     atypical: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "atypical", self.early or self.late or self.night or self.weekend
-        )
+        object.__setattr__(self, "atypical", self.early or self.late or self.night or self.weekend)
 
     def labels_fr(self) -> list[str]:
         """Short French badges for the flags that are set."""
@@ -367,9 +364,7 @@ def summarize(slots: Iterable[Slot]) -> HoursSummary:
         late=any_day(_minutes(LATE_AFTER), DAY_MINUTES),
         night=any_day(_minutes(NIGHT_START), DAY_MINUTES) or any_day(0, _minutes(NIGHT_END)),
         weekend=open_during(5 * DAY_MINUTES, WEEK_MINUTES),
-        open_days=tuple(
-            d for d in range(7) if open_during(d * DAY_MINUTES, (d + 1) * DAY_MINUTES)
-        ),
+        open_days=tuple(d for d in range(7) if open_during(d * DAY_MINUTES, (d + 1) * DAY_MINUTES)),
         max_daily_amplitude_minutes=amplitude,
     )
 
@@ -471,8 +466,10 @@ def _when_fr(moment: datetime, now: datetime, *, closing: bool) -> str:
     if delta == 1:
         return f"demain {clock}" if closing else f"demain à {clock}"
     if 2 <= delta <= 6:
-        return f"{WEEKDAYS_FR[day.weekday()]} {clock}" if closing else (
-            f"{WEEKDAYS_FR[day.weekday()]} à {clock}"
+        return (
+            f"{WEEKDAYS_FR[day.weekday()]} {clock}"
+            if closing
+            else (f"{WEEKDAYS_FR[day.weekday()]} à {clock}")
         )
     return f"le {_date_fr(day)} à {clock}"
 
@@ -682,9 +679,14 @@ def from_osm(text: str) -> list[Slot]:
             selector, times_part = words
         else:
             raise _osm_error(raw_rule.strip())
-        if selector is None and not times_part[:1].isdigit() and times_part.lower() not in (
-            "off",
-            "closed",
+        if (
+            selector is None
+            and not times_part[:1].isdigit()
+            and times_part.lower()
+            not in (
+                "off",
+                "closed",
+            )
         ):
             raise _osm_error(raw_rule.strip())
         days = list(range(7)) if selector is None else _parse_osm_days(selector)

@@ -53,7 +53,9 @@ class OfferCard:
             badges.append(Badge("Horaires atypiques", "atypical"))
         if o.free_places:
             n = o.free_places
-            badges.append(Badge(f"{n} place{'s' if n > 1 else ''} disponible{'s' if n > 1 else ''}", "free"))
+            badges.append(
+                Badge(f"{n} place{'s' if n > 1 else ''} disponible{'s' if n > 1 else ''}", "free")
+            )
         elif o.free_places == 0:
             badges.append(Badge("Complet", "full"))
         if o.is_ephemeral and o.kind is not OfferKind.FORMATION:
@@ -74,9 +76,16 @@ class OfferCard:
     @property
     def atypical_details(self) -> list[str]:
         s = self.summary
-        return [label for flag, label in (
-            (s.early, "tôt le matin"), (s.late, "tard le soir"), (s.night, "la nuit"), (s.weekend, "le week-end"),
-        ) if flag]
+        return [
+            label
+            for flag, label in (
+                (s.early, "tôt le matin"),
+                (s.late, "tard le soir"),
+                (s.night, "la nuit"),
+                (s.weekend, "le week-end"),
+            )
+            if flag
+        ]
 
     @property
     def next_opening(self) -> str:
@@ -142,15 +151,19 @@ class SearchView:
             radius = form.radius_km()
             if radius < RADII[-1]:
                 wider = min((r for r in RADII if r >= 2 * radius), default=RADII[-1])
-                links.append((f"Chercher dans un rayon de {wider}\u00a0km", self.url(rayon=str(wider))))
+                links.append(
+                    (f"Chercher dans un rayon de {wider}\u00a0km", self.url(rayon=str(wider)))
+                )
         if form.hours_needed():
             links.append(("Retirer le filtre d’horaires", self.url(drop=("jours", "de", "a"))))
         if form.kinds():
             links.append(("Afficher tous les types de garde", self.url(drop=("type",))))
-        for name, label in (("avip", "Ne pas se limiter aux offres AVIP"),
-                            ("places", "Afficher aussi les offres sans place annoncée"),
-                            ("handicap", "Retirer le filtre « accueil handicap »"),
-                            ("age", "Retirer le filtre d’âge")):
+        for name, label in (
+            ("avip", "Ne pas se limiter aux offres AVIP"),
+            ("places", "Afficher aussi les offres sans place annoncée"),
+            ("handicap", "Retirer le filtre « accueil handicap »"),
+            ("age", "Retirer le filtre d’âge"),
+        ):
             if self.args.get(name):
                 links.append((label, self.url(drop=(name,))))
         if (form.q.data or "").strip():
@@ -180,4 +193,8 @@ def funding_labels(values: list[str]) -> list[str]:
     return [FUNDING_LABELS[v] for v in values if v in FUNDING_LABELS]
 
 
-TEMPLATE_HELPERS = {"ages_text": ages_text, "modality_label": modality_label, "funding_labels": funding_labels}
+TEMPLATE_HELPERS = {
+    "ages_text": ages_text,
+    "modality_label": modality_label,
+    "funding_labels": funding_labels,
+}

@@ -86,7 +86,11 @@ def criteria_from_form(
 
 
 def search_directory(
-    session: Session, index: SearchIndex, form: SearchForm, today: date, page_size: int,
+    session: Session,
+    index: SearchIndex,
+    form: SearchForm,
+    today: date,
+    page_size: int,
     departement: str | None = None,
 ) -> SearchOutcome:
     """``departement`` limits the search to one département (a partner widget's preset)."""
@@ -127,4 +131,3 @@ def offers_nearby(
     found = find_offers(index, criteria, limit=limit + 1)
     hits = [h for h in found.hits if h.offer_id != offer.id][:limit]
     return _rows(session, hits)
-

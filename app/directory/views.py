@@ -8,9 +8,9 @@ from app.core.rendering import render_page_or_fragment
 from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.forms import SearchForm
+from app.directory.queries import get_public_offer, offers_nearby, search_directory
 from app.geo import get_commune
 from app.geo.timezones import today_in_france
-from app.directory.queries import get_public_offer, offers_nearby, search_directory
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index
 

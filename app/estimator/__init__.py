@@ -25,6 +25,8 @@ Modules: :mod:`.age` (AGE / AGEPI), :mod:`.costs` (crèche, childminder, MAM), :
 (formatting). Money is :class:`~decimal.Decimal` rounded to the cent.
 """
 
+from app.core.french import format_date, format_euros, format_number
+
 from .age import (
     ACTIVITY_TYPES,
     TERRITORIES,
@@ -50,7 +52,6 @@ from .costs import (
     tax_credit_monthly,
 )
 from .estimate import CareNeed, Estimate, EstimateInput, estimate
-from app.core.french import format_date, format_euros, format_number
 
 __all__ = [
     "ACTIVITY_TYPES",

@@ -15,9 +15,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.core.french import format_date, format_euros, format_number, money, typography
+
 from .dates import add_months
 from .errors import DateOutOfRange, InvalidInput, parse_date, parse_decimal
-from app.core.french import format_date, format_euros, format_number, money, typography
 from .parameters import Entry, ParameterNotFound, Reader, parameter
 
 __all__ = [

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .errors import InvalidInput, parse_date, parse_decimal
 from app.core.french import format_date, format_euros, format_number, money, to_decimal, typography
+
+from .errors import InvalidInput, parse_date, parse_decimal
 from .parameters import Entry, Reader
 
 __all__ = [

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from app.core.french import typography
+
 from .age import AgeInput, AgeResult, estimate_age
 from .costs import CareInput, ModeCost, care_costs
 from .errors import InvalidInput, parse_decimal
-from app.core.french import typography
 from .parameters import ParameterNotFound
 
 __all__ = ["CareNeed", "Estimate", "EstimateInput", "estimate"]

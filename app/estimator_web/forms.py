@@ -31,22 +31,26 @@ ACTIVITIES = [
     SelectChoice("formation", "Une formation"),
     SelectChoice("creation_entreprise", "Une création ou une reprise d’entreprise"),
 ]
-CATEGORIES = [SelectChoice("", "Je ne sais pas")] + [
-    SelectChoice(str(n), label)
-    for n, label in (
-        (1, "Catégorie 1 : je cherche un emploi à temps plein"),
-        (2, "Catégorie 2 : je cherche un emploi à temps partiel"),
-        (3, "Catégorie 3 : je cherche un emploi temporaire ou saisonnier"),
-        (4, "Catégorie 4 : je suis en formation ou en arrêt"),
-        (5, "Catégorie 5 : j’ai un contrat aidé (PEC, CDDI) ou je crée mon entreprise"),
-        (6, "Catégorie 6"),
-        (7, "Catégorie 7"),
-        (8, "Catégorie 8"),
-    )
-] + [
-    SelectChoice("csp", "Contrat de sécurisation professionnelle (CSP)"),
-    SelectChoice("pap", "Parcours d’accompagnement personnalisé (PAP)"),
-]
+CATEGORIES = (
+    [SelectChoice("", "Je ne sais pas")]
+    + [
+        SelectChoice(str(n), label)
+        for n, label in (
+            (1, "Catégorie 1 : je cherche un emploi à temps plein"),
+            (2, "Catégorie 2 : je cherche un emploi à temps partiel"),
+            (3, "Catégorie 3 : je cherche un emploi temporaire ou saisonnier"),
+            (4, "Catégorie 4 : je suis en formation ou en arrêt"),
+            (5, "Catégorie 5 : j’ai un contrat aidé (PEC, CDDI) ou je crée mon entreprise"),
+            (6, "Catégorie 6"),
+            (7, "Catégorie 7"),
+            (8, "Catégorie 8"),
+        )
+    ]
+    + [
+        SelectChoice("csp", "Contrat de sécurisation professionnelle (CSP)"),
+        SelectChoice("pap", "Parcours d’accompagnement personnalisé (PAP)"),
+    ]
+)
 CHILD_AGES = [SelectChoice("", "—")] + [
     SelectChoice(str(n), "Moins de 1 an" if n == 0 else f"{n} an{'s' if n > 1 else ''}")
     for n in range(18)
@@ -158,20 +162,26 @@ class EstimatorForm(Form):
     # 1. The job or course
     activite = FrenchRadio("Qu’allez-vous commencer ?", choices=ACTIVITIES)
     date_debut = DateText("Date de début", description="Exemple : 01/12/2026")
-    date_fin = DateText("Date de fin du contrat", description="Pour un CDD ou une mission d’intérim")
+    date_fin = DateText(
+        "Date de fin du contrat", description="Pour un CDD ou une mission d’intérim"
+    )
     duree_heures = DecimalText(
         "Durée totale de la formation, en heures",
         message="Indiquez la durée de la formation en heures, par exemple 120.",
-        low=Decimal(1), high=Decimal(10_000),
+        low=Decimal(1),
+        high=Decimal(10_000),
     )
     heures_semaine = DecimalText(
         "Nombre d’heures par semaine",
         description="Heures de travail ou de formation, par exemple 35 ou 20,5",
         message="Indiquez un nombre d’heures par semaine entre 1 et 168, par exemple 35.",
-        low=Decimal(1), high=Decimal(168),
+        low=Decimal(1),
+        high=Decimal(168),
     )
     # 2. The parent's situation
-    lieu = StringField("Votre commune", description="Commune ou code postal, par exemple Toulon ou 83000")
+    lieu = StringField(
+        "Votre commune", description="Commune ou code postal, par exemple Toulon ou 83000"
+    )
     inscrit = FrenchRadio("Êtes-vous inscrit·e à France Travail ?", choices=YES_NO)
     categorie = FrenchSelect("Votre catégorie d’inscription", choices=CATEGORIES, default="")
     allocation = FrenchRadio("Touchez-vous une allocation chômage (ARE) ?", choices=YES_NO)
@@ -179,35 +189,43 @@ class EstimatorForm(Form):
         "Montant net de l’allocation par jour, en euros",
         description="Sur votre avis de paiement, par exemple 38,50. Le RSA ne compte pas.",
         message="Indiquez le montant par jour en euros, par exemple 38,50.",
-        low=Decimal(0), high=Decimal(1000),
+        low=Decimal(0),
+        high=Decimal(1000),
     )
     parent_isole = FrenchRadio("Élevez-vous seul·e votre ou vos enfants ?", choices=YES_NO)
     deja_aide = FrenchRadio(
         "Avez-vous eu l’AGE ou l’AGEPI de France Travail ces 12 derniers mois ?",
-        choices=YES_NO, default="non",
+        choices=YES_NO,
+        default="non",
     )
     date_derniere_aide = DateText(
         "Date de début de l’emploi ou de la formation pour lequel vous l’avez eue",
         description="Exemple : 15/03/2026",
     )
     # 3. Children
-    enfants = FieldList(FrenchSelect("Âge", choices=CHILD_AGES, default=""), min_entries=1,
-                        max_entries=MAX_CHILDREN)
+    enfants = FieldList(
+        FrenchSelect("Âge", choices=CHILD_AGES, default=""), min_entries=1, max_entries=MAX_CHILDREN
+    )
     # 4. Care and resources
-    jours = DaysField("Jours de garde", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)])
+    jours = DaysField(
+        "Jours de garde",
+        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)],
+    )
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:30")
     ressources = DecimalText(
         "Revenus mensuels de votre foyer, en euros",
         description="Les revenus de l’année 2024 avant abattements, divisés par 12 : c’est ce que retient la Caf. Par exemple 1 800.",
         message="Indiquez vos revenus mensuels en euros, par exemple 1 800.",
-        low=Decimal(0), high=Decimal(1_000_000),
+        low=Decimal(0),
+        high=Decimal(1_000_000),
     )
     tarif = DecimalText(
         "Salaire horaire net d’un·e assistant·e maternel·le, en euros",
         description="Si vous le connaissez, par exemple 4,50. Sinon nous estimons seulement la crèche.",
         message="Indiquez un salaire horaire entre 0 et 100 euros, par exemple 4,50.",
-        low=Decimal(0), high=Decimal(100),
+        low=Decimal(0),
+        high=Decimal(100),
     )
 
     def __init__(self, formdata=None, *, today: date, **kwargs):
@@ -251,8 +269,14 @@ class EstimatorForm(Form):
 
     def _check_activity(self, complete: bool) -> None:
         self._require(self.activite, "Choisissez ce que vous allez commencer.", complete)
-        self._require(self.date_debut, "Indiquez la date de début, par exemple 01/12/2026.", complete)
-        self._require(self.heures_semaine, "Indiquez le nombre d’heures par semaine, par exemple 35.", complete)
+        self._require(
+            self.date_debut, "Indiquez la date de début, par exemple 01/12/2026.", complete
+        )
+        self._require(
+            self.heures_semaine,
+            "Indiquez le nombre d’heures par semaine, par exemple 35.",
+            complete,
+        )
         kind = self.activite.data
         if kind in CONTRACTS:
             self._require(self.date_fin, "Indiquez la date de fin du contrat.", complete)
@@ -260,15 +284,25 @@ class EstimatorForm(Form):
             if start and end and end < start:
                 self.date_fin.errors = ["La date de fin doit être après la date de début."]
         if kind == "formation":
-            self._require(self.duree_heures, "Indiquez la durée de la formation en heures.", complete)
+            self._require(
+                self.duree_heures, "Indiquez la durée de la formation en heures.", complete
+            )
 
     def _check_situation(self, complete: bool) -> None:
         self._require(self.inscrit, "Répondez oui ou non.", complete)
         self._require(self.allocation, "Répondez oui ou non.", complete)
         if self.allocation.data == "oui":
-            self._require(self.montant_allocation, "Indiquez le montant par jour, par exemple 38,50.", complete)
+            self._require(
+                self.montant_allocation,
+                "Indiquez le montant par jour, par exemple 38,50.",
+                complete,
+            )
         if self.deja_aide.data == "oui":
-            self._require(self.date_derniere_aide, "Indiquez la date de début de l’emploi ou de la formation aidé.", complete)
+            self._require(
+                self.date_derniere_aide,
+                "Indiquez la date de début de l’emploi ou de la formation aidé.",
+                complete,
+            )
 
     def _check_schedule(self) -> None:
         if self.de.errors or self.a.errors:
@@ -315,19 +349,26 @@ class EstimatorForm(Form):
         return value if date(2014, 1, 20) <= value <= date(2100, 12, 31) else self.today
 
     def children_ages(self) -> list[int]:
-        return [int(e.data) for e in self.enfants.entries if e.data and not e.errors and e.data.isdigit()]
+        return [
+            int(e.data)
+            for e in self.enfants.entries
+            if e.data and not e.errors and e.data.isdigit()
+        ]
 
     def steps_done(self) -> int:
         """How many steps in a row are answered (for showing the next one)."""
         kind = self.activite.data
-        step1 = all(
-            f.data and not f.errors for f in (self.activite, self.date_debut, self.heures_semaine)
-        ) and (kind not in CONTRACTS or (self.date_fin.data and not self.date_fin.errors)) and (
-            kind != "formation" or (self.duree_heures.data and not self.duree_heures.errors)
+        step1 = (
+            all(
+                f.data and not f.errors
+                for f in (self.activite, self.date_debut, self.heures_semaine)
+            )
+            and (kind not in CONTRACTS or (self.date_fin.data and not self.date_fin.errors))
+            and (kind != "formation" or (self.duree_heures.data and not self.duree_heures.errors))
         )
-        step2 = bool(self.inscrit.data and self.allocation.data and not self.montant_allocation.errors) and (
-            self.allocation.data != "oui" or bool(self.montant_allocation.number is not None)
-        )
+        step2 = bool(
+            self.inscrit.data and self.allocation.data and not self.montant_allocation.errors
+        ) and (self.allocation.data != "oui" or bool(self.montant_allocation.number is not None))
         step3 = bool(self.children_ages())
         done = 0
         for ok in (step1, step2, step3):
@@ -339,12 +380,19 @@ class EstimatorForm(Form):
     def care_hours(self) -> tuple[Decimal | None, bool]:
         """Hours of care per month, and whether they come from the schedule (else from the
         weekly hours of the job or course)."""
-        if self.de.time_value is not None and self.a.time_value is not None and self.jours.data and not self.jours.errors:
+        if (
+            self.de.time_value is not None
+            and self.a.time_value is not None
+            and self.jours.data
+            and not self.jours.errors
+        ):
             minutes = _minutes(self.de.time_value, self.a.time_value)
             weekly = Decimal(minutes * len(self.jours.data)) / 60
             return (weekly * WEEKS_PER_MONTH).quantize(Decimal("0.01"), ROUND_HALF_UP), True
         if self.heures_semaine.number:
-            return (self.heures_semaine.number * WEEKS_PER_MONTH).quantize(Decimal("0.01"), ROUND_HALF_UP), False
+            return (self.heures_semaine.number * WEEKS_PER_MONTH).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            ), False
         return None, False
 
     def payload(self) -> dict[str, Any]:
@@ -352,10 +400,15 @@ class EstimatorForm(Form):
         activity: dict[str, Any] | None = None
         kind = self.activite.data
         if kind and self.date_debut.date_value:
-            activity = {"type": kind, "date_debut": self.date_debut.date_value,
-                        "heures_par_semaine": self.heures_semaine.number}
+            activity = {
+                "type": kind,
+                "date_debut": self.date_debut.date_value,
+                "heures_par_semaine": self.heures_semaine.number,
+            }
             if kind in CONTRACTS and self.date_fin.date_value:
-                activity["duree_jours"] = (self.date_fin.date_value - self.date_debut.date_value).days + 1
+                activity["duree_jours"] = (
+                    self.date_fin.date_value - self.date_debut.date_value
+                ).days + 1
             if kind == "formation":
                 activity["duree_heures"] = self.duree_heures.number
         hours, _ = self.care_hours()
@@ -364,14 +417,20 @@ class EstimatorForm(Form):
             care = {"heures_par_mois": hours, "tarif_horaire": self.tarif.number}
         return {
             "date": self.as_of(),
-            "territoire": "mayotte" if self.commune and self.commune.departement_code == "976" else "metropole",
+            "territoire": "mayotte"
+            if self.commune and self.commune.departement_code == "976"
+            else "metropole",
             "parent_isole": self.parent_isole.data == "oui",
             "inscrit_france_travail": self.inscrit.data == "oui",
             "categorie_demandeur": self.categorie.data or None,
-            "allocation_journaliere": self.montant_allocation.number if self.allocation.data == "oui" else None,
+            "allocation_journaliere": self.montant_allocation.number
+            if self.allocation.data == "oui"
+            else None,
             "enfants": [{"age": age} for age in self.children_ages()],
             "activite": activity,
-            "date_derniere_aide": self.date_derniere_aide.date_value if self.deja_aide.data == "oui" else None,
+            "date_derniere_aide": self.date_derniere_aide.date_value
+            if self.deja_aide.data == "oui"
+            else None,
             "ressources_mensuelles": self.ressources.number,
             "garde": care,
         }

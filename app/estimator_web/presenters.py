@@ -55,7 +55,9 @@ class EstimatorView:
 
     @property
     def visible_steps(self) -> int:
-        return len(self.steps) if self.submitted else min(self.form.steps_done() + 1, len(self.steps))
+        return (
+            len(self.steps) if self.submitted else min(self.form.steps_done() + 1, len(self.steps))
+        )
 
     @property
     def as_of_iso(self) -> str:
@@ -68,9 +70,19 @@ class EstimatorView:
         form = self.form
         pairs: list[tuple[str, str]] = [("date", self.as_of_iso)]
         for name in (
-            "activite", "date_debut", "date_fin", "duree_heures", "heures_semaine", "lieu",
-            "inscrit", "categorie", "allocation", "montant_allocation", "parent_isole",
-            "deja_aide", "date_derniere_aide",
+            "activite",
+            "date_debut",
+            "date_fin",
+            "duree_heures",
+            "heures_semaine",
+            "lieu",
+            "inscrit",
+            "categorie",
+            "allocation",
+            "montant_allocation",
+            "parent_isole",
+            "deja_aide",
+            "date_derniere_aide",
         ):
             value = form[name].data
             if value:
@@ -105,7 +117,10 @@ class EstimatorView:
             params += [("lieu", form.commune.label), ("code_insee", form.commune.code_insee)]
         if form.jours.data and form.de.time_value is not None and form.a.time_value is not None:
             params += [("jours", day) for day in form.jours.data]
-            params += [("de", form.de.time_value.strftime("%H:%M")), ("a", form.a.time_value.strftime("%H:%M"))]
+            params += [
+                ("de", form.de.time_value.strftime("%H:%M")),
+                ("a", form.a.time_value.strftime("%H:%M")),
+            ]
         ages = form.children_ages()
         if ages:
             params.append(("age", _AGE_FILTER.get(min(ages), "72")))
@@ -119,7 +134,11 @@ class EstimatorView:
         if hours is None:
             return None
         rounded = format_number(hours.quantize(Decimal("1")) if hours >= 10 else hours)
-        source = "d’après vos horaires de garde" if from_schedule else "autant que les heures de votre emploi ou de votre formation"
+        source = (
+            "d’après vos horaires de garde"
+            if from_schedule
+            else "autant que les heures de votre emploi ou de votre formation"
+        )
         return f"Pour environ {rounded}\u00a0heures de garde par mois, {source}."
 
     def answers(self) -> list[tuple[str, str]]:
@@ -151,9 +170,19 @@ class EstimatorView:
             out.append(("Allocation par jour", f"{form.montant_allocation.data}\u00a0€"))
         ages = form.children_ages()
         if ages:
-            out.append(("Âge des enfants", ", ".join("moins de 1 an" if a == 0 else f"{a}\u00a0an{'s' if a > 1 else ''}" for a in ages)))
+            out.append(
+                (
+                    "Âge des enfants",
+                    ", ".join(
+                        "moins de 1 an" if a == 0 else f"{a}\u00a0an{'s' if a > 1 else ''}"
+                        for a in ages
+                    ),
+                )
+            )
         if form.ressources.data:
             out.append(("Revenus mensuels du foyer", f"{form.ressources.data}\u00a0€"))
         if form.tarif.data:
-            out.append(("Salaire horaire de l’assistant·e maternel·le", f"{form.tarif.data}\u00a0€"))
+            out.append(
+                ("Salaire horaire de l’assistant·e maternel·le", f"{form.tarif.data}\u00a0€")
+            )
         return out

@@ -99,11 +99,22 @@ _COLUMNS = {
     "regions.csv": ("code", "nom"),
     "departements.csv": ("code", "nom", "code_region"),
     "communes.csv": (
-        "code_insee", "nom", "type", "code_departement", "code_region", "codes_postaux",
-        "population", "latitude", "longitude",
+        "code_insee",
+        "nom",
+        "type",
+        "code_departement",
+        "code_region",
+        "codes_postaux",
+        "population",
+        "latitude",
+        "longitude",
     ),
     "communes-aliases.csv": (
-        "nom", "type", "code_insee_ancien", "code_insee_actuel", "code_departement",
+        "nom",
+        "type",
+        "code_insee_ancien",
+        "code_insee_actuel",
+        "code_departement",
     ),
 }
 
@@ -135,8 +146,9 @@ def _build_reference() -> Reference:
             float(latitude),
             float(longitude),
         )
-        for code, name, kind, departement, region, postcodes, population, latitude, longitude
-        in _read_csv("communes.csv")
+        for code, name, kind, departement, region, postcodes, population, latitude, longitude in _read_csv(
+            "communes.csv"
+        )
     )
     by_code = {commune.code_insee: commune for commune in communes}
     aliases = tuple(
@@ -144,9 +156,7 @@ def _build_reference() -> Reference:
         for name, kind, former, current, departement in _read_csv("communes-aliases.csv")
         if current in by_code
     )
-    return Reference(
-        communes=communes, by_code=by_code, departements=departements, aliases=aliases
-    )
+    return Reference(communes=communes, by_code=by_code, departements=departements, aliases=aliases)
 
 
 _LOAD_LOCK = threading.Lock()

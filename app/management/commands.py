@@ -28,10 +28,18 @@ def remind_stale_offers(echo=click.echo) -> int:
     sent, failed, reminded = 0, 0, set()
     with current_app.test_request_context(base_url=_base_url()):
         for user, offers in plan.by_manager.values():
-            links = [(o, url_for("management.edit_offer", offer_id=o.id, _external=True)) for o in offers]
+            links = [
+                (o, url_for("management.edit_offer", offer_id=o.id, _external=True)) for o in offers
+            ]
             try:
-                send_mail(user.email, SUBJECT, "stale_offer", user=user, offers=links,
-                          list_url=url_for("management.offers", a_verifier=1, _external=True))
+                send_mail(
+                    user.email,
+                    SUBJECT,
+                    "stale_offer",
+                    user=user,
+                    offers=links,
+                    list_url=url_for("management.offers", a_verifier=1, _external=True),
+                )
             except MailError:
                 failed += 1
                 continue
@@ -40,14 +48,19 @@ def remind_stale_offers(echo=click.echo) -> int:
             services.mark_reminded(session, fresh, now)
             session.commit()
             reminded.update(fresh)
-    echo(f"{sent} courriel{'s' if sent > 1 else ''} de rappel envoyé{'s' if sent > 1 else ''} "
-         f"pour {len(reminded)} offre{'s' if len(reminded) > 1 else ''} à vérifier.")
+    echo(
+        f"{sent} courriel{'s' if sent > 1 else ''} de rappel envoyé{'s' if sent > 1 else ''} "
+        f"pour {len(reminded)} offre{'s' if len(reminded) > 1 else ''} à vérifier."
+    )
     if plan.unmanaged:
         n = len(plan.unmanaged)
         echo(f"{n} offre{'s' if n > 1 else ''} à vérifier sans gestionnaire à prévenir.")
     if failed:
-        echo(f"{failed} courriel{'s' if failed > 1 else ''} non envoyé{'s' if failed > 1 else ''} : "
-             "ces offres seront rappelées au prochain passage.", err=True)
+        echo(
+            f"{failed} courriel{'s' if failed > 1 else ''} non envoyé{'s' if failed > 1 else ''} : "
+            "ces offres seront rappelées au prochain passage.",
+            err=True,
+        )
     return sent
 
 

@@ -134,36 +134,74 @@ def _number(value: int | None) -> str:
 def initial_data(offer: Offer | None) -> dict:
     """The form's values for an existing offer (or the defaults of a new one)."""
     if offer is None:
-        return {"contact_public": True, "age_min_months": "0", "age_max_months": "36",
-                "slots": [{}], "modality": Modality.PRESENTIEL.value}
+        return {
+            "contact_public": True,
+            "age_min_months": "0",
+            "age_max_months": "36",
+            "slots": [{}],
+            "modality": Modality.PRESENTIEL.value,
+        }
     o, commune = offer, get_commune(offer.code_insee)
     data = {
         "version": o.updated_at.isoformat() if o.updated_at else "",
-        "structure": str(o.structure_id), "kind": o.kind.value, "title": o.title,
-        "description": o.description, "address": o.address, "postcode": o.postcode,
+        "structure": str(o.structure_id),
+        "kind": o.kind.value,
+        "title": o.title,
+        "description": o.description,
+        "address": o.address,
+        "postcode": o.postcode,
         "lieu": commune.label if commune else o.commune_name,
-        "contact_name": o.contact_name, "contact_phone": o.contact_phone,
-        "contact_email": o.contact_email, "website": o.website,
-        "contact_public": o.contact_public, "how_to_apply": o.how_to_apply,
-        "age_min_months": _number(o.age_min_months), "age_max_months": _number(o.age_max_months),
-        "capacity": _number(o.capacity), "free_places": _number(o.free_places),
-        "cost_info": o.cost_info, "psu_pricing": o.psu_pricing,
-        "disability_access": o.disability_access, "disability_info": o.disability_info,
-        "valid_from": _iso(o.valid_from), "valid_until": _iso(o.valid_until),
-        "slots": [{"weekday": str(s.weekday), "opens": time_text(s.opens),
-                   "closes": time_text(s.closes, closing=True)} for s in o.slots],
-        "closures": [{"start": _iso(c.start), "end": _iso(c.end), "reason": c.reason} for c in o.closures],
+        "contact_name": o.contact_name,
+        "contact_phone": o.contact_phone,
+        "contact_email": o.contact_email,
+        "website": o.website,
+        "contact_public": o.contact_public,
+        "how_to_apply": o.how_to_apply,
+        "age_min_months": _number(o.age_min_months),
+        "age_max_months": _number(o.age_max_months),
+        "capacity": _number(o.capacity),
+        "free_places": _number(o.free_places),
+        "cost_info": o.cost_info,
+        "psu_pricing": o.psu_pricing,
+        "disability_access": o.disability_access,
+        "disability_info": o.disability_info,
+        "valid_from": _iso(o.valid_from),
+        "valid_until": _iso(o.valid_until),
+        "slots": [
+            {
+                "weekday": str(s.weekday),
+                "opens": time_text(s.opens),
+                "closes": time_text(s.closes, closing=True),
+            }
+            for s in o.slots
+        ],
+        "closures": [
+            {"start": _iso(c.start), "end": _iso(c.end), "reason": c.reason} for c in o.closures
+        ],
         "modality": Modality.PRESENTIEL.value,
     }
     t = o.training
     if t is not None:
         data.update(
-            certification=t.certification.value, certification_name=t.certification_name,
-            rncp_code=t.rncp_code, level=_number(t.level), training_hours=_number(t.hours),
-            modality=t.modality.value, funding=list(t.funding or []), vae_possible=t.vae_possible,
-            open_to_iae=t.open_to_iae, organisation_uai=t.organisation_uai,
-            sessions=[{"start": _iso(s.start), "end": _iso(s.end), "places": _number(s.places),
-                       "application_deadline": _iso(s.application_deadline)} for s in t.sessions],
+            certification=t.certification.value,
+            certification_name=t.certification_name,
+            rncp_code=t.rncp_code,
+            level=_number(t.level),
+            training_hours=_number(t.hours),
+            modality=t.modality.value,
+            funding=list(t.funding or []),
+            vae_possible=t.vae_possible,
+            open_to_iae=t.open_to_iae,
+            organisation_uai=t.organisation_uai,
+            sessions=[
+                {
+                    "start": _iso(s.start),
+                    "end": _iso(s.end),
+                    "places": _number(s.places),
+                    "application_deadline": _iso(s.application_deadline),
+                }
+                for s in t.sessions
+            ],
         )
     return data
 
@@ -172,62 +210,109 @@ class OfferForm(FlaskForm):
     version = HiddenField()
     structure = FrenchSelect("Structure", default="")
     kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="")
-    title = StringField("Nom de l’offre", filters=[trim],
-                        description="Tel que les parents le liront, par exemple « Multi-accueil Les Lucioles ».")
-    description = TextAreaField("Présentation (facultatif)", filters=[trim],
-                                description="Le projet d’accueil, ce qui aide un parent à choisir.")
+    title = StringField(
+        "Nom de l’offre",
+        filters=[trim],
+        description="Tel que les parents le liront, par exemple « Multi-accueil Les Lucioles ».",
+    )
+    description = TextAreaField(
+        "Présentation (facultatif)",
+        filters=[trim],
+        description="Le projet d’accueil, ce qui aide un parent à choisir.",
+    )
     address = StringField("Adresse (facultatif)", filters=[trim], description="Numéro et rue.")
-    postcode = StringField("Code postal", filters=[trim], description="5 chiffres, par exemple 83000.")
-    lieu = StringField("Commune", filters=[trim],
-                       description="Commencez à taper le nom ou le code postal, par exemple Toulon.")
+    postcode = StringField(
+        "Code postal", filters=[trim], description="5 chiffres, par exemple 83000."
+    )
+    lieu = StringField(
+        "Commune",
+        filters=[trim],
+        description="Commencez à taper le nom ou le code postal, par exemple Toulon.",
+    )
     contact_name = StringField("Nom du contact (facultatif)", filters=[trim])
-    contact_phone = StringField("Téléphone (facultatif)", filters=[trim],
-                                description="Par exemple 01 99 00 12 34.")
+    contact_phone = StringField(
+        "Téléphone (facultatif)", filters=[trim], description="Par exemple 01 99 00 12 34."
+    )
     contact_email = StringField("Courriel (facultatif)", filters=[trim])
-    website = StringField("Site internet (facultatif)", filters=[trim],
-                          description="L’adresse complète, commençant par https://")
+    website = StringField(
+        "Site internet (facultatif)",
+        filters=[trim],
+        description="L’adresse complète, commençant par https://",
+    )
     contact_public = BooleanField("Montrer ces coordonnées aux parents")
-    how_to_apply = TextAreaField("Comment candidater (facultatif)", filters=[trim],
-                                 description="Les démarches, les pièces à fournir, à qui s’adresser.")
-    age_min_months = StringField("Âge minimum, en mois", filters=[trim],
-                                 description="0 : dès la naissance ; 10 : à partir de 10 mois.")
-    age_max_months = StringField("Âge maximum, en mois (non compris)", filters=[trim],
-                                 description="36 : jusqu’au 3e anniversaire ; 72 : jusqu’à 6 ans.")
+    how_to_apply = TextAreaField(
+        "Comment candidater (facultatif)",
+        filters=[trim],
+        description="Les démarches, les pièces à fournir, à qui s’adresser.",
+    )
+    age_min_months = StringField(
+        "Âge minimum, en mois",
+        filters=[trim],
+        description="0 : dès la naissance ; 10 : à partir de 10 mois.",
+    )
+    age_max_months = StringField(
+        "Âge maximum, en mois (non compris)",
+        filters=[trim],
+        description="36 : jusqu’au 3e anniversaire ; 72 : jusqu’à 6 ans.",
+    )
     capacity = StringField("Capacité d’accueil, en places (facultatif)", filters=[trim])
-    free_places = StringField("Places disponibles aujourd’hui (facultatif)", filters=[trim],
-                              description="0 si c’est complet. La date d’aujourd’hui est enregistrée avec le nombre.")
+    free_places = StringField(
+        "Places disponibles aujourd’hui (facultatif)",
+        filters=[trim],
+        description="0 si c’est complet. La date d’aujourd’hui est enregistrée avec le nombre.",
+    )
     cost_info = TextAreaField("Coût pour les familles (facultatif)", filters=[trim])
     psu_pricing = BooleanField("Tarif au barème national de la Caf (PSU)")
     disability_access = BooleanField("Accueil adapté aux enfants en situation de handicap")
-    disability_info = TextAreaField("Précisions sur l’accueil du handicap (facultatif)", filters=[trim])
-    valid_from = StringField("Début de l’accueil", filters=[trim], description="Exemple : 01/07/2026.")
-    valid_until = StringField("Fin de l’accueil", filters=[trim], description="Exemple : 31/08/2026.")
+    disability_info = TextAreaField(
+        "Précisions sur l’accueil du handicap (facultatif)", filters=[trim]
+    )
+    valid_from = StringField(
+        "Début de l’accueil", filters=[trim], description="Exemple : 01/07/2026."
+    )
+    valid_until = StringField(
+        "Fin de l’accueil", filters=[trim], description="Exemple : 31/08/2026."
+    )
     slots = FieldList(FormField(SlotForm), max_entries=MAX_SLOTS)
-    osm = StringField("Horaires au format OpenStreetMap", filters=[trim],
-                      description="Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus.")
+    osm = StringField(
+        "Horaires au format OpenStreetMap",
+        filters=[trim],
+        description="Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus.",
+    )
     closures = FieldList(FormField(ClosureForm), max_entries=MAX_CLOSURES)
-    certification = FrenchSelect("Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default="")
+    certification = FrenchSelect(
+        "Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default=""
+    )
     certification_name = StringField("Intitulé exact (facultatif)", filters=[trim])
-    rncp_code = StringField("Code RNCP ou RS (facultatif)", filters=[trim], description="Par exemple RNCP35832.")
+    rncp_code = StringField(
+        "Code RNCP ou RS (facultatif)", filters=[trim], description="Par exemple RNCP35832."
+    )
     level = FrenchSelect("Niveau de qualification", choices=LEVEL_CHOICES, default="")
     training_hours = StringField("Durée totale, en heures (facultatif)", filters=[trim])
     modality = FrenchSelect("Modalité", choices=MODALITY_CHOICES, default=Modality.PRESENTIEL.value)
     funding = CheckboxesField("Financements possibles", choices=FUNDING_CHOICES)
     vae_possible = BooleanField("Accessible par la validation des acquis (VAE)")
     open_to_iae = BooleanField("Ouverte aux salariés en insertion (IAE, PEC)")
-    organisation_uai = StringField("Code UAI de l’établissement (facultatif)", filters=[trim],
-                                   description="7 chiffres et une lettre, par exemple 0753602H.")
+    organisation_uai = StringField(
+        "Code UAI de l’établissement (facultatif)",
+        filters=[trim],
+        description="7 chiffres et une lettre, par exemple 0753602H.",
+    )
     sessions = FieldList(FormField(SessionForm), max_entries=MAX_SESSIONS)
 
-    def __init__(self, formdata=None, *, session: Session, user: User, offer: Offer | None = None, **kwargs):
+    def __init__(
+        self, formdata=None, *, session: Session, user: User, offer: Offer | None = None, **kwargs
+    ):
         if formdata is None:
             kwargs.setdefault("data", initial_data(offer))
         super().__init__(formdata, **kwargs)
         self.session, self.user, self.offer = session, user, offer
         self.structures: list[Structure] = services.structure_choices(
-            session, user, offer.structure if offer is not None else None)
+            session, user, offer.structure if offer is not None else None
+        )
         self.structure.choices = [SelectChoice("", "Choisissez la structure")] + [
-            SelectChoice(str(s.id), s.name) for s in self.structures]
+            SelectChoice(str(s.id), s.name) for s in self.structures
+        ]
         if formdata is None and offer is None and len(self.structures) == 1:
             self.structure.data = str(self.structures[0].id)
         self.commune: Commune | None = None
@@ -274,8 +359,11 @@ class OfferForm(FlaskForm):
             return {}
         last = rows.entries[-1]
         day = last.weekday.data or ""
-        return {"weekday": str((int(day) + 1) % 7) if day.isdigit() and int(day) < 7 else "",
-                "opens": last.opens.data or "", "closes": last.closes.data or ""}
+        return {
+            "weekday": str((int(day) + 1) % 7) if day.isdigit() and int(day) < 7 else "",
+            "opens": last.opens.data or "",
+            "closes": last.closes.data or "",
+        }
 
     @staticmethod
     def _refill(rows: FieldList, data: list[dict]) -> None:
@@ -293,9 +381,17 @@ class OfferForm(FlaskForm):
         if len(slots) > MAX_SLOTS:
             self.osm.errors = [f"Au plus {MAX_SLOTS} créneaux."]
             return
-        self._refill(self.slots, [
-            {"weekday": str(s.weekday), "opens": time_text(s.opens),
-             "closes": time_text(s.closes, closing=True)} for s in slots])
+        self._refill(
+            self.slots,
+            [
+                {
+                    "weekday": str(s.weekday),
+                    "opens": time_text(s.opens),
+                    "closes": time_text(s.closes, closing=True),
+                }
+                for s in slots
+            ],
+        )
 
     # -- checking -------------------------------------------------------------------------------
 
@@ -318,7 +414,8 @@ class OfferForm(FlaskForm):
             return True
         self.form_errors.append(
             "Cette offre a été modifiée par quelqu’un d’autre pendant que vous la modifiiez "
-            "(voir l’historique). Vos saisies sont gardées ci-dessous : vérifiez-les puis enregistrez à nouveau.")
+            "(voir l’historique). Vos saisies sont gardées ci-dessous : vérifiez-les puis enregistrez à nouveau."
+        )
         self.version.data = current  # the next save goes through
         return False
 
@@ -329,21 +426,47 @@ class OfferForm(FlaskForm):
         structure_id = self._check_structure()
         kind = self._choice(self.kind, OfferKind, "Choisissez le type d’offre.")
         title = self._text(self.title, 200, required="Indiquez le nom de l’offre.")
-        texts = {name: self._text(getattr(self, name), size) for name, size in (
-            ("description", MAX_TEXT), ("address", 300), ("contact_name", 200),
-            ("how_to_apply", MAX_TEXT), ("cost_info", MAX_TEXT), ("disability_info", MAX_TEXT))}
+        texts = {
+            name: self._text(getattr(self, name), size)
+            for name, size in (
+                ("description", MAX_TEXT),
+                ("address", 300),
+                ("contact_name", 200),
+                ("how_to_apply", MAX_TEXT),
+                ("cost_info", MAX_TEXT),
+                ("disability_info", MAX_TEXT),
+            )
+        }
         postcode = self._postcode()
         commune = self._check_place(postcode)
-        phone = self._pattern(self.contact_phone, PHONE_RE, 30,
-                              "Indiquez un numéro de téléphone, par exemple 01 99 00 12 34.")
+        phone = self._pattern(
+            self.contact_phone,
+            PHONE_RE,
+            30,
+            "Indiquez un numéro de téléphone, par exemple 01 99 00 12 34.",
+        )
         email = self._email()
         website = self._website()
         is_training = kind is OfferKind.FORMATION
         ages = (None, None) if is_training else self._ages()
-        capacity = self._int(self.capacity, 0, MAX_NUMBER, "Indiquez un nombre de places, par exemple 12.")
-        free = self._int(self.free_places, 0, MAX_NUMBER, "Indiquez un nombre de places, par exemple 2 (0 si c’est complet).")
-        if capacity is not None and free is not None and free > capacity and not self.free_places.errors:
-            self.free_places.errors = [f"Il ne peut pas y avoir plus de places disponibles que la capacité ({capacity})."]
+        capacity = self._int(
+            self.capacity, 0, MAX_NUMBER, "Indiquez un nombre de places, par exemple 12."
+        )
+        free = self._int(
+            self.free_places,
+            0,
+            MAX_NUMBER,
+            "Indiquez un nombre de places, par exemple 2 (0 si c’est complet).",
+        )
+        if (
+            capacity is not None
+            and free is not None
+            and free > capacity
+            and not self.free_places.errors
+        ):
+            self.free_places.errors = [
+                f"Il ne peut pas y avoir plus de places disponibles que la capacité ({capacity})."
+            ]
         valid_from, valid_until = self._date(self.valid_from), self._date(self.valid_until)
         if valid_from and valid_until and valid_until < valid_from:
             self.valid_until.errors = ["La fin de l’accueil doit être après son début."]
@@ -355,19 +478,37 @@ class OfferForm(FlaskForm):
         if self.error_list() or None in (structure_id, kind, commune) or not title:
             return None
         data = services.OfferInput(
-            structure_id=structure_id, kind=kind, title=title, commune=commune,
-            postcode=postcode or "", contact_phone=phone, contact_email=email, website=website,
-            contact_public=bool(self.contact_public.data), psu_pricing=bool(self.psu_pricing.data),
-            disability_access=bool(self.disability_access.data), capacity=capacity,
-            free_places=free, valid_from=valid_from, valid_until=valid_until, training=training,
+            structure_id=structure_id,
+            kind=kind,
+            title=title,
+            commune=commune,
+            postcode=postcode or "",
+            contact_phone=phone,
+            contact_email=email,
+            website=website,
+            contact_public=bool(self.contact_public.data),
+            psu_pricing=bool(self.psu_pricing.data),
+            disability_access=bool(self.disability_access.data),
+            capacity=capacity,
+            free_places=free,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            training=training,
             **texts,
         )
         keep = self.offer
-        data.age_min_months = ages[0] if ages[0] is not None else (keep.age_min_months if keep else 0)
-        data.age_max_months = ages[1] if ages[1] is not None else (keep.age_max_months if keep else 72)
+        data.age_min_months = (
+            ages[0] if ages[0] is not None else (keep.age_min_months if keep else 0)
+        )
+        data.age_max_months = (
+            ages[1] if ages[1] is not None else (keep.age_max_months if keep else 72)
+        )
         data.slots = slots if slots is not None else (services.offer_slots(keep) if keep else [])
-        data.closures = closures if closures is not None else (
-            [hours.Closure(c.start, c.end, c.reason) for c in keep.closures] if keep else [])
+        data.closures = (
+            closures
+            if closures is not None
+            else ([hours.Closure(c.start, c.end, c.reason) for c in keep.closures] if keep else [])
+        )
         return data
 
     # field checks: each sets the field's errors and returns the value (None when missing or bad)
@@ -396,7 +537,9 @@ class OfferForm(FlaskForm):
             field.errors = ["Choisissez une réponse dans la liste."]
             return None
 
-    def _pattern(self, field, pattern: re.Pattern, size: int, message: str, upper: bool = False) -> str:
+    def _pattern(
+        self, field, pattern: re.Pattern, size: int, message: str, upper: bool = False
+    ) -> str:
         value = self._text(field, size)
         if upper:
             value = value.upper().replace(" ", "")
@@ -405,13 +548,20 @@ class OfferForm(FlaskForm):
             return ""
         return value
 
-    def _int(self, field, low: int, high: int, message: str, required: str | None = None) -> int | None:
+    def _int(
+        self, field, low: int, high: int, message: str, required: str | None = None
+    ) -> int | None:
         value = (field.data or "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
         if not value:
             if required:
                 self._require(field, required)
             return None
-        if not value.isascii() or not value.isdigit() or len(value) > 6 or not low <= int(value) <= high:
+        if (
+            not value.isascii()
+            or not value.isdigit()
+            or len(value) > 6
+            or not low <= int(value) <= high
+        ):
             field.errors = [message]
             return None
         return int(value)
@@ -449,15 +599,26 @@ class OfferForm(FlaskForm):
             self._require(self.structure, "Choisissez la structure qui propose l’offre.")
             return None
         current = self.offer.structure_id if self.offer is not None else None
-        if not value.isdigit() or len(value) > 12 or not services.may_use_structure(
-                self.session, self.user, int(value), current):
+        if (
+            not value.isdigit()
+            or len(value) > 12
+            or not services.may_use_structure(self.session, self.user, int(value), current)
+        ):
             self.structure.errors = ["Choisissez une structure que vous gérez, dans la liste."]
             return None
         return int(value)
 
     def _postcode(self) -> str | None:
-        return self._pattern(self.postcode, POSTCODE_RE, 10, "Un code postal compte 5 chiffres, par exemple 83000.",
-                             upper=True) or None
+        return (
+            self._pattern(
+                self.postcode,
+                POSTCODE_RE,
+                10,
+                "Un code postal compte 5 chiffres, par exemple 83000.",
+                upper=True,
+            )
+            or None
+        )
 
     def _check_place(self, postcode: str | None) -> Commune | None:
         text = self._text(self.lieu, 120)
@@ -482,10 +643,14 @@ class OfferForm(FlaskForm):
 
     def _check_reach(self, structure_id: int, commune: Commune) -> None:
         """The offer must stay one the person may manage (a coordinator: their département)."""
-        candidate = SimpleNamespace(structure_id=structure_id, departement_code=commune.departement_code)
+        candidate = SimpleNamespace(
+            structure_id=structure_id, departement_code=commune.departement_code
+        )
         if not can_manage_offer(self.session, self.user, candidate):
             if self.user.role == Role.COORDINATEUR:
-                self.lieu.errors = ["Cette commune n’est pas dans votre département : vous ne pourriez plus gérer l’offre."]
+                self.lieu.errors = [
+                    "Cette commune n’est pas dans votre département : vous ne pourriez plus gérer l’offre."
+                ]
             else:
                 self.structure.errors = ["Choisissez une structure que vous gérez, dans la liste."]
 
@@ -495,23 +660,38 @@ class OfferForm(FlaskForm):
             try:
                 Email(check_deliverability=False)(self, self.contact_email)
             except ValidationError:
-                self.contact_email.errors = ["Indiquez une adresse électronique valide, par exemple contact@exemple.fr."]
+                self.contact_email.errors = [
+                    "Indiquez une adresse électronique valide, par exemple contact@exemple.fr."
+                ]
                 return ""
         return value
 
     def _website(self) -> str:
         value = self._text(self.website, 300)
-        if value and not self.website.errors and (
-                not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value)):
+        if (
+            value
+            and not self.website.errors
+            and (not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value))
+        ):
             self.website.errors = ["Indiquez l’adresse complète du site, commençant par https://"]
             return ""
         return value
 
     def _ages(self) -> tuple[int | None, int | None]:
-        low = self._int(self.age_min_months, 0, MAX_AGE_MONTHS, "Indiquez un âge en mois entre 0 et 216, par exemple 0.",
-                        required="Indiquez l’âge minimum en mois, par exemple 0.")
-        high = self._int(self.age_max_months, 1, MAX_AGE_MONTHS, "Indiquez un âge en mois entre 1 et 216, par exemple 36.",
-                         required="Indiquez l’âge maximum en mois, par exemple 36.")
+        low = self._int(
+            self.age_min_months,
+            0,
+            MAX_AGE_MONTHS,
+            "Indiquez un âge en mois entre 0 et 216, par exemple 0.",
+            required="Indiquez l’âge minimum en mois, par exemple 0.",
+        )
+        high = self._int(
+            self.age_max_months,
+            1,
+            MAX_AGE_MONTHS,
+            "Indiquez un âge en mois entre 1 et 216, par exemple 36.",
+            required="Indiquez l’âge maximum en mois, par exemple 36.",
+        )
         if low is not None and high is not None and high <= low:
             self.age_max_months.errors = ["L’âge maximum doit être plus grand que l’âge minimum."]
             return None, None
@@ -540,7 +720,8 @@ class OfferForm(FlaskForm):
                 if _overlap(slot, other):
                     entry.opens.errors = [
                         f"Ce créneau chevauche le créneau {other_number} "
-                        f"({other_day(other)} {hours.format_range_fr(other.opens, other.closes)})."]
+                        f"({other_day(other)} {hours.format_range_fr(other.opens, other.closes)})."
+                    ]
                     break
             else:
                 found.append((number, slot))
@@ -554,9 +735,13 @@ class OfferForm(FlaskForm):
             start = self._date(entry.start)
             end = self._date(entry.end)
             if start is None and not entry.start.errors:
-                entry.start.errors = ["Indiquez le premier jour de fermeture, par exemple 24/12/2026."]
+                entry.start.errors = [
+                    "Indiquez le premier jour de fermeture, par exemple 24/12/2026."
+                ]
             if end is None and not entry.end.errors:
-                entry.end.errors = ["Indiquez le dernier jour de fermeture, par exemple 02/01/2027."]
+                entry.end.errors = [
+                    "Indiquez le dernier jour de fermeture, par exemple 02/01/2027."
+                ]
             reason = self._text(entry.reason, 200)
             if start is None or end is None or entry.reason.errors:
                 continue
@@ -567,15 +752,29 @@ class OfferForm(FlaskForm):
         return found
 
     def _check_training(self) -> services.TrainingInput | None:
-        certification = self._choice(self.certification, Certification, "Choisissez le diplôme ou le titre préparé.")
+        certification = self._choice(
+            self.certification, Certification, "Choisissez le diplôme ou le titre préparé."
+        )
         modality = self._choice(self.modality, Modality, "Choisissez la modalité.")
         name = self._text(self.certification_name, 200)
-        rncp = self._pattern(self.rncp_code, RNCP_RE, 20, upper=True,
-                             message="Un code RNCP s’écrit RNCP suivi de chiffres, par exemple RNCP35832.")
+        rncp = self._pattern(
+            self.rncp_code,
+            RNCP_RE,
+            20,
+            upper=True,
+            message="Un code RNCP s’écrit RNCP suivi de chiffres, par exemple RNCP35832.",
+        )
         level = self._int(self.level, 3, 8, "Choisissez un niveau dans la liste.")
-        training_hours = self._int(self.training_hours, 1, MAX_NUMBER, "Indiquez une durée en heures, par exemple 1 200.")
-        uai = self._pattern(self.organisation_uai, UAI_RE, 8, upper=True,
-                            message="Un code UAI compte 7 chiffres et une lettre, par exemple 0753602H.")
+        training_hours = self._int(
+            self.training_hours, 1, MAX_NUMBER, "Indiquez une durée en heures, par exemple 1 200."
+        )
+        uai = self._pattern(
+            self.organisation_uai,
+            UAI_RE,
+            8,
+            upper=True,
+            message="Un code UAI compte 7 chiffres et une lettre, par exemple 0753602H.",
+        )
         funding = [f for f in (self.funding.data or []) if isinstance(f, str)]
         if any(f not in FUNDING_LABELS for f in funding):
             self.funding.errors = ["Cochez des financements dans la liste."]
@@ -585,9 +784,13 @@ class OfferForm(FlaskForm):
                 continue
             start = self._date(entry.start)
             if start is None and not entry.start.errors:
-                entry.start.errors = ["Indiquez la date de début de la session, par exemple 05/01/2027."]
+                entry.start.errors = [
+                    "Indiquez la date de début de la session, par exemple 05/01/2027."
+                ]
             end = self._date(entry.end)
-            places = self._int(entry.places, 0, MAX_NUMBER, "Indiquez un nombre de places, par exemple 20.")
+            places = self._int(
+                entry.places, 0, MAX_NUMBER, "Indiquez un nombre de places, par exemple 20."
+            )
             deadline = self._date(entry.application_deadline)
             if start and end and end < start:
                 entry.end.errors = ["La fin de la session doit être après son début."]
@@ -596,9 +799,18 @@ class OfferForm(FlaskForm):
         if certification is None or modality is None:
             return None
         return services.TrainingInput(
-            certification=certification, modality=modality, certification_name=name, rncp_code=rncp,
-            level=level, hours=training_hours, funding=funding, vae_possible=bool(self.vae_possible.data),
-            open_to_iae=bool(self.open_to_iae.data), organisation_uai=uai, sessions=sessions)
+            certification=certification,
+            modality=modality,
+            certification_name=name,
+            rncp_code=rncp,
+            level=level,
+            hours=training_hours,
+            funding=funding,
+            vae_possible=bool(self.vae_possible.data),
+            open_to_iae=bool(self.open_to_iae.data),
+            organisation_uai=uai,
+            sessions=sessions,
+        )
 
     # -- what the page shows ----------------------------------------------------------------------
 
@@ -607,12 +819,20 @@ class OfferForm(FlaskForm):
         problems = []
         for field in self:
             if isinstance(field, FieldList):
-                row_label = {"slots": "Créneau", "closures": "Fermeture", "sessions": "Session"}[field.name]
+                row_label = {"slots": "Créneau", "closures": "Fermeture", "sessions": "Session"}[
+                    field.name
+                ]
                 for number, entry in enumerate(field.entries, start=1):
                     for sub in entry:
                         for message in sub.errors:
                             label = sub.label.text
-                            problems.append((sub.name, f"{row_label} {number}, {label[:1].lower()}{label[1:]}", message))
+                            problems.append(
+                                (
+                                    sub.name,
+                                    f"{row_label} {number}, {label[:1].lower()}{label[1:]}",
+                                    message,
+                                )
+                            )
             else:
                 for message in field.errors or ():
                     problems.append((field.name, field.label.text, message))
@@ -624,8 +844,13 @@ class OfferForm(FlaskForm):
         for entry in self.slots.entries:
             day = entry.weekday.data or ""
             try:
-                slots.append(hours.Slot(int(day), hours.parse_time(entry.opens.data or ""),
-                                        hours.parse_time(entry.closes.data or "")))
+                slots.append(
+                    hours.Slot(
+                        int(day),
+                        hours.parse_time(entry.opens.data or ""),
+                        hours.parse_time(entry.closes.data or ""),
+                    )
+                )
             except (ValueError, TypeError):
                 continue
         return services.hours_overview(slots)
@@ -660,6 +885,8 @@ class PlacesForm(FlaskForm):
             self.places.errors = ["Indiquez le nombre de places disponibles (0 si c’est complet)."]
             return None
         if not value.isascii() or not value.isdigit() or len(value) > 6 or int(value) > MAX_NUMBER:
-            self.places.errors = ["Indiquez un nombre de places, par exemple 2 (0 si c’est complet)."]
+            self.places.errors = [
+                "Indiquez un nombre de places, par exemple 2 (0 si c’est complet)."
+            ]
             return None
         return int(value)

@@ -11,15 +11,14 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from app.core.french import NBSP
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
 from app.accounts.policies import manageable_offers_query
-from app.core.french import format_date, typography
+from app.core.french import NBSP, format_date, typography
 from app.db import utcnow
 from app.directory import hours
 from app.directory.models import (
@@ -42,7 +41,6 @@ from app.directory.models import (
 from app.geo import Commune
 from app.geo.timezones import zone_for_departement
 from app.management.models import OfferChange
-
 
 # --------------------------------------------------------------------------- freshness
 
@@ -365,7 +363,11 @@ def snapshot(offer: Offer) -> dict[str, str]:
 def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
     """field → [before, after] for the fields that differ (in the order of ``FIELD_LABELS``)."""
     keys = list(dict.fromkeys([*after, *before]))
-    return {k: [before.get(k, ""), after.get(k, "")] for k in keys if before.get(k, "") != after.get(k, "")}
+    return {
+        k: [before.get(k, ""), after.get(k, "")]
+        for k in keys
+        if before.get(k, "") != after.get(k, "")
+    }
 
 
 def record_change(
@@ -375,7 +377,10 @@ def record_change(
     if offer.id is None:
         session.flush()
     change = OfferChange(
-        offer_id=offer.id, user_id=user.id if user else None, at=utcnow(), action=action,
+        offer_id=offer.id,
+        user_id=user.id if user else None,
+        at=utcnow(),
+        action=action,
         changes=changes or {},
     )
     session.add(change)
@@ -400,17 +405,32 @@ def _apply_training(offer: Offer, data: TrainingInput | None) -> None:
     training = offer.training
     if training is None:
         training = Training(offer=offer, certification=data.certification, modality=data.modality)
-    for name in ("certification", "modality", "certification_name", "rncp_code", "level",
-                 "hours", "vae_possible", "open_to_iae", "organisation_uai"):
+    for name in (
+        "certification",
+        "modality",
+        "certification_name",
+        "rncp_code",
+        "level",
+        "hours",
+        "vae_possible",
+        "open_to_iae",
+        "organisation_uai",
+    ):
         _set(training, name, getattr(data, name))
     if list(training.funding or []) != list(data.funding):
         training.funding = list(data.funding)
-    current = [SessionInput(s.start, s.end, s.places, s.application_deadline) for s in training.sessions]
+    current = [
+        SessionInput(s.start, s.end, s.places, s.application_deadline) for s in training.sessions
+    ]
     wanted = sorted(data.sessions, key=lambda s: (s.start, s.end or s.start))
     if sorted(current, key=lambda s: (s.start, s.end or s.start)) != wanted:
         training.sessions = [
-            TrainingSession(start=s.start, end=s.end, places=s.places,
-                            application_deadline=s.application_deadline)
+            TrainingSession(
+                start=s.start,
+                end=s.end,
+                places=s.places,
+                application_deadline=s.application_deadline,
+            )
             for s in wanted
         ]
 
@@ -419,10 +439,27 @@ def apply_input(offer: Offer, data: OfferInput, today: date) -> None:
     """Set every field of ``offer`` from ``data``; hours, closures and sessions are replaced
     only when they differ. The free places date becomes today when the number changes."""
     o = offer
-    for name in ("kind", "title", "description", "address", "contact_name", "contact_phone",
-                 "contact_email", "website", "contact_public", "how_to_apply", "age_min_months",
-                 "age_max_months", "capacity", "cost_info", "psu_pricing", "disability_access",
-                 "disability_info", "valid_from", "valid_until"):
+    for name in (
+        "kind",
+        "title",
+        "description",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "website",
+        "contact_public",
+        "how_to_apply",
+        "age_min_months",
+        "age_max_months",
+        "capacity",
+        "cost_info",
+        "psu_pricing",
+        "disability_access",
+        "disability_info",
+        "valid_from",
+        "valid_until",
+    ):
         _set(o, name, getattr(data, name))
     if _set(o, "free_places", data.free_places):
         o.free_places_on = today if data.free_places is not None else None
@@ -435,8 +472,10 @@ def apply_input(offer: Offer, data: OfferInput, today: date) -> None:
         o.latitude, o.longitude = commune.latitude, commune.longitude
     _set(o, "postcode", data.postcode or commune.main_postcode)
     if set(offer_slots(o)) != set(data.slots) or len(o.slots) != len(set(data.slots)):
-        o.slots = [OpeningSlot(weekday=s.weekday, opens=s.opens, closes=s.closes)
-                   for s in sorted(set(data.slots))]
+        o.slots = [
+            OpeningSlot(weekday=s.weekday, opens=s.opens, closes=s.closes)
+            for s in sorted(set(data.slots))
+        ]
     current = sorted((c.start, c.end, c.reason) for c in o.closures)
     wanted = sorted((c.start, c.end, c.reason) for c in data.closures)
     if current != wanted:
@@ -453,9 +492,13 @@ def create_offer(session: Session, user: User, data: OfferInput, today: date) ->
     """A new draft offer, with its « created » history line."""
     commune = data.commune
     offer = Offer(
-        status=OfferStatus.DRAFT, kind=data.kind, title=data.title,
-        code_insee=commune.code_insee, commune_name=commune.name,
-        departement_code=commune.departement_code, latitude=commune.latitude,
+        status=OfferStatus.DRAFT,
+        kind=data.kind,
+        title=data.title,
+        code_insee=commune.code_insee,
+        commune_name=commune.name,
+        departement_code=commune.departement_code,
+        latitude=commune.latitude,
         longitude=commune.longitude,
     )
     _attach_structure(session, offer, data.structure_id)
@@ -476,7 +519,9 @@ class SaveOutcome:
 HOURS_FIELDS = {"hours", "closures"}
 
 
-def update_offer(session: Session, user: User, offer: Offer, data: OfferInput, today: date) -> SaveOutcome:
+def update_offer(
+    session: Session, user: User, offer: Offer, data: OfferInput, today: date
+) -> SaveOutcome:
     """Apply ``data`` and record what changed (« hours » when only the hours or closures did).
     Saving without any change records that the offer was checked (« confirmed »)."""
     before = snapshot(offer)
@@ -523,7 +568,10 @@ def change_status(session: Session, user: User, offer: Offer, transition: str) -
 
 def set_free_places(session: Session, user: User, offer: Offer, places: int, today: date) -> bool:
     """The one-click update: ``places`` free as of today. False when nothing changed."""
-    before = {"free_places": history_text(offer.free_places), "free_places_on": history_text(offer.free_places_on)}
+    before = {
+        "free_places": history_text(offer.free_places),
+        "free_places_on": history_text(offer.free_places_on),
+    }
     offer.free_places, offer.free_places_on = places, today
     after = {"free_places": history_text(places), "free_places_on": history_text(today)}
     changes = diff(before, after)
@@ -536,17 +584,25 @@ def set_free_places(session: Session, user: User, offer: Offer, places: int, tod
 # --------------------------------------------------------------------------- structures
 
 
-def structure_choices(session: Session, user: User, current: Structure | None = None,
-                      limit: int = 500) -> list[Structure]:
+def structure_choices(
+    session: Session, user: User, current: Structure | None = None, limit: int = 500
+) -> list[Structure]:
     """The structures ``user`` may attach an offer to (the current one always included)."""
     query = select(Structure).order_by(Structure.name, Structure.id)
     if user.role == Role.GESTIONNAIRE:
         query = query.join(Membership, Membership.structure_id == Structure.id).where(
-            Membership.user_id == user.id, Membership.status == MembershipStatus.APPROVED)
+            Membership.user_id == user.id, Membership.status == MembershipStatus.APPROVED
+        )
     elif user.role == Role.COORDINATEUR:
-        in_departement = select(Offer.structure_id).where(Offer.departement_code == user.departement_code)
-        query = query.where(or_(Structure.departement_code == user.departement_code,
-                                Structure.id.in_(in_departement)))
+        in_departement = select(Offer.structure_id).where(
+            Offer.departement_code == user.departement_code
+        )
+        query = query.where(
+            or_(
+                Structure.departement_code == user.departement_code,
+                Structure.id.in_(in_departement),
+            )
+        )
     elif user.role != Role.ADMIN:
         query = query.where(False)
     structures = list(session.scalars(query.limit(limit)))
@@ -555,7 +611,9 @@ def structure_choices(session: Session, user: User, current: Structure | None = 
     return structures
 
 
-def may_use_structure(session: Session, user: User, structure_id: int, current_id: int | None = None) -> bool:
+def may_use_structure(
+    session: Session, user: User, structure_id: int, current_id: int | None = None
+) -> bool:
     if structure_id == current_id:
         return True
     if user.role == Role.ADMIN:
@@ -581,12 +639,18 @@ class ReminderPlan:
 def offers_to_remind(session: Session, today: date, now: datetime) -> list[Offer]:
     """Published offers « à vérifier » whose managers were not reminded in the last 30 days."""
     before = datetime.combine(stale_threshold(today) + timedelta(days=1), time())
-    return list(session.scalars(
-        select(Offer).options(selectinload(Offer.structure))
-        .where(Offer.status == OfferStatus.PUBLISHED, Offer.updated_at < before,
-               or_(Offer.reminded_at.is_(None), Offer.reminded_at <= now - REMIND_EVERY))
-        .order_by(Offer.id)
-    ))
+    return list(
+        session.scalars(
+            select(Offer)
+            .options(selectinload(Offer.structure))
+            .where(
+                Offer.status == OfferStatus.PUBLISHED,
+                Offer.updated_at < before,
+                or_(Offer.reminded_at.is_(None), Offer.reminded_at <= now - REMIND_EVERY),
+            )
+            .order_by(Offer.id)
+        )
+    )
 
 
 def plan_reminders(session: Session, today: date, now: datetime) -> ReminderPlan:
@@ -597,9 +661,12 @@ def plan_reminders(session: Session, today: date, now: datetime) -> ReminderPlan
         rows = session.execute(
             select(Membership.structure_id, User)
             .join(User, User.id == Membership.user_id)
-            .where(Membership.structure_id.in_(structure_ids),
-                   Membership.status == MembershipStatus.APPROVED,
-                   User.role == Role.GESTIONNAIRE, User.status == AccountStatus.ACTIVE)
+            .where(
+                Membership.structure_id.in_(structure_ids),
+                Membership.status == MembershipStatus.APPROVED,
+                User.role == Role.GESTIONNAIRE,
+                User.status == AccountStatus.ACTIVE,
+            )
             .order_by(User.id)
         ).all()
         for structure_id, user in rows:
@@ -617,7 +684,8 @@ def mark_reminded(session: Session, offer_ids: list[int], now: datetime) -> None
     """Note the reminder without touching ``updated_at`` (a reminder is not an update)."""
     if offer_ids:
         session.execute(
-            update(Offer).where(Offer.id.in_(offer_ids))
+            update(Offer)
+            .where(Offer.id.in_(offer_ids))
             .values(reminded_at=now, updated_at=Offer.updated_at)
             .execution_options(synchronize_session=False)
         )
@@ -639,8 +707,13 @@ class OfferRow:
     @classmethod
     def of(cls, offer: Offer, today: date) -> OfferRow:
         published = offer.status is OfferStatus.PUBLISHED
-        return cls(offer, OFFER_STATUS_LABELS[offer.status], freshness_text(offer.updated_at, today),
-                   published and is_stale(offer.updated_at, today), places_text(offer, today))
+        return cls(
+            offer,
+            OFFER_STATUS_LABELS[offer.status],
+            freshness_text(offer.updated_at, today),
+            published and is_stale(offer.updated_at, today),
+            places_text(offer, today),
+        )
 
 
 @dataclass
@@ -656,12 +729,21 @@ def _stale_before(today: date) -> datetime:
     return datetime.combine(stale_threshold(today) + timedelta(days=1), time())
 
 
-def list_offers(session: Session, user: User, today: date, *, page: int, page_size: int,
-                stale_only: bool = False) -> OfferListing:
+def list_offers(
+    session: Session,
+    user: User,
+    today: date,
+    *,
+    page: int,
+    page_size: int,
+    stale_only: bool = False,
+) -> OfferListing:
     """The offers ``user`` manages (archived last, then by title), one page of them."""
     base = manageable_offers_query(session, user)
     stale_filter = (Offer.status == OfferStatus.PUBLISHED, Offer.updated_at < _stale_before(today))
-    stale = session.scalar(select(func.count()).select_from(base.where(*stale_filter).subquery())) or 0
+    stale = (
+        session.scalar(select(func.count()).select_from(base.where(*stale_filter).subquery())) or 0
+    )
     if stale_only:
         base = base.where(*stale_filter)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
@@ -670,7 +752,8 @@ def list_offers(session: Session, user: User, today: date, *, page: int, page_si
     query = (
         base.options(selectinload(Offer.structure))
         .order_by(case((Offer.status == OfferStatus.ARCHIVED, 1), else_=0), Offer.title, Offer.id)
-        .offset((page - 1) * page_size).limit(page_size)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     )
     rows = [OfferRow.of(o, today) for o in session.scalars(query)]
     return OfferListing(rows, total, stale, page, pages)
@@ -686,7 +769,9 @@ class HistoryEntry:
     @property
     def when(self) -> str:
         """« le 21 novembre 2026 à 14 h 05 »."""
-        return typography(f"le {format_date(self.at.date())} à {hours.format_time_fr(self.at.time())}")
+        return typography(
+            f"le {format_date(self.at.date())} à {hours.format_time_fr(self.at.time())}"
+        )
 
 
 @dataclass
@@ -698,14 +783,19 @@ class HistoryPage:
 
 def offer_history(session: Session, offer: Offer, *, page: int, page_size: int) -> HistoryPage:
     """The offer's changes, newest first, with who made them and what changed."""
-    total = session.scalar(select(func.count(OfferChange.id)).where(OfferChange.offer_id == offer.id)) or 0
+    total = (
+        session.scalar(select(func.count(OfferChange.id)).where(OfferChange.offer_id == offer.id))
+        or 0
+    )
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     rows = session.execute(
-        select(OfferChange, User).outerjoin(User, User.id == OfferChange.user_id)
+        select(OfferChange, User)
+        .outerjoin(User, User.id == OfferChange.user_id)
         .where(OfferChange.offer_id == offer.id)
         .order_by(OfferChange.at.desc(), OfferChange.id.desc())
-        .offset((page - 1) * page_size).limit(page_size)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     ).all()
     zone = zone_for_departement(offer.departement_code)
     entries = []
@@ -721,6 +811,8 @@ def offer_history(session: Session, offer: Offer, *, page: int, page_size: int) 
             else:
                 before, after = "", values
             items.append((FIELD_LABELS.get(key, key), history_text(before), history_text(after)))
-        local = change.at.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
-        entries.append(HistoryEntry(local, who, ACTION_LABELS.get(change.action, change.action), items))
+        local = change.at.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+        entries.append(
+            HistoryEntry(local, who, ACTION_LABELS.get(change.action, change.action), items)
+        )
     return HistoryPage(entries, page, pages)

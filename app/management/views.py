@@ -65,9 +65,15 @@ def _offer_or_404(offer_id: int) -> Offer:
     """The offer with everything the pages show, if the current person may manage it."""
     session = get_session()
     offer = session.scalar(
-        select(Offer).where(Offer.id == offer_id).options(
-            selectinload(Offer.slots), selectinload(Offer.closures), selectinload(Offer.structure),
-            selectinload(Offer.training).selectinload(Training.sessions)))
+        select(Offer)
+        .where(Offer.id == offer_id)
+        .options(
+            selectinload(Offer.slots),
+            selectinload(Offer.closures),
+            selectinload(Offer.structure),
+            selectinload(Offer.training).selectinload(Training.sessions),
+        )
+    )
     if offer is None or not can_manage_offer(session, _user(), offer):
         abort(404)
     return offer
@@ -78,21 +84,30 @@ def _sync_index() -> None:
     the transaction, so if this fails the next search catches up anyway."""
     try:
         get_index().sync(get_session())
-    except Exception:  # noqa: BLE001 - the index is a derived copy; never fail a saved write
+    except Exception:
         log.exception("search index sync failed after a management write")
 
 
 def _list_heading() -> str:
-    return {Role.COORDINATEUR: "Les offres de mon département", Role.ADMIN: "Toutes les offres"}.get(
-        _user().role, "Mes offres")
+    return {
+        Role.COORDINATEUR: "Les offres de mon département",
+        Role.ADMIN: "Toutes les offres",
+    }.get(_user().role, "Mes offres")
 
 
 def _render_list(page: int, stale_only: bool, row_forms: dict | None = None, status: int = 200):
     today = today_in_france()
-    listing = services.list_offers(get_session(), _user(), today, page=page, page_size=PAGE_SIZE,
-                                   stale_only=stale_only)
-    return render_template("management/offers.html", listing=listing, row_forms=row_forms or {},
-                           heading=_list_heading(), stale_only=stale_only, today=today), status
+    listing = services.list_offers(
+        get_session(), _user(), today, page=page, page_size=PAGE_SIZE, stale_only=stale_only
+    )
+    return render_template(
+        "management/offers.html",
+        listing=listing,
+        row_forms=row_forms or {},
+        heading=_list_heading(),
+        stale_only=stale_only,
+        today=today,
+    ), status
 
 
 @bp.get("")
@@ -105,8 +120,9 @@ def offers():
 
 
 def _render_form(form: OfferForm, offer: Offer | None, status: int = 200):
-    return render_template("management/offer_form.html", form=form, offer=offer,
-                           overview=form.hours_overview()), status
+    return render_template(
+        "management/offer_form.html", form=form, offer=offer, overview=form.hours_overview()
+    ), status
 
 
 @bp.route("/offres/nouvelle", methods=["GET", "POST"])
@@ -128,7 +144,9 @@ def new_offer():
     offer = services.create_offer(session, user, data, today)
     session.commit()
     _sync_index()
-    flash("L’offre est créée en brouillon. Voici comment les parents la verront : publiez-la quand elle est prête.")
+    flash(
+        "L’offre est créée en brouillon. Voici comment les parents la verront : publiez-la quand elle est prête."
+    )
     return redirect(url_for(".preview", offer_id=offer.id))
 
 
@@ -154,8 +172,10 @@ def edit_offer(offer_id: int):
     elif offer.status is OfferStatus.PUBLISHED:
         flash("Modifications enregistrées. Elles sont visibles dès maintenant dans l’annuaire.")
     else:
-        flash(f"Modifications enregistrées. L’offre est « {OFFER_STATUS_LABELS[offer.status].lower()} » : "
-              "elle n’apparaît pas dans l’annuaire.")
+        flash(
+            f"Modifications enregistrées. L’offre est « {OFFER_STATUS_LABELS[offer.status].lower()} » : "
+            "elle n’apparaît pas dans l’annuaire."
+        )
     return redirect(url_for(".edit_offer", offer_id=offer.id))
 
 
@@ -203,8 +223,13 @@ def form_part(part: str):
 def preview(offer_id: int):
     offer = _offer_or_404(offer_id)
     card = presenters.OfferCard(offer, None, today_in_france())
-    return render_template("management/preview.html", offer=offer, card=card, nearby=[],
-                           commune_label=commune_label(offer.code_insee, offer.commune_name))
+    return render_template(
+        "management/preview.html",
+        offer=offer,
+        card=card,
+        nearby=[],
+        commune_label=commune_label(offer.code_insee, offer.commune_name),
+    )
 
 
 @bp.post("/offres/<int:offer_id>/<action>")
@@ -236,8 +261,13 @@ def update_places(offer_id: int):
     number = form.number()
     if number is None:
         if _is_htmx():  # htmx swaps only 2xx answers: the row comes back with its message
-            return render_template("management/_offer_row.html", row=services.OfferRow.of(offer, today),
-                                   places_form=form, page=form.page.data, oob=False)
+            return render_template(
+                "management/_offer_row.html",
+                row=services.OfferRow.of(offer, today),
+                places_form=form,
+                page=form.page.data,
+                oob=False,
+            )
         return _render_list(_page_arg(form.page.data), False, {offer.id: form}, 422)
     services.set_free_places(session, user, offer, number, today)
     session.commit()
@@ -245,8 +275,13 @@ def update_places(offer_id: int):
     row = services.OfferRow.of(offer, today)
     message = f"« {offer.title} » : {row.places}."
     if _is_htmx():
-        return render_template("management/_offer_row.html", row=row, places_form=None,
-                               page=form.page.data, announce=message)
+        return render_template(
+            "management/_offer_row.html",
+            row=row,
+            places_form=None,
+            page=form.page.data,
+            announce=message,
+        )
     flash(message)
     page = _page_arg(form.page.data)
     return redirect(url_for(".offers", page=page if page > 1 else None) + f"#offre-{offer.id}")
@@ -270,6 +305,7 @@ def confirm(offer_id: int):
 @role_required(*MANAGERS)
 def history(offer_id: int):
     offer = _offer_or_404(offer_id)
-    entries = services.offer_history(get_session(), offer, page=_page_arg(request.args.get("page")),
-                                     page_size=HISTORY_PAGE_SIZE)
+    entries = services.offer_history(
+        get_session(), offer, page=_page_arg(request.args.get("page")), page_size=HISTORY_PAGE_SIZE
+    )
     return render_template("management/history.html", offer=offer, history=entries)

@@ -36,8 +36,12 @@ def _too_long(limit: int) -> str:
 
 def _text_area(label: str, required: str | None = None, description: str = "") -> TextAreaField:
     validators = [DataRequired(required)] if required else [Optional()]
-    return TextAreaField(label, description=description, filters=[trim],
-                         validators=[*validators, Length(max=TEXT_MAX, message=_too_long(TEXT_MAX))])
+    return TextAreaField(
+        label,
+        description=description,
+        filters=[trim],
+        validators=[*validators, Length(max=TEXT_MAX, message=_too_long(TEXT_MAX))],
+    )
 
 
 class FrenchSelectField(SelectField):
@@ -98,17 +102,26 @@ class DateText(StringField):
 class ReportForm(FlaskForm):
     categorie = FrenchSelectField(
         "Quelle information est fausse ?",
-        choices=[SelectChoice("", "Choisissez")] + [SelectChoice(k, v) for k, v in REPORT_CATEGORIES.items()],
+        choices=[SelectChoice("", "Choisissez")]
+        + [SelectChoice(k, v) for k, v in REPORT_CATEGORIES.items()],
         validators=[DataRequired("Choisissez ce qui est faux.")],
     )
-    message = _text_area("Qu’avez-vous constaté ?", "Décrivez l’erreur en quelques mots.",
-                         "Par exemple : la crèche ouvre maintenant à 7\u00a0h\u00a030. "
-                         "N’indiquez pas d’informations sur un enfant.")
-    email = StringField("Votre adresse électronique (facultatif)",
-                        description="Seulement si vous acceptez que la coordination vous réponde.",
-                        filters=[trim], validators=[
-                            Optional(), Length(max=EMAIL_MAX, message="L’adresse est trop longue."),
-                            Email(EMAIL_MESSAGE, check_deliverability=False)])
+    message = _text_area(
+        "Qu’avez-vous constaté ?",
+        "Décrivez l’erreur en quelques mots.",
+        "Par exemple : la crèche ouvre maintenant à 7\u00a0h\u00a030. "
+        "N’indiquez pas d’informations sur un enfant.",
+    )
+    email = StringField(
+        "Votre adresse électronique (facultatif)",
+        description="Seulement si vous acceptez que la coordination vous réponde.",
+        filters=[trim],
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX, message="L’adresse est trop longue."),
+            Email(EMAIL_MESSAGE, check_deliverability=False),
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------ AVIP label
@@ -121,7 +134,7 @@ class AvipApplicationForm(FlaskForm):
     hours_commitment = _text_area(
         "Vos horaires et les besoins des parents (facultatif)",
         description="L’ouverture 12 h par jour n’est plus exigée : dites comment vos horaires "
-                    "s’adaptent aux parents (tôt le matin, le soir, horaires décalés…).",
+        "s’adaptent aux parents (tôt le matin, le soir, horaires décalés…).",
     )
     partnership = _text_area(
         "Partenariat avec France Travail et les acteurs de l’insertion",
@@ -137,9 +150,12 @@ class AvipApplicationForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     label_start = DateText("Début du label", required="Indiquez la date de début du label.")
-    label_review = DateText("Date de réexamen", required="Indiquez la date de réexamen du label.",
-                            description="Le label n’apparaît plus dans la recherche après cette date. "
-                                        "Exemple : 01/12/2029")
+    label_review = DateText(
+        "Date de réexamen",
+        required="Indiquez la date de réexamen du label.",
+        description="Le label n’apparaît plus dans la recherche après cette date. "
+        "Exemple : 01/12/2029",
+    )
     places = PlacesField("Places réservées retenues")
     note = _text_area("Note pour le ou la gestionnaire (facultatif)")
 
@@ -154,11 +170,15 @@ class GrantForm(FlaskForm):
         if start is not None and review <= start:
             raise ValidationError("La date de réexamen doit venir après le début du label.")
         if review < self.today:
-            raise ValidationError("La date de réexamen est déjà passée : choisissez une date à venir.")
+            raise ValidationError(
+                "La date de réexamen est déjà passée : choisissez une date à venir."
+            )
 
 
 class RefuseForm(FlaskForm):
-    reason = _text_area("Motif du refus", "Indiquez le motif du refus : il est envoyé au ou à la gestionnaire.")
+    reason = _text_area(
+        "Motif du refus", "Indiquez le motif du refus : il est envoyé au ou à la gestionnaire."
+    )
 
 
 # ------------------------------------------------------------------------------ the queue
@@ -192,9 +212,13 @@ class InvitePersonForm(InviteForm):
 
     def __init__(self, *args, structure_choices: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)
-        self.structure_id.choices = [SelectChoice("", "Aucune (prescripteur, coordination)")] + structure_choices
+        self.structure_id.choices = [
+            SelectChoice("", "Aucune (prescripteur, coordination)")
+        ] + structure_choices
         for field in (self.role, self.structure_id):
-            field.invalid_choice_message = field.invalid_value_message = "Choisissez une réponse dans la liste."
+            field.invalid_choice_message = field.invalid_value_message = (
+                "Choisissez une réponse dans la liste."
+            )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -205,7 +229,9 @@ class InvitePersonForm(InviteForm):
             self.structure_id.errors.append("Choisissez la structure que cette personne va gérer.")
             ok = False
         elif self.role.data != Role.GESTIONNAIRE.value and self.structure_id.data:
-            self.structure_id.errors.append("Seul un ou une gestionnaire gère une structure : choisissez « Aucune ».")
+            self.structure_id.errors.append(
+                "Seul un ou une gestionnaire gère une structure : choisissez « Aucune »."
+            )
             ok = False
         return ok
 

@@ -25,8 +25,12 @@ class AvipApplication(Base):
     __tablename__ = "avip_applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
-    structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offers.id", ondelete="CASCADE"), index=True
+    )
+    structure_id: Mapped[int] = mapped_column(
+        ForeignKey("structures.id", ondelete="CASCADE"), index=True
+    )
     all_sites: Mapped[bool] = mapped_column(default=False)
     departement_code: Mapped[str] = mapped_column(String(3), index=True)
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -38,7 +42,9 @@ class AvipApplication(Base):
     short_notice: Mapped[str] = mapped_column(Text, default="")
     # The decision
     status: Mapped[ApplicationStatus] = mapped_column(
-        _enum(ApplicationStatus, "avip_application_status"), default=ApplicationStatus.SUBMITTED, index=True
+        _enum(ApplicationStatus, "avip_application_status"),
+        default=ApplicationStatus.SUBMITTED,
+        index=True,
     )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.core.french import NBSP
 from app.core.filters import format_date_fr
+from app.core.french import NBSP
 from app.directory.models import STRUCTURE_KIND_LABELS, Offer
 from app.directory.presenters import avip_label_valid
 from app.moderation.forms import REPORT_CATEGORIES
 from app.moderation.models import ApplicationStatus, AvipApplication, ReportStatus
 from app.moderation.services import AVIP_REFERENCE_AMPLITUDE_MINUTES, amplitude_minutes
-
 
 APPLICATION_STATUS_LABELS = {
     ApplicationStatus.SUBMITTED: "En attente de décision",
@@ -41,8 +40,10 @@ def amplitude_text(offer: Offer) -> str:
     reference = duration_text(AVIP_REFERENCE_AMPLITUDE_MINUTES)
     if minutes >= AVIP_REFERENCE_AMPLITUDE_MINUTES:
         return f"Jusqu’à {duration_text(minutes)} d’ouverture par jour : le repère de {reference} est atteint."
-    return (f"Jusqu’à {duration_text(minutes)} d’ouverture par jour, sous le repère de {reference} "
-            f"(ce critère n’est plus obligatoire depuis 2022).")
+    return (
+        f"Jusqu’à {duration_text(minutes)} d’ouverture par jour, sous le repère de {reference} "
+        f"(ce critère n’est plus obligatoire depuis 2022)."
+    )
 
 
 def label_state(offer: Offer, today: date) -> str:
@@ -60,8 +61,10 @@ def label_state(offer: Offer, today: date) -> str:
 
 def application_scope(application: AvipApplication) -> str:
     if application.all_sites:
-        return (f"Tous les sites de {application.structure.name} "
-                f"dans le département {application.departement_code}")
+        return (
+            f"Tous les sites de {application.structure.name} "
+            f"dans le département {application.departement_code}"
+        )
     offer = application.offer
     return f"{offer.title} ({offer.commune_name})" if offer is not None else "Offre supprimée"
 

@@ -47,7 +47,12 @@ class Queue:
 
     @property
     def empty(self) -> bool:
-        return not (self.reports.total or self.accounts.total or self.structures.total or self.applications.total)
+        return not (
+            self.reports.total
+            or self.accounts.total
+            or self.structures.total
+            or self.applications.total
+        )
 
 
 def _section(session: Session, query, order, limit: int = QUEUE_LIMIT) -> Section:
@@ -57,32 +62,57 @@ def _section(session: Session, query, order, limit: int = QUEUE_LIMIT) -> Sectio
 
 
 def queue(session: Session, user: User) -> Queue:
-    reports = select(ErrorReport).where(
-        ErrorReport.status == ReportStatus.OPEN, in_scope(ErrorReport.departement_code, user)
-    ).options(selectinload(ErrorReport.offer))
-    accounts = select(User).where(
-        User.status == AccountStatus.PENDING, in_scope(User.departement_code, user)
-    ).options(selectinload(User.memberships).selectinload(Membership.structure))
-    applications = select(AvipApplication).where(
-        AvipApplication.status == ApplicationStatus.SUBMITTED, in_scope(AvipApplication.departement_code, user)
-    ).options(selectinload(AvipApplication.offer), selectinload(AvipApplication.structure))
-    recent = select(ErrorReport).where(
-        ErrorReport.status != ReportStatus.OPEN, in_scope(ErrorReport.departement_code, user)
-    ).options(selectinload(ErrorReport.offer)).order_by(ErrorReport.handled_at.desc(), ErrorReport.id.desc()).limit(10)
+    reports = (
+        select(ErrorReport)
+        .where(
+            ErrorReport.status == ReportStatus.OPEN, in_scope(ErrorReport.departement_code, user)
+        )
+        .options(selectinload(ErrorReport.offer))
+    )
+    accounts = (
+        select(User)
+        .where(User.status == AccountStatus.PENDING, in_scope(User.departement_code, user))
+        .options(selectinload(User.memberships).selectinload(Membership.structure))
+    )
+    applications = (
+        select(AvipApplication)
+        .where(
+            AvipApplication.status == ApplicationStatus.SUBMITTED,
+            in_scope(AvipApplication.departement_code, user),
+        )
+        .options(selectinload(AvipApplication.offer), selectinload(AvipApplication.structure))
+    )
+    recent = (
+        select(ErrorReport)
+        .where(
+            ErrorReport.status != ReportStatus.OPEN, in_scope(ErrorReport.departement_code, user)
+        )
+        .options(selectinload(ErrorReport.offer))
+        .order_by(ErrorReport.handled_at.desc(), ErrorReport.id.desc())
+        .limit(10)
+    )
     return Queue(
         reports=_section(session, reports, (ErrorReport.created_at, ErrorReport.id)),
         accounts=_section(session, accounts, (User.created_at, User.id)),
-        structures=_section(session, declared_structures_query(user), (Structure.created_at, Structure.id)),
-        applications=_section(session, applications, (AvipApplication.submitted_at, AvipApplication.id)),
+        structures=_section(
+            session, declared_structures_query(user), (Structure.created_at, Structure.id)
+        ),
+        applications=_section(
+            session, applications, (AvipApplication.submitted_at, AvipApplication.id)
+        ),
         recent_reports=list(session.scalars(recent)),
     )
 
 
 def declared_structures_query(user: User):
     """Structures declared by managers, not approved yet, that someone still asks to manage."""
-    waiting = select(Membership.id).where(
-        Membership.structure_id == Structure.id, Membership.status == MembershipStatus.PENDING
-    ).exists()
+    waiting = (
+        select(Membership.id)
+        .where(
+            Membership.structure_id == Structure.id, Membership.status == MembershipStatus.PENDING
+        )
+        .exists()
+    )
     return select(Structure).where(
         Structure.approved.is_(False), in_scope(Structure.departement_code, user), waiting
     )
@@ -98,8 +128,12 @@ def declared_structures(session: Session, structures: list[Structure]) -> list[D
     if not structures:
         return []
     rows = session.execute(
-        select(Membership.structure_id, User).join(User, User.id == Membership.user_id)
-        .where(Membership.structure_id.in_([s.id for s in structures]), Membership.status == MembershipStatus.PENDING)
+        select(Membership.structure_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.structure_id.in_([s.id for s in structures]),
+            Membership.status == MembershipStatus.PENDING,
+        )
         .order_by(Membership.id)
     ).all()
     by_structure: dict[int, list[User]] = {}
@@ -110,11 +144,15 @@ def declared_structures(session: Session, structures: list[Structure]) -> list[D
 
 def applications_history(session: Session, user: User, limit: int = 200) -> list[AvipApplication]:
     """Every application of the coordinator's département, newest first."""
-    return list(session.scalars(
-        select(AvipApplication).where(in_scope(AvipApplication.departement_code, user))
-        .options(selectinload(AvipApplication.offer), selectinload(AvipApplication.structure))
-        .order_by(AvipApplication.submitted_at.desc(), AvipApplication.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(AvipApplication)
+            .where(in_scope(AvipApplication.departement_code, user))
+            .options(selectinload(AvipApplication.offer), selectinload(AvipApplication.structure))
+            .order_by(AvipApplication.submitted_at.desc(), AvipApplication.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def related_applications(session: Session, application: AvipApplication) -> list[AvipApplication]:
@@ -124,49 +162,73 @@ def related_applications(session: Session, application: AvipApplication) -> list
     else:
         condition = or_(
             AvipApplication.offer_id == application.offer_id,
-            (AvipApplication.structure_id == application.structure_id) & AvipApplication.all_sites.is_(True)
+            (AvipApplication.structure_id == application.structure_id)
+            & AvipApplication.all_sites.is_(True)
             & (AvipApplication.departement_code == application.departement_code),
         )
-    return list(session.scalars(
-        select(AvipApplication).where(condition, AvipApplication.id != application.id)
-        .options(selectinload(AvipApplication.offer))
-        .order_by(AvipApplication.submitted_at.desc(), AvipApplication.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(AvipApplication)
+            .where(condition, AvipApplication.id != application.id)
+            .options(selectinload(AvipApplication.offer))
+            .order_by(AvipApplication.submitted_at.desc(), AvipApplication.id.desc())
+        )
+    )
 
 
 def applications_of_manager(session: Session, user: User) -> list[AvipApplication]:
     ids = managed_structure_ids(session, user)
-    return list(session.scalars(
-        select(AvipApplication).where(AvipApplication.structure_id.in_(ids or {-1}))
-        .options(selectinload(AvipApplication.offer), selectinload(AvipApplication.structure))
-        .order_by(AvipApplication.submitted_at.desc(), AvipApplication.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(AvipApplication)
+            .where(AvipApplication.structure_id.in_(ids or {-1}))
+            .options(selectinload(AvipApplication.offer), selectinload(AvipApplication.structure))
+            .order_by(AvipApplication.submitted_at.desc(), AvipApplication.id.desc())
+        )
+    )
 
 
 def managed_structures(session: Session, user: User) -> list[Structure]:
     ids = managed_structure_ids(session, user)
     if not ids:
         return []
-    return list(session.scalars(
-        select(Structure).where(Structure.id.in_(ids))
-        .options(selectinload(Structure.offers).selectinload(Offer.slots))
-        .order_by(Structure.name, Structure.id)
-    ))
+    return list(
+        session.scalars(
+            select(Structure)
+            .where(Structure.id.in_(ids))
+            .options(selectinload(Structure.offers).selectinload(Offer.slots))
+            .order_by(Structure.name, Structure.id)
+        )
+    )
 
 
 def invitable_structures(session: Session, departement_code: str) -> list[Structure]:
     """Approved structures of a département: declared there, or with an offer there."""
     with_offer_there = select(Offer.structure_id).where(Offer.departement_code == departement_code)
-    return list(session.scalars(
-        select(Structure).where(
-            Structure.approved.is_(True),
-            or_(Structure.departement_code == departement_code, Structure.id.in_(with_offer_there)),
-        ).order_by(Structure.name, Structure.id)
-    ))
+    return list(
+        session.scalars(
+            select(Structure)
+            .where(
+                Structure.approved.is_(True),
+                or_(
+                    Structure.departement_code == departement_code,
+                    Structure.id.in_(with_offer_there),
+                ),
+            )
+            .order_by(Structure.name, Structure.id)
+        )
+    )
 
 
 def coordinators_of(session: Session, departement_code: str) -> list[User]:
-    return list(session.scalars(
-        select(User).where(User.role == Role.COORDINATEUR, User.status == AccountStatus.ACTIVE,
-                           User.departement_code == departement_code).order_by(User.id)
-    ))
+    return list(
+        session.scalars(
+            select(User)
+            .where(
+                User.role == Role.COORDINATEUR,
+                User.status == AccountStatus.ACTIVE,
+                User.departement_code == departement_code,
+            )
+            .order_by(User.id)
+        )
+    )

@@ -57,7 +57,9 @@ def amplitude_minutes(offer: Offer) -> int:
     return hours.summarize(slots).max_daily_amplitude_minutes
 
 
-def eligible_offers(session: Session, structure_id: int, departement_code: str | None = None) -> list[Offer]:
+def eligible_offers(
+    session: Session, structure_id: int, departement_code: str | None = None
+) -> list[Offer]:
     query = select(Offer).where(
         Offer.structure_id == structure_id,
         Offer.kind.in_(AVIP_KINDS),
@@ -87,44 +89,67 @@ class Criteria:
 
 def _pending(session: Session, *conditions) -> AvipApplication | None:
     return session.scalar(
-        select(AvipApplication).where(AvipApplication.status == ApplicationStatus.SUBMITTED, *conditions)
-        .order_by(AvipApplication.id).limit(1)
+        select(AvipApplication)
+        .where(AvipApplication.status == ApplicationStatus.SUBMITTED, *conditions)
+        .order_by(AvipApplication.id)
+        .limit(1)
     )
 
 
 def pending_application_for_offer(session: Session, offer: Offer) -> AvipApplication | None:
     """A submitted application covering ``offer`` (its own, or its structure's all-sites one)."""
-    own = _pending(session, AvipApplication.offer_id == offer.id, AvipApplication.all_sites.is_(False))
+    own = _pending(
+        session, AvipApplication.offer_id == offer.id, AvipApplication.all_sites.is_(False)
+    )
     return own or _pending(
-        session, AvipApplication.structure_id == offer.structure_id, AvipApplication.all_sites.is_(True),
+        session,
+        AvipApplication.structure_id == offer.structure_id,
+        AvipApplication.all_sites.is_(True),
         AvipApplication.departement_code == offer.departement_code,
     )
 
 
-def _new_application(applicant: User, structure_id: int, departement_code: str, criteria: Criteria,
-                     offer: Offer | None) -> AvipApplication:
+def _new_application(
+    applicant: User,
+    structure_id: int,
+    departement_code: str,
+    criteria: Criteria,
+    offer: Offer | None,
+) -> AvipApplication:
     return AvipApplication(
-        offer=offer, structure_id=structure_id, all_sites=offer is None, departement_code=departement_code,
-        applicant_id=applicant.id, submitted_at=utcnow(), reserved_places=criteria.reserved_places,
-        hours_commitment=criteria.hours_commitment, partnership=criteria.partnership,
-        short_notice=criteria.short_notice, status=ApplicationStatus.SUBMITTED,
+        offer=offer,
+        structure_id=structure_id,
+        all_sites=offer is None,
+        departement_code=departement_code,
+        applicant_id=applicant.id,
+        submitted_at=utcnow(),
+        reserved_places=criteria.reserved_places,
+        hours_commitment=criteria.hours_commitment,
+        partnership=criteria.partnership,
+        short_notice=criteria.short_notice,
+        status=ApplicationStatus.SUBMITTED,
     )
 
 
-def apply_for_offer(session: Session, applicant: User, offer: Offer, criteria: Criteria) -> AvipApplication:
+def apply_for_offer(
+    session: Session, applicant: User, offer: Offer, criteria: Criteria
+) -> AvipApplication:
     """An application for one offer, routed to the coordinators of the offer's département."""
     if not avip_eligible(offer):
         raise ModerationError("Ce type d’offre ne peut pas recevoir le label AVIP.")
     if pending_application_for_offer(session, offer) is not None:
         raise ModerationError("Une demande de label est déjà en cours pour cette offre.")
-    application = _new_application(applicant, offer.structure_id, offer.departement_code, criteria, offer)
+    application = _new_application(
+        applicant, offer.structure_id, offer.departement_code, criteria, offer
+    )
     session.add(application)
     session.flush()
     return application
 
 
-def apply_for_all_sites(session: Session, applicant: User, structure: Structure,
-                        criteria: Criteria) -> list[AvipApplication]:
+def apply_for_all_sites(
+    session: Session, applicant: User, structure: Structure, criteria: Criteria
+) -> list[AvipApplication]:
     """An application for every eligible site of a structure: one per département the sites are
     in, since each département's coordinators decide for their own territory."""
     by_departement: dict[str, list[Offer]] = defaultdict(list)
@@ -134,20 +159,36 @@ def apply_for_all_sites(session: Session, applicant: User, structure: Structure,
         raise ModerationError("Cette structure n’a aucune offre qui peut recevoir le label AVIP.")
     applications = []
     for departement_code in sorted(by_departement):
-        if _pending(session, AvipApplication.structure_id == structure.id, AvipApplication.all_sites.is_(True),
-                    AvipApplication.departement_code == departement_code) is not None:
-            raise ModerationError("Une demande pour tous les sites de cette structure est déjà en cours.")
-        applications.append(_new_application(applicant, structure.id, departement_code, criteria, None))
+        if (
+            _pending(
+                session,
+                AvipApplication.structure_id == structure.id,
+                AvipApplication.all_sites.is_(True),
+                AvipApplication.departement_code == departement_code,
+            )
+            is not None
+        ):
+            raise ModerationError(
+                "Une demande pour tous les sites de cette structure est déjà en cours."
+            )
+        applications.append(
+            _new_application(applicant, structure.id, departement_code, criteria, None)
+        )
     session.add_all(applications)
     session.flush()
     return applications
 
 
-def _decide(session: Session, application: AvipApplication, status: ApplicationStatus, **values) -> None:
+def _decide(
+    session: Session, application: AvipApplication, status: ApplicationStatus, **values
+) -> None:
     """Move a submitted application to ``status``; ModerationError if someone decided first."""
     result = session.execute(
         update(AvipApplication)
-        .where(AvipApplication.id == application.id, AvipApplication.status == ApplicationStatus.SUBMITTED)
+        .where(
+            AvipApplication.id == application.id,
+            AvipApplication.status == ApplicationStatus.SUBMITTED,
+        )
         .values(status=status, **values)
         .execution_options(synchronize_session="fetch")
     )
@@ -156,60 +197,118 @@ def _decide(session: Session, application: AvipApplication, status: ApplicationS
     session.refresh(application)
 
 
-def grant(session: Session, decider: User, application: AvipApplication, *, start: date, review: date,
-          places: int, note: str = "") -> list[Offer]:
+def grant(
+    session: Session,
+    decider: User,
+    application: AvipApplication,
+    *,
+    start: date,
+    review: date,
+    places: int,
+    note: str = "",
+) -> list[Offer]:
     """Grant the label from ``start`` to ``review`` on the offer(s) of the application; each
     labelled offer's history records the change."""
     if review <= start:
         raise ModerationError("La date de réexamen doit venir après le début du label.")
     offers = application_offers(session, application)
     if not offers:
-        raise ModerationError("Plus aucune offre de cette demande ne peut recevoir le label "
-                              "(offre archivée ou d’un autre type).")
+        raise ModerationError(
+            "Plus aucune offre de cette demande ne peut recevoir le label "
+            "(offre archivée ou d’un autre type)."
+        )
     now = utcnow()
-    _decide(session, application, ApplicationStatus.GRANTED, decided_by_id=decider.id, decided_at=now,
-            label_start=start, label_review=review, decision_reason=note)
+    _decide(
+        session,
+        application,
+        ApplicationStatus.GRANTED,
+        decided_by_id=decider.id,
+        decided_at=now,
+        label_start=start,
+        label_review=review,
+        decision_reason=note,
+    )
     for offer in offers:
-        before = {name: getattr(offer, name) for name in ("avip", "avip_places", "avip_since", "avip_review_on")}
-        offer.avip, offer.avip_places, offer.avip_since, offer.avip_review_on = True, places, start, review
+        before = {
+            name: getattr(offer, name)
+            for name in ("avip", "avip_places", "avip_since", "avip_review_on")
+        }
+        offer.avip, offer.avip_places, offer.avip_since, offer.avip_review_on = (
+            True,
+            places,
+            start,
+            review,
+        )
         after = {name: getattr(offer, name) for name in before}
-        record_change(session, offer, decider, "avip_granted", diff(
-            {name: history_text(value) for name, value in before.items()},
-            {name: history_text(value) for name, value in after.items()},
-        ))
+        record_change(
+            session,
+            offer,
+            decider,
+            "avip_granted",
+            diff(
+                {name: history_text(value) for name, value in before.items()},
+                {name: history_text(value) for name, value in after.items()},
+            ),
+        )
     return offers
 
 
 def refuse(session: Session, decider: User, application: AvipApplication, reason: str) -> None:
     if not reason.strip():
         raise ModerationError("Indiquez le motif du refus.")
-    _decide(session, application, ApplicationStatus.REFUSED, decided_by_id=decider.id, decided_at=utcnow(),
-            decision_reason=reason.strip())
+    _decide(
+        session,
+        application,
+        ApplicationStatus.REFUSED,
+        decided_by_id=decider.id,
+        decided_at=utcnow(),
+        decision_reason=reason.strip(),
+    )
 
 
 def withdraw(session: Session, user: User, application: AvipApplication) -> None:
-    _decide(session, application, ApplicationStatus.WITHDRAWN, decided_by_id=user.id, decided_at=utcnow())
+    _decide(
+        session,
+        application,
+        ApplicationStatus.WITHDRAWN,
+        decided_by_id=user.id,
+        decided_at=utcnow(),
+    )
 
 
 # -------------------------------------------------------------------------- error reports
 
 
-def report_error(session: Session, offer: Offer, category: str, message: str, email: str = "") -> ErrorReport:
+def report_error(
+    session: Session, offer: Offer, category: str, message: str, email: str = ""
+) -> ErrorReport:
     """A report from the public, routed to the offer's département."""
-    report = ErrorReport(offer_id=offer.id, departement_code=offer.departement_code, category=category,
-                         message=message.strip(), reporter_email=(email or "").strip().lower(),
-                         created_at=utcnow(), status=ReportStatus.OPEN)
+    report = ErrorReport(
+        offer_id=offer.id,
+        departement_code=offer.departement_code,
+        category=category,
+        message=message.strip(),
+        reporter_email=(email or "").strip().lower(),
+        created_at=utcnow(),
+        status=ReportStatus.OPEN,
+    )
     session.add(report)
     session.flush()
     return report
 
 
-def close_report(session: Session, user: User, report: ErrorReport, *, resolved: bool, note: str = "") -> None:
+def close_report(
+    session: Session, user: User, report: ErrorReport, *, resolved: bool, note: str = ""
+) -> None:
     result = session.execute(
         update(ErrorReport)
         .where(ErrorReport.id == report.id, ErrorReport.status == ReportStatus.OPEN)
-        .values(status=ReportStatus.RESOLVED if resolved else ReportStatus.DISMISSED, handled_by_id=user.id,
-                handled_at=utcnow(), resolution_note=(note or "").strip())
+        .values(
+            status=ReportStatus.RESOLVED if resolved else ReportStatus.DISMISSED,
+            handled_by_id=user.id,
+            handled_at=utcnow(),
+            resolution_note=(note or "").strip(),
+        )
         .execution_options(synchronize_session="fetch")
     )
     if result.rowcount != 1:
@@ -256,7 +355,13 @@ def refuse_structure(session: Session, approver: User, structure: Structure) -> 
 
 
 def _pending_memberships(session: Session, structure: Structure) -> list[Membership]:
-    return list(session.scalars(
-        select(Membership).where(Membership.structure_id == structure.id,
-                                 Membership.status == MembershipStatus.PENDING).order_by(Membership.id)
-    ))
+    return list(
+        session.scalars(
+            select(Membership)
+            .where(
+                Membership.structure_id == structure.id,
+                Membership.status == MembershipStatus.PENDING,
+            )
+            .order_by(Membership.id)
+        )
+    )

@@ -71,11 +71,17 @@ def report(offer_id: int):
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        services.report_error(session, offer, form.categorie.data, form.message.data, form.email.data or "")
+        services.report_error(
+            session, offer, form.categorie.data, form.message.data, form.email.data or ""
+        )
         session.commit()
-        flash("Merci : votre signalement est transmis à la coordination du département, qui va vérifier cette offre.")
+        flash(
+            "Merci : votre signalement est transmis à la coordination du département, qui va vérifier cette offre."
+        )
         return redirect(url_for("directory.offer_detail", offer_id=offer.id))
-    return render_template("moderation/report.html", offer=offer, form=form), 422 if form.errors else 200
+    return render_template(
+        "moderation/report.html", offer=offer, form=form
+    ), 422 if form.errors else 200
 
 
 # ------------------------------------------------------------- AVIP label: the applicant
@@ -83,7 +89,9 @@ def report(offer_id: int):
 
 def _managed_offer(offer_id: int) -> Offer:
     offer = _get(Offer, offer_id)
-    if not policies.can_manage_offer(get_session(), _me(), offer) or not services.avip_eligible(offer):
+    if not policies.can_manage_offer(get_session(), _me(), offer) or not services.avip_eligible(
+        offer
+    ):
         abort(404)
     return offer
 
@@ -91,34 +99,56 @@ def _managed_offer(offer_id: int) -> Offer:
 def _managed_structure(structure_id: int) -> Structure:
     structure = _get(Structure, structure_id)
     me = _me()
-    if me.role != Role.ADMIN and structure.id not in policies.managed_structure_ids(get_session(), me):
+    if me.role != Role.ADMIN and structure.id not in policies.managed_structure_ids(
+        get_session(), me
+    ):
         abort(404)
     return structure
 
 
 def _criteria(form: AvipApplicationForm) -> services.Criteria:
-    return services.Criteria(form.reserved_places.number, form.hours_commitment.data or "",
-                             form.partnership.data, form.short_notice.data)
+    return services.Criteria(
+        form.reserved_places.number,
+        form.hours_commitment.data or "",
+        form.partnership.data,
+        form.short_notice.data,
+    )
 
 
 def _notify_new_applications(applications: list[AvipApplication]) -> None:
     session = get_session()
     for application in applications:
         for coordinator in queries.coordinators_of(session, application.departement_code):
-            try_send_mail(coordinator.email, "Une demande de label AVIP à examiner – Passerelle", "avip_application",
-                  coordinator=coordinator, application=application,
-                  scope=presenters.application_scope(application),
-                  url=link("moderation.avip_decision", application_id=application.id))
+            try_send_mail(
+                coordinator.email,
+                "Une demande de label AVIP à examiner – Passerelle",
+                "avip_application",
+                coordinator=coordinator,
+                application=application,
+                scope=presenters.application_scope(application),
+                url=link("moderation.avip_decision", application_id=application.id),
+            )
 
 
 @bp.get("/label-avip")
 @role_required(Role.GESTIONNAIRE)
 def avip_home():
     session = get_session()
-    structures = [(s, sorted((o for o in s.offers if services.avip_eligible(o)), key=lambda o: (o.title, o.id)))
-                  for s in queries.managed_structures(session, _me())]
-    return render_template("moderation/avip_home.html", today=today_in_france(), structures=structures,
-                           applications=queries.applications_of_manager(session, _me()))
+    structures = [
+        (
+            s,
+            sorted(
+                (o for o in s.offers if services.avip_eligible(o)), key=lambda o: (o.title, o.id)
+            ),
+        )
+        for s in queries.managed_structures(session, _me())
+    ]
+    return render_template(
+        "moderation/avip_home.html",
+        today=today_in_france(),
+        structures=structures,
+        applications=queries.applications_of_manager(session, _me()),
+    )
 
 
 @bp.route("/label-avip/offre/<int:offer_id>", methods=["GET", "POST"])
@@ -126,9 +156,13 @@ def avip_home():
 def avip_apply_offer(offer_id: int):
     offer = _managed_offer(offer_id)
     session = get_session()
-    return _apply(AvipApplicationForm(), [offer], pending=services.pending_application_for_offer(session, offer),
-                  submit=lambda form: [services.apply_for_offer(session, _me(), offer, _criteria(form))],
-                  offer=offer)
+    return _apply(
+        AvipApplicationForm(),
+        [offer],
+        pending=services.pending_application_for_offer(session, offer),
+        submit=lambda form: [services.apply_for_offer(session, _me(), offer, _criteria(form))],
+        offer=offer,
+    )
 
 
 @bp.route("/label-avip/structure/<int:structure_id>", methods=["GET", "POST"])
@@ -139,8 +173,15 @@ def avip_apply_structure(structure_id: int):
     offers = services.eligible_offers(session, structure.id)
     if not offers:
         abort(404)
-    return _apply(AvipApplicationForm(), offers, pending=None, structure=structure,
-                  submit=lambda form: services.apply_for_all_sites(session, _me(), structure, _criteria(form)))
+    return _apply(
+        AvipApplicationForm(),
+        offers,
+        pending=None,
+        structure=structure,
+        submit=lambda form: services.apply_for_all_sites(
+            session, _me(), structure, _criteria(form)
+        ),
+    )
 
 
 def _apply(form: AvipApplicationForm, offers: list[Offer], pending, submit, **context):
@@ -156,13 +197,22 @@ def _apply(form: AvipApplicationForm, offers: list[Offer], pending, submit, **co
             session.commit()
             _notify_new_applications(applications)
             codes = [a.departement_code for a in applications]
-            where = (f"du département {codes[0]}" if len(codes) == 1
-                     else f"des départements {', '.join(codes[:-1])} et {codes[-1]}")
+            where = (
+                f"du département {codes[0]}"
+                if len(codes) == 1
+                else f"des départements {', '.join(codes[:-1])} et {codes[-1]}"
+            )
             flash(f"Votre demande de label AVIP est envoyée à la coordination {where}.")
             return redirect(url_for("moderation.avip_home"))
     status = 422 if (form.errors or problem) else 200
-    return render_template("moderation/avip_apply.html", form=form, offers=offers, pending=pending,
-                           problem=problem, **context), status
+    return render_template(
+        "moderation/avip_apply.html",
+        form=form,
+        offers=offers,
+        pending=pending,
+        problem=problem,
+        **context,
+    ), status
 
 
 @bp.post("/label-avip/demandes/<int:application_id>/retirer")
@@ -170,7 +220,9 @@ def _apply(form: AvipApplicationForm, offers: list[Offer], pending, submit, **co
 def avip_withdraw(application_id: int):
     application = _get(AvipApplication, application_id)
     _managed_structure(application.structure_id)
-    _act(lambda session: services.withdraw(session, _me(), application), "Votre demande est retirée.")
+    _act(
+        lambda session: services.withdraw(session, _me(), application), "Votre demande est retirée."
+    )
     return redirect(url_for("moderation.avip_home"))
 
 
@@ -197,8 +249,12 @@ def _render_queue(status: int = 200, report_forms: dict | None = None):
     forms = report_forms or {}
     for r in q.reports.items:
         forms.setdefault(r.id, ReportDecisionForm(formdata=None, prefix=f"r{r.id}"))
-    return render_template("moderation/queue.html", queue=q, report_forms=forms,
-                           structures=queries.declared_structures(session, q.structures.items)), status
+    return render_template(
+        "moderation/queue.html",
+        queue=q,
+        report_forms=forms,
+        structures=queries.declared_structures(session, q.structures.items),
+    ), status
 
 
 @bp.get("/coordination")
@@ -214,9 +270,15 @@ def close_report(report_id: int):
     form = ReportDecisionForm(prefix=f"r{report_.id}")
     if not form.validate_on_submit():
         return _render_queue(422, {report_.id: form})
-    done = "Signalement marqué comme corrigé." if form.resolved else "Signalement classé sans suite."
-    _act(lambda session: services.close_report(session, _me(), report_, resolved=form.resolved,
-                                               note=form.note.data or ""), done)
+    done = (
+        "Signalement marqué comme corrigé." if form.resolved else "Signalement classé sans suite."
+    )
+    _act(
+        lambda session: services.close_report(
+            session, _me(), report_, resolved=form.resolved, note=form.note.data or ""
+        ),
+        done,
+    )
     return redirect(url_for("moderation.queue"))
 
 
@@ -230,8 +292,13 @@ def approve_account(user_id: int):
         accounts.approve_account(session, _me(), person)
 
     if _act(approve, f"Le compte de {person.full_name} est validé."):
-        if not try_send_mail(person.email, "Votre compte est validé – Passerelle", "account_approved",
-                     user=person, url=link("accounts.login")):
+        if not try_send_mail(
+            person.email,
+            "Votre compte est validé – Passerelle",
+            "account_approved",
+            user=person,
+            url=link("accounts.login"),
+        ):
             flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
 
@@ -246,7 +313,9 @@ def refuse_account(user_id: int):
         accounts.refuse_account(session, _me(), person)
 
     if _act(refuse, f"La demande de compte de {person.full_name} est refusée."):
-        if not try_send_mail(person.email, "Votre demande de compte – Passerelle", "account_refused", user=person):
+        if not try_send_mail(
+            person.email, "Votre demande de compte – Passerelle", "account_refused", user=person
+        ):
             flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
 
@@ -255,8 +324,10 @@ def refuse_account(user_id: int):
 @role_required(Role.COORDINATEUR)
 def approve_structure(structure_id: int):
     structure = _coordinated(Structure, structure_id)
-    _act(lambda session: services.approve_structure(session, _me(), structure),
-         f"La structure {structure.name} est validée.")
+    _act(
+        lambda session: services.approve_structure(session, _me(), structure),
+        f"La structure {structure.name} est validée.",
+    )
     return redirect(url_for("moderation.queue"))
 
 
@@ -264,8 +335,10 @@ def approve_structure(structure_id: int):
 @role_required(Role.COORDINATEUR)
 def refuse_structure(structure_id: int):
     structure = _coordinated(Structure, structure_id)
-    _act(lambda session: services.refuse_structure(session, _me(), structure),
-         f"La structure {structure.name} est refusée.")
+    _act(
+        lambda session: services.refuse_structure(session, _me(), structure),
+        f"La structure {structure.name} est refusée.",
+    )
     return redirect(url_for("moderation.queue"))
 
 
@@ -275,23 +348,33 @@ def refuse_structure(structure_id: int):
 @bp.get("/coordination/label-avip")
 @role_required(Role.COORDINATEUR)
 def avip_history():
-    return render_template("moderation/avip_history.html",
-                           applications=queries.applications_history(get_session(), _me()))
+    return render_template(
+        "moderation/avip_history.html",
+        applications=queries.applications_history(get_session(), _me()),
+    )
 
 
-def _render_decision(application: AvipApplication, grant_form=None, refuse_form=None, problem=None,
-                     status: int = 200):
+def _render_decision(
+    application: AvipApplication, grant_form=None, refuse_form=None, problem=None, status: int = 200
+):
     session = get_session()
     today = today_in_france()
     if grant_form is None:
-        grant_form = GrantForm(formdata=None, today=today,
-                               data={"places": str(application.reserved_places), "label_start": today.isoformat()})
+        grant_form = GrantForm(
+            formdata=None,
+            today=today,
+            data={"places": str(application.reserved_places), "label_start": today.isoformat()},
+        )
     return render_template(
-        "moderation/avip_decision.html", application=application, today=today, problem=problem,
+        "moderation/avip_decision.html",
+        application=application,
+        today=today,
+        problem=problem,
         offers=services.application_offers(session, application),
         history=queries.related_applications(session, application),
         applicant=session.get(User, application.applicant_id) if application.applicant_id else None,
-        grant_form=grant_form, refuse_form=refuse_form or RefuseForm(formdata=None),
+        grant_form=grant_form,
+        refuse_form=refuse_form or RefuseForm(formdata=None),
     ), status
 
 
@@ -308,9 +391,19 @@ def avip_grant(application_id: int):
     form = GrantForm(today=today_in_france())
     if not form.validate_on_submit():
         return _render_decision(application, grant_form=form, status=422)
-    return _decide(application, lambda session: services.grant(
-        session, _me(), application, start=form.label_start.date_value, review=form.label_review.date_value,
-        places=form.places.number, note=form.note.data or ""), grant_form=form)
+    return _decide(
+        application,
+        lambda session: services.grant(
+            session,
+            _me(),
+            application,
+            start=form.label_start.date_value,
+            review=form.label_review.date_value,
+            places=form.places.number,
+            note=form.note.data or "",
+        ),
+        grant_form=form,
+    )
 
 
 @bp.post("/coordination/label-avip/<int:application_id>/refuser")
@@ -320,8 +413,11 @@ def avip_refuse(application_id: int):
     form = RefuseForm()
     if not form.validate_on_submit():
         return _render_decision(application, refuse_form=form, status=422)
-    return _decide(application, lambda session: services.refuse(session, _me(), application, form.reason.data),
-                   refuse_form=form)
+    return _decide(
+        application,
+        lambda session: services.refuse(session, _me(), application, form.reason.data),
+        refuse_form=form,
+    )
 
 
 def _decide(application: AvipApplication, action, **forms):
@@ -337,9 +433,14 @@ def _decide(application: AvipApplication, action, **forms):
     applicant = session.get(User, application.applicant_id) if application.applicant_id else None
     if applicant is not None and not try_send_mail(
         applicant.email,
-        f"Label AVIP : {'label attribué' if granted else 'demande refusée'} – Passerelle", "avip_decision",
-        applicant=applicant, application=application, granted=granted, offers=offers,
-        scope=presenters.application_scope(application), url=link("moderation.avip_home"),
+        f"Label AVIP : {'label attribué' if granted else 'demande refusée'} – Passerelle",
+        "avip_decision",
+        applicant=applicant,
+        application=application,
+        granted=granted,
+        offers=offers,
+        scope=presenters.application_scope(application),
+        url=link("moderation.avip_home"),
     ):
         flash(MAIL_FAILED)
     return redirect(url_for("moderation.avip_decision", application_id=application.id))
@@ -363,8 +464,12 @@ def invite():
     if departement is None or not policies.coordinates(me, departement):
         if me.role != Role.ADMIN:
             abort(404)
-        return render_template("moderation/invite.html", form=None, departement=None,
-                               departements=departement_choices())
+        return render_template(
+            "moderation/invite.html",
+            form=None,
+            departement=None,
+            departements=departement_choices(),
+        )
     structures = queries.invitable_structures(session, departement)
     form = InvitePersonForm(structure_choices=[SelectChoice(str(s.id), s.name) for s in structures])
     if form.validate_on_submit():
@@ -372,16 +477,29 @@ def invite():
             form.email.errors.append("Cette adresse a déjà un compte sur Passerelle.")
         else:
             role = Role(form.role.data)
-            token = accounts.invitation_token(me, form.email.data, role, departement, form.structure)
-            if try_send_mail(accounts.normalize_email(form.email.data), "Votre invitation sur Passerelle", "invitation",
-                     inviter=me, url=link("accounts.accept_invitation", token=token)):
+            token = accounts.invitation_token(
+                me, form.email.data, role, departement, form.structure
+            )
+            if try_send_mail(
+                accounts.normalize_email(form.email.data),
+                "Votre invitation sur Passerelle",
+                "invitation",
+                inviter=me,
+                url=link("accounts.accept_invitation", token=token),
+            ):
                 flash(f"L’invitation est envoyée à {accounts.normalize_email(form.email.data)}.")
                 chosen = departement if me.role == Role.ADMIN else None
                 return redirect(url_for("moderation.invite", departement=chosen))
-            form.email.errors.append("Le courriel n’a pas pu être envoyé. Réessayez dans quelques minutes.")
+            form.email.errors.append(
+                "Le courriel n’a pas pu être envoyé. Réessayez dans quelques minutes."
+            )
     status = 422 if form.errors else 200
-    return render_template("moderation/invite.html", form=form, departement=departement,
-                           departements=departement_choices()), status
+    return render_template(
+        "moderation/invite.html",
+        form=form,
+        departement=departement,
+        departements=departement_choices(),
+    ), status
 
 
 # ------------------------------------------------------------------------ template helpers
@@ -400,8 +518,13 @@ def _offer_page_helpers():
     def avip_apply_link(offer: Offer) -> str | None:
         if not current_user.is_authenticated or current_user.role != Role.GESTIONNAIRE:
             return None
-        if not services.avip_eligible(offer) or not policies.can_manage_offer(get_session(), _me(), offer):
+        if not services.avip_eligible(offer) or not policies.can_manage_offer(
+            get_session(), _me(), offer
+        ):
             return None
         return url_for("moderation.avip_apply_offer", offer_id=offer.id)
 
-    return {"new_report_form": lambda: ReportForm(formdata=None), "avip_apply_link": avip_apply_link}
+    return {
+        "new_report_form": lambda: ReportForm(formdata=None),
+        "avip_apply_link": avip_apply_link,
+    }

@@ -11,7 +11,9 @@ from flask.cli import AppGroup
 from app.db import get_session, utcnow
 from app.referrals import notifications, services
 
-group = AppGroup("referrals", help="Orientations : rappels, expiration, purge des données personnelles.")
+group = AppGroup(
+    "referrals", help="Orientations : rappels, expiration, purge des données personnelles."
+)
 
 
 def _plural(n: int, word: str) -> str:
@@ -27,14 +29,19 @@ def run_daily(echo=click.echo) -> services.DailyReport:
     report.expired = services.expire(session, now)
     session.commit()
     report.anonymised, report.access_lines_deleted = services.purge(
-        session, now, current_app.config["REFERRAL_RETENTION_DAYS"])
+        session, now, current_app.config["REFERRAL_RETENTION_DAYS"]
+    )
     session.commit()
     delivery = notifications.deliver(session)
-    echo(f"{_plural(report.reminders, 'rappel')} à envoyer, {_plural(report.expired, 'orientation')} expirée(s), "
-         f"{_plural(report.anonymised, 'orientation')} anonymisée(s), "
-         f"{_plural(report.access_lines_deleted, 'ligne')} du journal d’accès supprimée(s).")
-    echo(f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au prochain passage), "
-         f"{delivery.without_address} sans destinataire.")
+    echo(
+        f"{_plural(report.reminders, 'rappel')} à envoyer, {_plural(report.expired, 'orientation')} expirée(s), "
+        f"{_plural(report.anonymised, 'orientation')} anonymisée(s), "
+        f"{_plural(report.access_lines_deleted, 'ligne')} du journal d’accès supprimée(s)."
+    )
+    echo(
+        f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au prochain passage), "
+        f"{delivery.without_address} sans destinataire."
+    )
     return report
 
 
@@ -45,16 +52,23 @@ def daily_command() -> None:
 
 
 @group.command("purge")
-@click.option("--jours", "days", type=click.IntRange(min=1), default=None,
-              help="Durée de conservation après la clôture (par défaut REFERRAL_RETENTION_DAYS).")
+@click.option(
+    "--jours",
+    "days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Durée de conservation après la clôture (par défaut REFERRAL_RETENTION_DAYS).",
+)
 def purge_command(days: int | None) -> None:
     """Efface les données personnelles des orientations closes depuis plus que la durée de conservation."""
     session = get_session()
     retention = days or current_app.config["REFERRAL_RETENTION_DAYS"]
     anonymised, deleted = services.purge(session, utcnow(), retention)
     session.commit()
-    click.echo(f"{_plural(anonymised, 'orientation')} anonymisée(s) (closes depuis plus de {retention} jours), "
-               f"{_plural(deleted, 'ligne')} du journal d’accès supprimée(s).")
+    click.echo(
+        f"{_plural(anonymised, 'orientation')} anonymisée(s) (closes depuis plus de {retention} jours), "
+        f"{_plural(deleted, 'ligne')} du journal d’accès supprimée(s)."
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -24,7 +24,9 @@ MAX_CHILDREN = 6
 MAX_AGE_MONTHS = 18 * 12
 _KEY = re.compile(r"^[0-9a-f]{32}$")
 _AGE = re.compile(r"^(\d{1,3})\s*(ans?|mois|m|a)?$")
-_PHONE = re.compile(r"^(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}$|^\+(?:26[29]|59[0-6]|68[17])\d{6,9}$")
+_PHONE = re.compile(
+    r"^(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}$|^\+(?:26[29]|59[0-6]|68[17])\d{6,9}$"
+)
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’-][^\W\d_]+)*$")
 
 
@@ -40,7 +42,9 @@ def parse_ages(text: str) -> list[int]:
     for part in parts:
         match = _AGE.match(part)
         if not match:
-            raise ValueError(f"« {part[:20]} » n’est pas un âge : écrivez par exemple « 2 ans » ou « 8 mois ».")
+            raise ValueError(
+                f"« {part[:20]} » n’est pas un âge : écrivez par exemple « 2 ans » ou « 8 mois »."
+            )
         number, unit = int(match.group(1)), match.group(2) or "ans"
         value = number if unit in ("mois", "m") else number * 12
         if value > MAX_AGE_MONTHS:
@@ -58,40 +62,94 @@ def new_key() -> str:
 
 
 class ReferralForm(FlaskForm):
-    prenom = StringField("Prénom du parent", filters=[trim], validators=[
-        DataRequired("Indiquez le prénom du parent."),
-        Length(max=60, message="60 caractères au plus."),
-        Regexp(_NAME, message="Le prénom ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.")])
-    initiale = StringField("Initiale de son nom", description="Une lettre, par exemple D.", filters=[trim],
-                           validators=[DataRequired("Indiquez l’initiale du nom de famille."),
-                                       Regexp(r"^[^\W\d_]\.?$", message="Indiquez une seule lettre, par exemple D.")])
-    telephone = StringField("Téléphone du parent", description="Par exemple 06 12 34 56 78.", filters=[trim],
-                            validators=[Optional(), Regexp(_PHONE, message="Indiquez un numéro de téléphone "
-                                                                         "français, par exemple 06 12 34 56 78.")])
-    courriel = StringField("Adresse électronique du parent",
-                           description="Si le parent en a une : elle lui dira la réponse de la structure.",
-                           filters=[trim], validators=[Optional(), Length(max=254, message="L’adresse est trop longue."),
-                                                      Email(EMAIL_MESSAGE, check_deliverability=False)])
-    enfants = StringField("Âge des enfants à faire garder",
-                          description="Séparez par des virgules, par exemple « 2 ans, 8 mois ».", filters=[trim],
-                          validators=[Length(max=100, message=_too_long(100))])
-    debut = DateText("Date de début souhaitée", required="Indiquez à partir de quand la garde est nécessaire.")
-    jours = DaysField("Jours de garde nécessaires",
-                      choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)])
+    prenom = StringField(
+        "Prénom du parent",
+        filters=[trim],
+        validators=[
+            DataRequired("Indiquez le prénom du parent."),
+            Length(max=60, message="60 caractères au plus."),
+            Regexp(
+                _NAME,
+                message="Le prénom ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.",
+            ),
+        ],
+    )
+    initiale = StringField(
+        "Initiale de son nom",
+        description="Une lettre, par exemple D.",
+        filters=[trim],
+        validators=[
+            DataRequired("Indiquez l’initiale du nom de famille."),
+            Regexp(r"^[^\W\d_]\.?$", message="Indiquez une seule lettre, par exemple D."),
+        ],
+    )
+    telephone = StringField(
+        "Téléphone du parent",
+        description="Par exemple 06 12 34 56 78.",
+        filters=[trim],
+        validators=[
+            Optional(),
+            Regexp(
+                _PHONE,
+                message="Indiquez un numéro de téléphone français, par exemple 06 12 34 56 78.",
+            ),
+        ],
+    )
+    courriel = StringField(
+        "Adresse électronique du parent",
+        description="Si le parent en a une : elle lui dira la réponse de la structure.",
+        filters=[trim],
+        validators=[
+            Optional(),
+            Length(max=254, message="L’adresse est trop longue."),
+            Email(EMAIL_MESSAGE, check_deliverability=False),
+        ],
+    )
+    enfants = StringField(
+        "Âge des enfants à faire garder",
+        description="Séparez par des virgules, par exemple « 2 ans, 8 mois ».",
+        filters=[trim],
+        validators=[Length(max=100, message=_too_long(100))],
+    )
+    debut = DateText(
+        "Date de début souhaitée", required="Indiquez à partir de quand la garde est nécessaire."
+    )
+    jours = DaysField(
+        "Jours de garde nécessaires",
+        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)],
+    )
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:00")
-    motif = RadioField("Pour quoi faire ?", choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()],
-                       validators=[DataRequired("Choisissez le motif de la demande.")])
+    motif = RadioField(
+        "Pour quoi faire ?",
+        choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()],
+        validators=[DataRequired("Choisissez le motif de la demande.")],
+    )
     identifiant_ft = StringField("Identifiant France Travail (facultatif)", filters=[trim])
-    message = TextAreaField("Message à la structure (facultatif)",
-                            description="Ce que la structure doit savoir pour répondre. Aucune information "
-                                        "médicale ni sur la situation familiale.",
-                            filters=[trim], validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))])
-    accord = BooleanField("Le parent a accepté que ces informations soient transmises à la structure",
-                          validators=[DataRequired("Le parent doit avoir accepté que ses informations soient "
-                                                   "transmises : sans son accord, ne l’orientez pas en ligne.")])
-    cle = HiddenField(validators=[Regexp(_KEY, message="Le formulaire a expiré : vérifiez les informations et "
-                                                       "envoyez de nouveau.")])
+    message = TextAreaField(
+        "Message à la structure (facultatif)",
+        description="Ce que la structure doit savoir pour répondre. Aucune information "
+        "médicale ni sur la situation familiale.",
+        filters=[trim],
+        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
+    )
+    accord = BooleanField(
+        "Le parent a accepté que ces informations soient transmises à la structure",
+        validators=[
+            DataRequired(
+                "Le parent doit avoir accepté que ses informations soient "
+                "transmises : sans son accord, ne l’orientez pas en ligne."
+            )
+        ],
+    )
+    cle = HiddenField(
+        validators=[
+            Regexp(
+                _KEY,
+                message="Le formulaire a expiré : vérifiez les informations et envoyez de nouveau.",
+            )
+        ]
+    )
     confirmer = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -102,9 +160,13 @@ class ReferralForm(FlaskForm):
 
     def validate_identifiant_ft(self, field):
         # Checked as written without spaces and in capitals; shown back as typed.
-        if field.data and not re.fullmatch(r"[0-9]{7}[0-9A-Z]{1,4}", _france_travail_id(field.data)):
-            raise ValidationError("Un identifiant France Travail compte 8 à 11 caractères : 7 chiffres puis des "
-                                  "chiffres ou lettres.")
+        if field.data and not re.fullmatch(
+            r"[0-9]{7}[0-9A-Z]{1,4}", _france_travail_id(field.data)
+        ):
+            raise ValidationError(
+                "Un identifiant France Travail compte 8 à 11 caractères : 7 chiffres puis des "
+                "chiffres ou lettres."
+            )
 
     def validate_enfants(self, field):
         try:
@@ -121,14 +183,22 @@ class ReferralForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        if not (self.telephone.data or self.courriel.data) and not self.telephone.errors and not self.courriel.errors:
-            self.telephone.errors = ["Indiquez au moins un moyen de joindre le parent : téléphone ou adresse électronique."]
+        if (
+            not (self.telephone.data or self.courriel.data)
+            and not self.telephone.errors
+            and not self.courriel.errors
+        ):
+            self.telephone.errors = [
+                "Indiquez au moins un moyen de joindre le parent : téléphone ou adresse électronique."
+            ]
             ok = False
         if not self.jours.data and not self.jours.errors:
             self.jours.errors = ["Cochez les jours où la garde est nécessaire."]
             ok = False
-        for field, message in ((self.de, "Indiquez l’heure de début de la garde."),
-                               (self.a, "Indiquez l’heure de fin de la garde.")):
+        for field, message in (
+            (self.de, "Indiquez l’heure de début de la garde."),
+            (self.a, "Indiquez l’heure de fin de la garde."),
+        ):
             if not field.errors and field.time_value is None:
                 field.errors = [message]
                 ok = False
@@ -143,12 +213,20 @@ class ReferralForm(FlaskForm):
         from app.referrals.models import Reason
 
         return ReferralInput(
-            first_name=self.prenom.data, initial=self.initiale.data.rstrip(".").upper(), phone=self.telephone.data or "",
-            email=self.courriel.data or "", children_months=self.ages, start_date=self.debut.date_value,
-            days=tuple(d for d in DAY_CODES if d in self.jours.data), hours_start=self.de.time_value,
-            hours_end=self.a.time_value, reason=Reason(self.motif.data),
-            france_travail_id=_france_travail_id(self.identifiant_ft.data or ""), message=self.message.data or "",
-            idempotency_key=self.cle.data)
+            first_name=self.prenom.data,
+            initial=self.initiale.data.rstrip(".").upper(),
+            phone=self.telephone.data or "",
+            email=self.courriel.data or "",
+            children_months=self.ages,
+            start_date=self.debut.date_value,
+            days=tuple(d for d in DAY_CODES if d in self.jours.data),
+            hours_start=self.de.time_value,
+            hours_end=self.a.time_value,
+            reason=Reason(self.motif.data),
+            france_travail_id=_france_travail_id(self.identifiant_ft.data or ""),
+            message=self.message.data or "",
+            idempotency_key=self.cle.data,
+        )
 
 
 class VersionField(HiddenField):
@@ -165,22 +243,34 @@ class VersionField(HiddenField):
 
 class AnswerForm(FlaskForm):
     reponse = RadioField("Votre réponse", validators=[DataRequired("Choisissez votre réponse.")])
-    date_debut = StringField("Date d’accueil prévue", description="Exemple : 05/01/2027", filters=[trim],
-                             validators=[Length(max=40)])
+    date_debut = StringField(
+        "Date d’accueil prévue",
+        description="Exemple : 05/01/2027",
+        filters=[trim],
+        validators=[Length(max=40)],
+    )
     motif_refus = FrenchSelectField(
-        "Raison du refus", choices=[SelectChoice("", "Choisissez")] + [
-            SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()], validate_choice=False)
-    message = TextAreaField("Message au prescripteur", filters=[trim],
-                            description="Obligatoire pour demander des informations ; facultatif sinon.",
-                            validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))])
+        "Raison du refus",
+        choices=[SelectChoice("", "Choisissez")]
+        + [SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()],
+        validate_choice=False,
+    )
+    message = TextAreaField(
+        "Message au prescripteur",
+        filters=[trim],
+        description="Obligatoire pour demander des informations ; facultatif sinon.",
+        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
+    )
     version = VersionField()
 
     def __init__(self, status: ReferralStatus, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = {ReferralStatus.ACCEPTED: "Accepter : le parent a une place",
-                  ReferralStatus.WAITING_LIST: "Inscrire sur la liste d’attente",
-                  ReferralStatus.REFUSED: "Refuser",
-                  ReferralStatus.INFO_REQUESTED: "Demander des informations au prescripteur"}
+        labels = {
+            ReferralStatus.ACCEPTED: "Accepter : le parent a une place",
+            ReferralStatus.WAITING_LIST: "Inscrire sur la liste d’attente",
+            ReferralStatus.REFUSED: "Refuser",
+            ReferralStatus.INFO_REQUESTED: "Demander des informations au prescripteur",
+        }
         self.reponse.choices = [SelectChoice(s.value, labels[s]) for s in rules.answers_for(status)]
         self.start = None
 
@@ -202,7 +292,11 @@ class AnswerForm(FlaskForm):
             if self.start is None:
                 self.date_debut.errors = ["Indiquez la date à laquelle l’enfant sera accueilli."]
                 ok = False
-            elif not date.today() - timedelta(days=31) <= self.start <= date.today() + timedelta(days=366):
+            elif (
+                not date.today() - timedelta(days=31)
+                <= self.start
+                <= date.today() + timedelta(days=366)
+            ):
                 self.date_debut.errors = ["Indiquez une date dans l’année qui vient."]
                 ok = False
         if choice == ReferralStatus.REFUSED and self.motif_refus.data not in rules.REFUSAL_REASONS:
@@ -215,21 +309,33 @@ class AnswerForm(FlaskForm):
 
     def to_answer(self) -> Answer:
         status = ReferralStatus(self.reponse.data)
-        return Answer(status=status, start_date=self.start if status == ReferralStatus.ACCEPTED else None,
-                      refusal_reason=self.motif_refus.data if status == ReferralStatus.REFUSED else "",
-                      text=self.message.data or "")
+        return Answer(
+            status=status,
+            start_date=self.start if status == ReferralStatus.ACCEPTED else None,
+            refusal_reason=self.motif_refus.data if status == ReferralStatus.REFUSED else "",
+            text=self.message.data or "",
+        )
 
 
 class MessageForm(FlaskForm):
-    texte = TextAreaField("Votre message", filters=[trim], validators=[
-        DataRequired("Écrivez votre message."), Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))])
+    texte = TextAreaField(
+        "Votre message",
+        filters=[trim],
+        validators=[
+            DataRequired("Écrivez votre message."),
+            Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX)),
+        ],
+    )
     version = VersionField()
 
 
 class CancelForm(FlaskForm):
-    raison = TextAreaField("Pourquoi annuler ? (facultatif)", filters=[trim],
-                           description="Par exemple : le parent a trouvé une autre solution.",
-                           validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))])
+    raison = TextAreaField(
+        "Pourquoi annuler ? (facultatif)",
+        filters=[trim],
+        description="Par exemple : le parent a trouvé une autre solution.",
+        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
+    )
     version = VersionField()
 
 

@@ -64,7 +64,9 @@ class Referral(Base):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
     structure_id: Mapped[int] = mapped_column(ForeignKey("structures.id"), index=True)
     departement_code: Mapped[str] = mapped_column(String(3), index=True)
-    prescriber_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    prescriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[ReferralStatus] = mapped_column(
         _enum(ReferralStatus, "referral_status"), default=ReferralStatus.SENT, index=True
     )
@@ -138,7 +140,9 @@ class ReferralEvent(Base):
     __tablename__ = "referral_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # sent, seen, accepted, waiting_list, refused, info_requested, message, cancelled,
     # reminder, expired, link_renewed, anonymised
@@ -158,7 +162,9 @@ class ReferralAccess(Base):
     __tablename__ = "referral_accesses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     via: Mapped[str] = mapped_column(String(20))  # compte, lien
@@ -173,10 +179,14 @@ class ReferralMail(Base):
     __tablename__ = "referral_mails"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     recipient: Mapped[str] = mapped_column(String(20))  # structure, prescripteur, parent
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending, sent, failed, no-address
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending", index=True
+    )  # pending, sent, failed, no-address
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

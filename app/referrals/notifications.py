@@ -43,7 +43,9 @@ SUBJECTS = {
 
 def answer_link(referral: Referral) -> str:
     """The signed link a structure answers from (valid 8 days from now)."""
-    return absolute_url("referrals.answer_by_link", token=make_token(REFERRAL_ANSWER, {"r": referral.id}))
+    return absolute_url(
+        "referrals.answer_by_link", token=make_token(REFERRAL_ANSWER, {"r": referral.id})
+    )
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -63,7 +65,9 @@ def _recipients(session: Session, mail: ReferralMail) -> list[str]:
         return structure_addresses(session, referral.offer)
     if mail.recipient == "prescripteur":
         prescriber = referral.prescriber
-        return [prescriber.email] if prescriber is not None and policies.is_active(prescriber) else []
+        return (
+            [prescriber.email] if prescriber is not None and policies.is_active(prescriber) else []
+        )
     if mail.recipient == "parent":
         return [referral.parent_email] if referral.parent_email else []
     return []
@@ -73,10 +77,15 @@ def _context(mail: ReferralMail) -> dict:
     referral = mail.referral
     last_text = next((e.text for e in reversed(referral.events) if e.text), "")
     context = {
-        "referral": referral, "offer": referral.offer, "structure": referral.structure,
-        "prescriber": referral.prescriber, "status_label": rules.STATUS_LABELS[referral.status],
+        "referral": referral,
+        "offer": referral.offer,
+        "structure": referral.structure,
+        "prescriber": referral.prescriber,
+        "status_label": rules.STATUS_LABELS[referral.status],
         "refusal_label": rules.REFUSAL_REASONS.get(referral.refusal_reason, ""),
-        "last_text": last_text, "reminder_number": referral.reminders_sent, "p": presenters,
+        "last_text": last_text,
+        "reminder_number": referral.reminders_sent,
+        "p": presenters,
     }
     if mail.recipient == "structure":
         context["link"] = answer_link(referral)
@@ -91,7 +100,10 @@ def _context(mail: ReferralMail) -> dict:
 def _subject(mail: ReferralMail) -> str:
     referral = mail.referral
     template = SUBJECTS[(mail.kind, mail.recipient)]
-    return template.format(offer=referral.offer.title, status=rules.STATUS_LABELS[referral.status]) + " – Passerelle"
+    return (
+        template.format(offer=referral.offer.title, status=rules.STATUS_LABELS[referral.status])
+        + " – Passerelle"
+    )
 
 
 @dataclass
@@ -115,8 +127,13 @@ def deliver(session: Session, referral_id: int | None = None) -> DeliveryReport:
             session.commit()
             continue
         try:
-            with nullcontext() if has_request_context() else current_app.test_request_context(
-                    base_url=current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
+            with (
+                nullcontext()
+                if has_request_context()
+                else current_app.test_request_context(
+                    base_url=current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+                )
+            ):
                 subject, context = _subject(mail), _context(mail)
                 for address in addresses:
                     send_mail(address, subject, f"referral_{mail.kind}_{mail.recipient}", **context)
@@ -140,7 +157,7 @@ def deliver_quietly(session: Session, referral_id: int) -> bool:
     for a mail problem (the daily command retries)."""
     try:
         report = deliver(session, referral_id)
-    except Exception:  # noqa: BLE001 - the referral is saved; sending is retried later
+    except Exception:
         log.exception("referral mails of %s not delivered", referral_id)
         session.rollback()
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.core.french import format_date, typography
 from app.directory import hours
@@ -29,11 +29,19 @@ EVENT_LABELS = {
     "link_renewed": "Nouveau lien de réponse envoyé à la structure",
     "anonymised": "Données personnelles effacées (durée de conservation écoulée)",
 }
-SIDE_LABELS = {Side.PRESCRIBER: "le prescripteur", Side.STRUCTURE: "la structure", Side.SYSTEM: "Passerelle"}
+SIDE_LABELS = {
+    Side.PRESCRIBER: "le prescripteur",
+    Side.STRUCTURE: "la structure",
+    Side.SYSTEM: "Passerelle",
+}
 
 
 def local(moment: datetime, departement_code: str) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(zone_for_departement(departement_code)).replace(tzinfo=None)
+    return (
+        moment.replace(tzinfo=UTC)
+        .astimezone(zone_for_departement(departement_code))
+        .replace(tzinfo=None)
+    )
 
 
 def when_text(moment: datetime | None, departement_code: str) -> str:
@@ -88,7 +96,9 @@ def _who(event: ReferralEvent) -> str:
     if event.side == Side.SYSTEM:
         return "Passerelle"
     if event.actor is not None:
-        return event.actor.full_name + (f" ({event.actor.organisation})" if event.actor.organisation else "")
+        return event.actor.full_name + (
+            f" ({event.actor.organisation})" if event.actor.organisation else ""
+        )
     if event.side == Side.STRUCTURE:
         return "la structure (lien reçu par courriel)"
     return SIDE_LABELS[event.side]
@@ -99,25 +109,50 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
     for event in referral.events:
         label = EVENT_LABELS.get(event.kind, event.kind)
         if event.kind == "accepted" and referral.accepted_start_date:
-            label += f" : accueil prévu {typography('le ' + format_date(referral.accepted_start_date))}"
+            label += (
+                f" : accueil prévu {typography('le ' + format_date(referral.accepted_start_date))}"
+            )
         if event.kind == "refused" and referral.refusal_reason:
             label += f" : {rules.REFUSAL_REASONS.get(referral.refusal_reason, '').lower()}"
         if event.kind == "message":
             label = f"Message {'du prescripteur' if event.side == Side.PRESCRIBER else 'de la structure'}"
-        entries.append(TimelineEntry(label, when_text(event.at, referral.departement_code), _who(event),
-                                     event.text, event.kind))
+        entries.append(
+            TimelineEntry(
+                label,
+                when_text(event.at, referral.departement_code),
+                _who(event),
+                event.text,
+                event.kind,
+            )
+        )
     return entries
 
 
 def response_time_text(referral: Referral) -> str:
-    return rules.format_duration_fr(rules.response_hours(referral.sent_at, referral.first_answer_at))
+    return rules.format_duration_fr(
+        rules.response_hours(referral.sent_at, referral.first_answer_at)
+    )
 
 
 # ------------------------------------------------------------------ CSV
 
-CSV_HEADER = ("Référence", "Envoyée le", "Offre", "Structure", "Commune", "Prescripteur", "Organisme",
-              "Parent", "Motif", "Début souhaité", "Statut", "Première réponse le", "Délai de réponse",
-              "Accueil prévu le", "Raison du refus")
+CSV_HEADER = (
+    "Référence",
+    "Envoyée le",
+    "Offre",
+    "Structure",
+    "Commune",
+    "Prescripteur",
+    "Organisme",
+    "Parent",
+    "Motif",
+    "Début souhaité",
+    "Statut",
+    "Première réponse le",
+    "Délai de réponse",
+    "Accueil prévu le",
+    "Raison du refus",
+)
 
 
 def _cell(value: str) -> str:
@@ -134,13 +169,28 @@ def csv_rows(referrals: list[Referral]) -> list[tuple[str, ...]]:
     for r in referrals:
         local_sent = local(r.sent_at, r.departement_code)
         first = local(r.first_answer_at, r.departement_code) if r.first_answer_at else None
-        rows.append(tuple(_cell(str(v)) for v in (
-            r.id, local_sent.strftime("%d/%m/%Y %H:%M"), r.offer.title, r.structure.name, r.offer.commune_name,
-            r.prescriber.full_name if r.prescriber else "", r.prescriber.organisation if r.prescriber else "",
-            parent_text(r), reason_text(r), _date(r.start_date), status_text(r),
-            first.strftime("%d/%m/%Y %H:%M") if first else "", response_time_text(r).replace("—", ""),
-            _date(r.accepted_start_date), rules.REFUSAL_REASONS.get(r.refusal_reason, ""),
-        )))
+        rows.append(
+            tuple(
+                _cell(str(v))
+                for v in (
+                    r.id,
+                    local_sent.strftime("%d/%m/%Y %H:%M"),
+                    r.offer.title,
+                    r.structure.name,
+                    r.offer.commune_name,
+                    r.prescriber.full_name if r.prescriber else "",
+                    r.prescriber.organisation if r.prescriber else "",
+                    parent_text(r),
+                    reason_text(r),
+                    _date(r.start_date),
+                    status_text(r),
+                    first.strftime("%d/%m/%Y %H:%M") if first else "",
+                    response_time_text(r).replace("—", ""),
+                    _date(r.accepted_start_date),
+                    rules.REFUSAL_REASONS.get(r.refusal_reason, ""),
+                )
+            )
+        )
     return rows
 
 

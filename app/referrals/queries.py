@@ -29,7 +29,9 @@ def _scope(session: Session, user: User, kind: str):
         return query.where(Referral.prescriber_id == user.id)
     if kind == "received":
         if user.role == Role.GESTIONNAIRE:
-            return query.where(Referral.structure_id.in_(policies.managed_structure_ids(session, user) or {-1}))
+            return query.where(
+                Referral.structure_id.in_(policies.managed_structure_ids(session, user) or {-1})
+            )
         return query.where(False)
     if kind == "departement":
         if user.role == Role.ADMIN:
@@ -49,10 +51,19 @@ class Listing:
     pages: int
 
 
-def listing(session: Session, user: User, kind: str, status: ReferralStatus | None, *, page: int = 1,
-            page_size: int = 50) -> Listing:
+def listing(
+    session: Session,
+    user: User,
+    kind: str,
+    status: ReferralStatus | None,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+) -> Listing:
     scope = _scope(session, user, kind).subquery()
-    counts = dict(session.execute(select(scope.c.status, func.count()).group_by(scope.c.status)).all())
+    counts = dict(
+        session.execute(select(scope.c.status, func.count()).group_by(scope.c.status)).all()
+    )
     query = _scope(session, user, kind)
     if status is not None:
         query = query.where(Referral.status == status)
@@ -60,27 +71,48 @@ def listing(session: Session, user: User, kind: str, status: ReferralStatus | No
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     rows = session.scalars(
-        query.options(selectinload(Referral.offer), selectinload(Referral.prescriber),
-                      selectinload(Referral.structure))
-        .order_by(Referral.sent_at.desc(), Referral.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        query.options(
+            selectinload(Referral.offer),
+            selectinload(Referral.prescriber),
+            selectinload(Referral.structure),
+        )
+        .order_by(Referral.sent_at.desc(), Referral.id.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
     ).all()
     return Listing(list(rows), {S(k): v for k, v in counts.items()}, total, page, pages)
 
 
-def for_export(session: Session, user: User, kind: str, status: ReferralStatus | None) -> list[Referral]:
+def for_export(
+    session: Session, user: User, kind: str, status: ReferralStatus | None
+) -> list[Referral]:
     query = _scope(session, user, kind)
     if status is not None:
         query = query.where(Referral.status == status)
-    return list(session.scalars(
-        query.options(selectinload(Referral.offer), selectinload(Referral.prescriber),
-                      selectinload(Referral.structure))
-        .order_by(Referral.sent_at.desc(), Referral.id.desc()).limit(LIST_LIMIT)))
+    return list(
+        session.scalars(
+            query.options(
+                selectinload(Referral.offer),
+                selectinload(Referral.prescriber),
+                selectinload(Referral.structure),
+            )
+            .order_by(Referral.sent_at.desc(), Referral.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
 
 
 def load(session: Session, referral_id: int) -> Referral | None:
-    return session.scalar(select(Referral).where(Referral.id == referral_id).options(
-        selectinload(Referral.offer), selectinload(Referral.structure), selectinload(Referral.prescriber),
-        selectinload(Referral.events)))
+    return session.scalar(
+        select(Referral)
+        .where(Referral.id == referral_id)
+        .options(
+            selectinload(Referral.offer),
+            selectinload(Referral.structure),
+            selectinload(Referral.prescriber),
+            selectinload(Referral.events),
+        )
+    )
 
 
 # ------------------------------------------------------------------ response times
@@ -95,7 +127,9 @@ def sample_of(referral, now: datetime) -> rules.Sample | None:
         return rules.Sample(hours)
     if referral.status == S.EXPIRED:
         return rules.Sample(None)
-    if referral.status == S.SENT and referral.sent_at <= now - timedelta(days=rules.REMINDER_DAYS[-1]):
+    if referral.status == S.SENT and referral.sent_at <= now - timedelta(
+        days=rules.REMINDER_DAYS[-1]
+    ):
         return rules.Sample(None)
     return None
 
@@ -104,14 +138,20 @@ def _recent(session: Session, now: datetime, *conditions):
     """(sent_at, first_answer_at, status) of the referrals of the last 6 months: the public
     offer page reads these three columns, never a referral's personal fields."""
     since = now - timedelta(days=rules.BADGE_WINDOW_DAYS)
-    return session.execute(select(Referral.sent_at, Referral.first_answer_at, Referral.status)
-                           .where(Referral.sent_at >= since, *conditions)).all()
+    return session.execute(
+        select(Referral.sent_at, Referral.first_answer_at, Referral.status).where(
+            Referral.sent_at >= since, *conditions
+        )
+    ).all()
 
 
 def structure_badge(session: Session, structure_id: int, now: datetime) -> str | None:
     """« Répond en général sous 3 jours » over the last 6 months; None with fewer than 3."""
-    samples = [s for r in _recent(session, now, Referral.structure_id == structure_id)
-               if (s := sample_of(r, now)) is not None]
+    samples = [
+        s
+        for r in _recent(session, now, Referral.structure_id == structure_id)
+        if (s := sample_of(r, now)) is not None
+    ]
     return rules.response_badge(samples)
 
 
@@ -136,10 +176,19 @@ class Dashboard:
 def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
     """The département's referrals of the last 6 months, for its coordinator."""
     since = now - timedelta(days=rules.BADGE_WINDOW_DAYS)
-    referrals = list(session.scalars(_scope(session, user, "departement").where(Referral.sent_at >= since)
-                                     .options(selectinload(Referral.offer))))
+    referrals = list(
+        session.scalars(
+            _scope(session, user, "departement")
+            .where(Referral.sent_at >= since)
+            .options(selectinload(Referral.offer))
+        )
+    )
     counts = Counter(r.status for r in referrals)
-    answered = [h for r in referrals if (h := rules.response_hours(r.sent_at, r.first_answer_at)) is not None]
+    answered = [
+        h
+        for r in referrals
+        if (h := rules.response_hours(r.sent_at, r.first_answer_at)) is not None
+    ]
     decided = counts[S.ACCEPTED] + counts[S.REFUSED]
     by_offer: dict[int, list[Referral]] = {}
     for r in referrals:
@@ -153,5 +202,12 @@ def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
             silent.append(SilentOffer(items[0].offer, len(items), max(r.sent_at for r in items)))
     silent.sort(key=lambda s: (-s.referrals, s.offer.title))
     median = rules.median_hours([rules.Sample(h) for h in answered])
-    return Dashboard(since, len(referrals), {s: counts.get(s, 0) for s in S}, median, len(answered),
-                     counts[S.ACCEPTED] / decided if decided else None, silent)
+    return Dashboard(
+        since,
+        len(referrals),
+        {s: counts.get(s, 0) for s in S},
+        median,
+        len(answered),
+        counts[S.ACCEPTED] / decided if decided else None,
+        silent,
+    )

@@ -44,12 +44,28 @@ CLOSED = frozenset({S.ACCEPTED, S.REFUSED, S.EXPIRED, S.CANCELLED})
 ANSWERS = (S.ACCEPTED, S.WAITING_LIST, S.REFUSED, S.INFO_REQUESTED)
 
 TRANSITIONS: dict[S, dict[S, Side]] = {
-    S.SENT: {S.ACCEPTED: Side.STRUCTURE, S.WAITING_LIST: Side.STRUCTURE, S.REFUSED: Side.STRUCTURE,
-             S.INFO_REQUESTED: Side.STRUCTURE, S.CANCELLED: Side.PRESCRIBER, S.EXPIRED: Side.SYSTEM},
-    S.INFO_REQUESTED: {S.ACCEPTED: Side.STRUCTURE, S.WAITING_LIST: Side.STRUCTURE, S.REFUSED: Side.STRUCTURE,
-                       S.SENT: Side.PRESCRIBER, S.CANCELLED: Side.PRESCRIBER, S.EXPIRED: Side.SYSTEM},
-    S.WAITING_LIST: {S.ACCEPTED: Side.STRUCTURE, S.REFUSED: Side.STRUCTURE, S.CANCELLED: Side.PRESCRIBER,
-                     S.EXPIRED: Side.SYSTEM},
+    S.SENT: {
+        S.ACCEPTED: Side.STRUCTURE,
+        S.WAITING_LIST: Side.STRUCTURE,
+        S.REFUSED: Side.STRUCTURE,
+        S.INFO_REQUESTED: Side.STRUCTURE,
+        S.CANCELLED: Side.PRESCRIBER,
+        S.EXPIRED: Side.SYSTEM,
+    },
+    S.INFO_REQUESTED: {
+        S.ACCEPTED: Side.STRUCTURE,
+        S.WAITING_LIST: Side.STRUCTURE,
+        S.REFUSED: Side.STRUCTURE,
+        S.SENT: Side.PRESCRIBER,
+        S.CANCELLED: Side.PRESCRIBER,
+        S.EXPIRED: Side.SYSTEM,
+    },
+    S.WAITING_LIST: {
+        S.ACCEPTED: Side.STRUCTURE,
+        S.REFUSED: Side.STRUCTURE,
+        S.CANCELLED: Side.PRESCRIBER,
+        S.EXPIRED: Side.SYSTEM,
+    },
 }
 
 STATUS_LABELS = {
@@ -85,10 +101,13 @@ def check_transition(current: S, target: S, side: Side) -> None:
     if allowed(current, target, side):
         return
     if current in CLOSED:
-        raise TransitionError(f"Cette orientation est close ({STATUS_LABELS[current].lower()}) : "
-                              "elle ne peut plus changer.")
-    raise TransitionError(f"Impossible de passer de « {STATUS_LABELS[current]} » à "
-                          f"« {STATUS_LABELS[target]} ».")
+        raise TransitionError(
+            f"Cette orientation est close ({STATUS_LABELS[current].lower()}) : "
+            "elle ne peut plus changer."
+        )
+    raise TransitionError(
+        f"Impossible de passer de « {STATUS_LABELS[current]} » à « {STATUS_LABELS[target]} »."
+    )
 
 
 def answers_for(current: S) -> tuple[S, ...]:
@@ -96,13 +115,20 @@ def answers_for(current: S) -> tuple[S, ...]:
     return tuple(s for s in ANSWERS if allowed(current, s, Side.STRUCTURE))
 
 
-def reminder_due(status: S, first_answer_at: datetime | None, sent_at: datetime, reminders_sent: int,
-                 now: datetime) -> int | None:
+def reminder_due(
+    status: S,
+    first_answer_at: datetime | None,
+    sent_at: datetime,
+    reminders_sent: int,
+    now: datetime,
+) -> int | None:
     """The number of the reminder to send now (1 at 3 days, 2 at 7 days), or None. A reminder
     missed because the command did not run is not sent late if the next one is due."""
     if status != S.SENT or first_answer_at is not None:
         return None
-    due = [n for n, days in enumerate(REMINDER_DAYS, start=1) if now >= sent_at + timedelta(days=days)]
+    due = [
+        n for n, days in enumerate(REMINDER_DAYS, start=1) if now >= sent_at + timedelta(days=days)
+    ]
     if not due or due[-1] <= reminders_sent:
         return None
     return due[-1]
@@ -116,9 +142,14 @@ def expiry_due(status: S, last_activity_at: datetime, now: datetime) -> bool:
     return False
 
 
-def purge_due(closed_at: datetime | None, anonymised_at: datetime | None, now: datetime,
-              retention_days: int) -> bool:
-    return closed_at is not None and anonymised_at is None and now >= closed_at + timedelta(days=retention_days)
+def purge_due(
+    closed_at: datetime | None, anonymised_at: datetime | None, now: datetime, retention_days: int
+) -> bool:
+    return (
+        closed_at is not None
+        and anonymised_at is None
+        and now >= closed_at + timedelta(days=retention_days)
+    )
 
 
 def response_hours(sent_at: datetime, first_answer_at: datetime | None) -> float | None:

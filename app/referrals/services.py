@@ -62,9 +62,14 @@ def structure_addresses(session: Session, offer: Offer) -> list[str]:
     managers' accounts (approved, active)."""
     addresses = [offer.contact_email.strip().lower()] if offer.contact_email.strip() else []
     managers = session.scalars(
-        select(User.email).join(Membership, Membership.user_id == User.id).where(
-            Membership.structure_id == offer.structure_id, Membership.status == MembershipStatus.APPROVED,
-            User.role == Role.GESTIONNAIRE, User.status == "active")
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.structure_id == offer.structure_id,
+            Membership.status == MembershipStatus.APPROVED,
+            User.role == Role.GESTIONNAIRE,
+            User.status == "active",
+        )
     )
     for email in managers:
         if email not in addresses:
@@ -77,8 +82,10 @@ def referable(session: Session, offer: Offer) -> str | None:
     if offer.status != OfferStatus.PUBLISHED:
         return "Cette offre n’est pas publiée : on ne peut pas y orienter un parent."
     if not structure_addresses(session, offer):
-        return ("Cette structure n’a pas d’adresse de courriel : elle ne recevrait pas l’orientation. "
-                "Contactez-la par téléphone.")
+        return (
+            "Cette structure n’a pas d’adresse de courriel : elle ne recevrait pas l’orientation. "
+            "Contactez-la par téléphone."
+        )
     return None
 
 
@@ -94,15 +101,25 @@ def side_of(session: Session, user: User | None, referral: Referral) -> str | No
         return None
     if user.role == Role.PRESCRIPTEUR and referral.prescriber_id == user.id:
         return Side.PRESCRIBER.value
-    if user.role == Role.GESTIONNAIRE and referral.structure_id in policies.managed_structure_ids(session, user):
+    if user.role == Role.GESTIONNAIRE and referral.structure_id in policies.managed_structure_ids(
+        session, user
+    ):
         return Side.STRUCTURE.value
-    if user.role in (Role.COORDINATEUR, Role.ADMIN) and policies.coordinates(user, referral.departement_code):
+    if user.role in (Role.COORDINATEUR, Role.ADMIN) and policies.coordinates(
+        user, referral.departement_code
+    ):
         return "coordination"
     return None
 
 
-def log_access(session: Session, referral: Referral, user: User | None, via: str, action: str) -> None:
-    session.add(ReferralAccess(referral_id=referral.id, user_id=user.id if user else None, via=via, action=action))
+def log_access(
+    session: Session, referral: Referral, user: User | None, via: str, action: str
+) -> None:
+    session.add(
+        ReferralAccess(
+            referral_id=referral.id, user_id=user.id if user else None, via=via, action=action
+        )
+    )
 
 
 # ------------------------------------------------------------------ sending
@@ -114,16 +131,24 @@ def _digits(phone: str) -> str:
 
 
 def _same_parent(referral: Referral, data: ReferralInput, prescriber: User) -> bool:
-    if data.phone and referral.parent_phone and _digits(data.phone) == _digits(referral.parent_phone):
+    if (
+        data.phone
+        and referral.parent_phone
+        and _digits(data.phone) == _digits(referral.parent_phone)
+    ):
         return True
     if data.email and referral.parent_email and data.email.lower() == referral.parent_email.lower():
         return True
-    return (referral.prescriber_id == prescriber.id
-            and referral.parent_first_name.casefold() == data.first_name.casefold()
-            and referral.parent_initial.casefold() == data.initial.casefold())
+    return (
+        referral.prescriber_id == prescriber.id
+        and referral.parent_first_name.casefold() == data.first_name.casefold()
+        and referral.parent_initial.casefold() == data.initial.casefold()
+    )
 
 
-def warnings_for(session: Session, offer: Offer, data: ReferralInput, prescriber: User, now: datetime) -> list[str]:
+def warnings_for(
+    session: Session, offer: Offer, data: ReferralInput, prescriber: User, now: datetime
+) -> list[str]:
     """What the prescripteur should know before sending (they may still send)."""
     from app.management.services import offer_slots
 
@@ -132,17 +157,29 @@ def warnings_for(session: Session, offer: Offer, data: ReferralInput, prescriber
         found.append("Cette offre indique n’avoir aucune place disponible en ce moment.")
     days = [DAY_CODES.index(d) for d in data.days]
     if days and not hours.covers(offer_slots(offer), days, data.hours_start, data.hours_end):
-        found.append("Les horaires d’ouverture de l’offre ne couvrent pas tous les horaires dont le parent a besoin.")
-    outside = [m for m in data.children_months if not offer.age_min_months <= m <= offer.age_max_months]
+        found.append(
+            "Les horaires d’ouverture de l’offre ne couvrent pas tous les horaires dont le parent a besoin."
+        )
+    outside = [
+        m for m in data.children_months if not offer.age_min_months <= m <= offer.age_max_months
+    ]
     if outside:
-        found.append(f"L’offre accueille les enfants de {months_text(offer.age_min_months)} à "
-                     f"{months_text(offer.age_max_months)} : l’âge d’au moins un enfant n’y correspond pas.")
-    recent = session.scalars(select(Referral).where(
-        Referral.offer_id == offer.id, Referral.sent_at >= now - timedelta(days=rules.DUPLICATE_WINDOW_DAYS),
-        Referral.anonymised_at.is_(None))).all()
+        found.append(
+            f"L’offre accueille les enfants de {months_text(offer.age_min_months)} à "
+            f"{months_text(offer.age_max_months)} : l’âge d’au moins un enfant n’y correspond pas."
+        )
+    recent = session.scalars(
+        select(Referral).where(
+            Referral.offer_id == offer.id,
+            Referral.sent_at >= now - timedelta(days=rules.DUPLICATE_WINDOW_DAYS),
+            Referral.anonymised_at.is_(None),
+        )
+    ).all()
     if any(_same_parent(r, data, prescriber) for r in recent):
-        found.append(f"Ce parent semble déjà avoir été orienté vers cette offre ces "
-                     f"{rules.DUPLICATE_WINDOW_DAYS} derniers jours.")
+        found.append(
+            f"Ce parent semble déjà avoir été orienté vers cette offre ces "
+            f"{rules.DUPLICATE_WINDOW_DAYS} derniers jours."
+        )
     return found
 
 
@@ -154,22 +191,42 @@ def months_text(months: int) -> str:
 
 
 def existing(session: Session, prescriber: User, key: str) -> Referral | None:
-    return session.scalar(select(Referral).where(Referral.prescriber_id == prescriber.id,
-                                                 Referral.idempotency_key == key))
+    return session.scalar(
+        select(Referral).where(
+            Referral.prescriber_id == prescriber.id, Referral.idempotency_key == key
+        )
+    )
 
 
-def create(session: Session, prescriber: User, offer: Offer, data: ReferralInput, now: datetime) -> Referral:
+def create(
+    session: Session, prescriber: User, offer: Offer, data: ReferralInput, now: datetime
+) -> Referral:
     """A new referral, its « sent » event and the email to the structure. The caller has
     checked :func:`existing` for the idempotency key (the unique constraint catches races)."""
     referral = Referral(
-        offer_id=offer.id, structure_id=offer.structure_id, departement_code=offer.departement_code,
-        prescriber_id=prescriber.id, status=S.SENT, version=1, idempotency_key=data.idempotency_key,
-        parent_first_name=data.first_name, parent_initial=data.initial.upper(), parent_phone=data.phone,
-        parent_email=data.email.lower(), children_months=list(data.children_months),
-        children_count=len(data.children_months), start_date=data.start_date, days=",".join(data.days),
-        hours_start=data.hours_start, hours_end=data.hours_end, reason=data.reason,
-        france_travail_id=data.france_travail_id.upper(), message=data.message, consent_at=now,
-        sent_at=now, last_activity_at=now,
+        offer_id=offer.id,
+        structure_id=offer.structure_id,
+        departement_code=offer.departement_code,
+        prescriber_id=prescriber.id,
+        status=S.SENT,
+        version=1,
+        idempotency_key=data.idempotency_key,
+        parent_first_name=data.first_name,
+        parent_initial=data.initial.upper(),
+        parent_phone=data.phone,
+        parent_email=data.email.lower(),
+        children_months=list(data.children_months),
+        children_count=len(data.children_months),
+        start_date=data.start_date,
+        days=",".join(data.days),
+        hours_start=data.hours_start,
+        hours_end=data.hours_end,
+        reason=data.reason,
+        france_travail_id=data.france_travail_id.upper(),
+        message=data.message,
+        consent_at=now,
+        sent_at=now,
+        last_activity_at=now,
     )
     session.add(referral)
     session.flush()
@@ -181,8 +238,15 @@ def create(session: Session, prescriber: User, offer: Offer, data: ReferralInput
 # ------------------------------------------------------------------ events and mails
 
 
-def _event(session: Session, referral: Referral, kind: str, side: Side, actor: User | None, text: str = "",
-           now: datetime | None = None) -> ReferralEvent:
+def _event(
+    session: Session,
+    referral: Referral,
+    kind: str,
+    side: Side,
+    actor: User | None,
+    text: str = "",
+    now: datetime | None = None,
+) -> ReferralEvent:
     event = ReferralEvent(kind=kind, side=side, actor=actor, text=text)
     if now is not None:
         event.at = now
@@ -206,7 +270,14 @@ def mark_seen(session: Session, referral: Referral, actor: User | None, now: dat
 # ------------------------------------------------------------------ moves
 
 
-def _move(session: Session, referral: Referral, target: S, side: Side, expected_version: int, now: datetime) -> None:
+def _move(
+    session: Session,
+    referral: Referral,
+    target: S,
+    side: Side,
+    expected_version: int,
+    now: datetime,
+) -> None:
     """Check the rule and take the referral from ``expected_version`` to the next one; a
     concurrent change (another answer, the daily command) makes this fail with
     :class:`ConflictError` and changes nothing."""
@@ -215,8 +286,13 @@ def _move(session: Session, referral: Referral, target: S, side: Side, expected_
     if target in rules.CLOSED:
         values["closed_at"] = now
     result = session.execute(
-        update(Referral).where(Referral.id == referral.id, Referral.version == expected_version,
-                               Referral.status == referral.status).values(**values)
+        update(Referral)
+        .where(
+            Referral.id == referral.id,
+            Referral.version == expected_version,
+            Referral.status == referral.status,
+        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -233,12 +309,22 @@ class Answer:
     text: str = ""  # the message to the prescripteur (required to ask for information)
 
 
-ANSWER_EVENTS = {S.ACCEPTED: "accepted", S.WAITING_LIST: "waiting_list", S.REFUSED: "refused",
-                 S.INFO_REQUESTED: "info_requested"}
+ANSWER_EVENTS = {
+    S.ACCEPTED: "accepted",
+    S.WAITING_LIST: "waiting_list",
+    S.REFUSED: "refused",
+    S.INFO_REQUESTED: "info_requested",
+}
 
 
-def answer(session: Session, referral: Referral, actor: User | None, data: Answer, expected_version: int,
-           now: datetime) -> None:
+def answer(
+    session: Session,
+    referral: Referral,
+    actor: User | None,
+    data: Answer,
+    expected_version: int,
+    now: datetime,
+) -> None:
     """The structure's answer (from its space or its emailed link, ``actor`` None)."""
     _move(session, referral, data.status, Side.STRUCTURE, expected_version, now)
     if referral.first_answer_at is None:
@@ -256,8 +342,15 @@ def answer(session: Session, referral: Referral, actor: User | None, data: Answe
         queue_mail(session, referral, "decision", "parent")
 
 
-def post_message(session: Session, referral: Referral, side: Side, actor: User | None, text: str,
-                 expected_version: int, now: datetime) -> None:
+def post_message(
+    session: Session,
+    referral: Referral,
+    side: Side,
+    actor: User | None,
+    text: str,
+    expected_version: int,
+    now: datetime,
+) -> None:
     """A message between the two sides while the referral is open. The prescripteur's message
     after « informations demandées » gives the information: the referral waits for an answer
     again."""
@@ -268,10 +361,19 @@ def post_message(session: Session, referral: Referral, side: Side, actor: User |
     else:
         referral.last_activity_at = now
     _event(session, referral, "message", side, actor, text, now=now)
-    queue_mail(session, referral, "message", "structure" if side == Side.PRESCRIBER else "prescripteur")
+    queue_mail(
+        session, referral, "message", "structure" if side == Side.PRESCRIBER else "prescripteur"
+    )
 
 
-def cancel(session: Session, referral: Referral, actor: User, text: str, expected_version: int, now: datetime) -> None:
+def cancel(
+    session: Session,
+    referral: Referral,
+    actor: User,
+    text: str,
+    expected_version: int,
+    now: datetime,
+) -> None:
     _move(session, referral, S.CANCELLED, Side.PRESCRIBER, expected_version, now)
     _event(session, referral, "cancelled", Side.PRESCRIBER, actor, text, now=now)
     queue_mail(session, referral, "cancelled", "structure")
@@ -298,12 +400,21 @@ class DailyReport:
 
 def send_reminders(session: Session, now: datetime) -> int:
     count = 0
-    candidates = session.scalars(select(Referral).where(
-        Referral.status == S.SENT, Referral.first_answer_at.is_(None),
-        Referral.sent_at <= now - timedelta(days=rules.REMINDER_DAYS[0]))).all()
+    candidates = session.scalars(
+        select(Referral).where(
+            Referral.status == S.SENT,
+            Referral.first_answer_at.is_(None),
+            Referral.sent_at <= now - timedelta(days=rules.REMINDER_DAYS[0]),
+        )
+    ).all()
     for referral in candidates:
-        number = rules.reminder_due(referral.status, referral.first_answer_at, referral.sent_at,
-                                    referral.reminders_sent, now)
+        number = rules.reminder_due(
+            referral.status,
+            referral.first_answer_at,
+            referral.sent_at,
+            referral.reminders_sent,
+            now,
+        )
         if number is None:
             continue
         referral.reminders_sent = number
@@ -331,8 +442,11 @@ def anonymise(session: Session, referral: Referral, now: datetime) -> None:
     for event in referral.events:
         event.text = ""
     referral.anonymised_at = now
-    session.execute(delete(ReferralMail).where(ReferralMail.referral_id == referral.id,
-                                               ReferralMail.status == "pending"))
+    session.execute(
+        delete(ReferralMail).where(
+            ReferralMail.referral_id == referral.id, ReferralMail.status == "pending"
+        )
+    )
     _event(session, referral, "anonymised", Side.SYSTEM, None, now=now)
 
 
@@ -340,12 +454,22 @@ def purge(session: Session, now: datetime, retention_days: int) -> tuple[int, in
     """Blank the personal data of referrals closed more than ``retention_days`` ago, and delete
     access-log lines older than a year. Returns (referrals anonymised, log lines deleted)."""
     count = 0
-    due = session.scalars(select(Referral).where(
-        Referral.closed_at <= now - timedelta(days=retention_days), Referral.anonymised_at.is_(None))).all()
+    due = session.scalars(
+        select(Referral).where(
+            Referral.closed_at <= now - timedelta(days=retention_days),
+            Referral.anonymised_at.is_(None),
+        )
+    ).all()
     for referral in due:
         if rules.purge_due(referral.closed_at, referral.anonymised_at, now, retention_days):
             anonymise(session, referral, now)
             count += 1
-    deleted = session.execute(delete(ReferralAccess).where(
-        ReferralAccess.at < now - timedelta(days=ACCESS_LOG_RETENTION_DAYS))).rowcount or 0
+    deleted = (
+        session.execute(
+            delete(ReferralAccess).where(
+                ReferralAccess.at < now - timedelta(days=ACCESS_LOG_RETENTION_DAYS)
+            )
+        ).rowcount
+        or 0
+    )
     return count, deleted

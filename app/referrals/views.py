@@ -9,7 +9,17 @@ No personal data ever appears in a URL: filters are statuses, links carry ids or
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.auth import current_user, login_required, role_required
@@ -26,12 +36,19 @@ from app.referrals.services import ConflictError
 
 bp = Blueprint("referrals", __name__)
 
-MAIL_LATER = ("L’envoi du courriel a échoué pour l’instant : il sera renvoyé automatiquement. "
-              "Rien n’est perdu.")
-CONFLICT = ("Cette orientation a changé pendant que vous répondiez (quelqu’un d’autre a déjà répondu) : "
-            "voici son état actuel. Votre réponse n’a pas été enregistrée.")
-LIST_KINDS = {"mine": "Mes orientations", "received": "Orientations reçues",
-              "departement": "Les orientations de mon département"}
+MAIL_LATER = (
+    "L’envoi du courriel a échoué pour l’instant : il sera renvoyé automatiquement. "
+    "Rien n’est perdu."
+)
+CONFLICT = (
+    "Cette orientation a changé pendant que vous répondiez (quelqu’un d’autre a déjà répondu) : "
+    "voici son état actuel. Votre réponse n’a pas été enregistrée."
+)
+LIST_KINDS = {
+    "mine": "Mes orientations",
+    "received": "Orientations reçues",
+    "departement": "Les orientations de mon département",
+}
 
 
 def _me() -> User:
@@ -58,8 +75,12 @@ def _deliver(referral_id: int) -> None:
 
 @bp.app_context_processor
 def _helpers():
-    return {"referral_status_labels": rules.STATUS_LABELS, "can_refer": services.can_refer(
-        current_user._get_current_object() if current_user else None)}
+    return {
+        "referral_status_labels": rules.STATUS_LABELS,
+        "can_refer": services.can_refer(
+            current_user._get_current_object() if current_user else None
+        ),
+    }
 
 
 # ------------------------------------------------------------------ sending
@@ -95,12 +116,20 @@ def new(offer_id: int):
                 if done is None:
                     raise
                 return redirect(url_for(".detail", referral_id=done.id))
-            flash(f"Orientation envoyée à « {offer.title} ». Vous serez prévenu par courriel de sa réponse.")
+            flash(
+                f"Orientation envoyée à « {offer.title} ». Vous serez prévenu par courriel de sa réponse."
+            )
             _deliver(referral.id)
             return redirect(url_for(".detail", referral_id=referral.id))
     status = 422 if form.errors else 200
-    return render_template("referrals/new.html", offer=offer, form=form, warnings=warnings, blocked=blocked,
-                           free_places_warning=offer.free_places == 0), status
+    return render_template(
+        "referrals/new.html",
+        offer=offer,
+        form=form,
+        warnings=warnings,
+        blocked=blocked,
+        free_places_warning=offer.free_places == 0,
+    ), status
 
 
 # ------------------------------------------------------------------ lists and exports
@@ -108,8 +137,15 @@ def new(offer_id: int):
 
 def _render_list(kind: str):
     listing = queries.listing(get_session(), _me(), kind, _status_arg(), page=_page_arg())
-    return render_template("referrals/list.html", listing=listing, kind=kind, title=LIST_KINDS[kind],
-                           status=_status_arg(), p=presenters, endpoint=request.endpoint)
+    return render_template(
+        "referrals/list.html",
+        listing=listing,
+        kind=kind,
+        title=LIST_KINDS[kind],
+        status=_status_arg(),
+        p=presenters,
+        endpoint=request.endpoint,
+    )
 
 
 def _export(kind: str, filename: str):
@@ -120,7 +156,9 @@ def _export(kind: str, filename: str):
         services.log_access(session, referral, me, "compte", "export")
     session.commit()
     response = Response(presenters.to_csv(referrals), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}-{today_in_france().isoformat()}.csv"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{filename}-{today_in_france().isoformat()}.csv"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -156,9 +194,16 @@ def departement():
     me = _me()
     board = queries.dashboard(session, me, utcnow())
     listing = queries.listing(session, me, "departement", _status_arg(), page=_page_arg())
-    return render_template("referrals/dashboard.html", board=board, listing=listing, kind="departement",
-                           status=_status_arg(), p=presenters, endpoint=request.endpoint,
-                           duration=rules.format_duration_fr)
+    return render_template(
+        "referrals/dashboard.html",
+        board=board,
+        listing=listing,
+        kind="departement",
+        status=_status_arg(),
+        p=presenters,
+        endpoint=request.endpoint,
+        duration=rules.format_duration_fr,
+    )
 
 
 @bp.get("/coordination/orientations/export.csv")
@@ -179,12 +224,16 @@ def _referral_for_me(referral_id: int) -> tuple[Referral, str]:
     return referral, side
 
 
-def _forms(referral: Referral, side: str, answer_form=None, message_form=None, cancel_form=None) -> dict:
+def _forms(
+    referral: Referral, side: str, answer_form=None, message_form=None, cancel_form=None
+) -> dict:
     open_ = referral.status in rules.OPEN
     version = str(referral.version)
     forms = {}
     if side == Side.STRUCTURE and rules.answers_for(referral.status):
-        forms["answer_form"] = answer_form or AnswerForm(referral.status, formdata=None, version=version)
+        forms["answer_form"] = answer_form or AnswerForm(
+            referral.status, formdata=None, version=version
+        )
     if side in (Side.PRESCRIBER, Side.STRUCTURE) and open_:
         forms["message_form"] = message_form or MessageForm(formdata=None, version=version)
     if side == Side.PRESCRIBER and open_:
@@ -194,14 +243,23 @@ def _forms(referral: Referral, side: str, answer_form=None, message_form=None, c
     return forms
 
 
-def _render_detail(referral: Referral, side: str, status: int = 200, token: str | None = None, **forms):
+def _render_detail(
+    referral: Referral, side: str, status: int = 200, token: str | None = None, **forms
+):
     now = utcnow()
     return render_template(
-        "referrals/detail.html", referral=referral, side=side, token=token, p=presenters,
-        timeline=presenters.timeline(referral), status_label=presenters.status_text(referral),
-        is_open=referral.status in rules.OPEN, expiry_days=rules.EXPIRY_DAYS,
+        "referrals/detail.html",
+        referral=referral,
+        side=side,
+        token=token,
+        p=presenters,
+        timeline=presenters.timeline(referral),
+        status_label=presenters.status_text(referral),
+        is_open=referral.status in rules.OPEN,
+        expiry_days=rules.EXPIRY_DAYS,
         badge=queries.structure_badge(get_session(), referral.structure_id, now),
-        **_forms(referral, side, **forms)), status
+        **_forms(referral, side, **forms),
+    ), status
 
 
 @bp.get("/orientations/<int:referral_id>")
@@ -230,8 +288,10 @@ def _answer(referral: Referral, actor: User | None, via: str, token: str | None 
         session.rollback()
         flash(CONFLICT if isinstance(error, ConflictError) else str(error), "error")
         return _back(referral, token)
-    flash(f"Votre réponse est enregistrée : {presenters.status_text(referral).lower()}. "
-          "Le prescripteur est prévenu par courriel.")
+    flash(
+        f"Votre réponse est enregistrée : {presenters.status_text(referral).lower()}. "
+        "Le prescripteur est prévenu par courriel."
+    )
     _deliver(referral.id)
     return _back(referral, token)
 
@@ -242,13 +302,17 @@ def _message(referral: Referral, side: str, actor: User | None, via: str, token:
     if not form.validate_on_submit():
         return _render_detail(referral, side, 422, token=token, message_form=form)
     try:
-        services.post_message(session, referral, Side(side), actor, form.texte.data, form.version.number, utcnow())
+        services.post_message(
+            session, referral, Side(side), actor, form.texte.data, form.version.number, utcnow()
+        )
         services.log_access(session, referral, actor, via, "message")
         session.commit()
     except (ConflictError, rules.TransitionError) as error:
         session.rollback()
         flash(CONFLICT if isinstance(error, ConflictError) else str(error), "error")
-        return _render_detail(queries.load(session, referral.id), side, 409, token=token, message_form=form)
+        return _render_detail(
+            queries.load(session, referral.id), side, 409, token=token, message_form=form
+        )
     flash("Message envoyé.")
     _deliver(referral.id)
     return _back(referral, token)
@@ -289,7 +353,9 @@ def cancel(referral_id: int):
     if not form.validate_on_submit():
         return _render_detail(referral, side, 422, cancel_form=form)
     try:
-        services.cancel(session, referral, _me(), form.raison.data or "", form.version.number, utcnow())
+        services.cancel(
+            session, referral, _me(), form.raison.data or "", form.version.number, utcnow()
+        )
         session.commit()
     except (ConflictError, rules.TransitionError) as error:
         session.rollback()
@@ -310,15 +376,23 @@ def _referral_by_token(token: str) -> Referral:
     except TokenError as error:
         referral_id = (error.payload or {}).get("r") if error.expired else None
         abort(_link_problem(token, expired=error.expired, can_renew=isinstance(referral_id, int)))
-    referral = queries.load(get_session(), payload.get("r")) if isinstance(payload.get("r"), int) else None
+    referral = (
+        queries.load(get_session(), payload.get("r")) if isinstance(payload.get("r"), int) else None
+    )
     if referral is None:
         abort(_link_problem(token, expired=False, can_renew=False))
     return referral
 
 
 def _link_problem(token: str, *, expired: bool, can_renew: bool, status: int | None = None):
-    body = render_template("referrals/link_problem.html", token=token, expired=expired, can_renew=can_renew,
-                           form=RenewLinkForm(), days=REFERRAL_ANSWER[1] // 86400)
+    body = render_template(
+        "referrals/link_problem.html",
+        token=token,
+        expired=expired,
+        can_renew=can_renew,
+        form=RenewLinkForm(),
+        days=REFERRAL_ANSWER[1] // 86400,
+    )
     return Response(body, status or (410 if expired else 400))
 
 
@@ -370,5 +444,9 @@ def renew_link(token: str):
 
 @bp.get("/orientations/vos-donnees")
 def privacy():
-    return render_template("referrals/privacy.html", retention_days=current_app.config["REFERRAL_RETENTION_DAYS"],
-                           expiry_days=rules.EXPIRY_DAYS, months_text=services.months_text)
+    return render_template(
+        "referrals/privacy.html",
+        retention_days=current_app.config["REFERRAL_RETENTION_DAYS"],
+        expiry_days=rules.EXPIRY_DAYS,
+        months_text=services.months_text,
+    )

@@ -21,9 +21,7 @@ TOKEN_PATTERN = r"\w+(?:-\w+)*"
 def fold(text: str) -> str:
     """Lowercase and strip accents (œ → oe)."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 _fold_cached = functools.lru_cache(maxsize=50_000)(fold)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-
 from datetime import date
 
 from whoosh.columns import NumericColumn
@@ -72,10 +71,15 @@ GRIDS = (("f", 10), ("c", 1))
 
 def cells_of(latitude: float, longitude: float) -> list[str]:
     """The cell of a point at each grid resolution: « f431_59 c43_5 »."""
-    return [f"{prefix}{math.floor(latitude * per):d}_{math.floor(longitude * per):d}" for prefix, per in GRIDS]
+    return [
+        f"{prefix}{math.floor(latitude * per):d}_{math.floor(longitude * per):d}"
+        for prefix, per in GRIDS
+    ]
 
 
-def cells_covering(min_lat: float, max_lat: float, min_lon: float, max_lon: float, limit: int = 150) -> list[str] | None:
+def cells_covering(
+    min_lat: float, max_lat: float, min_lon: float, max_lon: float, limit: int = 150
+) -> list[str] | None:
     """The cells of the finest grid that covers the box in at most ``limit`` cells, or None
     when even the coarsest needs more (a huge radius: the caller uses numeric ranges)."""
     for prefix, per in GRIDS:

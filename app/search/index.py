@@ -20,8 +20,8 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.codec import whoosh3
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR
@@ -73,7 +73,7 @@ class IndexState:
         )
 
     @classmethod
-    def from_json(cls, text: str | None) -> "IndexState":
+    def from_json(cls, text: str | None) -> IndexState:
         if not text:
             return cls()
         data = json.loads(text)
@@ -109,7 +109,7 @@ class _SearcherHolder:
             self._closed = True
             try:
                 self.searcher.close()
-            except Exception:  # noqa: BLE001 - already closed files: nothing left to release
+            except Exception:
                 pass
 
     def __del__(self) -> None:
@@ -117,7 +117,9 @@ class _SearcherHolder:
 
 
 class SearchIndex:
-    def __init__(self, path: str | Path, rebuild_in_background: bool = False, use_mmap: bool = False):
+    def __init__(
+        self, path: str | Path, rebuild_in_background: bool = False, use_mmap: bool = False
+    ):
         self.path = Path(path)
         #: Map the index files into memory: searches about 1.5 to 2 times faster, but Whoosh
         #: copies the postings and term index of each compound segment into private memory
@@ -165,7 +167,7 @@ class SearchIndex:
             try:
                 with self._open().searcher() as searcher:
                     return self._read_state(searcher).schema_version == SCHEMA_VERSION
-            except Exception:  # noqa: BLE001 - any damage means "not healthy"
+            except Exception:
                 return False
             finally:
                 gc.collect()
@@ -196,8 +198,9 @@ class SearchIndex:
         # Reuse a sound index under its write lock; start afresh (new schema) otherwise.
         ix = self._open() if self.exists() and self.is_healthy() else self._create()
         if procs > 1:
-            writer = ix.writer(timeout=120, delay=0.1, limitmb=128, procs=procs, multisegment=True,
-                               batchsize=500)
+            writer = ix.writer(
+                timeout=120, delay=0.1, limitmb=128, procs=procs, multisegment=True, batchsize=500
+            )
         else:
             writer = ix.writer(timeout=120, delay=0.1, limitmb=128)
         count = 0
@@ -253,12 +256,13 @@ class SearchIndex:
         try:
             with Session(bind=bind) as private:
                 count = self._rebuild(private)
-        except Exception:  # noqa: BLE001 - logged; the next start will try again
+        except Exception:
             log.exception("background rebuild of the search index failed")
             return
         log.warning(
             "search index rebuilt in the background: %d offers in %.1f s",
-            count, time.perf_counter() - started,
+            count,
+            time.perf_counter() - started,
         )
 
     @property
@@ -277,7 +281,7 @@ class SearchIndex:
         """Can this process search the index right now (cheap: the per-thread searcher)?"""
         try:
             self.searcher().doc_count()
-        except Exception:  # noqa: BLE001 - any failure means "not readable"
+        except Exception:
             return False
         return True
 
@@ -320,16 +324,25 @@ class SearchIndex:
         try:
             reader = writer.reader()  # a new reader of the committed segments: ours to close
             try:
-                stored = next(
-                    (reader.stored_fields(n) for n in reader.postings("id", STATE_DOC_ID).all_ids()),
-                    None,
-                ) if reader.doc_count() else None
+                stored = (
+                    next(
+                        (
+                            reader.stored_fields(n)
+                            for n in reader.postings("id", STATE_DOC_ID).all_ids()
+                        ),
+                        None,
+                    )
+                    if reader.doc_count()
+                    else None
+                )
             finally:
                 reader.close()
             state = IndexState.from_json(stored["meta"] if stored else None)
             changes = session.execute(
                 select(SearchChange.id, SearchChange.offer_id)
-                .where(or_(SearchChange.id > state.last_change, SearchChange.id.in_(list(state.gaps))))
+                .where(
+                    or_(SearchChange.id > state.last_change, SearchChange.id.in_(list(state.gaps)))
+                )
                 .order_by(SearchChange.id)
             ).all()
             if not changes and not state.gaps:
@@ -339,7 +352,10 @@ class SearchIndex:
             new_state = self._advance(state, [c.id for c in changes])
             offer_ids = sorted({c.offer_id for c in changes})
             for chunk in _chunks(offer_ids, BATCH):
-                found = {o.id: o for o in session.execute(offers_with_relations(session, chunk)).scalars()}
+                found = {
+                    o.id: o
+                    for o in session.execute(offers_with_relations(session, chunk)).scalars()
+                }
                 for offer_id in chunk:
                     offer = found.get(offer_id)
                     if is_indexable(offer):

@@ -70,7 +70,7 @@ def text_query(text: str) -> Q.Query | None:
     merged form, so « micro-crèche », « micro crèche » and « microcrèche » meet."""
     words = []
     for raw in text.split():
-        raw = raw.strip(".,;:!?«»\"()[]")
+        raw = raw.strip('.,;:!?«»"()[]')
         if not raw:
             continue
         terms = analyze(raw)
@@ -171,7 +171,9 @@ class ResultWindows:
 RESULT_WINDOWS = ResultWindows()
 
 
-def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: int = 20) -> SearchHits:
+def find_offers(
+    index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: int = 20
+) -> SearchHits:
     searcher = index.searcher()
     key = (index.fingerprint(searcher), c)
     if offset + limit <= ResultWindows.WINDOW:
@@ -179,7 +181,9 @@ def find_offers(index: SearchIndex, c: OfferCriteria, offset: int = 0, limit: in
         if window is not None:
             return SearchHits(window.total, window.hits[offset : offset + limit])
     rows = _sorted_rows(searcher, c)
-    RESULT_WINDOWS.put(key, SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[: ResultWindows.WINDOW]]))
+    RESULT_WINDOWS.put(
+        key, SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[: ResultWindows.WINDOW]])
+    )
     return SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[offset : offset + limit]])
 
 
@@ -222,4 +226,4 @@ def _sorted_rows(searcher, c: OfferCriteria) -> list[tuple[int, float, float | N
     return rows
 
 
-__all__ = ["OfferCriteria", "SearchHits", "Hit", "find_offers", "text_query"]
+__all__ = ["Hit", "OfferCriteria", "SearchHits", "find_offers", "text_query"]

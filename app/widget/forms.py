@@ -6,7 +6,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from markupsafe import escape
-from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
@@ -16,30 +24,49 @@ from app.directory.models import OFFER_KIND_LABELS
 from app.geo import resolve_place
 from app.widget.rules import clean_presets, parse_origins, widget_query
 
-RADIUS_CHOICES = [SelectChoice("", "Par défaut (10\u00a0km)")] + [SelectChoice(str(r), f"{r}\u00a0km") for r in RADII]
+RADIUS_CHOICES = [SelectChoice("", "Par défaut (10\u00a0km)")] + [
+    SelectChoice(str(r), f"{r}\u00a0km") for r in RADII
+]
 KIND_CHOICES = [SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.items()]
 
 
 class _PresetFields:
     def presets_from_fields(self) -> dict:
-        presets, errors = clean_presets({
-            "code_insee": self.code_insee.data, "departement": self.departement.data,
-            "rayon": self.rayon.data, "type": self.type.data or [], "avip": "1" if self.avip.data else "",
-        })
+        presets, errors = clean_presets(
+            {
+                "code_insee": self.code_insee.data,
+                "departement": self.departement.data,
+                "rayon": self.rayon.data,
+                "type": self.type.data or [],
+                "avip": "1" if self.avip.data else "",
+            }
+        )
         for name, message in errors.items():
             getattr(self, name).errors = [*getattr(self, name).errors, message]
         return presets
 
 
 class PartnerForm(_PresetFields, FlaskForm):
-    name = StringField("Nom du partenaire", filters=[trim], validators=[
-        DataRequired("Indiquez le nom du partenaire."), Length(max=200, message="200 caractères au plus.")])
+    name = StringField(
+        "Nom du partenaire",
+        filters=[trim],
+        validators=[
+            DataRequired("Indiquez le nom du partenaire."),
+            Length(max=200, message="200 caractères au plus."),
+        ],
+    )
     origins_text = TextAreaField(
-        "Sites autorisés à afficher le widget", filters=[trim],
+        "Sites autorisés à afficher le widget",
+        filters=[trim],
         description="Une origine par ligne, sans chemin : https://www.caf.fr ou https://*.caf.fr pour tous ses sous-domaines.",
-        validators=[DataRequired("Indiquez au moins un site."), Length(max=4000)])
-    code_insee = StringField("Commune par défaut (code INSEE)", filters=[trim], validators=[Optional(), Length(max=5)])
-    departement = StringField("ou département par défaut", filters=[trim], validators=[Optional(), Length(max=3)])
+        validators=[DataRequired("Indiquez au moins un site."), Length(max=4000)],
+    )
+    code_insee = StringField(
+        "Commune par défaut (code INSEE)", filters=[trim], validators=[Optional(), Length(max=5)]
+    )
+    departement = StringField(
+        "ou département par défaut", filters=[trim], validators=[Optional(), Length(max=3)]
+    )
     rayon = SelectField("Rayon par défaut", choices=RADIUS_CHOICES, default="")
     type = CheckboxesField("Types de garde présélectionnés", choices=KIND_CHOICES)
     avip = BooleanField("Uniquement les accueils AVIP")
@@ -50,11 +77,17 @@ class PartnerForm(_PresetFields, FlaskForm):
     @classmethod
     def for_token(cls, token) -> PartnerForm:
         presets = token.presets or {}
-        return cls(data={
-            "name": token.name, "origins_text": "\n".join(token.allowed_origins),
-            "code_insee": presets.get("code_insee", ""), "departement": presets.get("departement", ""),
-            "rayon": presets.get("rayon", ""), "type": presets.get("type", []), "avip": bool(presets.get("avip")),
-        })
+        return cls(
+            data={
+                "name": token.name,
+                "origins_text": "\n".join(token.allowed_origins),
+                "code_insee": presets.get("code_insee", ""),
+                "departement": presets.get("departement", ""),
+                "rayon": presets.get("rayon", ""),
+                "type": presets.get("type", []),
+                "avip": bool(presets.get("avip")),
+            }
+        )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -74,16 +107,31 @@ class StatusForm(FlaskForm):
 class EmbedForm(_PresetFields, Form):
     """The /integrer choices (a GET form: the address is the shareable configuration)."""
 
-    widget = RadioField("Quel widget ?", choices=[SelectChoice("recherche", "La recherche de modes de garde"),
-                                                  SelectChoice("estimateur", "L’estimation des aides")],
-                        default="recherche", validators=[Optional()])
-    token = StringField("Votre jeton de partenaire", validators=[Optional(), Length(max=64)],
-                        description="Sans jeton, l’aperçu fonctionne ici mais pas sur votre site.")
-    lieu = StringField("Commune par défaut", validators=[Optional(), Length(max=120)],
-                       description="Exemple : Toulon ou 83000")
+    widget = RadioField(
+        "Quel widget ?",
+        choices=[
+            SelectChoice("recherche", "La recherche de modes de garde"),
+            SelectChoice("estimateur", "L’estimation des aides"),
+        ],
+        default="recherche",
+        validators=[Optional()],
+    )
+    token = StringField(
+        "Votre jeton de partenaire",
+        validators=[Optional(), Length(max=64)],
+        description="Sans jeton, l’aperçu fonctionne ici mais pas sur votre site.",
+    )
+    lieu = StringField(
+        "Commune par défaut",
+        validators=[Optional(), Length(max=120)],
+        description="Exemple : Toulon ou 83000",
+    )
     code_insee = HiddenField()
-    departement = StringField("ou département par défaut", validators=[Optional(), Length(max=3)],
-                              description="Exemple : 83")
+    departement = StringField(
+        "ou département par défaut",
+        validators=[Optional(), Length(max=3)],
+        description="Exemple : 83",
+    )
     rayon = SelectField("Rayon", choices=RADIUS_CHOICES, default="")
     type = CheckboxesField("Types de garde présélectionnés", choices=KIND_CHOICES)
     avip = BooleanField("Uniquement les accueils AVIP")
@@ -109,12 +157,22 @@ class EmbedForm(_PresetFields, Form):
 
     def _attributes(self) -> list[tuple[str, str]]:
         p = self.presets
-        pairs = [("data-token", (self.token.data or "").strip() or "VOTRE-JETON"), ("data-widget", self.widget.data)]
+        pairs = [
+            ("data-token", (self.token.data or "").strip() or "VOTRE-JETON"),
+            ("data-widget", self.widget.data),
+        ]
         if self.widget.data == "recherche":
-            pairs += [(f"data-{name}", value) for name, value in (
-                ("commune", p.get("code_insee")), ("departement", p.get("departement")),
-                ("rayon", p.get("rayon")), ("types", ",".join(p.get("type", []))), ("avip", p.get("avip")),
-            ) if value]
+            pairs += [
+                (f"data-{name}", value)
+                for name, value in (
+                    ("commune", p.get("code_insee")),
+                    ("departement", p.get("departement")),
+                    ("rayon", p.get("rayon")),
+                    ("types", ",".join(p.get("type", []))),
+                    ("avip", p.get("avip")),
+                )
+                if value
+            ]
         return pairs
 
     def snippet(self, base_url: str) -> str:

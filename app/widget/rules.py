@@ -31,7 +31,9 @@ def parse_origins(text: str) -> tuple[list[str], list[str]]:
         if not candidate:
             continue
         if not ORIGIN_PATTERN.match(candidate):
-            errors.append(f"« {raw.strip()[:80]} » n’est pas une origine : écrivez https://www.exemple.fr ou https://*.exemple.fr, sans chemin.")
+            errors.append(
+                f"« {raw.strip()[:80]} » n’est pas une origine : écrivez https://www.exemple.fr ou https://*.exemple.fr, sans chemin."
+            )
         elif candidate not in origins:
             origins.append(candidate)
     if len(origins) > MAX_ORIGINS:
@@ -70,13 +72,17 @@ def clean_presets(values: Mapping[str, object]) -> tuple[dict, dict[str, str]]:
     code = str(values.get("code_insee") or "").strip().upper()
     if code:
         if get_commune(code) is None:
-            errors["code_insee"] = "Code commune INSEE inconnu (5 caractères, par exemple 83137 pour Toulon)."
+            errors["code_insee"] = (
+                "Code commune INSEE inconnu (5 caractères, par exemple 83137 pour Toulon)."
+            )
         else:
             presets["code_insee"] = code
     departement = str(values.get("departement") or "").strip().upper()
     if departement:
         if get_departement(departement) is None:
-            errors["departement"] = "Département inconnu : écrivez son numéro, par exemple 83 ou 2A."
+            errors["departement"] = (
+                "Département inconnu : écrivez son numéro, par exemple 83 ou 2A."
+            )
         elif code:
             errors["departement"] = "Choisissez une commune ou un département, pas les deux."
         else:
@@ -106,7 +112,7 @@ def widget_query(presets: Mapping[str, object]) -> str:
     pairs = []
     for key in PRESET_KEYS:
         value = presets.get(key)
-        for item in (value if isinstance(value, list) else [value]):
+        for item in value if isinstance(value, list) else [value]:
             if item:
                 pairs.append((key, str(item)))
     return urlencode(pairs)

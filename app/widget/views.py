@@ -41,7 +41,11 @@ def _partner() -> tuple[PartnerToken | None, bool]:
     value = request.args.get("token") or ""
     # Only a token's own characters reach the database (PostgreSQL refuses a NUL in a string).
     valid = TOKEN_SHAPE.fullmatch(value) is not None
-    token = get_session().scalar(select(PartnerToken).where(PartnerToken.token == value)) if valid else None
+    token = (
+        get_session().scalar(select(PartnerToken).where(PartnerToken.token == value))
+        if valid
+        else None
+    )
     return (token if token is not None and token.active else None), False
 
 
@@ -99,13 +103,24 @@ def search():
     departement = args.get("departement", "").upper()
     departement = departement if get_departement(departement) else None
     form = SearchForm(args)
-    outcome = search_directory(session, get_index(), form, today_in_france(),
-                               current_app.config["PAGE_SIZE"], departement=departement)
+    outcome = search_directory(
+        session,
+        get_index(),
+        form,
+        today_in_france(),
+        current_app.config["PAGE_SIZE"],
+        departement=departement,
+    )
     html, status, headers = render_page_or_fragment(
-        "directory/search.html", "directory/_results.html",
-        layout="widget/base.html", widget=True, search_url=url_for("widget.search"),
+        "directory/search.html",
+        "directory/_results.html",
+        layout="widget/base.html",
+        widget=True,
+        search_url=url_for("widget.search"),
         widget_hidden=_hidden(args, "token", "apercu", "parent", "id", "departement"),
-        outcome=outcome, form=form, view=presenters.SearchView(outcome, args, path=url_for("widget.search")),
+        outcome=outcome,
+        form=form,
+        view=presenters.SearchView(outcome, args, path=url_for("widget.search")),
         **_messaging(token),
     )
     return html, status, {**headers, **_frame_headers(token)}
@@ -120,10 +135,15 @@ def estimator():
         return _refused()
     view = _evaluate(complete=bool(request.args.get("calculer")))
     html, status, headers = render_page_or_fragment(
-        "estimator/page.html", "estimator/_estimator.html",
-        layout="widget/base.html", widget=True, estimator_url=url_for("widget.estimator"),
+        "estimator/page.html",
+        "estimator/_estimator.html",
+        layout="widget/base.html",
+        widget=True,
+        estimator_url=url_for("widget.estimator"),
         widget_hidden=_hidden(request.args, "token", "apercu", "parent", "id"),
-        form=view.form, view=view, **_messaging(token),
+        form=view.form,
+        view=view,
+        **_messaging(token),
     )
     return html, status, {**headers, **_frame_headers(token)}
 
@@ -136,8 +156,13 @@ def embed():
     form = EmbedForm(request.args)
     form.validate()
     base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return render_page_or_fragment("widget/embed.html", "widget/_snippet.html", form=form,
-                                   snippet=form.snippet(base), preview_url=form.preview_url())
+    return render_page_or_fragment(
+        "widget/embed.html",
+        "widget/_snippet.html",
+        form=form,
+        snippet=form.snippet(base),
+        preview_url=form.preview_url(),
+    )
 
 
 # ---- admin: partner tokens --------------------------------------------------------------------
@@ -149,14 +174,24 @@ def partners():
     session = get_session()
     form = PartnerForm()
     if form.validate_on_submit():
-        token = PartnerToken(name=form.name.data, token=new_token(), allowed_origins=form.origins,
-                             presets=form.presets, active=True, created_by_id=current_user.id)
+        token = PartnerToken(
+            name=form.name.data,
+            token=new_token(),
+            allowed_origins=form.origins,
+            presets=form.presets,
+            active=True,
+            created_by_id=current_user.id,
+        )
         session.add(token)
         session.commit()
         flash(f"Jeton créé pour {token.name}.")
         return redirect(url_for("widget.partner", token_id=token.id))
-    tokens = session.scalars(select(PartnerToken).order_by(PartnerToken.name, PartnerToken.id)).all()
-    return render_template("widget/partners.html", form=form, tokens=tokens), 422 if form.errors else 200
+    tokens = session.scalars(
+        select(PartnerToken).order_by(PartnerToken.name, PartnerToken.id)
+    ).all()
+    return render_template(
+        "widget/partners.html", form=form, tokens=tokens
+    ), 422 if form.errors else 200
 
 
 @bp.route("/admin/partenaires/<int:token_id>", methods=["GET", "POST"])
@@ -166,13 +201,18 @@ def partner(token_id: int):
     token = session.get(PartnerToken, token_id) or abort(404)
     form = PartnerForm(obj=None) if request.method == "POST" else PartnerForm.for_token(token)
     if form.validate_on_submit():
-        token.name, token.allowed_origins, token.presets = form.name.data, form.origins, form.presets
+        token.name, token.allowed_origins, token.presets = (
+            form.name.data,
+            form.origins,
+            form.presets,
+        )
         session.commit()
         flash("Jeton mis à jour.")
         return redirect(url_for("widget.partner", token_id=token.id))
     base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
-    return render_template("widget/partner.html", form=form, token=token, base=base,
-                           query=widget_query(token.presets)), 422 if form.errors else 200
+    return render_template(
+        "widget/partner.html", form=form, token=token, base=base, query=widget_query(token.presets)
+    ), 422 if form.errors else 200
 
 
 @bp.post("/admin/partenaires/<int:token_id>/statut")
@@ -187,5 +227,9 @@ def partner_status(token_id: int):
         token.active = form.action.data == "activer"
         token.revoked_at = None if token.active else utcnow()
         session.commit()
-        flash("Jeton réactivé." if token.active else "Jeton révoqué : le widget ne s’affiche plus chez ce partenaire.")
+        flash(
+            "Jeton réactivé."
+            if token.active
+            else "Jeton révoqué : le widget ne s’affiche plus chez ce partenaire."
+        )
     return redirect(url_for("widget.partner", token_id=token.id))

@@ -9,19 +9,24 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from factories import PASSWORD
+from html_helpers import csrf_token, post_form, tags, text_of
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from app.accounts import services
-from app.accounts.models import AccountStatus, Membership, MembershipStatus, User
-from app.directory.models import Structure
-from factories import PASSWORD
-from html_helpers import csrf_token, post_form, tags, text_of
+from app.accounts.models import AccountStatus, MembershipStatus, User
 
 SIGNUP = {
-    "role": "gestionnaire", "full_name": "Nadia Benali", "email": "Nadia.Benali@Creche-Soleil.fr",
-    "organisation": "Association Soleil", "departement": "83", "structure_name": "Crèche Soleil",
-    "structure_kind": "association", "structure_siret": "", "password": "le soleil se leve sur toulon",
+    "role": "gestionnaire",
+    "full_name": "Nadia Benali",
+    "email": "Nadia.Benali@Creche-Soleil.fr",
+    "organisation": "Association Soleil",
+    "departement": "83",
+    "structure_name": "Crèche Soleil",
+    "structure_kind": "association",
+    "structure_siret": "",
+    "password": "le soleil se leve sur toulon",
     "confirm": "le soleil se leve sur toulon",
 }
 
@@ -37,7 +42,9 @@ def test_a_manager_signs_up_confirms_and_is_approved(client, session, smtp, user
     user_factory("coordinateur", "coord13@caf.fr", departement_code="13")
     response = post_form(client, "/inscription", SIGNUP)
     assert response.status_code == 302
-    assert "Vérifiez votre messagerie" in text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Vérifiez votre messagerie" in text_of(
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    )
 
     user = session.scalar(select(User).where(User.email == "nadia.benali@creche-soleil.fr"))
     assert user.status == AccountStatus.UNVERIFIED
@@ -47,7 +54,9 @@ def test_a_manager_signs_up_confirms_and_is_approved(client, session, smtp, user
     assert membership.structure.name == "Crèche Soleil" and membership.structure.approved is False
 
     # Not yet: the address is not confirmed.
-    refused = post_form(client, "/connexion", {"email": SIGNUP["email"], "password": SIGNUP["password"]})
+    refused = post_form(
+        client, "/connexion", {"email": SIGNUP["email"], "password": SIGNUP["password"]}
+    )
     assert refused.status_code == 422
     assert "Confirmez d’abord votre adresse" in text_of(refused.get_data(as_text=True))
 
@@ -61,31 +70,47 @@ def test_a_manager_signs_up_confirms_and_is_approved(client, session, smtp, user
     assert "Nadia Benali" in smtp.text(smtp.last_to(coordinator.email))
     assert not [m for m in smtp.messages if "coord13" in m["To"]]
 
-    refused = post_form(client, "/connexion", {"email": SIGNUP["email"], "password": SIGNUP["password"]})
+    refused = post_form(
+        client, "/connexion", {"email": SIGNUP["email"], "password": SIGNUP["password"]}
+    )
     assert "attend la validation" in text_of(refused.get_data(as_text=True))
 
     services.approve_account(session, coordinator, user)
     session.commit()
     session.refresh(membership)
     assert membership.status == MembershipStatus.APPROVED and membership.structure.approved
-    ok = post_form(client, "/connexion", {"email": "  NADIA.benali@creche-soleil.fr ", "password": SIGNUP["password"]})
+    ok = post_form(
+        client,
+        "/connexion",
+        {"email": "  NADIA.benali@creche-soleil.fr ", "password": SIGNUP["password"]},
+    )
     assert ok.status_code == 302
     assert "Bonjour Nadia Benali" in client.get("/compte").get_data(as_text=True)
 
 
-def test_signing_up_with_a_known_address_says_the_same_and_warns_its_owner(client, session, smtp, user_factory):
+def test_signing_up_with_a_known_address_says_the_same_and_warns_its_owner(
+    client, session, smtp, user_factory
+):
     owner = user_factory("prescripteur", "conseillere@francetravail.fr")
-    response = post_form(client, "/inscription", {**SIGNUP, "email": "conseillere@francetravail.fr", "role": "prescripteur"})
+    response = post_form(
+        client,
+        "/inscription",
+        {**SIGNUP, "email": "conseillere@francetravail.fr", "role": "prescripteur"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/inscription/envoyee")
-    assert session.scalar(select(User).where(User.email == owner.email)).full_name == owner.full_name
+    assert (
+        session.scalar(select(User).where(User.email == owner.email)).full_name == owner.full_name
+    )
     assert len(session.scalars(select(User)).all()) == 1
     warning = smtp.last_to(owner.email)
     assert "déjà un compte" in smtp.text(warning)
 
 
 def test_a_failed_signup_keeps_what_was_typed_but_not_the_password(client):
-    response = post_form(client, "/inscription", {**SIGNUP, "email": "pas-une-adresse", "confirm": "autre chose"})
+    response = post_form(
+        client, "/inscription", {**SIGNUP, "email": "pas-une-adresse", "confirm": "autre chose"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     text = text_of(html)
@@ -99,37 +124,57 @@ def test_a_failed_signup_keeps_what_was_typed_but_not_the_password(client):
     assert tags(html, "option", value="83", selected="")
 
 
-@pytest.mark.parametrize("password, message", [
-    ("court", "au moins 12 caractères"),
-    ("aaaaaaaaaaaaaaaa", "trop simple"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("court", "au moins 12 caractères"),
+        ("aaaaaaaaaaaaaaaa", "trop simple"),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_reason(client, password, message):
-    response = post_form(client, "/inscription", {**SIGNUP, "password": password, "confirm": password})
+    response = post_form(
+        client, "/inscription", {**SIGNUP, "password": password, "confirm": password}
+    )
     assert response.status_code == 422
     assert message in text_of(response.get_data(as_text=True))
 
 
 def test_login_failure_does_not_tell_whether_the_address_exists(client, user_factory):
     user_factory("gestionnaire", "existe@exemple.fr")
-    wrong_password = post_form(client, "/connexion", {"email": "existe@exemple.fr", "password": "mauvais mot de passe"})
-    unknown = post_form(client, "/connexion", {"email": "inconnu@exemple.fr", "password": "mauvais mot de passe"})
+    wrong_password = post_form(
+        client, "/connexion", {"email": "existe@exemple.fr", "password": "mauvais mot de passe"}
+    )
+    unknown = post_form(
+        client, "/connexion", {"email": "inconnu@exemple.fr", "password": "mauvais mot de passe"}
+    )
     assert wrong_password.status_code == unknown.status_code == 422
     message = "Adresse électronique ou mot de passe incorrect."
     assert message in text_of(wrong_password.get_data(as_text=True))
     assert message in text_of(unknown.get_data(as_text=True))
-    assert tags(unknown.get_data(as_text=True), "input", id="champ-email", value="inconnu@exemple.fr")
+    assert tags(
+        unknown.get_data(as_text=True), "input", id="champ-email", value="inconnu@exemple.fr"
+    )
 
 
 def test_login_is_rate_limited(client, user_factory):
     user_factory("gestionnaire", "cible@exemple.fr")
     token = csrf_token(client)
     statuses = [
-        client.post("/connexion", data={"csrf_token": token, "email": "cible@exemple.fr", "password": f"essai {i} incorrect"}).status_code
+        client.post(
+            "/connexion",
+            data={
+                "csrf_token": token,
+                "email": "cible@exemple.fr",
+                "password": f"essai {i} incorrect",
+            },
+        ).status_code
         for i in range(12)
     ]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
-    refused = client.post("/connexion", data={"csrf_token": token, "email": "cible@exemple.fr", "password": PASSWORD})
+    refused = client.post(
+        "/connexion", data={"csrf_token": token, "email": "cible@exemple.fr", "password": PASSWORD}
+    )
     assert refused.status_code == 429
     assert "Trop de demandes" in text_of(refused.get_data(as_text=True))
     assert int(refused.headers["Retry-After"]) > 0
@@ -138,13 +183,21 @@ def test_login_is_rate_limited(client, user_factory):
 def test_login_goes_back_to_the_page_asked_but_never_off_site(client, user_factory):
     user = user_factory("gestionnaire")
     assert client.get("/compte").headers["Location"].startswith("/connexion?suivant=")
-    ok = post_form(client, "/connexion?suivant=/estimer-mes-aides", {"email": user.email, "password": PASSWORD},
-                   token_from="/connexion")
+    ok = post_form(
+        client,
+        "/connexion?suivant=/estimer-mes-aides",
+        {"email": user.email, "password": PASSWORD},
+        token_from="/connexion",
+    )
     assert ok.headers["Location"] == "/estimer-mes-aides"
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/compte")})
     for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
-        response = post_form(client, f"/connexion?suivant={evil}", {"email": user.email, "password": PASSWORD},
-                             token_from="/connexion")
+        response = post_form(
+            client,
+            f"/connexion?suivant={evil}",
+            {"email": user.email, "password": PASSWORD},
+            token_from="/connexion",
+        )
         assert response.headers["Location"] == "/compte", evil
         client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/compte")})
 
@@ -158,7 +211,9 @@ def test_logout_needs_a_post_with_its_token(client, user_factory, login):
     assert client.get("/compte").status_code == 302
 
 
-def test_password_reset_works_once_and_logs_out_other_sessions(app, client, session, smtp, user_factory, login):
+def test_password_reset_works_once_and_logs_out_other_sessions(
+    app, client, session, smtp, user_factory, login
+):
     user = user_factory("gestionnaire", "reset@exemple.fr")
     other_device = app.test_client()
     post_form(other_device, "/connexion", {"email": user.email, "password": PASSWORD})
@@ -172,8 +227,14 @@ def test_password_reset_works_once_and_logs_out_other_sessions(app, client, sess
     assert done.status_code == 302 and done.headers["Location"] == "/connexion"
 
     assert other_device.get("/compte").status_code == 302  # logged out everywhere
-    assert post_form(client, "/connexion", {"email": user.email, "password": PASSWORD}).status_code == 422
-    assert post_form(client, "/connexion", {"email": user.email, "password": new_password}).status_code == 302
+    assert (
+        post_form(client, "/connexion", {"email": user.email, "password": PASSWORD}).status_code
+        == 422
+    )
+    assert (
+        post_form(client, "/connexion", {"email": user.email, "password": new_password}).status_code
+        == 302
+    )
 
     again = client.get(path)
     assert again.status_code == 400
@@ -206,7 +267,9 @@ def test_a_forged_or_damaged_link_is_refused(client):
         assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_session_cookie_is_httponly_and_samesite_and_secure_in_production(app, client, user_factory, login):
+def test_session_cookie_is_httponly_and_samesite_and_secure_in_production(
+    app, client, user_factory, login
+):
     login(user_factory("gestionnaire"))
     # The login response set the session cookie.
     cookie = client.get_cookie("session")
@@ -214,9 +277,17 @@ def test_session_cookie_is_httponly_and_samesite_and_secure_in_production(app, c
     from app import create_app
     from app.config import Settings
 
-    production = create_app(Settings(DATABASE_URL=app.config["DATABASE_URL"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-                                     SECRET_KEY="s" * 32, ENV="production"))
-    assert production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
+    production = create_app(
+        Settings(
+            DATABASE_URL=app.config["DATABASE_URL"],
+            SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+            SECRET_KEY="s" * 32,
+            ENV="production",
+        )
+    )
+    assert (
+        production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
+    )
     production.extensions["search_index"].close()
     production.extensions["db_engine"].dispose()
 
@@ -252,10 +323,17 @@ def test_with_redis_the_login_limit_is_shared_between_workers(app, user_factory)
 
     user_factory("gestionnaire", "partage@exemple.fr")
     workers = [
-        create_app(Settings(DATABASE_URL=app.config["DATABASE_URL"], SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-                            SECRET_KEY="test-secret", ENV="test", TESTING=True,
-                            REDIS_URL="redis://127.0.0.1:6379/15",
-                            extra={"RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}))
+        create_app(
+            Settings(
+                DATABASE_URL=app.config["DATABASE_URL"],
+                SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
+                SECRET_KEY="test-secret",
+                ENV="test",
+                TESTING=True,
+                REDIS_URL="redis://127.0.0.1:6379/15",
+                extra={"RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+            )
+        )
         for _ in range(2)
     ]
     try:
@@ -264,8 +342,16 @@ def test_with_redis_the_login_limit_is_shared_between_workers(app, user_factory)
         for attempt in range(11):
             client = clients[attempt % 2]
             token = csrf_token(client)
-            statuses.append(client.post("/connexion", data={
-                "csrf_token": token, "email": "partage@exemple.fr", "password": f"faux {attempt}"}).status_code)
+            statuses.append(
+                client.post(
+                    "/connexion",
+                    data={
+                        "csrf_token": token,
+                        "email": "partage@exemple.fr",
+                        "password": f"faux {attempt}",
+                    },
+                ).status_code
+            )
         assert statuses[:10] == [422] * 10 and statuses[10] == 429
     finally:
         for worker in workers:

@@ -1,18 +1,23 @@
 """The embedded default's demo accounts: one per role, the gestionnaire managing a demo offer."""
 
+from html_helpers import post_form, text_of
 from sqlalchemy import select
 
 from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from app.accounts.models import User
 from app.cli import load_demo
-from html_helpers import post_form, text_of
 
 
 def test_demo_data_comes_with_one_account_per_role_that_can_log_in(app, client, session):
     with app.app_context():
         load_demo(300, seed=7, echo=lambda *_: None)
     users = session.scalars(select(User)).all()
-    assert {u.role.value for u in users} == {"gestionnaire", "prescripteur", "coordinateur", "admin"}
+    assert {u.role.value for u in users} == {
+        "gestionnaire",
+        "prescripteur",
+        "coordinateur",
+        "admin",
+    }
     manager = next(u for u in users if u.role.value == "gestionnaire")
     response = post_form(client, "/connexion", {"email": manager.email, "password": DEMO_PASSWORD})
     assert response.status_code == 302

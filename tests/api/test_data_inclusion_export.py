@@ -31,27 +31,58 @@ STRICT = {"ignore_warnings": False}
 @pytest.fixture
 def offers(app, offer_factory, session, today):
     app.config["PUBLIC_URL"] = BASE
-    operator = Structure(name="Association Familles Solidaires", kind=StructureKind.ASSOCIATION, siret="12345678900012")
+    operator = Structure(
+        name="Association Familles Solidaires",
+        kind=StructureKind.ASSOCIATION,
+        siret="12345678900012",
+    )
     made = {
         "avip": offer_factory(
-            title="Micro-crèche Les Petits Pas", kind=OfferKind.MICRO_CRECHE, structure=operator,
-            address="12 rue des Lilas", avip=True, avip_since=today - timedelta(days=10),
-            contact_phone="01 99 00 12 34", contact_email="contact@exemple.org", contact_name="Mme Martin",
-            website="https://petitspas.example.org", cost_info="Barème de la Cnaf.", age_min_months=3,
-            age_max_months=36, disability_access=True, how_to_apply="Appelez la directrice."),
+            title="Micro-crèche Les Petits Pas",
+            kind=OfferKind.MICRO_CRECHE,
+            structure=operator,
+            address="12 rue des Lilas",
+            avip=True,
+            avip_since=today - timedelta(days=10),
+            contact_phone="01 99 00 12 34",
+            contact_email="contact@exemple.org",
+            contact_name="Mme Martin",
+            website="https://petitspas.example.org",
+            cost_info="Barème de la Cnaf.",
+            age_min_months=3,
+            age_max_months=36,
+            disability_access=True,
+            how_to_apply="Appelez la directrice.",
+        ),
         "night": offer_factory(
-            title="Accueil de nuit Les Étoiles", kind=OfferKind.ACCUEIL_EPHEMERE, structure=operator,
-            slots=[(d, time(21, 0), time(6, 0)) for d in range(5)], contact_phone="01 99 00 00 01",
-            contact_public=False, description="Accueil d'urgence la nuit."),
-        "course": offer_factory(title="CAP AEPE en alternance – Toulon", kind=OfferKind.FORMATION, slots=[],
-                                code_insee="83137"),
+            title="Accueil de nuit Les Étoiles",
+            kind=OfferKind.ACCUEIL_EPHEMERE,
+            structure=operator,
+            slots=[(d, time(21, 0), time(6, 0)) for d in range(5)],
+            contact_phone="01 99 00 00 01",
+            contact_public=False,
+            description="Accueil d'urgence la nuit.",
+        ),
+        "course": offer_factory(
+            title="CAP AEPE en alternance – Toulon",
+            kind=OfferKind.FORMATION,
+            slots=[],
+            code_insee="83137",
+        ),
         "demo": offer_factory(title="Crèche fictive", is_demo=True),
         "draft": offer_factory(title="Crèche en préparation", status=OfferStatus.DRAFT),
-        "ended": offer_factory(title="Accueil d'été", kind=OfferKind.ACCUEIL_EPHEMERE,
-                               valid_from=today - timedelta(days=60), valid_until=today - timedelta(days=1)),
+        "ended": offer_factory(
+            title="Accueil d'été",
+            kind=OfferKind.ACCUEIL_EPHEMERE,
+            valid_from=today - timedelta(days=60),
+            valid_until=today - timedelta(days=1),
+        ),
     }
-    made["course"].training = Training(certification=Certification.CAP_AEPE, modality=Modality.DISTANCE,
-                                       sessions=[TrainingSession(start=date(2027, 1, 4))])
+    made["course"].training = Training(
+        certification=Certification.CAP_AEPE,
+        modality=Modality.DISTANCE,
+        sessions=[TrainingSession(start=date(2027, 1, 4))],
+    )
     session.commit()
     return made
 
@@ -73,8 +104,10 @@ def test_the_command_writes_json_and_csv_that_the_schema_accepts(app, offers, tm
         v1.Structure.model_validate(record, context=STRICT)
     for record in services:
         v1.Service.model_validate(record, context=STRICT)
-    for name, model, fields, records in (("structures", v1.Structure, STRUCTURE_FIELDS, structures),
-                                         ("services", v1.Service, SERVICE_FIELDS, services)):
+    for name, model, fields, records in (
+        ("structures", v1.Structure, STRUCTURE_FIELDS, structures),
+        ("services", v1.Service, SERVICE_FIELDS, services),
+    ):
         rows = list(csv.DictReader(io.StringIO((folder / f"{name}.csv").read_text())))
         assert tuple(rows[0]) == fields
         from_csv = [record_from_csv_row(row) for row in rows]
@@ -101,14 +134,21 @@ def test_the_mapping_of_a_labelled_creche(app, offers, tmp_path):
     assert place["reseaux_porteurs"] == ["creches-avip"]
     assert place["siret"] == "12345678900012"
     assert service["lien_source"] == place["lien_source"] == f"{BASE}/offre/{offer.id}"
-    assert (service["code_insee"], service["code_postal"], service["commune"]) == ("83137", "83000", "Toulon")
+    assert (service["code_insee"], service["code_postal"], service["commune"]) == (
+        "83137",
+        "83000",
+        "Toulon",
+    )
     assert service["latitude"] == pytest.approx(offer.latitude)
     assert service["frais"] == "payant" and service["frais_precisions"] == "Barème de la Cnaf."
     assert "personnes-en-situation-de-handicap" in service["publics"]
     assert "demandeurs-emploi" in service["publics"]
     assert service["publics_precisions"] == "Enfants âgés de 3 mois à 36 mois (exclu)."
     assert (service["telephone"], service["courriel"], service["contact_nom_prenom"]) == (
-        "01 99 00 12 34", "contact@exemple.org", "Mme Martin")
+        "01 99 00 12 34",
+        "contact@exemple.org",
+        "Mme Martin",
+    )
     assert service["modes_mobilisation"] == ["envoyer-un-courriel", "se-presenter", "telephoner"]
     assert service["date_maj"] == offer.updated_at.date().isoformat()
 
@@ -122,7 +162,10 @@ def test_night_hours_private_contact_and_training(app, offers, tmp_path):
     assert night["telephone"] is None and "01 99 00 00 01" not in json.dumps(services)
     assert by_id(structures, f"passerelle--lieu-{offers['night'].id}")["reseaux_porteurs"] is None
     course = by_id(services, f"passerelle--offre-{offers['course'].id}")
-    assert course["thematiques"] == ["se-former--trouver-sa-formation"] and course["type"] == "formation"
+    assert (
+        course["thematiques"] == ["se-former--trouver-sa-formation"]
+        and course["type"] == "formation"
+    )
     assert course["nom"] == "CAP Accompagnant éducatif petite enfance (AEPE)"
     assert course["modes_accueil"] == ["a-distance"]
     ids = {s["id"] for s in services}

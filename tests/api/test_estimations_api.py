@@ -28,7 +28,9 @@ def document(client):
 
 
 def schema_validator(document, name):
-    registry = Registry().with_resource("urn:openapi", Resource.from_contents(document, default_specification=DRAFT202012))
+    registry = Registry().with_resource(
+        "urn:openapi", Resource.from_contents(document, default_specification=DRAFT202012)
+    )
     return Draft202012Validator(
         {"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=registry
     )
@@ -47,7 +49,11 @@ def test_the_example_gets_the_age_and_three_modes(client):
     assert body["age"]["montant"] == 478.40  # AIDS.md: 2 children, 15 h or more a week
     assert body["age"]["date_limite_demande"] == "2027-03-01"
     assert {c["code"] for c in body["age"]["conditions"]} == {
-        "registration", "resources", "child_age", "event", "application_delay",
+        "registration",
+        "resources",
+        "child_age",
+        "event",
+        "application_delay",
         "once_per_12_months",
     }
     assert all(c["ok"] and c["message"] for c in body["age"]["conditions"])
@@ -55,7 +61,8 @@ def test_the_example_gets_the_age_and_three_modes(client):
     childminder = body["couts"][1]
     assert childminder["cout_mensuel"] == pytest.approx(160 * 4.6)
     assert childminder["reste_a_charge_mensuel"] == pytest.approx(
-        childminder["cout_mensuel"] - sum(a["montant_mensuel"] for a in childminder["aides"]), abs=0.01
+        childminder["cout_mensuel"] - sum(a["montant_mensuel"] for a in childminder["aides"]),
+        abs=0.01,
     )
     assert "€" not in json.dumps(body["age"]["montant"])
 
@@ -93,11 +100,23 @@ def test_mayotte_halves_the_amount(client):
         ({"enfants": [{"age": 3}, {"age": -2}]}, "enfants[1].age", "entre 0"),
         ({"enfants": [3]}, "enfants[0]", '{"age": 3}'),
         ({"enfants": [{"age": 1}] * 21}, "enfants", "20"),
-        ({"activite": {"type": "cdd", "date_debut": "2026-12-01", "duree_jours": 2.5}}, "activite.duree_jours", "entier"),
+        (
+            {"activite": {"type": "cdd", "date_debut": "2026-12-01", "duree_jours": 2.5}},
+            "activite.duree_jours",
+            "entier",
+        ),
         ({"activite": {"type": "stage", "date_debut": "2026-12-01"}}, "activite.type", "cdi, cdd"),
         ({"activite": {"type": "cdi"}}, "activite.date_debut", "date de début"),
-        ({"activite": {"type": "cdi", "date_debut": "01/12/2026"}}, "activite.date_debut", "AAAA-MM-JJ"),
-        ({"activite": {"type": "cdi", "date_debut": "2026-12-01", "heures_par_semaine": 200}}, "activite.heures_par_semaine", "168"),
+        (
+            {"activite": {"type": "cdi", "date_debut": "01/12/2026"}},
+            "activite.date_debut",
+            "AAAA-MM-JJ",
+        ),
+        (
+            {"activite": {"type": "cdi", "date_debut": "2026-12-01", "heures_par_semaine": 200}},
+            "activite.heures_par_semaine",
+            "168",
+        ),
         ({"garde": {"heures_par_mois": "1e9999"}}, "garde.heures_par_mois", "744"),
         ({"garde": {"tarif_horaire": 4.5, "couches": True}}, "garde.couches", "Champ inconnu"),
         ({"ressources_mensuelles": float("inf")}, "ressources_mensuelles", "nombre"),
@@ -108,7 +127,9 @@ def test_mayotte_halves_the_amount(client):
 )
 def test_each_invalid_field_gets_a_french_message(client, change, path, words):
     payload = {**EXAMPLE_REQUEST, **change}
-    response = client.post(URL, data=json.dumps(payload, allow_nan=True), content_type="application/json")
+    response = client.post(
+        URL, data=json.dumps(payload, allow_nan=True), content_type="application/json"
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert "ne conviennent pas" in body["message"]
@@ -117,8 +138,14 @@ def test_each_invalid_field_gets_a_french_message(client, change, path, words):
 
 
 def test_several_errors_are_reported_at_once(client):
-    response = post(client, {"territoire": "x", "enfants": [{"age": "deux"}], "activite": {"type": "cdi"}})
-    assert set(response.get_json()["erreurs"]) == {"territoire", "enfants[0].age", "activite.date_debut"}
+    response = post(
+        client, {"territoire": "x", "enfants": [{"age": "deux"}], "activite": {"type": "cdi"}}
+    )
+    assert set(response.get_json()["erreurs"]) == {
+        "territoire",
+        "enfants[0].age",
+        "activite.date_debut",
+    }
 
 
 @pytest.mark.parametrize(
@@ -143,8 +170,9 @@ def test_other_methods_and_unknown_api_paths_answer_in_json(client):
 
 
 def test_oversized_body_is_refused(client):
-    response = client.post(URL, data=b'{"x": "' + b"a" * (2 * 1024 * 1024) + b'"}',
-                           content_type="application/json")
+    response = client.post(
+        URL, data=b'{"x": "' + b"a" * (2 * 1024 * 1024) + b'"}', content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.is_json
 
@@ -157,7 +185,8 @@ class TestOpenApi:
     def test_every_api_route_is_documented(self, app, document):
         routes = {
             (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
-            for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/")
             for method in rule.methods - {"HEAD", "OPTIONS"}
         }
         documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
@@ -165,16 +194,24 @@ class TestOpenApi:
 
     def test_examples_match_the_schemas(self, document):
         operation = document["paths"]["/api/v1/estimations"]["post"]
-        request_example = operation["requestBody"]["content"]["application/json"]["examples"]["cdd"]["value"]
+        request_example = operation["requestBody"]["content"]["application/json"]["examples"][
+            "cdd"
+        ]["value"]
         schema_validator(document, "DemandeEstimation").validate(request_example)
-        response_example = operation["responses"]["200"]["content"]["application/json"]["examples"]["cdd"]["value"]
+        response_example = operation["responses"]["200"]["content"]["application/json"]["examples"][
+            "cdd"
+        ]["value"]
         schema_validator(document, "Estimation").validate(response_example)
-        error_example = operation["responses"]["422"]["content"]["application/json"]["examples"]["duree"]["value"]
+        error_example = operation["responses"]["422"]["content"]["application/json"]["examples"][
+            "duree"
+        ]["value"]
         schema_validator(document, "Erreur").validate(error_example)
 
     def test_the_response_example_is_what_the_api_answers(self, client, document):
         operation = document["paths"]["/api/v1/estimations"]["post"]
-        example = operation["responses"]["200"]["content"]["application/json"]["examples"]["cdd"]["value"]
+        example = operation["responses"]["200"]["content"]["application/json"]["examples"]["cdd"][
+            "value"
+        ]
         assert post(client, EXAMPLE_REQUEST).get_json() == example
 
     @pytest.mark.parametrize(
@@ -183,7 +220,11 @@ class TestOpenApi:
             {},
             {"enfants": [{"age": 1}]},
             {**EXAMPLE_REQUEST, "garde": {"heures_par_mois": 40}},
-            {**EXAMPLE_REQUEST, "date": "2020-03-01", "activite": {"type": "formation", "date_debut": "2020-03-02", "duree_heures": 39}},
+            {
+                **EXAMPLE_REQUEST,
+                "date": "2020-03-01",
+                "activite": {"type": "formation", "date_debut": "2020-03-02", "duree_heures": 39},
+            },
             {**EXAMPLE_REQUEST, "date": "2025-10-01", "allocation_journaliere": 41.78},
         ],
     )
@@ -200,14 +241,22 @@ class TestOpenApi:
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 KEYS = st.sampled_from(sorted(EXAMPLE_REQUEST) + ["enfant_aeeh", "date_demande"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.dictionaries(KEYS, JSON, max_size=6))
 def test_any_json_gets_an_answer_never_a_crash(client, change):
     response = post(client, {**EXAMPLE_REQUEST, **change})

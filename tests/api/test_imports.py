@@ -58,15 +58,27 @@ def test_eaje_import_creates_reports_and_is_searchable(app, client, session):
     assert "ligne 4 : code INSEE inconnu : 99999." in out
     assert "ligne 5 : nombre de places invalide : beaucoup." in out
     mimosas = offer(session, import_source="eaje", import_id="EAJE-83-001")
-    assert mimosas.title == "Multi-accueil Les Mimosas" and mimosas.kind is OfferKind.CRECHE_COLLECTIVE
+    assert (
+        mimosas.title == "Multi-accueil Les Mimosas" and mimosas.kind is OfferKind.CRECHE_COLLECTIVE
+    )
     assert mimosas.capacity == 40 and mimosas.status is OfferStatus.PUBLISHED
-    assert mimosas.structure.name == "Ville de Toulon" and mimosas.structure.kind is StructureKind.COMMUNE
-    assert [(s.weekday, s.opens, s.closes) for s in mimosas.slots][0] == (0, time(7, 30), time(18, 30))
+    assert (
+        mimosas.structure.name == "Ville de Toulon"
+        and mimosas.structure.kind is StructureKind.COMMUNE
+    )
+    assert [(s.weekday, s.opens, s.closes) for s in mimosas.slots][0] == (
+        0,
+        time(7, 30),
+        time(18, 30),
+    )
     galopins = offer(session, import_id="EAJE-83-002")
     assert galopins.kind is OfferKind.MICRO_CRECHE and galopins.code_insee == "83126"
     assert galopins.structure.kind is StructureKind.ENTREPRISE
     found = client.get("/api/v1/offres?commune=83137&rayon_km=20").get_json()
-    assert {i["titre"] for i in found["items"]} == {"Multi-accueil Les Mimosas", "Micro-crèche Les Galopins"}
+    assert {i["titre"] for i in found["items"]} == {
+        "Multi-accueil Les Mimosas",
+        "Micro-crèche Les Galopins",
+    }
 
 
 def test_eaje_reimport_is_idempotent_and_updates_what_changed(app, session, tmp_path):
@@ -74,7 +86,9 @@ def test_eaje_reimport_is_idempotent_and_updates_what_changed(app, session, tmp_
     again = run(app, "import", "eaje", str(DATA / "eaje.csv"))
     assert "Créées : 0" in again.output and "Inchangées : 2" in again.output
     changed = tmp_path / "eaje.csv"
-    changed.write_text((DATA / "eaje.csv").read_text().replace("Toulon;83137;40;", "Toulon;83137;45;"))
+    changed.write_text(
+        (DATA / "eaje.csv").read_text().replace("Toulon;83137;40;", "Toulon;83137;45;")
+    )
     third = run(app, "import", "eaje", str(changed))
     assert "Mises à jour : 1" in third.output and "Inchangées : 1" in third.output
     assert offer(session, import_id="EAJE-83-001").capacity == 45
@@ -86,7 +100,10 @@ def test_eaje_missing_columns_apply_nothing(app, session, tmp_path):
     bad.write_text("numero;adresse\n1;rue\n")
     result = run(app, "import", "eaje", str(bad))
     assert result.exit_code != 0
-    assert "colonnes obligatoires absentes (nom)" in result.output and "Rien n’a été importé" in result.output
+    assert (
+        "colonnes obligatoires absentes (nom)" in result.output
+        and "Rien n’a été importé" in result.output
+    )
     assert count(session) == 0
 
 
@@ -99,17 +116,28 @@ def test_lheo_actions_become_training_offers_with_sessions(app, session, client)
     assert "Créées : 2" in result.output and "Rejetées : 1" in result.output
     assert "ligne 60 : <lieu-de-formation> sans adresse." in result.output
     toulon = offer(session, import_source="lheo", import_id="F-AEPE-83/A1")
-    assert toulon.kind is OfferKind.FORMATION and toulon.title == "CAP Accompagnant éducatif petite enfance"
+    assert (
+        toulon.kind is OfferKind.FORMATION
+        and toulon.title == "CAP Accompagnant éducatif petite enfance"
+    )
     assert toulon.code_insee == "83137" and toulon.latitude == pytest.approx(43.1227)
     assert toulon.address == "Lycée Rouvière Quartier Sainte-Musse"
-    assert toulon.training.certification is Certification.CAP_AEPE and toulon.training.rncp_code == "RNCP38565"
+    assert (
+        toulon.training.certification is Certification.CAP_AEPE
+        and toulon.training.rncp_code == "RNCP38565"
+    )
     assert toulon.training.hours == 980 and toulon.training.modality is Modality.PRESENTIEL
     assert [(s.start, s.end) for s in toulon.training.sessions] == [
-        (date(2027, 1, 4), date(2027, 6, 30)), (date(2027, 9, 6), date(2028, 2, 28))]
+        (date(2027, 1, 4), date(2027, 6, 30)),
+        (date(2027, 9, 6), date(2028, 2, 28)),
+    ]
     assert toulon.structure.name == "GRETA du Var" and toulon.structure.siret == "19830053100018"
     assert toulon.contact_phone == "01 99 00 77 88"
     draguignan = offer(session, import_id="F-AEPE-83/A2")
-    assert draguignan.commune_name == "Draguignan" and draguignan.training.modality is Modality.ALTERNANCE
+    assert (
+        draguignan.commune_name == "Draguignan"
+        and draguignan.training.modality is Modality.ALTERNANCE
+    )
     assert draguignan.training.hours == 1200
     assert [(s.start, s.end) for s in draguignan.training.sessions] == [(date(2027, 3, 1), None)]
     assert draguignan.structure_id == toulon.structure_id
@@ -119,16 +147,21 @@ def test_lheo_actions_become_training_offers_with_sessions(app, session, client)
     assert "Inchangées : 2" in again.output
 
 
-@pytest.mark.parametrize(("content", "words"), [
-    ("<lheo><offres><formation>", "XML illisible"),
-    ('<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaa">]><lheo/>', "DTD"),
-    ("<catalogue/>", "racine doit être <lheo>"),
-])
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("<lheo><offres><formation>", "XML illisible"),
+        ('<?xml version="1.0"?><!DOCTYPE lheo [<!ENTITY a "aaaa">]><lheo/>', "DTD"),
+        ("<catalogue/>", "racine doit être <lheo>"),
+    ],
+)
 def test_an_unreadable_lheo_file_applies_nothing(app, session, tmp_path, content, words):
     bad = tmp_path / "offres.xml"
     bad.write_text(content)
     result = run(app, "import", "lheo", str(bad))
-    assert result.exit_code != 0 and words in result.output and "Rien n’a été importé" in result.output
+    assert (
+        result.exit_code != 0 and words in result.output and "Rien n’a été importé" in result.output
+    )
     assert count(session) == 0
 
 
@@ -139,7 +172,11 @@ def test_data_inclusion_services_with_their_structures(app, session):
     result = run(app, "import", "data-inclusion", str(DATA / "data-inclusion" / "services.json"))
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Créées : 2" in out and "Ignorées (hors petite enfance) : 1" in out and "Rejetées : 2" in out
+    assert (
+        "Créées : 2" in out
+        and "Ignorées (hors petite enfance) : 1" in out
+        and "Rejetées : 2" in out
+    )
     assert "ligne 3 : Horaires au format OpenStreetMap non pris en charge" in out
     assert "ligne 5 : ni code INSEE ni commune." in out
     creche = offer(session, import_source="data-inclusion:dora", import_id="dora--svc-1")
@@ -151,7 +188,9 @@ def test_data_inclusion_services_with_their_structures(app, session):
     assert creche.updated_at.date() == date(2026, 10, 2)
     assert creche.structure.siret == "44306184100047"
     course = offer(session, import_id="dora--svc-4")
-    assert course.kind is OfferKind.FORMATION and course.training.certification is Certification.DEEJE
+    assert (
+        course.kind is OfferKind.FORMATION and course.training.certification is Certification.DEEJE
+    )
 
 
 def test_a_folder_and_csv_files_are_read_too(app, session, tmp_path):
@@ -161,7 +200,9 @@ def test_a_folder_and_csv_files_are_read_too(app, session, tmp_path):
 
     for name, fields in (("services", SERVICE_FIELDS), ("structures", STRUCTURE_FIELDS)):
         records = json.loads((DATA / "data-inclusion" / f"{name}.json").read_text())
-        (folder / f"{name}.csv").write_text(to_csv([{k: r.get(k) for k in fields} for r in records], fields))
+        (folder / f"{name}.csv").write_text(
+            to_csv([{k: r.get(k) for k in fields} for r in records], fields)
+        )
     result = run(app, "import", "data-inclusion", str(folder))
     assert result.exit_code == 0, result.output
     assert "Créées : 2" in result.output and "Rejetées : 2" in result.output
@@ -201,30 +242,73 @@ def empty_app(tmp_path):
     """A second instance on an empty SQLite database, whatever the suite runs on."""
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     migrate.upgrade(url)
-    other = create_app(Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(tmp_path / "index-b"), ENV="test",
-                                TESTING=True, PUBLIC_URL="https://autre.example.fr"))
+    other = create_app(
+        Settings(
+            DATABASE_URL=url,
+            SEARCH_INDEX_DIR=str(tmp_path / "index-b"),
+            ENV="test",
+            TESTING=True,
+            PUBLIC_URL="https://autre.example.fr",
+        )
+    )
     yield other
     other.extensions["search_index"].close()
     other.extensions["db_engine"].dispose()
 
 
-def test_round_trip_export_import_export_gives_the_same_records(app, offer_factory, session, today, empty_app, tmp_path):
+def test_round_trip_export_import_export_gives_the_same_records(
+    app, offer_factory, session, today, empty_app, tmp_path
+):
     app.config["PUBLIC_URL"] = "https://passerelle.example.fr"
     offer_factory(title="Brouillon (décale les numéros)", status=OfferStatus.DRAFT)
-    operator = Structure(name="Crèches du Var", kind=StructureKind.ENTREPRISE, siret="12345678900012")
-    offer_factory(title="Micro-crèche Les Petits Pas", kind=OfferKind.MICRO_CRECHE, structure=operator,
-                  avip=True, avip_since=today - timedelta(days=3), contact_email="contact@exemple.org",
-                  contact_phone="01 99 00 12 34", website="https://petits-pas.example.org", address="1 rue A",
-                  age_min_months=3, age_max_months=48, disability_access=True, how_to_apply="Appeler.")
-    offer_factory(title="Micro-crèche Les Grands Pas", kind=OfferKind.MICRO_CRECHE, structure=operator,
-                  code_insee="83126", description="Une autre micro-crèche du même gestionnaire.")
-    offer_factory(title="Nuit", kind=OfferKind.ACCUEIL_EPHEMERE, contact_public=False, contact_phone="01 99 00 00 09",
-                  slots=[(d, time(21, 0), time(6, 0)) for d in range(7)], code_insee="13055")
-    offer_factory(title="MAM Les Doudous", kind=OfferKind.MAM, slots=[(5, time(8, 0), time(12, 0))],
-                  cost_info="4,50 € de l’heure", website="pas une adresse")
-    course = offer_factory(title="DEEJE – IRTS", kind=OfferKind.FORMATION, slots=[], code_insee="75056")
-    course.training = Training(certification=Certification.DEEJE, modality=Modality.PRESENTIEL,
-                               sessions=[TrainingSession(start=date(2027, 9, 1))])
+    operator = Structure(
+        name="Crèches du Var", kind=StructureKind.ENTREPRISE, siret="12345678900012"
+    )
+    offer_factory(
+        title="Micro-crèche Les Petits Pas",
+        kind=OfferKind.MICRO_CRECHE,
+        structure=operator,
+        avip=True,
+        avip_since=today - timedelta(days=3),
+        contact_email="contact@exemple.org",
+        contact_phone="01 99 00 12 34",
+        website="https://petits-pas.example.org",
+        address="1 rue A",
+        age_min_months=3,
+        age_max_months=48,
+        disability_access=True,
+        how_to_apply="Appeler.",
+    )
+    offer_factory(
+        title="Micro-crèche Les Grands Pas",
+        kind=OfferKind.MICRO_CRECHE,
+        structure=operator,
+        code_insee="83126",
+        description="Une autre micro-crèche du même gestionnaire.",
+    )
+    offer_factory(
+        title="Nuit",
+        kind=OfferKind.ACCUEIL_EPHEMERE,
+        contact_public=False,
+        contact_phone="01 99 00 00 09",
+        slots=[(d, time(21, 0), time(6, 0)) for d in range(7)],
+        code_insee="13055",
+    )
+    offer_factory(
+        title="MAM Les Doudous",
+        kind=OfferKind.MAM,
+        slots=[(5, time(8, 0), time(12, 0))],
+        cost_info="4,50 € de l’heure",
+        website="pas une adresse",
+    )
+    course = offer_factory(
+        title="DEEJE – IRTS", kind=OfferKind.FORMATION, slots=[], code_insee="75056"
+    )
+    course.training = Training(
+        certification=Certification.DEEJE,
+        modality=Modality.PRESENTIEL,
+        sessions=[TrainingSession(start=date(2027, 9, 1))],
+    )
     session.commit()
 
     first = tmp_path / "premier"
@@ -240,7 +324,9 @@ def test_round_trip_export_import_export_gives_the_same_records(app, offer_facto
     services = json.loads((second / "services.json").read_text())
     with empty_app.app_context():
         new_ids = set(get_session().scalars(select(Offer.id)))
-    assert all(s["lien_source"].startswith("https://passerelle.example.fr/offre/") for s in services)
+    assert all(
+        s["lien_source"].startswith("https://passerelle.example.fr/offre/") for s in services
+    )
     assert {int(s["id"].rsplit("-", 1)[1]) for s in services} != new_ids
 
     # Importing the same files again changes nothing.
@@ -273,7 +359,9 @@ def test_imported_records_are_exported_under_their_producer_and_stay_valid(app, 
     creche = next(s for s in services if s["id"] == "dora--svc-1")
     assert creche["source"] == "dora" and creche["structure_id"] == "dora--creche-arc-en-ciel"
     assert creche["lien_source"] == "https://dora.example.org/services/svc-1"
-    assert next(s for s in structures if s["id"] == "dora--creche-arc-en-ciel")["reseaux_porteurs"] == ["creches-avip"]
+    assert next(s for s in structures if s["id"] == "dora--creche-arc-en-ciel")[
+        "reseaux_porteurs"
+    ] == ["creches-avip"]
     for record in services:
         v1.Service.model_validate(record, context={"ignore_warnings": False})
     for record in structures:

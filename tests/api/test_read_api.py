@@ -24,23 +24,43 @@ def document(client):
 
 
 def validator(document, name):
-    registry = Registry().with_resource("urn:openapi", Resource.from_contents(document, default_specification=DRAFT202012))
-    return Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=registry)
+    registry = Registry().with_resource(
+        "urn:openapi", Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    return Draft202012Validator(
+        {"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=registry
+    )
 
 
 @pytest.fixture
 def toulon(offer_factory, today):
     """Offers around Toulon (83137) and one in Lyon."""
     return {
-        "lucioles": offer_factory(title="Multi-accueil Les Lucioles", offset_km=(1, 0), free_places=3,
-                                  free_places_on=today),
-        "petits_pas": offer_factory(title="Micro-crèche Les Petits Pas", kind=OfferKind.MICRO_CRECHE,
-                                    offset_km=(4, 0), avip=True, avip_since=today - timedelta(days=30),
-                                    contact_phone="01 99 00 11 22", contact_public=False),
-        "nuit": offer_factory(title="Accueil de nuit Les Étoiles", kind=OfferKind.ACCUEIL_EPHEMERE,
-                              offset_km=(2, 0), slots=[(d, time(21, 0), time(6, 0)) for d in range(7)]),
+        "lucioles": offer_factory(
+            title="Multi-accueil Les Lucioles",
+            offset_km=(1, 0),
+            free_places=3,
+            free_places_on=today,
+        ),
+        "petits_pas": offer_factory(
+            title="Micro-crèche Les Petits Pas",
+            kind=OfferKind.MICRO_CRECHE,
+            offset_km=(4, 0),
+            avip=True,
+            avip_since=today - timedelta(days=30),
+            contact_phone="01 99 00 11 22",
+            contact_public=False,
+        ),
+        "nuit": offer_factory(
+            title="Accueil de nuit Les Étoiles",
+            kind=OfferKind.ACCUEIL_EPHEMERE,
+            offset_km=(2, 0),
+            slots=[(d, time(21, 0), time(6, 0)) for d in range(7)],
+        ),
         "lyon": offer_factory(title="Crèche Bellecour", code_insee="69123"),
-        "draft": offer_factory(title="Crèche en préparation", status=OfferStatus.DRAFT, offset_km=(0.5, 0)),
+        "draft": offer_factory(
+            title="Crèche en préparation", status=OfferStatus.DRAFT, offset_km=(0.5, 0)
+        ),
     }
 
 
@@ -63,24 +83,39 @@ def test_a_search_around_a_commune_lists_published_offers_by_distance(client, to
     assert first["url"].endswith(f"/offre/{toulon['lucioles'].id}")
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("types=micro_creche,accueil_ephemere", ["nuit", "petits_pas"]),
-    ("avip=true", ["petits_pas"]),
-    ("places_disponibles=1", ["lucioles"]),
-    ("jours=sa&heure_debut=22:00&heure_fin=05:00", ["nuit"]),
-    ("jours=lu,ma&heure_debut=08:00&heure_fin=18:00", ["lucioles", "petits_pas"]),
-    ("q=micro-crèche", ["petits_pas"]),
-    ("lat=43.1410&lon=5.9327&rayon_km=0.6", ["lucioles"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("types=micro_creche,accueil_ephemere", ["nuit", "petits_pas"]),
+        ("avip=true", ["petits_pas"]),
+        ("places_disponibles=1", ["lucioles"]),
+        ("jours=sa&heure_debut=22:00&heure_fin=05:00", ["nuit"]),
+        ("jours=lu,ma&heure_debut=08:00&heure_fin=18:00", ["lucioles", "petits_pas"]),
+        ("q=micro-crèche", ["petits_pas"]),
+        ("lat=43.1410&lon=5.9327&rayon_km=0.6", ["lucioles"]),
+    ],
+)
 def test_each_criterion_filters_like_the_search_page(client, toulon, query, expected):
-    got = ids(client.get(f"/api/v1/offres?commune=83137&{query}" if "lat=" not in query else f"/api/v1/offres?{query}"))
+    got = ids(
+        client.get(
+            f"/api/v1/offres?commune=83137&{query}"
+            if "lat=" not in query
+            else f"/api/v1/offres?{query}"
+        )
+    )
     assert sorted(got) == sorted(toulon[name].id for name in expected)
 
 
 def test_the_api_finds_what_the_search_page_finds(client, toulon):
-    page = client.get("/recherche?lieu=Toulon&code_insee=83137&rayon=5&jours=lu&de=7:00&a=18:00").get_data(as_text=True)
+    page = client.get(
+        "/recherche?lieu=Toulon&code_insee=83137&rayon=5&jours=lu&de=7:00&a=18:00"
+    ).get_data(as_text=True)
     shown = [int(m) for m in re.findall(r'<h3><a href="/offre/(\d+)"', page)]
-    api = ids(client.get("/api/v1/offres?commune=83137&rayon_km=5&jours=lu&heure_debut=07:00&heure_fin=18:00"))
+    api = ids(
+        client.get(
+            "/api/v1/offres?commune=83137&rayon_km=5&jours=lu&heure_debut=07:00&heure_fin=18:00"
+        )
+    )
     assert shown == api and shown
 
 
@@ -100,7 +135,11 @@ def test_a_private_contact_is_not_shown(client, toulon):
 
 
 def test_an_unpublished_or_unknown_offer_is_a_json_404(client, toulon):
-    for url in (f"/api/v1/offres/{toulon['draft'].id}", "/api/v1/offres/999999", "/api/v1/offres/abc"):
+    for url in (
+        f"/api/v1/offres/{toulon['draft'].id}",
+        "/api/v1/offres/999999",
+        "/api/v1/offres/abc",
+    ):
         response = client.get(url)
         assert response.status_code == 404 and response.is_json
         assert response.get_json()["message"]
@@ -110,35 +149,45 @@ def test_communes_lookup(client):
     body = client.get("/api/v1/communes?q=83000").get_json()
     assert body["items"][0]["code_insee"] == "83137"
     assert body["items"][0]["libelle"] == "Toulon (83 – Var)"
-    assert client.get("/api/v1/communes?q=saint-bois").get_json()["items"][0]["ancien_nom"] == "Saint-Bois"
+    assert (
+        client.get("/api/v1/communes?q=saint-bois").get_json()["items"][0]["ancien_nom"]
+        == "Saint-Bois"
+    )
     missing = client.get("/api/v1/communes")
-    assert missing.status_code == 422 and "2\u00a0à 100\u00a0caractères" in missing.get_json()["erreurs"]["q"]
+    assert (
+        missing.status_code == 422
+        and "2\u00a0à 100\u00a0caractères" in missing.get_json()["erreurs"]["q"]
+    )
 
 
-@pytest.mark.parametrize(("query", "name", "words"), [
-    ("commune=99999", "commune", "Code commune INSEE inconnu"),
-    ("commune=83137&lat=43&lon=5", "commune", "pas les deux"),
-    ("lat=43", "lon", "lat et lon ensemble"),
-    ("lat=91&lon=5", "lat", "entre -90 et 90"),
-    ("rayon_km=5", "rayon_km", "avec une commune"),
-    ("commune=83137&rayon_km=500", "rayon_km", "entre 0.1 et 100"),
-    ("types=creche,mam", "types", "Type d'offre inconnu\u00a0: creche"),
-    ("avip=peut-etre", "avip", "true ou false"),
-    ("jours=lundi&heure_debut=07:00&heure_fin=18:00", "jours", "Jour inconnu"),
-    ("heure_debut=07:00&heure_fin=18:00", "jours", "Indiquez les jours"),
-    ("jours=lu&heure_debut=7h", "heure_debut", "HH:MM"),
-    ("jours=lu&heure_debut=25:00&heure_fin=26:00", "heure_debut", ""),
-    ("jours=lu&heure_debut=07:00", "heure_fin", "ensemble"),
-    ("page=0", "page", "entre 1 et 1000"),
-    ("tri=prix", "tri", "distance, pertinence"),
-    ("q=" + "a" * 201, "q", "200\u00a0caractères"),
-    ("ville=Toulon", "ville", "Paramètre inconnu"),
-])
+@pytest.mark.parametrize(
+    ("query", "name", "words"),
+    [
+        ("commune=99999", "commune", "Code commune INSEE inconnu"),
+        ("commune=83137&lat=43&lon=5", "commune", "pas les deux"),
+        ("lat=43", "lon", "lat et lon ensemble"),
+        ("lat=91&lon=5", "lat", "entre -90 et 90"),
+        ("rayon_km=5", "rayon_km", "avec une commune"),
+        ("commune=83137&rayon_km=500", "rayon_km", "entre 0.1 et 100"),
+        ("types=creche,mam", "types", "Type d'offre inconnu\u00a0: creche"),
+        ("avip=peut-etre", "avip", "true ou false"),
+        ("jours=lundi&heure_debut=07:00&heure_fin=18:00", "jours", "Jour inconnu"),
+        ("heure_debut=07:00&heure_fin=18:00", "jours", "Indiquez les jours"),
+        ("jours=lu&heure_debut=7h", "heure_debut", "HH:MM"),
+        ("jours=lu&heure_debut=25:00&heure_fin=26:00", "heure_debut", ""),
+        ("jours=lu&heure_debut=07:00", "heure_fin", "ensemble"),
+        ("page=0", "page", "entre 1 et 1000"),
+        ("tri=prix", "tri", "distance, pertinence"),
+        ("q=" + "a" * 201, "q", "200\u00a0caractères"),
+        ("ville=Toulon", "ville", "Paramètre inconnu"),
+    ],
+)
 def test_each_invalid_parameter_gets_a_422_with_a_french_message(client, query, name, words):
     response = client.get(f"/api/v1/offres?{query}")
     assert response.status_code == 422
     body = response.get_json()
     assert "ne conviennent pas" in body["message"]
+
     def plain(text):
         return text.replace("\u00a0", " ").replace("’", "'")
 
@@ -148,9 +197,14 @@ def test_each_invalid_parameter_gets_a_422_with_a_french_message(client, query, 
 def test_get_answers_can_be_read_from_any_origin(client, toulon):
     response = client.get("/api/v1/offres?commune=83137", headers={"Origin": "https://www.caf.fr"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = client.options("/api/v1/offres", headers={
-        "Origin": "https://www.caf.fr", "Access-Control-Request-Method": "GET",
-        "Access-Control-Request-Headers": "if-none-match"})
+    preflight = client.options(
+        "/api/v1/offres",
+        headers={
+            "Origin": "https://www.caf.fr",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
@@ -197,7 +251,9 @@ class TestDocument:
             assert "get" in document["paths"][path]
 
     def test_the_offer_example_matches_its_schema(self, document):
-        example = document["paths"]["/api/v1/offres/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["examples"]["micro_creche"]["value"]
+        example = document["paths"]["/api/v1/offres/{id}"]["get"]["responses"]["200"]["content"][
+            "application/json"
+        ]["examples"]["micro_creche"]["value"]
         validator(document, "Offre").validate(example)
         assert example["horaires"] == "Mo-Fr 06:30-19:30" and example["avip"] is True
 
@@ -205,13 +261,21 @@ class TestDocument:
         from app.directory.models import Certification, Modality, Training, TrainingSession
 
         course = offer_factory(title="CAP AEPE", kind=OfferKind.FORMATION, slots=[])
-        course.training = Training(certification=Certification.CAP_AEPE, modality=Modality.ALTERNANCE,
-                                   funding=["cpf"], sessions=[TrainingSession(start=date(2027, 1, 4))])
+        course.training = Training(
+            certification=Certification.CAP_AEPE,
+            modality=Modality.ALTERNANCE,
+            funding=["cpf"],
+            sessions=[TrainingSession(start=date(2027, 1, 4))],
+        )
         from app.db import get_session
 
         get_session().commit()
-        validator(document, "PageOffres").validate(client.get("/api/v1/offres?commune=83137").get_json())
-        validator(document, "PageOffres").validate(client.get("/api/v1/offres?types=formation").get_json())
+        validator(document, "PageOffres").validate(
+            client.get("/api/v1/offres?commune=83137").get_json()
+        )
+        validator(document, "PageOffres").validate(
+            client.get("/api/v1/offres?types=formation").get_json()
+        )
         validator(document, "Offre").validate(client.get(f"/api/v1/offres/{course.id}").get_json())
         validator(document, "Communes").validate(client.get("/api/v1/communes?q=paris").get_json())
         validator(document, "Erreur").validate(client.get("/api/v1/offres?page=x").get_json())
@@ -228,24 +292,82 @@ class TestDocument:
 
 # ---- property-based: whatever the parameters, an answer the document describes ------------------
 
+
 def _values():
     return st.one_of(
-        st.sampled_from(["", "83137", "69123", "2A004", "99999", "true", "false", "oui", "1", "0", "-1",
-                         "lu,ma", "sa,di", "lu,xx", "07:00", "19:30", "24:00", "7h", "99:99", "43.12", "5.93",
-                         "1e400", "nan", "-inf", "0.05", "100", "101", "creche_collective,formation", "mam,,",
-                         "distance", "pertinence", "mise_a_jour", "crèche", "«»", "\x00", "%", "a" * 250]),
+        st.sampled_from(
+            [
+                "",
+                "83137",
+                "69123",
+                "2A004",
+                "99999",
+                "true",
+                "false",
+                "oui",
+                "1",
+                "0",
+                "-1",
+                "lu,ma",
+                "sa,di",
+                "lu,xx",
+                "07:00",
+                "19:30",
+                "24:00",
+                "7h",
+                "99:99",
+                "43.12",
+                "5.93",
+                "1e400",
+                "nan",
+                "-inf",
+                "0.05",
+                "100",
+                "101",
+                "creche_collective,formation",
+                "mam,,",
+                "distance",
+                "pertinence",
+                "mise_a_jour",
+                "crèche",
+                "«»",
+                "\x00",
+                "%",
+                "a" * 250,
+            ]
+        ),
         st.text(max_size=20),
-        st.integers(-10**6, 10**6).map(str),
+        st.integers(-(10**6), 10**6).map(str),
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
     )
 
 
-PARAMETERS = st.sampled_from([
-    "q", "commune", "lat", "lon", "rayon_km", "types", "avip", "places_disponibles", "handicap", "age_mois",
-    "jours", "heure_debut", "heure_fin", "tri", "page", "par_page", "inconnu"])
+PARAMETERS = st.sampled_from(
+    [
+        "q",
+        "commune",
+        "lat",
+        "lon",
+        "rayon_km",
+        "types",
+        "avip",
+        "places_disponibles",
+        "handicap",
+        "age_mois",
+        "jours",
+        "heure_debut",
+        "heure_fin",
+        "tri",
+        "page",
+        "par_page",
+        "inconnu",
+    ]
+)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.dictionaries(PARAMETERS, _values(), max_size=6))
 def test_any_parameters_get_a_documented_answer_never_a_crash(client, document, toulon, params):
     response = client.get("/api/v1/offres", query_string=params)

@@ -17,13 +17,13 @@ from app.directory.hours import (
     coverage_masks,
     coverage_tokens,
     covers,
-    masks_cover,
-    needed_masks,
     describe_next_opening,
     format_range_fr,
     format_time_fr,
     from_osm,
     is_closed_on,
+    masks_cover,
+    needed_masks,
     needed_tokens,
     next_opening,
     parse_time,
@@ -470,9 +470,7 @@ def test_next_opening_later_today_tomorrow_and_after_weekend():
 
 def test_next_opening_beyond_six_days_gives_the_date():
     only_monday = [Slot(MON, T(7, 30), T(19))]
-    assert describe_next_opening(only_monday, at(0, 20)) == fr(
-        "Ouvre le lundi 11 janvier à 7~h~30"
-    )
+    assert describe_next_opening(only_monday, at(0, 20)) == fr("Ouvre le lundi 11 janvier à 7~h~30")
     assert describe_next_opening(only_monday, at(1, 8)) == fr("Ouvre lundi à 7~h~30")
 
 
@@ -496,9 +494,7 @@ def test_next_opening_night_slot():
     night = [Slot(d, T(21), T(6)) for d in WEEKDAYS]
     assert next_opening(night, at(1, 2)) == (at(0, 21), at(1, 6))
     assert describe_next_opening(night, at(1, 2)) == fr("Ouvert maintenant, jusqu’à 6~h~00")
-    assert describe_next_opening(night, at(0, 23)) == fr(
-        "Ouvert maintenant, jusqu’à demain 6~h~00"
-    )
+    assert describe_next_opening(night, at(0, 23)) == fr("Ouvert maintenant, jusqu’à demain 6~h~00")
     assert describe_next_opening(night, at(1, 7)) == fr("Ouvre aujourd’hui à 21~h~00")
     # Saturday 05:00 is still Friday's night.
     assert next_opening(night, at(5, 5)) == (at(4, 21), at(5, 6))
@@ -705,7 +701,6 @@ def test_osm_round_trip_property(slots):
     assert week_intervals(parsed) == week_intervals(slots)
     if to_osm(slots) != "24/7":
         assert parsed == sorted(set(slots))
-
 
 
 @given(slots_and_need(15, 15))

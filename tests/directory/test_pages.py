@@ -4,6 +4,7 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
+from factories import make_offer
 
 from app.directory.models import (
     Certification,
@@ -15,7 +16,6 @@ from app.directory.models import (
     Training,
     TrainingSession,
 )
-from factories import make_offer
 
 WEEKDAYS = "&".join(f"jours={d}" for d in ("lu", "ma", "me", "je", "ve"))
 
@@ -29,15 +29,35 @@ def text_of(response) -> str:
 def toulon(session, index):
     """The Toulon mother's search: care from 5:30, Mon–Fri, within 10 km, ideally AVIP."""
     offers = {
-        "avip": make_offer(session, title="Multi-accueil Les Lucioles", avip=True, avip_places=4,
-                           free_places=2, free_places_on=date(2026, 11, 2),
-                           slots=[(d, time(5, 30), time(21, 0)) for d in range(5)], offset_km=(1.0, 0.0)),
-        "usual": make_offer(session, title="Crèche Les Petits Pas", offset_km=(3.0, 0.0),
-                            slots=[(d, time(7, 30), time(18, 30)) for d in range(5)]),
-        "far": make_offer(session, title="Crèche du Var lointain", offset_km=(25.0, 0.0),
-                          slots=[(d, time(5, 0), time(22, 0)) for d in range(5)]),
-        "micro": make_offer(session, title="Micro-crèche Pirouette", kind=OfferKind.MICRO_CRECHE,
-                            offset_km=(0.0, 2.0), free_places=0),
+        "avip": make_offer(
+            session,
+            title="Multi-accueil Les Lucioles",
+            avip=True,
+            avip_places=4,
+            free_places=2,
+            free_places_on=date(2026, 11, 2),
+            slots=[(d, time(5, 30), time(21, 0)) for d in range(5)],
+            offset_km=(1.0, 0.0),
+        ),
+        "usual": make_offer(
+            session,
+            title="Crèche Les Petits Pas",
+            offset_km=(3.0, 0.0),
+            slots=[(d, time(7, 30), time(18, 30)) for d in range(5)],
+        ),
+        "far": make_offer(
+            session,
+            title="Crèche du Var lointain",
+            offset_km=(25.0, 0.0),
+            slots=[(d, time(5, 0), time(22, 0)) for d in range(5)],
+        ),
+        "micro": make_offer(
+            session,
+            title="Micro-crèche Pirouette",
+            kind=OfferKind.MICRO_CRECHE,
+            offset_km=(0.0, 2.0),
+            free_places=0,
+        ),
     }
     index.sync(session)
     return offers
@@ -83,8 +103,13 @@ def test_htmx_fragment_equals_the_results_region_of_the_full_page(client, htmx_c
 
 def test_url_holds_the_whole_search_and_pagination_uses_plain_links(client, session, index):
     for i in range(12):
-        make_offer(session, title=f"Assistante maternelle {i}", kind=OfferKind.ASSISTANT_MATERNEL,
-                   offset_km=(0.1 * i, 0.0), commit=False)
+        make_offer(
+            session,
+            title=f"Assistante maternelle {i}",
+            kind=OfferKind.ASSISTANT_MATERNEL,
+            offset_km=(0.1 * i, 0.0),
+            commit=False,
+        )
     session.commit()
     index.sync(session)
     page1 = client.get("/recherche?lieu=Toulon&type=assistant_maternel").get_data(as_text=True)
@@ -96,7 +121,9 @@ def test_url_holds_the_whole_search_and_pagination_uses_plain_links(client, sess
 
 
 def test_no_result_proposes_what_to_widen(client, toulon):
-    page = client.get(f"/recherche?lieu=Toulon&rayon=2&type=micro_creche&places=1&{WEEKDAYS}&de=4:00&a=23:00")
+    page = client.get(
+        f"/recherche?lieu=Toulon&rayon=2&type=micro_creche&places=1&{WEEKDAYS}&de=4:00&a=23:00"
+    )
     html = page.get_data(as_text=True)
     assert "Aucun résultat" in html
     assert "Chercher dans un rayon de 5" in html
@@ -149,7 +176,10 @@ def test_bad_input_gets_a_french_message_and_keeps_the_rest(client, toulon, quer
 
 def test_htmx_fragment_updates_field_errors_and_summary_out_of_band(htmx_client, toulon):
     html = htmx_client.get("/recherche?lieu=Toulon&rayon=7").get_data(as_text=True)
-    assert '<p class="field-error" id="erreur-rayon" hx-swap-oob="true"><span>Choisissez un rayon' in html
+    assert (
+        '<p class="field-error" id="erreur-rayon" hx-swap-oob="true"><span>Choisissez un rayon'
+        in html
+    )
     assert '<div id="resume-erreurs" hx-swap-oob="true">' in html and "1 critère à corriger" in html
     assert "Multi-accueil Les Lucioles" in html  # searched with the default radius
 
@@ -161,8 +191,17 @@ def test_typed_hours_are_kept_when_invalid(client, toulon):
 
 @pytest.mark.parametrize(
     "query",
-    ["lieu=%00%ff", "lieu=' OR 1=1 --", "q=<script>alert(1)</script>", "rayon=&type=&jours=&de=&a=",
-     "lieu=" + "é" * 500, "page=99999999999999999999", "q=%E2%80%AE%F0%9F%91%B6", "tri=hack", "code_insee=ABCDE"],
+    [
+        "lieu=%00%ff",
+        "lieu=' OR 1=1 --",
+        "q=<script>alert(1)</script>",
+        "rayon=&type=&jours=&de=&a=",
+        "lieu=" + "é" * 500,
+        "page=99999999999999999999",
+        "q=%E2%80%AE%F0%9F%91%B6",
+        "tri=hack",
+        "code_insee=ABCDE",
+    ],
 )
 def test_no_input_gives_a_500(client, toulon, query):
     response = client.get(f"/recherche?{query}")
@@ -172,7 +211,9 @@ def test_no_input_gives_a_500(client, toulon, query):
 
 def test_offer_page_shows_everything_a_parent_needs(client, session, index, toulon):
     offer = toulon["avip"]
-    offer.closures = [Closure(start=date(2026, 12, 24), end=date(2026, 12, 31), reason="Fermeture annuelle")]
+    offer.closures = [
+        Closure(start=date(2026, 12, 24), end=date(2026, 12, 31), reason="Fermeture annuelle")
+    ]
     offer.contact_phone = "01 99 00 12 34"
     offer.how_to_apply = "Demandez à votre conseiller France Travail."
     session.commit()
@@ -197,12 +238,23 @@ def test_private_contact_is_not_shown(client, session, index):
 
 def test_training_page_shows_sessions_and_funding(client, session, index):
     start = date.today() + timedelta(days=30)
-    offer = make_offer(session, title="CAP Accompagnant éducatif petite enfance", kind=OfferKind.FORMATION,
-                       code_insee="67482", slots=[], commit=False)
+    offer = make_offer(
+        session,
+        title="CAP Accompagnant éducatif petite enfance",
+        kind=OfferKind.FORMATION,
+        code_insee="67482",
+        slots=[],
+        commit=False,
+    )
     offer.training = Training(
-        certification=Certification.CAP_AEPE, rncp_code="RNCP38565", level=3, hours=560,
-        modality=Modality.ALTERNANCE, funding=[Funding.CPF.value, Funding.FRANCE_TRAVAIL.value],
-        vae_possible=True, open_to_iae=True,
+        certification=Certification.CAP_AEPE,
+        rncp_code="RNCP38565",
+        level=3,
+        hours=560,
+        modality=Modality.ALTERNANCE,
+        funding=[Funding.CPF.value, Funding.FRANCE_TRAVAIL.value],
+        vae_possible=True,
+        open_to_iae=True,
         sessions=[TrainingSession(start=start, end=start + timedelta(days=200), places=15)],
     )
     session.commit()

@@ -19,7 +19,9 @@ BLOCKING = {"serious", "critical"}
 
 def axe_source() -> str:
     if not AXE.exists():
-        message = f"axe-core is not installed ({AXE}): run `npm ci` at the repository root (.ci/run does)"
+        message = (
+            f"axe-core is not installed ({AXE}): run `npm ci` at the repository root (.ci/run does)"
+        )
         if os.environ.get("PASSERELLE_REQUIRE_AXE"):
             pytest.fail(message)
         pytest.skip(message)
@@ -39,7 +41,11 @@ def run_axe(page, source: str) -> list[dict]:
         TAGS,
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [" ".join(map(str, n["target"])) for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 from urllib.parse import urlencode
 
 import pytest
-
 from accessibility import BLOCKING, axe_source, installed_version, run_axe
-from app.geo.timezones import today_in_france
 from e2e_helpers import PHONE, RESULTS
 from factories import PASSWORD
 from site_catalogue import build_world, get_pages
+
+from app.geo.timezones import today_in_france
 
 #: Moderate violations left on purpose: rule id -> why. (Serious and critical ones: none.)
 MODERATE_EXCEPTIONS: dict[str, str] = {}
@@ -66,64 +66,179 @@ def open_details(page):
 def estimator_answers() -> str:
     today = today_in_france()
     start, end = today + timedelta(days=10), today + timedelta(days=99)
-    pairs = [("date", today.isoformat()), ("activite", "cdd"), ("date_debut", start.isoformat()),
-             ("date_fin", end.isoformat()), ("heures_semaine", "35"), ("lieu", "Toulon (83 – Var)"),
-             ("inscrit", "oui"), ("categorie", "1"), ("allocation", "non"), ("parent_isole", "oui"),
-             ("deja_aide", "non"), ("enfants-0", "2"), ("enfants-1", "7"),
-             *[("jours", d) for d in ("lu", "ma", "me", "je", "ve")],
-             ("de", "7:30"), ("a", "18:00"), ("ressources", "1 450"), ("tarif", "4,60")]
+    pairs = [
+        ("date", today.isoformat()),
+        ("activite", "cdd"),
+        ("date_debut", start.isoformat()),
+        ("date_fin", end.isoformat()),
+        ("heures_semaine", "35"),
+        ("lieu", "Toulon (83 – Var)"),
+        ("inscrit", "oui"),
+        ("categorie", "1"),
+        ("allocation", "non"),
+        ("parent_isole", "oui"),
+        ("deja_aide", "non"),
+        ("enfants-0", "2"),
+        ("enfants-1", "7"),
+        *[("jours", d) for d in ("lu", "ma", "me", "je", "ve")],
+        ("de", "7:30"),
+        ("a", "18:00"),
+        ("ressources", "1 450"),
+        ("tarif", "4,60"),
+    ]
     return urlencode(pairs)
 
 
 def states(world) -> list[State]:
     offer, structure = world.offer.id, world.structure.id
     return [
-        State("recherche — résultats", None, "/recherche?lieu=Toulon", shows="1 résultat à moins de 10 km de Toulon"),
-        State("recherche — tous les filtres ouverts", None, "/recherche?lieu=Toulon", open_details,
-              shows="css=details[open] >> nth=1"),
-        State("recherche — erreurs", None, "/recherche?lieu=Toulon&jours=lu&de=25:00&a=19:00&age=abc",
-              shows="css=.error-summary"),
-        State("recherche — lieu à préciser", None, "/recherche?lieu=Saint-Martin", shows="Précisez le lieu"),
-        State("recherche — aucun résultat", None, "/recherche?lieu=Brest&type=mam",
-              shows="Aucune offre ne correspond à tous vos critères."),
-        State("estimateur — erreurs", None, "/estimer-mes-aides?calculer=1&heures_semaine=abc",
-              shows="css=.error-summary"),
-        State("estimateur — résultats", None, f"/estimer-mes-aides?{estimator_answers()}&calculer=1",
-              shows="css=#resultats .age-result"),
-        State("estimateur — impression", None, f"/estimer-mes-aides/imprimer?{estimator_answers()}",
-              shows="css=#resultats"),
-        State("connexion — erreur", None, "/connexion",
-              submit("Se connecter", **{"Adresse électronique": "x@exemple.fr", "Mot de passe": "faux mot de passe"}),
-              shows="css=.error-summary"),
-        State("inscription — erreurs", None, "/inscription", submit("Envoyer ma demande"), shows="css=.error-summary"),
-        State("mot de passe oublié — envoyé", None, "/mot-de-passe-oublie",
-              submit("Recevoir un lien", **{"Adresse électronique": "x@exemple.fr"}),
-              shows="Si un compte existe avec cette adresse"),
-        State("signaler une erreur — erreurs", None, f"/offre/{offer}/signaler", submit("Envoyer le signalement"),
-              shows="css=.error-summary"),
-        State("gestion — nouvelle offre, erreurs", "gestionnaire", "/gestion/offres/nouvelle",
-              submit("Créer le brouillon"), shows="css=.error-summary"),
-        State("label AVIP — demande, erreurs", "gestionnaire", f"/label-avip/structure/{structure}",
-              submit("Envoyer ma demande"), shows="css=.error-summary"),
-        State("coordination — invitation, erreurs", "coordinateur", "/coordination/inviter",
-              submit("Envoyer l’invitation"), shows="css=.error-summary"),
-        State("coordination — décision AVIP, erreurs", "coordinateur", f"/coordination/label-avip/{world.application.id}",
-              submit("Attribuer le label", **{"Places réservées retenues": "abc"}), shows="css=.error-summary"),
-        State("gestion — offre, erreurs", "gestionnaire", f"/gestion/offres/{offer}",
-              submit("Enregistrer les modifications", **{"Nom de l’offre": ""}), shows="css=.error-summary"),
-        State("gestion — créneau ajouté", "gestionnaire", f"/gestion/offres/{offer}",
-              submit("Ajouter un créneau"), shows="css=#champ-slots-5-weekday"),
-        State("gestion — places mises à jour", "gestionnaire", "/gestion",
-              submit(f"Mettre à jour les places de « {world.offer.title} »",
-                     **{"Places disponibles aujourd’hui": "3"}), shows="3 places disponibles"),
+        State(
+            "recherche — résultats",
+            None,
+            "/recherche?lieu=Toulon",
+            shows="1 résultat à moins de 10 km de Toulon",
+        ),
+        State(
+            "recherche — tous les filtres ouverts",
+            None,
+            "/recherche?lieu=Toulon",
+            open_details,
+            shows="css=details[open] >> nth=1",
+        ),
+        State(
+            "recherche — erreurs",
+            None,
+            "/recherche?lieu=Toulon&jours=lu&de=25:00&a=19:00&age=abc",
+            shows="css=.error-summary",
+        ),
+        State(
+            "recherche — lieu à préciser",
+            None,
+            "/recherche?lieu=Saint-Martin",
+            shows="Précisez le lieu",
+        ),
+        State(
+            "recherche — aucun résultat",
+            None,
+            "/recherche?lieu=Brest&type=mam",
+            shows="Aucune offre ne correspond à tous vos critères.",
+        ),
+        State(
+            "estimateur — erreurs",
+            None,
+            "/estimer-mes-aides?calculer=1&heures_semaine=abc",
+            shows="css=.error-summary",
+        ),
+        State(
+            "estimateur — résultats",
+            None,
+            f"/estimer-mes-aides?{estimator_answers()}&calculer=1",
+            shows="css=#resultats .age-result",
+        ),
+        State(
+            "estimateur — impression",
+            None,
+            f"/estimer-mes-aides/imprimer?{estimator_answers()}",
+            shows="css=#resultats",
+        ),
+        State(
+            "connexion — erreur",
+            None,
+            "/connexion",
+            submit(
+                "Se connecter",
+                **{"Adresse électronique": "x@exemple.fr", "Mot de passe": "faux mot de passe"},
+            ),
+            shows="css=.error-summary",
+        ),
+        State(
+            "inscription — erreurs",
+            None,
+            "/inscription",
+            submit("Envoyer ma demande"),
+            shows="css=.error-summary",
+        ),
+        State(
+            "mot de passe oublié — envoyé",
+            None,
+            "/mot-de-passe-oublie",
+            submit("Recevoir un lien", **{"Adresse électronique": "x@exemple.fr"}),
+            shows="Si un compte existe avec cette adresse",
+        ),
+        State(
+            "signaler une erreur — erreurs",
+            None,
+            f"/offre/{offer}/signaler",
+            submit("Envoyer le signalement"),
+            shows="css=.error-summary",
+        ),
+        State(
+            "gestion — nouvelle offre, erreurs",
+            "gestionnaire",
+            "/gestion/offres/nouvelle",
+            submit("Créer le brouillon"),
+            shows="css=.error-summary",
+        ),
+        State(
+            "label AVIP — demande, erreurs",
+            "gestionnaire",
+            f"/label-avip/structure/{structure}",
+            submit("Envoyer ma demande"),
+            shows="css=.error-summary",
+        ),
+        State(
+            "coordination — invitation, erreurs",
+            "coordinateur",
+            "/coordination/inviter",
+            submit("Envoyer l’invitation"),
+            shows="css=.error-summary",
+        ),
+        State(
+            "coordination — décision AVIP, erreurs",
+            "coordinateur",
+            f"/coordination/label-avip/{world.application.id}",
+            submit("Attribuer le label", **{"Places réservées retenues": "abc"}),
+            shows="css=.error-summary",
+        ),
+        State(
+            "gestion — offre, erreurs",
+            "gestionnaire",
+            f"/gestion/offres/{offer}",
+            submit("Enregistrer les modifications", **{"Nom de l’offre": ""}),
+            shows="css=.error-summary",
+        ),
+        State(
+            "gestion — créneau ajouté",
+            "gestionnaire",
+            f"/gestion/offres/{offer}",
+            submit("Ajouter un créneau"),
+            shows="css=#champ-slots-5-weekday",
+        ),
+        State(
+            "gestion — places mises à jour",
+            "gestionnaire",
+            "/gestion",
+            submit(
+                f"Mettre à jour les places de « {world.offer.title} »",
+                **{"Places disponibles aujourd’hui": "3"},
+            ),
+            shows="3 places disponibles",
+        ),
         State("page introuvable (404)", None, "/offre/999999", shows="Page introuvable"),
-        State("recherche — filtre appliqué", None, "/recherche?lieu=Toulon", check_free_places,
-              shows="css=#champ-places:checked"),
+        State(
+            "recherche — filtre appliqué",
+            None,
+            "/recherche?lieu=Toulon",
+            check_free_places,
+            shows="css=#champ-places:checked",
+        ),
     ]
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().encode("ascii", "ignore").decode()).strip("-")[:60]
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().encode("ascii", "ignore").decode()).strip("-")[
+        :60
+    ]
 
 
 @pytest.mark.parametrize("scripts", [True, False], ids=["js", "sans-scripts"])
@@ -148,7 +263,9 @@ def test_every_page_and_state_passes_axe(browser, live_server, app, session, ind
             contexts[role] = page
         return contexts[role]
 
-    audits = [State(f"{endpoint} {url}", role, url) for endpoint, url, role in get_pages(app, world)]
+    audits = [
+        State(f"{endpoint} {url}", role, url) for endpoint, url, role in get_pages(app, world)
+    ]
     audits += states(world)
     report, problems, skipped = {}, [], []
     for state in audits:
@@ -158,11 +275,13 @@ def test_every_page_and_state_passes_axe(browser, live_server, app, session, ind
         page = page_for(state.role)
         response = page.goto(f"{live_server}{state.url}")
         if "/connexion" in page.url and not state.url.startswith("/connexion"):
-            problems.append((state.name, "sent to the login page: give it a role in tests/site_catalogue.py"))
+            problems.append(
+                (state.name, "sent to the login page: give it a role in tests/site_catalogue.py")
+            )
             continue
-        if not (response and "text/html" in (response.headers.get("content-type") or "")) or not page.evaluate(
-            "document.documentElement.lang !== '' && document.title !== ''"
-        ):
+        if not (
+            response and "text/html" in (response.headers.get("content-type") or "")
+        ) or not page.evaluate("document.documentElement.lang !== '' && document.title !== ''"):
             skipped.append(state.name)  # JSON, a fragment for htmx, a redirect to one
             continue
         if state.act:
@@ -174,7 +293,9 @@ def test_every_page_and_state_passes_axe(browser, live_server, app, session, ind
         violations = run_axe(page, source)
         report[state.name] = {"url": page.url.removeprefix(live_server), "violations": violations}
         for v in violations:
-            if v["impact"] in BLOCKING or (v["impact"] == "moderate" and v["id"] not in MODERATE_EXCEPTIONS):
+            if v["impact"] in BLOCKING or (
+                v["impact"] == "moderate" and v["id"] not in MODERATE_EXCEPTIONS
+            ):
                 problems.append((state.name, v["id"], v["impact"], v["help"], v["targets"]))
         if scripts:
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -184,9 +305,18 @@ def test_every_page_and_state_passes_axe(browser, live_server, app, session, ind
             page.screenshot(path=str(RESULTS / f"axe-{slug(state.name)}.png"), full_page=True)
 
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"axe-report-{'js' if scripts else 'sans-scripts'}.json").write_text(json.dumps(
-        {"axe-core": installed_version(), "pages": report, "not_audited": skipped,
-         "moderate_exceptions": MODERATE_EXCEPTIONS}, ensure_ascii=False, indent=1))
+    (RESULTS / f"axe-report-{'js' if scripts else 'sans-scripts'}.json").write_text(
+        json.dumps(
+            {
+                "axe-core": installed_version(),
+                "pages": report,
+                "not_audited": skipped,
+                "moderate_exceptions": MODERATE_EXCEPTIONS,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     for page in contexts.values():
         page.context.close()
     assert len(report) >= 45, sorted(report)

@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
-from app.geo.timezones import today_in_france
 from e2e_helpers import assert_no_horizontal_overflow, screenshot
+
+from app.geo.timezones import today_in_france
 
 
 def test_parent_estimates_her_aid_then_looks_for_care(page, live_server):

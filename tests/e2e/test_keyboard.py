@@ -5,8 +5,8 @@ the results are swapped — with and without JavaScript."""
 
 from __future__ import annotations
 
-from factories import make_offer
 from e2e_helpers import screenshot
+from factories import make_offer
 
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
@@ -35,7 +35,9 @@ def tab_to(page, matches, limit: int = 80) -> dict:
     raise AssertionError(f"not reached with {limit} Tab presses")
 
 
-def test_parent_searches_and_opens_an_offer_with_the_keyboard_alone(page, live_server, session, index):
+def test_parent_searches_and_opens_an_offer_with_the_keyboard_alone(
+    page, live_server, session, index
+):
     make_offer(session, title="Multi-accueil Les Lucioles", free_places=2, offset_km=(1.0, 0.0))
     make_offer(session, title="Crèche Les Petits Pas", free_places=0, offset_km=(2.0, 0.0))
     index.sync(session)

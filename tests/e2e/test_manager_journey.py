@@ -4,18 +4,33 @@ without JavaScript."""
 
 from datetime import time
 
+from e2e_helpers import assert_no_horizontal_overflow, screenshot
+from factories import PASSWORD, make_offer, make_user
+
 from app.directory.models import Structure, StructureKind
 from app.geo.timezones import today_in_france
-from factories import PASSWORD, make_offer, make_user
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
 
 
-def test_manager_edits_the_hours_and_the_public_search_finds_them(page, live_server, session, index):
-    structure = Structure(name="Association Les Petits Loups", kind=StructureKind.ASSOCIATION, departement_code="83")
-    offer = make_offer(session, title="Multi-accueil Les Lucioles", structure=structure, free_places=1,
-                       slots=[(d, time(7, 30), time(18, 30)) for d in range(5)])
-    manager = make_user(session, "gestionnaire", email="nadia@lucioles.example.org", structures=[structure],
-                        full_name="Nadia Benali")
+def test_manager_edits_the_hours_and_the_public_search_finds_them(
+    page, live_server, session, index
+):
+    structure = Structure(
+        name="Association Les Petits Loups", kind=StructureKind.ASSOCIATION, departement_code="83"
+    )
+    offer = make_offer(
+        session,
+        title="Multi-accueil Les Lucioles",
+        structure=structure,
+        free_places=1,
+        slots=[(d, time(7, 30), time(18, 30)) for d in range(5)],
+    )
+    manager = make_user(
+        session,
+        "gestionnaire",
+        email="nadia@lucioles.example.org",
+        structures=[structure],
+        full_name="Nadia Benali",
+    )
     index.sync(session)
 
     page.goto(f"{live_server}/connexion")
@@ -29,12 +44,20 @@ def test_manager_edits_the_hours_and_the_public_search_finds_them(page, live_ser
 
     # one click for today's free places (htmx swaps the row; without JS the page reloads)
     page.get_by_label("Places disponibles aujourd’hui").fill("2")
-    page.get_by_role("button", name="Mettre à jour les places de « Multi-accueil Les Lucioles »").click()
+    page.get_by_role(
+        "button", name="Mettre à jour les places de « Multi-accueil Les Lucioles »"
+    ).click()
     today = today_in_france()
-    page.locator(f"#offre-{offer.id}").get_by_text(f"2 places disponibles au {today:%d/%m}").wait_for()
+    page.locator(f"#offre-{offer.id}").get_by_text(
+        f"2 places disponibles au {today:%d/%m}"
+    ).wait_for()
     if page.js_enabled:
-        page.locator("#annonce").get_by_text("« Multi-accueil Les Lucioles » : 2 places disponibles").wait_for()
-        page.wait_for_function(f"document.activeElement && document.activeElement.id === 'places-ok-{offer.id}'")
+        page.locator("#annonce").get_by_text(
+            "« Multi-accueil Les Lucioles » : 2 places disponibles"
+        ).wait_for()
+        page.wait_for_function(
+            f"document.activeElement && document.activeElement.id === 'places-ok-{offer.id}'"
+        )
 
     page.get_by_role("link", name="Modifier « Multi-accueil Les Lucioles »").click()
     page.get_by_role("heading", name="Modifier l’offre", level=1).wait_for()
@@ -44,7 +67,9 @@ def test_manager_edits_the_hours_and_the_public_search_finds_them(page, live_ser
     assert saturday.input_value() == "5"  # the day after Friday, Friday's hours copied
     if page.js_enabled:
         # only the hours fieldset was swapped, and the focus is on the new row
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'champ-slots-5-weekday'")
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.id === 'champ-slots-5-weekday'"
+        )
         page.locator("#champ-slots-5-opens").fill("25:00")
         page.locator("#champ-slots-5-opens").blur()
         page.locator("#erreur-slots-5-opens").get_by_text("Heure invalide").wait_for()
@@ -58,7 +83,9 @@ def test_manager_edits_the_hours_and_the_public_search_finds_them(page, live_ser
     assert_no_horizontal_overflow(page)
     screenshot(page, "gestion-horaires")
     page.get_by_role("button", name="Enregistrer les modifications").click()
-    page.get_by_text("Modifications enregistrées. Elles sont visibles dès maintenant dans l’annuaire.").wait_for()
+    page.get_by_text(
+        "Modifications enregistrées. Elles sont visibles dès maintenant dans l’annuaire."
+    ).wait_for()
     screenshot(page, "gestion-enregistre")
 
     page.goto(f"{live_server}/recherche?lieu=Toulon&jours=sa&de=8:30&a=11:30")

@@ -2,13 +2,12 @@
 email, the département's coordinator approves her, and she finds her offer in « Mes offres » —
 with and without JavaScript."""
 
-from app.directory.models import Structure, StructureKind
 from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
 from factories import PASSWORD, make_offer, make_user
 
+from app.directory.models import Structure, StructureKind
+
 PASSPHRASE = "les lucioles ouvrent a cinq heures"
-
-
 
 
 def log_in(page, live_server, email, password):
@@ -25,11 +24,20 @@ def log_out(page):
 
 
 def test_new_manager_signs_up_is_approved_and_finds_her_offer(app, page, live_server, session):
-    structure = Structure(name="Association Les Petits Loups", siret="12345678901234",
-                          kind=StructureKind.ASSOCIATION, departement_code="83")
+    structure = Structure(
+        name="Association Les Petits Loups",
+        siret="12345678901234",
+        kind=StructureKind.ASSOCIATION,
+        departement_code="83",
+    )
     make_offer(session, title="Multi-accueil Les Lucioles", structure=structure)
-    coordinator = make_user(session, "coordinateur", email="coordination83@caf.example.org",
-                            departement_code="83", full_name="Paul Coordinateur")
+    coordinator = make_user(
+        session,
+        "coordinateur",
+        email="coordination83@caf.example.org",
+        departement_code="83",
+        full_name="Paul Coordinateur",
+    )
 
     page.goto(f"{live_server}/inscription")
     page.get_by_label("Vous êtes").select_option("gestionnaire")

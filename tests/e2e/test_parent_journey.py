@@ -3,15 +3,25 @@
 import re
 from datetime import time
 
-from factories import make_offer
 from e2e_helpers import assert_no_horizontal_overflow, screenshot
+from factories import make_offer
 
 
 def test_parent_finds_early_care_in_toulon_and_opens_it(page, live_server, session, index):
-    make_offer(session, title="Multi-accueil Les Lucioles", avip=True, free_places=2,
-               slots=[(d, time(5, 30), time(21, 0)) for d in range(5)], offset_km=(1.0, 0.0))
-    make_offer(session, title="Crèche Les Petits Pas", offset_km=(3.0, 0.0),
-               slots=[(d, time(7, 30), time(18, 30)) for d in range(5)])
+    make_offer(
+        session,
+        title="Multi-accueil Les Lucioles",
+        avip=True,
+        free_places=2,
+        slots=[(d, time(5, 30), time(21, 0)) for d in range(5)],
+        offset_km=(1.0, 0.0),
+    )
+    make_offer(
+        session,
+        title="Crèche Les Petits Pas",
+        offset_km=(3.0, 0.0),
+        slots=[(d, time(7, 30), time(18, 30)) for d in range(5)],
+    )
     index.sync(session)
 
     page.goto(f"{live_server}/recherche")

@@ -5,33 +5,59 @@ crèche's usual response time — with and without JavaScript."""
 import re
 from datetime import timedelta
 
-from app.db import utcnow
-from app.directory.models import Structure, StructureKind
-from app.referrals.models import Reason, Referral, ReferralStatus
 from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
 from factories import PASSWORD, make_offer, make_user
 
-
+from app.db import utcnow
+from app.directory.models import Structure, StructureKind
+from app.referrals.models import Reason, Referral, ReferralStatus
 
 
 def answered_before(session, offer, prescriber, hours):
     """Two earlier referrals, answered within a day and a half: one more makes a badge."""
     for n, h in enumerate(hours):
         sent = utcnow() - timedelta(days=10 + n)
-        session.add(Referral(offer_id=offer.id, structure_id=offer.structure_id, departement_code="83",
-                             prescriber_id=prescriber.id, idempotency_key=f"{n + 1:032x}", reason=Reason.JOB,
-                             parent_first_name="Ancien", parent_initial="A", consent_at=sent, sent_at=sent,
-                             last_activity_at=sent, status=ReferralStatus.ACCEPTED,
-                             first_answer_at=sent + timedelta(hours=h), closed_at=sent + timedelta(hours=h)))
+        session.add(
+            Referral(
+                offer_id=offer.id,
+                structure_id=offer.structure_id,
+                departement_code="83",
+                prescriber_id=prescriber.id,
+                idempotency_key=f"{n + 1:032x}",
+                reason=Reason.JOB,
+                parent_first_name="Ancien",
+                parent_initial="A",
+                consent_at=sent,
+                sent_at=sent,
+                last_activity_at=sent,
+                status=ReferralStatus.ACCEPTED,
+                first_answer_at=sent + timedelta(hours=h),
+                closed_at=sent + timedelta(hours=h),
+            )
+        )
     session.commit()
 
 
-def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(app, page, browser, live_server, session):
-    structure = Structure(name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83")
-    offer = make_offer(session, title="Multi-accueil Les Lucioles", structure=structure, free_places=2,
-                       contact_email="accueil@lucioles.example.org")
-    prescriber = make_user(session, "prescripteur", email="karim@francetravail.example.org",
-                           full_name="Karim Diallo", organisation="France Travail Toulon")
+def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(
+    app, page, browser, live_server, session
+):
+    structure = Structure(
+        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
+    )
+    offer = make_offer(
+        session,
+        title="Multi-accueil Les Lucioles",
+        structure=structure,
+        free_places=2,
+        contact_email="accueil@lucioles.example.org",
+    )
+    prescriber = make_user(
+        session,
+        "prescripteur",
+        email="karim@francetravail.example.org",
+        full_name="Karim Diallo",
+        organisation="France Travail Toulon",
+    )
     answered_before(session, offer, prescriber, [20, 30])
 
     page.goto(f"{live_server}/connexion")
@@ -48,7 +74,9 @@ def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(app, page, b
     page.get_by_label("Initiale de son nom").fill("K")
     page.get_by_label("Téléphone du parent").fill("06 12 34 56 78")
     page.get_by_label("Âge des enfants à faire garder").fill("2 ans")
-    page.get_by_label("Date de début souhaitée").fill((utcnow() + timedelta(days=14)).date().isoformat())
+    page.get_by_label("Date de début souhaitée").fill(
+        (utcnow() + timedelta(days=14)).date().isoformat()
+    )
     for day in ("Lundi", "Mardi", "Jeudi"):
         page.get_by_label(day, exact=True).check()
     page.get_by_label("De", exact=True).fill("8:00")
@@ -60,7 +88,9 @@ def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(app, page, b
     assert page.get_by_label("Prénom du parent").input_value() == "Amina"
     assert_no_horizontal_overflow(page)
     screenshot(page, "orientation-erreurs")
-    page.get_by_label("Le parent a accepté que ces informations soient transmises à la structure").check()
+    page.get_by_label(
+        "Le parent a accepté que ces informations soient transmises à la structure"
+    ).check()
     page.get_by_role("button", name="Envoyer l’orientation").click()
     page.get_by_text("Orientation envoyée à « Multi-accueil Les Lucioles »").wait_for()
     page.get_by_text("En attente de réponse").first.wait_for()
@@ -68,13 +98,16 @@ def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(app, page, b
     screenshot(page, "orientation-envoyee")
 
     # The crèche, on its own phone, without an account, opens the link of the email.
-    crèche = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=page.js_enabled,
-                                 locale="fr-FR").new_page()
+    crèche = browser.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=page.js_enabled, locale="fr-FR"
+    ).new_page()
     crèche.js_enabled = page.js_enabled
     crèche.goto(live_server + last_link_sent_to(app, "accueil@lucioles.example.org"))
     crèche.get_by_text("06 12 34 56 78").wait_for()
     crèche.get_by_label("Accepter : le parent a une place").check()
-    crèche.get_by_label("Date d’accueil prévue").fill((utcnow() + timedelta(days=15)).strftime("%d/%m/%Y"))
+    crèche.get_by_label("Date d’accueil prévue").fill(
+        (utcnow() + timedelta(days=15)).strftime("%d/%m/%Y")
+    )
     assert_no_horizontal_overflow(crèche)
     screenshot(crèche, "orientation-reponse-structure")
     crèche.get_by_role("button", name="Envoyer ma réponse").click()

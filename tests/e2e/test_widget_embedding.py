@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 
 from app.directory.models import OfferKind
 from app.widget.models import PartnerToken
-from e2e_helpers import PHONE
 
 PARTNER_PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Caf du Var – partenaire</title></head>
@@ -58,10 +57,15 @@ def frame_height(page, selector):
     return page.eval_on_selector(selector, "f => f.getBoundingClientRect().height")
 
 
-def test_the_widget_loads_searches_and_resizes_on_a_partner_site(session, offer_factory, live_server,
-                                                                  partner_site, partner_page):
+def test_the_widget_loads_searches_and_resizes_on_a_partner_site(
+    session, offer_factory, live_server, partner_site, partner_page
+):
     origin, pages = partner_site
-    session.add(PartnerToken(name="Caf du Var", token="jeton-caf", allowed_origins=[origin], presets={}, active=True))
+    session.add(
+        PartnerToken(
+            name="Caf du Var", token="jeton-caf", allowed_origins=[origin], presets={}, active=True
+        )
+    )
     session.commit()
     for n in range(4):
         offer_factory(title=f"Crèche Les Lilas {n}", offset_km=(0.5 + n * 0.2, 0))
@@ -81,7 +85,9 @@ def test_the_widget_loads_searches_and_resizes_on_a_partner_site(session, offer_
 
     # It resized to its content, both ways checked: the partner page only took the height
     # posted by that frame, the widget posted it to this origin only.
-    page.wait_for_function("() => document.querySelector('#recherche iframe').style.height !== '640px'")
+    page.wait_for_function(
+        "() => document.querySelector('#recherche iframe').style.height !== '640px'"
+    )
     tall = frame_height(page, "#recherche iframe")
     inner = search_frame.locator("body").evaluate("b => b.getBoundingClientRect().height")
     assert abs(tall - (inner + 16)) <= 4, (tall, inner)
@@ -91,31 +97,54 @@ def test_the_widget_loads_searches_and_resizes_on_a_partner_site(session, offer_
     search_frame.locator("#recherche button[type=submit]").click()
     search_frame.locator("#titre-resultats", has_text="1 résultat").wait_for()
     assert search_frame.locator(".offer-card").count() == 1
-    page.wait_for_function(f"() => document.querySelector('#recherche iframe').getBoundingClientRect().height < {tall - 50}")
+    page.wait_for_function(
+        f"() => document.querySelector('#recherche iframe').getBoundingClientRect().height < {tall - 50}"
+    )
 
     # The second widget on the same page has its own frame and height.
     estimator_frame = page.frame_locator("#estimateur iframe")
     estimator_frame.locator("#formulaire-estimation").wait_for()
-    page.wait_for_function("() => document.querySelector('#estimateur iframe').style.height !== '640px'")
+    page.wait_for_function(
+        "() => document.querySelector('#estimateur iframe').style.height !== '640px'"
+    )
     assert frame_height(page, "#estimateur iframe") != frame_height(page, "#recherche iframe")
     page.screenshot(path="test-results/widget-partenaire.png", full_page=True)
 
 
-def test_a_token_for_another_origin_is_not_framed(session, offer_factory, live_server, partner_site, partner_page):
+def test_a_token_for_another_origin_is_not_framed(
+    session, offer_factory, live_server, partner_site, partner_page
+):
     origin, pages = partner_site
-    session.add(PartnerToken(name="Autre site", token="jeton-autre", allowed_origins=["https://partenaire.example.org"],
-                             presets={}, active=True))
+    session.add(
+        PartnerToken(
+            name="Autre site",
+            token="jeton-autre",
+            allowed_origins=["https://partenaire.example.org"],
+            presets={},
+            active=True,
+        )
+    )
     session.commit()
     offer_factory(title="Crèche Les Lilas")
-    pages["html"] = PARTNER_PAGE.format(recherche=embed(live_server, "jeton-autre", commune="83137"), estimateur="")
+    pages["html"] = PARTNER_PAGE.format(
+        recherche=embed(live_server, "jeton-autre", commune="83137"), estimateur=""
+    )
     page = partner_page
     refusals = []
-    page.on("console", lambda message: refusals.append(message.text) if "frame-ancestors" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            refusals.append(message.text) if "frame-ancestors" in message.text else None
+        ),
+    )
     with page.expect_response(lambda r: "/widget/recherche" in r.url) as answer:
         page.goto(origin)
     response = answer.value
     assert response.status == 200
-    assert "frame-ancestors 'self' https://partenaire.example.org" in response.headers["content-security-policy"]
+    assert (
+        "frame-ancestors 'self' https://partenaire.example.org"
+        in response.headers["content-security-policy"]
+    )
     page.wait_for_timeout(500)
     frame = next(f for f in page.frames if f != page.main_frame)
     assert "Crèche Les Lilas" not in frame.content()

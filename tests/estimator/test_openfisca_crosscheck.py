@@ -261,9 +261,7 @@ def _sample_dates(item: Shared) -> list[date]:
         dates.add(max(found.start, item.first))
         if found.end is not None:
             dates.add(found.end - timedelta(days=1))
-    return sorted(
-        d for d in dates if d >= item.first and (item.until is None or d < item.until)
-    )
+    return sorted(d for d in dates if d >= item.first and (item.until is None or d < item.until))
 
 
 @pytest.mark.parametrize(
@@ -448,9 +446,7 @@ def theirs(tbs, case: Case) -> tuple[bool, Decimal]:
     situation = {
         "individus": people,
         "familles": {"famille": {"parents": parents, "enfants": children}},
-        "foyers_fiscaux": {
-            "foyer": {"declarants": parents, "personnes_a_charge": children}
-        },
+        "foyers_fiscaux": {"foyer": {"declarants": parents, "personnes_a_charge": children}},
         "menages": {
             "menage": {
                 "personne_de_reference": ["parent"],

@@ -8,22 +8,34 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from html_helpers import section, tags, text_of, unlabelled_controls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.api.estimations import run_estimation
 from app.core.french import format_euros
-from html_helpers import section, tags, text_of, unlabelled_controls
 
 TODAY = "2026-11-21"
 # A mother in Toulon: a 3-month CDD from 1 December, two children (2 and 7), no allowance.
 ANSWERS = [
-    ("date", TODAY), ("activite", "cdd"), ("date_debut", "2026-12-01"),
-    ("date_fin", "2027-02-28"), ("heures_semaine", "35"), ("lieu", "Toulon (83 – Var)"),
-    ("inscrit", "oui"), ("categorie", "1"), ("allocation", "non"), ("parent_isole", "oui"),
-    ("deja_aide", "non"), ("enfants-0", "2"), ("enfants-1", "7"),
+    ("date", TODAY),
+    ("activite", "cdd"),
+    ("date_debut", "2026-12-01"),
+    ("date_fin", "2027-02-28"),
+    ("heures_semaine", "35"),
+    ("lieu", "Toulon (83 – Var)"),
+    ("inscrit", "oui"),
+    ("categorie", "1"),
+    ("allocation", "non"),
+    ("parent_isole", "oui"),
+    ("deja_aide", "non"),
+    ("enfants-0", "2"),
+    ("enfants-1", "7"),
     *[("jours", d) for d in ("lu", "ma", "me", "je", "ve")],
-    ("de", "7:30"), ("a", "18:00"), ("ressources", "1 450"), ("tarif", "4,60"),
+    ("de", "7:30"),
+    ("a", "18:00"),
+    ("ressources", "1 450"),
+    ("tarif", "4,60"),
 ]
 
 
@@ -50,8 +62,12 @@ def euros(amount: Decimal) -> str:
 
 def test_empty_form_shows_every_step_with_labels(client):
     html, text = page(client, "/estimer-mes-aides")
-    for legend in ("Votre emploi ou votre formation", "Votre situation", "Vos enfants",
-                   "La garde et vos ressources"):
+    for legend in (
+        "Votre emploi ou votre formation",
+        "Votre situation",
+        "Vos enfants",
+        "La garde et vos ressources",
+    ):
         assert legend in text
     assert "à corriger" not in text and "Votre estimation" not in text
     assert unlabelled_controls(html) == []
@@ -74,13 +90,22 @@ def test_full_answers_give_the_age_and_the_cost_of_each_mode(client):
     assert "Vous pouvez demander l’AGE : 478,40 €, versés une seule fois" in results
     assert "Date limite pour faire la demande : 1er mars 2027" in results
     expected = run_estimation(
-        {"date": TODAY, "parent_isole": True, "inscrit_france_travail": True,
-         "categorie_demandeur": 1, "enfants": [{"age": 2}, {"age": 7}],
-         "activite": {"type": "cdd", "date_debut": "2026-12-01", "duree_jours": 90,
-                      "heures_par_semaine": 35},
-         "ressources_mensuelles": 1450,
-         # 5 days × 10.5 h × 52 / 12
-         "garde": {"heures_par_mois": Decimal("227.50"), "tarif_horaire": Decimal("4.60")}},
+        {
+            "date": TODAY,
+            "parent_isole": True,
+            "inscrit_france_travail": True,
+            "categorie_demandeur": 1,
+            "enfants": [{"age": 2}, {"age": 7}],
+            "activite": {
+                "type": "cdd",
+                "date_debut": "2026-12-01",
+                "duree_jours": 90,
+                "heures_par_semaine": 35,
+            },
+            "ressources_mensuelles": 1450,
+            # 5 days × 10.5 h × 52 / 12
+            "garde": {"heures_par_mois": Decimal("227.50"), "tarif_horaire": Decimal("4.60")},
+        },
         today=date(2026, 11, 21),
     )
     assert len(expected.age.conditions) == 6
@@ -115,8 +140,11 @@ def test_the_shareable_link_rebuilds_the_same_result(client):
 
 def test_link_to_the_directory_is_prefilled_with_commune_hours_and_age(client):
     html, _ = page(client, url())
-    (link,) = [a for a in tags(html, "a") if a.get("href", "").startswith("/recherche")
-               and "lieu=" in a["href"]]
+    (link,) = [
+        a
+        for a in tags(html, "a")
+        if a.get("href", "").startswith("/recherche") and "lieu=" in a["href"]
+    ]
     params = parse_qsl(urlsplit(link["href"]).query)
     assert ("code_insee", "83137") in params
     assert ("lieu", "Toulon (83 – Var)") in params
@@ -146,9 +174,13 @@ def test_submitting_nothing_lists_what_is_missing_with_links_to_the_fields(clien
     html, text = page(client, f"/estimer-mes-aides?date={TODAY}&calculer=1")
     summary = text_of(section(html, "resume-erreurs").split("</div>")[0])
     assert "6 réponses à corriger" in summary
-    for message in ("Choisissez ce que vous allez commencer.", "Indiquez la date de début",
-                    "Indiquez le nombre d’heures par semaine", "Répondez oui ou non.",
-                    "Indiquez l’âge d’au moins un enfant."):
+    for message in (
+        "Choisissez ce que vous allez commencer.",
+        "Indiquez la date de début",
+        "Indiquez le nombre d’heures par semaine",
+        "Répondez oui ou non.",
+        "Indiquez l’âge d’au moins un enfant.",
+    ):
         assert message in summary
     ids = {a.get("id") for a in tags(html)}
     for link in tags(section(html, "resume-erreurs").split("</ul>")[0], "a"):
@@ -157,8 +189,16 @@ def test_submitting_nothing_lists_what_is_missing_with_links_to_the_fields(clien
 
 
 def test_bad_answers_are_kept_and_explained(client):
-    html, text = page(client, url(heures_semaine="trente", ressources="1 800,50", date_fin="2026-11-01",
-                                  montant_allocation="abc", allocation="oui"))
+    html, text = page(
+        client,
+        url(
+            heures_semaine="trente",
+            ressources="1 800,50",
+            date_fin="2026-11-01",
+            montant_allocation="abc",
+            allocation="oui",
+        ),
+    )
     assert tags(html, "input", id="champ-heures_semaine", value="trente")
     assert tags(html, "input", id="champ-ressources", value="1 800,50")
     assert tags(html, "input", id="champ-montant_allocation", value="abc")
@@ -196,8 +236,10 @@ def test_mayotte_halves_the_age(client):
 
 def test_a_date_before_may_2024_applies_the_agepi(client):
     # The AGEPI required an isolated parent and a child under 10.
-    _, text = page(client, url(date="2023-06-01", date_debut="2023-06-05", date_fin="2023-12-31",
-                               parent_isole="non"))
+    _, text = page(
+        client,
+        url(date="2023-06-01", date_debut="2023-06-05", date_fin="2023-12-31", parent_isole="non"),
+    )
     assert "de l’AGEPI" in text
     assert "vous ne remplissez pas toutes les conditions de l’AGEPI" in text
     assert "Condition non remplie" in text
@@ -206,14 +248,18 @@ def test_a_date_before_may_2024_applies_the_agepi(client):
 def test_ineligible_parent_is_told_why_and_about_derogation(client):
     _, text = page(client, url(inscrit="non"))
     assert "vous ne remplissez pas toutes les conditions de l’AGE" in text
-    assert "Condition non remplie : Vous n’êtes pas inscrit·e à France Travail" in text.replace("'", "’")
+    assert "Condition non remplie : Vous n’êtes pas inscrit·e à France Travail" in text.replace(
+        "'", "’"
+    )
     assert "dérogation" in text
 
 
 def test_without_resources_costs_are_not_estimated_and_the_page_says_why(client):
     _, text = page(client, url(ressources=None))
     assert "Vous pouvez demander l’AGE" in text
-    assert "Indiquez vos ressources mensuelles pour estimer le coût de chaque mode de garde." in text
+    assert (
+        "Indiquez vos ressources mensuelles pour estimer le coût de chaque mode de garde." in text
+    )
     assert "par mois après les aides" not in text
 
 
@@ -227,7 +273,9 @@ def test_adding_a_child_without_javascript_keeps_every_answer(client):
 
 
 def test_adding_a_child_with_htmx_returns_the_children_step(htmx_client):
-    response = htmx_client.get(url(path="/estimer-mes-aides/enfants", calculer=False, ajouter_enfant="1"))
+    response = htmx_client.get(
+        url(path="/estimer-mes-aides/enfants", calculer=False, ajouter_enfant="1")
+    )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<fieldset class="step" data-etape="3" id="etape-enfants"')
     assert len([s for s in tags(html, "select")]) == 3
@@ -241,7 +289,9 @@ class TestInlineCheck:
 
     def test_a_typed_error_is_shown_and_empty_fields_are_left_alone(self, htmx_client):
         html = self.check(htmx_client, date=TODAY, activite="cdi", date_debut="32/13/2026")
-        assert "Indiquez une date, par exemple 01/12/2026." in text_of(section(html, "erreur-date_debut").split("</p>")[0])
+        assert "Indiquez une date, par exemple 01/12/2026." in text_of(
+            section(html, "erreur-date_debut").split("</p>")[0]
+        )
         assert text_of(section(html, "erreur-heures_semaine").split("</p>")[0]) == ""
         for p in tags(html, "p", class_="field-error"):
             assert p["hx-swap-oob"] == "true"
@@ -253,15 +303,42 @@ class TestInlineCheck:
             ({}, "1"),
             ({"activite": "cdi", "date_debut": "2026-12-01", "heures_semaine": "20"}, "2"),
             ({"activite": "cdd", "date_debut": "2026-12-01", "heures_semaine": "20"}, "1"),
-            ({"activite": "cdi", "date_debut": "2026-12-01", "heures_semaine": "20",
-              "inscrit": "oui", "allocation": "non"}, "3"),
-            ({"activite": "cdi", "date_debut": "2026-12-01", "heures_semaine": "20",
-              "inscrit": "oui", "allocation": "oui"}, "2"),
-            ({"activite": "cdi", "date_debut": "2026-12-01", "heures_semaine": "20",
-              "inscrit": "oui", "allocation": "non", "enfants-0": "3"}, "4"),
+            (
+                {
+                    "activite": "cdi",
+                    "date_debut": "2026-12-01",
+                    "heures_semaine": "20",
+                    "inscrit": "oui",
+                    "allocation": "non",
+                },
+                "3",
+            ),
+            (
+                {
+                    "activite": "cdi",
+                    "date_debut": "2026-12-01",
+                    "heures_semaine": "20",
+                    "inscrit": "oui",
+                    "allocation": "oui",
+                },
+                "2",
+            ),
+            (
+                {
+                    "activite": "cdi",
+                    "date_debut": "2026-12-01",
+                    "heures_semaine": "20",
+                    "inscrit": "oui",
+                    "allocation": "non",
+                    "enfants-0": "3",
+                },
+                "4",
+            ),
         ],
     )
-    def test_the_next_step_appears_once_the_previous_one_is_answered(self, htmx_client, params, visible):
+    def test_the_next_step_appears_once_the_previous_one_is_answered(
+        self, htmx_client, params, visible
+    ):
         html = self.check(htmx_client, date=TODAY, **params)
         (state,) = tags(html, "p", id="etat-etapes")
         assert state["data-visibles"] == visible
@@ -279,6 +356,7 @@ def test_submit_as_htmx_fragment_has_the_same_results(client, htmx_client):
     full, _ = page(client, url())
     fragment = htmx_client.get(url()).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="estimateur"')
+
     def results(html):
         return text_of(section(html, "resultats").split('id="formulaire-estimation"')[0])
 
@@ -286,16 +364,49 @@ def test_submit_as_htmx_fragment_has_the_same_results(client, htmx_client):
     assert results(fragment) == results(full)
 
 
-FIELDS = ["date", "activite", "date_debut", "date_fin", "duree_heures", "heures_semaine", "lieu",
-          "inscrit", "categorie", "allocation", "montant_allocation", "parent_isole", "deja_aide",
-          "date_derniere_aide", "enfants-0", "enfants-7", "enfants-99", "jours", "de", "a",
-          "ressources", "tarif", "calculer", "ajouter_enfant"]
+FIELDS = [
+    "date",
+    "activite",
+    "date_debut",
+    "date_fin",
+    "duree_heures",
+    "heures_semaine",
+    "lieu",
+    "inscrit",
+    "categorie",
+    "allocation",
+    "montant_allocation",
+    "parent_isole",
+    "deja_aide",
+    "date_derniere_aide",
+    "enfants-0",
+    "enfants-7",
+    "enfants-99",
+    "jours",
+    "de",
+    "a",
+    "ressources",
+    "tarif",
+    "calculer",
+    "ajouter_enfant",
+]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.sampled_from(FIELDS),
-                          st.one_of(st.text(max_size=30), st.sampled_from(["1", "0", "oui", "cdd", "2026-12-01", "-1", "1e999", "NaN", "35"]))),
-                max_size=12))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(FIELDS),
+            st.one_of(
+                st.text(max_size=30),
+                st.sampled_from(["1", "0", "oui", "cdd", "2026-12-01", "-1", "1e999", "NaN", "35"]),
+            ),
+        ),
+        max_size=12,
+    )
+)
 def test_any_answers_never_break_the_page(client, params):
     for path in ("/estimer-mes-aides", "/estimer-mes-aides/imprimer"):
         response = client.get(f"{path}?{urlencode(params + [('calculer', '1')])}")
@@ -306,4 +417,9 @@ def test_any_answers_never_break_the_page(client, params):
             for key, value in params:
                 # what was typed in a text box is shown back, escaped
                 if key in ("heures_semaine", "ressources", "tarif") and value.strip():
-                    assert tags(html, "input", id=f"champ-{key}", value=[v for k, v in params if k == key][0])
+                    assert tags(
+                        html,
+                        "input",
+                        id=f"champ-{key}",
+                        value=[v for k, v in params if k == key][0],
+                    )

@@ -273,8 +273,18 @@ def test_junk_gives_nothing_and_never_raises(query):
 @pytest.mark.parametrize(
     "query",
     [
-        "s", "e", "12", "2a", "%' OR 1=1 --", "Ⅻ", "ﬁrminy", "Ａｊａｃｃｉｏ", "de de de de",
-        "saint saint", "ß", "İ",
+        "s",
+        "e",
+        "12",
+        "2a",
+        "%' OR 1=1 --",
+        "Ⅻ",
+        "ﬁrminy",
+        "Ａｊａｃｃｉｏ",
+        "de de de de",
+        "saint saint",
+        "ß",
+        "İ",
     ],
 )
 def test_odd_input_never_raises(query):
@@ -341,8 +351,7 @@ def test_resolve_ambiguous_homonyms():
     assert len(resolution.suggestions) == 10
     assert all(s.commune.name == "Sainte-Colombe" for s in resolution.suggestions)
     assert resolution.message == (
-        f"Plusieurs communes correspondent à «{NBSP}Sainte-Colombe{NBSP}»{NBSP}: "
-        "précisez laquelle."
+        f"Plusieurs communes correspondent à «{NBSP}Sainte-Colombe{NBSP}»{NBSP}: précisez laquelle."
     )
 
 

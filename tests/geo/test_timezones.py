@@ -1,11 +1,11 @@
 """Opening hours are local: « ouvert maintenant » uses the place's own clock."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from app.geo.timezones import local_now, today_in_france
 
-UTC_NOON_SUMMER = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
-UTC_NOON_WINTER = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+UTC_NOON_SUMMER = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+UTC_NOON_WINTER = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
 def test_metropolitan_france_follows_paris_summer_and_winter_time():
@@ -21,4 +21,4 @@ def test_overseas_departements_have_their_own_clock():
 
 
 def test_the_french_date_changes_at_paris_midnight():
-    assert str(today_in_france(datetime(2026, 7, 1, 22, 30, tzinfo=timezone.utc))) == "2026-07-02"
+    assert str(today_in_france(datetime(2026, 7, 1, 22, 30, tzinfo=UTC))) == "2026-07-02"

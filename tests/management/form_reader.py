@@ -54,7 +54,9 @@ class _FormParser(HTMLParser):
         if tag == "form" and self.inside:
             self.inside = False
         elif tag == "select" and self._select is not None:
-            value = self._select_value if self._select_value is not None else (self._select_first or "")
+            value = (
+                self._select_value if self._select_value is not None else (self._select_first or "")
+            )
             self.pairs.append((self._select, value))
             self._select = None
         elif tag == "textarea" and self._textarea is not None:

@@ -5,22 +5,33 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from factories import make_offer
+from html_helpers import csrf_token, section, tags, text_of
+
 from app.db import utcnow
 from app.directory.models import Offer, OfferStatus, Structure, StructureKind
 from app.management.models import OfferChange
-from factories import make_offer
-from html_helpers import csrf_token, section, tags, text_of
 
 HTMX = {"HX-Request": "true"}
 
 
 def titles(client, url="/gestion"):
     html = client.get(url).get_data(as_text=True)
-    return sorted(a["href"] for a in tags(html, "a") if a.get("href", "").startswith("/gestion/offres/") and a["href"].count("/") == 3)
+    return sorted(
+        a["href"]
+        for a in tags(html, "a")
+        if a.get("href", "").startswith("/gestion/offres/") and a["href"].count("/") == 3
+    )
 
 
-def test_the_list_is_scoped_to_what_each_role_manages(client, session, structure, offer, user_factory, login):
-    other = make_offer(session, title="Crèche voisine", structure=Structure(name="Autre", kind=StructureKind.COMMUNE))
+def test_the_list_is_scoped_to_what_each_role_manages(
+    client, session, structure, offer, user_factory, login
+):
+    other = make_offer(
+        session,
+        title="Crèche voisine",
+        structure=Structure(name="Autre", kind=StructureKind.COMMUNE),
+    )
     lyon = make_offer(session, title="Crèche de Lyon", code_insee="69123")
     gestionnaire = user_factory("gestionnaire", structures=[structure])
     login(gestionnaire)
@@ -32,22 +43,38 @@ def test_the_list_is_scoped_to_what_each_role_manages(client, session, structure
     login(user_factory("coordinateur", departement_code="83"))
     page = text_of(client.get("/gestion").get_data(as_text=True))
     assert "Les offres de mon département" in page
-    assert "Multi-accueil Les Lucioles" in page and "Crèche voisine" in page and "Crèche de Lyon" not in page
+    assert (
+        "Multi-accueil Les Lucioles" in page
+        and "Crèche voisine" in page
+        and "Crèche de Lyon" not in page
+    )
 
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/gestion")})
     login(user_factory("admin", departement_code=None))
     page = text_of(client.get("/gestion").get_data(as_text=True))
     assert "Toutes les offres" in page and "3 offres" in page
-    assert all(t in page for t in ("Multi-accueil Les Lucioles", "Crèche voisine", "Crèche de Lyon"))
+    assert all(
+        t in page for t in ("Multi-accueil Les Lucioles", "Crèche voisine", "Crèche de Lyon")
+    )
     assert other.id and lyon.id
 
 
 def test_freshness_and_offers_to_check(client, session, structure, logged_manager):
     today = date.today()
     make_offer(session, title="Fraîche", structure=structure)
-    make_offer(session, title="Ancienne", structure=structure, updated_at=datetime.now() - timedelta(days=100))
-    make_offer(session, title="Brouillon ancien", structure=structure, status=OfferStatus.DRAFT,
-               updated_at=datetime.now() - timedelta(days=200))
+    make_offer(
+        session,
+        title="Ancienne",
+        structure=structure,
+        updated_at=datetime.now() - timedelta(days=100),
+    )
+    make_offer(
+        session,
+        title="Brouillon ancien",
+        structure=structure,
+        status=OfferStatus.DRAFT,
+        updated_at=datetime.now() - timedelta(days=200),
+    )
     html = client.get("/gestion").get_data(as_text=True)
     page = text_of(html)
     assert "3 offres · 1 à vérifier (pas mises à jour depuis plus de 3 mois)" in page
@@ -76,9 +103,13 @@ def _id(session, title):
 def test_free_places_in_one_click_without_javascript(client, session, offer, logged_manager):
     html = client.get("/gestion").get_data(as_text=True)
     assert "1 place disponible" in row_text(html, f"offre-{offer.id}")
-    response = client.post(f"/gestion/offres/{offer.id}/places",
-                           data={"csrf_token": csrf_token(client, "/gestion"), "places": "2", "page": "1"})
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/gestion#offre-{offer.id}")
+    response = client.post(
+        f"/gestion/offres/{offer.id}/places",
+        data={"csrf_token": csrf_token(client, "/gestion"), "places": "2", "page": "1"},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/gestion#offre-{offer.id}"
+    )
     today = date.today()
     page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
     assert f"« Multi-accueil Les Lucioles » : 2 places disponibles au {today:%d/%m}." in page
@@ -93,7 +124,11 @@ def test_free_places_with_htmx_swap_the_row_and_announce_it(client, session, off
     html = client.get("/gestion").get_data(as_text=True)
     form = tags(html, "form", class_="places-form")[0]
     assert form["hx-target"] == f"#offre-{offer.id}" and form["hx-swap"] == "outerHTML"
-    response = client.post(form["hx-post"], data={"csrf_token": csrf_token(client, "/gestion"), "places": "0"}, headers=HTMX)
+    response = client.post(
+        form["hx-post"],
+        data={"csrf_token": csrf_token(client, "/gestion"), "places": "0"},
+        headers=HTMX,
+    )
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert fragment.lstrip().startswith(f'<li class="manage-row" id="offre-{offer.id}">')
@@ -103,26 +138,45 @@ def test_free_places_with_htmx_swap_the_row_and_announce_it(client, session, off
     assert tags(client.get("/gestion").get_data(as_text=True), "p", id="annonce", role="status")
 
 
-def test_a_wrong_number_of_places_is_explained_next_to_the_field(client, session, offer, logged_manager):
+def test_a_wrong_number_of_places_is_explained_next_to_the_field(
+    client, session, offer, logged_manager
+):
     token = csrf_token(client, "/gestion")
-    response = client.post(f"/gestion/offres/{offer.id}/places", data={"csrf_token": token, "places": "deux"})
+    response = client.post(
+        f"/gestion/offres/{offer.id}/places", data={"csrf_token": token, "places": "deux"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     field = tags(html, "input", id=f"places-{offer.id}")[0]
     assert field["value"] == "deux" and field["aria-invalid"] == "true"
-    assert "Indiquez un nombre de places" in text_of(section(html, f"erreur-places-{offer.id}").split("</p>")[0])
+    assert "Indiquez un nombre de places" in text_of(
+        section(html, f"erreur-places-{offer.id}").split("</p>")[0]
+    )
     assert tags(html, "a", href=f"#places-{offer.id}")  # the summary at the top links to it
-    htmx = client.post(f"/gestion/offres/{offer.id}/places", data={"csrf_token": token, "places": "-3"}, headers=HTMX)
-    assert htmx.status_code == 200 and "Indiquez un nombre de places" in text_of(htmx.get_data(as_text=True))
+    htmx = client.post(
+        f"/gestion/offres/{offer.id}/places",
+        data={"csrf_token": token, "places": "-3"},
+        headers=HTMX,
+    )
+    assert htmx.status_code == 200 and "Indiquez un nombre de places" in text_of(
+        htmx.get_data(as_text=True)
+    )
     session.expire_all()
     assert session.get(Offer, offer.id).free_places == 1
 
 
 def test_nothing_changed_makes_an_offer_fresh_again(client, session, structure, logged_manager):
-    old = make_offer(session, title="Ancienne", structure=structure, updated_at=datetime.now() - timedelta(days=120))
+    old = make_offer(
+        session,
+        title="Ancienne",
+        structure=structure,
+        updated_at=datetime.now() - timedelta(days=120),
+    )
     html = client.get("/gestion").get_data(as_text=True)
     assert "Rien n’a changé" in row_text(html, f"offre-{old.id}")
-    response = client.post(f"/gestion/offres/{old.id}/verifiee", data={"csrf_token": csrf_token(client, "/gestion")})
+    response = client.post(
+        f"/gestion/offres/{old.id}/verifiee", data={"csrf_token": csrf_token(client, "/gestion")}
+    )
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Offer, old.id).updated_at.date() == utcnow().date()

@@ -5,21 +5,32 @@ needs its CSRF token."""
 from __future__ import annotations
 
 import pytest
-
-from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.management.models import OfferChange
 from factories import make_offer
 from html_helpers import csrf_token, tags, text_of
 
+from app.directory.models import Offer, OfferStatus, Structure, StructureKind
+from app.management.models import OfferChange
+
 
 def test_the_preview_shows_the_public_page_and_the_card(client, session, structure, logged_manager):
-    draft = make_offer(session, title="Crèche Arc-en-ciel", structure=structure, status=OfferStatus.DRAFT,
-                       description="Un accueil tout en douceur.", free_places=2)
+    draft = make_offer(
+        session,
+        title="Crèche Arc-en-ciel",
+        structure=structure,
+        status=OfferStatus.DRAFT,
+        description="Un accueil tout en douceur.",
+        free_places=2,
+    )
     assert client.get(f"/offre/{draft.id}").status_code == 404  # not public yet
     html = client.get(f"/gestion/offres/{draft.id}/apercu").get_data(as_text=True)
     page = text_of(html)
-    assert "Aperçu : voici ce que verront les parents une fois l’offre publiée. Statut : Brouillon." in page
-    assert tags(html, "h1") and "Crèche Arc-en-ciel" in page and "Un accueil tout en douceur." in page
+    assert (
+        "Aperçu : voici ce que verront les parents une fois l’offre publiée. Statut : Brouillon."
+        in page
+    )
+    assert (
+        tags(html, "h1") and "Crèche Arc-en-ciel" in page and "Un accueil tout en douceur." in page
+    )
     assert tags(html, "table", class_="hours")  # the public page's hours table
     assert "Dans les résultats de recherche" in page and tags(html, "li", class_="offer-card")
     assert "2 places disponibles" in page
@@ -27,20 +38,30 @@ def test_the_preview_shows_the_public_page_and_the_card(client, session, structu
 
 
 def test_publish_unpublish_archive(client, session, index, structure, logged_manager):
-    draft = make_offer(session, title="Crèche Arc-en-ciel", structure=structure, status=OfferStatus.DRAFT)
+    draft = make_offer(
+        session, title="Crèche Arc-en-ciel", structure=structure, status=OfferStatus.DRAFT
+    )
     index.sync(session)
     token = csrf_token(client, f"/gestion/offres/{draft.id}/apercu")
 
     def act(action):
-        return client.post(f"/gestion/offres/{draft.id}/{action}", data={"csrf_token": token, "retour": "apercu"})
+        return client.post(
+            f"/gestion/offres/{draft.id}/{action}", data={"csrf_token": token, "retour": "apercu"}
+        )
 
     def found():
-        return "Crèche Arc-en-ciel" in text_of(client.get("/recherche?lieu=Toulon").get_data(as_text=True))
+        return "Crèche Arc-en-ciel" in text_of(
+            client.get("/recherche?lieu=Toulon").get_data(as_text=True)
+        )
 
     assert not found()
     response = act("publier")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/gestion/offres/{draft.id}/apercu")
-    assert "L’offre est publiée" in text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/gestion/offres/{draft.id}/apercu"
+    )
+    assert "L’offre est publiée" in text_of(
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    )
     assert found() and client.get(f"/offre/{draft.id}").status_code == 200
     act("depublier")
     assert not found()
@@ -51,39 +72,62 @@ def test_publish_unpublish_archive(client, session, index, structure, logged_man
     assert session.get(Offer, draft.id).status is OfferStatus.ARCHIVED
     # unpublishing an archived offer is not possible: said, nothing written
     response = act("depublier")
-    assert "Action impossible : l’offre est « archivée »." in text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Action impossible : l’offre est « archivée »." in text_of(
+        client.get(response.headers["Location"]).get_data(as_text=True)
+    )
     act("publier")
     assert found()
-    actions = [c.action for c in session.query(OfferChange).filter_by(offer_id=draft.id).order_by(OfferChange.id)]
+    actions = [
+        c.action
+        for c in session.query(OfferChange).filter_by(offer_id=draft.id).order_by(OfferChange.id)
+    ]
     assert actions == ["published", "unpublished", "archived", "published"]
-    assert session.query(OfferChange).filter_by(offer_id=draft.id).first().changes == {"status": ["Brouillon", "Publiée"]}
+    assert session.query(OfferChange).filter_by(offer_id=draft.id).first().changes == {
+        "status": ["Brouillon", "Publiée"]
+    }
 
 
 @pytest.fixture
 def foreign_offer(session):
-    return make_offer(session, title="Crèche d’une autre structure",
-                      structure=Structure(name="Autre structure", kind=StructureKind.COMMUNE))
+    return make_offer(
+        session,
+        title="Crèche d’une autre structure",
+        structure=Structure(name="Autre structure", kind=StructureKind.COMMUNE),
+    )
 
 
 def _routes(offer_id):
     return [
-        ("get", f"/gestion/offres/{offer_id}"), ("get", f"/gestion/offres/{offer_id}/apercu"),
-        ("get", f"/gestion/offres/{offer_id}/historique"), ("post", f"/gestion/offres/{offer_id}"),
-        ("post", f"/gestion/offres/{offer_id}/valider"), ("post", f"/gestion/offres/{offer_id}/publier"),
-        ("post", f"/gestion/offres/{offer_id}/depublier"), ("post", f"/gestion/offres/{offer_id}/archiver"),
-        ("post", f"/gestion/offres/{offer_id}/places"), ("post", f"/gestion/offres/{offer_id}/verifiee"),
+        ("get", f"/gestion/offres/{offer_id}"),
+        ("get", f"/gestion/offres/{offer_id}/apercu"),
+        ("get", f"/gestion/offres/{offer_id}/historique"),
+        ("post", f"/gestion/offres/{offer_id}"),
+        ("post", f"/gestion/offres/{offer_id}/valider"),
+        ("post", f"/gestion/offres/{offer_id}/publier"),
+        ("post", f"/gestion/offres/{offer_id}/depublier"),
+        ("post", f"/gestion/offres/{offer_id}/archiver"),
+        ("post", f"/gestion/offres/{offer_id}/places"),
+        ("post", f"/gestion/offres/{offer_id}/verifiee"),
     ]
 
 
-def test_another_structures_offer_is_not_found(client, session, foreign_offer, offer, logged_manager):
+def test_another_structures_offer_is_not_found(
+    client, session, foreign_offer, offer, logged_manager
+):
     token = csrf_token(client, "/gestion")
     for method, url in _routes(foreign_offer.id):
-        response = getattr(client, method)(url, data={"csrf_token": token, "places": "3", "title": "Piraté"})
+        response = getattr(client, method)(
+            url, data={"csrf_token": token, "places": "3", "title": "Piraté"}
+        )
         assert response.status_code == 404, (method, url)
         assert "Crèche d’une autre structure" not in response.get_data(as_text=True)
     session.expire_all()
     o = session.get(Offer, foreign_offer.id)
-    assert (o.title, o.free_places, o.status) == ("Crèche d’une autre structure", None, OfferStatus.PUBLISHED)
+    assert (o.title, o.free_places, o.status) == (
+        "Crèche d’une autre structure",
+        None,
+        OfferStatus.PUBLISHED,
+    )
     assert session.query(OfferChange).count() == 0
     assert client.get("/gestion/offres/999999").status_code == 404
 
@@ -110,14 +154,23 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, offer):
 
 
 def test_a_post_without_its_csrf_token_is_refused(client, session, offer, logged_manager):
-    for url in (f"/gestion/offres/{offer.id}/publier", f"/gestion/offres/{offer.id}/places",
-                f"/gestion/offres/{offer.id}", "/gestion/offres/nouvelle", f"/gestion/offres/{offer.id}/archiver"):
+    for url in (
+        f"/gestion/offres/{offer.id}/publier",
+        f"/gestion/offres/{offer.id}/places",
+        f"/gestion/offres/{offer.id}",
+        "/gestion/offres/nouvelle",
+        f"/gestion/offres/{offer.id}/archiver",
+    ):
         response = client.post(url, data={"places": "4", "title": "Sans jeton"})
         assert response.status_code == 400, url
         assert "Le formulaire a expiré" in text_of(response.get_data(as_text=True))
     session.expire_all()
     o = session.get(Offer, offer.id)
-    assert (o.free_places, o.title, o.status) == (1, "Multi-accueil Les Lucioles", OfferStatus.PUBLISHED)
+    assert (o.free_places, o.title, o.status) == (
+        1,
+        "Multi-accueil Les Lucioles",
+        OfferStatus.PUBLISHED,
+    )
 
 
 def test_a_gestionnaire_without_structure_sees_how_to_get_one(client, user_factory, login):

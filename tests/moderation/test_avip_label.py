@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from factories import make_offer
+from html_helpers import post_form, tags, text_of
+from moderation_helpers import link_in, login_as, readable
 from sqlalchemy import select
 
 from app.directory.models import OfferKind, OfferStatus
@@ -14,9 +17,6 @@ from app.geo.timezones import today_in_france
 from app.management.models import OfferChange
 from app.moderation.models import ApplicationStatus, AvipApplication
 from app.search.query import OfferCriteria, find_offers
-from factories import make_offer
-from html_helpers import post_form, tags, text_of
-from moderation_helpers import link_in, login_as, readable
 
 APPLICATION = {
     "reserved_places": "3",
@@ -36,8 +36,17 @@ def decide(client, application_id: int, action: str, data: dict):
 
 
 def grant(client, application_id, start, review, places="3", note=""):
-    return decide(client, application_id, "attribuer", {
-        "label_start": start.isoformat(), "label_review": review.isoformat(), "places": places, "note": note})
+    return decide(
+        client,
+        application_id,
+        "attribuer",
+        {
+            "label_start": start.isoformat(),
+            "label_review": review.isoformat(),
+            "places": places,
+            "note": note,
+        },
+    )
 
 
 def page_text(client, url) -> str:
@@ -62,7 +71,8 @@ def set_today(monkeypatch):
 
 
 def test_granted_label_shows_in_search_until_its_review_date(
-        client, session, index, smtp, offer, manager, coordinator, set_today):
+    client, session, index, smtp, offer, manager, coordinator, set_today
+):
     today = today_in_france()
     neighbour = make_offer(session, title="Crèche Les Petits Pas", offset_km=(2.0, 0.0))
     login_as(client, manager)
@@ -81,8 +91,16 @@ def test_granted_label_shows_in_search_until_its_review_date(
     review = today + timedelta(days=30)
     assert grant(client, application.id, today, review, places="4").status_code == 302
     session.expire_all()
-    assert (offer.avip, offer.avip_places, offer.avip_since, offer.avip_review_on) == (True, 4, today, review)
-    assert application.status == ApplicationStatus.GRANTED and application.decided_by_id == coordinator.id
+    assert (offer.avip, offer.avip_places, offer.avip_since, offer.avip_review_on) == (
+        True,
+        4,
+        today,
+        review,
+    )
+    assert (
+        application.status == ApplicationStatus.GRANTED
+        and application.decided_by_id == coordinator.id
+    )
     change = session.scalars(select(OfferChange).where(OfferChange.offer_id == offer.id)).one()
     assert change.action == "avip_granted" and change.changes["avip"] == ["non", "oui"]
 
@@ -111,8 +129,9 @@ def test_granted_label_shows_in_search_until_its_review_date(
     assert "2 résultats" in page_text(client, "/recherche?lieu=Toulon")
 
 
-def test_a_label_starting_later_shows_from_its_start_date(session, index, client, offer, manager, coordinator,
-                                                          set_today):
+def test_a_label_starting_later_shows_from_its_start_date(
+    session, index, client, offer, manager, coordinator, set_today
+):
     today = today_in_france()
     login_as(client, manager)
     apply(client, offer)
@@ -129,7 +148,8 @@ def test_a_label_starting_later_shows_from_its_start_date(session, index, client
 
 
 def test_refusal_with_a_reason_is_emailed_and_kept_in_the_history(
-        client, session, smtp, offer, manager, coordinator):
+    client, session, smtp, offer, manager, coordinator
+):
     login_as(client, manager)
     apply(client, offer)
     application = session.scalars(select(AvipApplication)).one()
@@ -167,24 +187,45 @@ def test_refusal_with_a_reason_is_emailed_and_kept_in_the_history(
 
 
 def test_an_all_sites_application_labels_every_site_of_its_departement(
-        client, session, index, smtp, structure, offer, manager, coordinator, coordinator13):
-    hyeres = make_offer(session, title="Micro-crèche Les Pins", kind=OfferKind.MICRO_CRECHE, code_insee="83069",
-                        structure=structure)
-    mam = make_offer(session, title="MAM Les Petits Mousses", kind=OfferKind.MAM, structure=structure)
-    halte = make_offer(session, title="Halte-garderie du port", kind=OfferKind.HALTE_GARDERIE, structure=structure)
-    marseille = make_offer(session, title="Crèche du Vieux-Port", code_insee="13055", structure=structure)
+    client, session, index, smtp, structure, offer, manager, coordinator, coordinator13
+):
+    hyeres = make_offer(
+        session,
+        title="Micro-crèche Les Pins",
+        kind=OfferKind.MICRO_CRECHE,
+        code_insee="83069",
+        structure=structure,
+    )
+    mam = make_offer(
+        session, title="MAM Les Petits Mousses", kind=OfferKind.MAM, structure=structure
+    )
+    halte = make_offer(
+        session, title="Halte-garderie du port", kind=OfferKind.HALTE_GARDERIE, structure=structure
+    )
+    marseille = make_offer(
+        session, title="Crèche du Vieux-Port", code_insee="13055", structure=structure
+    )
 
     login_as(client, manager)
     assert "Demander le label pour tous les sites (4)" in page_text(client, "/label-avip")
     form = page_text(client, f"/label-avip/structure/{structure.id}")
     assert "Micro-crèche Les Pins (Hyères, département 83)" in form and "Halte-garderie" not in form
-    assert post_form(client, f"/label-avip/structure/{structure.id}", APPLICATION).status_code == 302
+    assert (
+        post_form(client, f"/label-avip/structure/{structure.id}", APPLICATION).status_code == 302
+    )
     assert "envoyée à la coordination des départements 13 et 83" in page_text(client, "/label-avip")
-    applications = session.scalars(select(AvipApplication).order_by(AvipApplication.departement_code)).all()
-    assert [(a.departement_code, a.all_sites, a.offer_id) for a in applications] == [("13", True, None), ("83", True, None)]
+    applications = session.scalars(
+        select(AvipApplication).order_by(AvipApplication.departement_code)
+    ).all()
+    assert [(a.departement_code, a.all_sites, a.offer_id) for a in applications] == [
+        ("13", True, None),
+        ("83", True, None),
+    ]
     # Each département's coordinators are told about their own application.
     assert "/coordination/label-avip/" in readable(smtp.text(smtp.last_to("coord13@caf.fr")))
-    assert "Tous les sites de Association Les Lucioles dans le département 83" in readable(smtp.text(smtp.last_to("coord83@caf.fr")))
+    assert "Tous les sites de Association Les Lucioles dans le département 83" in readable(
+        smtp.text(smtp.last_to("coord83@caf.fr"))
+    )
 
     login_as(client, coordinator)
     queue = page_text(client, "/coordination")
@@ -193,7 +234,10 @@ def test_an_all_sites_application_labels_every_site_of_its_departement(
     app13, app83 = applications
     assert client.get(f"/coordination/label-avip/{app13.id}").status_code == 404
     today = today_in_france()
-    assert grant(client, app83.id, today, today + timedelta(days=3 * 365), places="2").status_code == 302
+    assert (
+        grant(client, app83.id, today, today + timedelta(days=3 * 365), places="2").status_code
+        == 302
+    )
 
     session.expire_all()
     assert [o.avip_places for o in (offer, hyeres, mam) if o.avip] == [2, 2, 2]
@@ -202,21 +246,33 @@ def test_an_all_sites_application_labels_every_site_of_its_departement(
     found = find_offers(index, OfferCriteria(avip=True, today=today), limit=10)
     assert sorted(h.offer_id for h in found.hits) == sorted([offer.id, hyeres.id, mam.id])
     assert "3 places réservées" not in readable(smtp.text(smtp.last_to("directrice@lucioles.fr")))
-    assert "MAM Les Petits Mousses (Toulon) : 2 places réservées" in readable(smtp.text(smtp.last_to("directrice@lucioles.fr")))
+    assert "MAM Les Petits Mousses (Toulon) : 2 places réservées" in readable(
+        smtp.text(smtp.last_to("directrice@lucioles.fr"))
+    )
 
 
 def test_opening_hours_are_shown_not_enforced(client, session, structure, manager):
-    short = make_offer(session, title="Assistante maternelle Awa", kind=OfferKind.ASSISTANT_MATERNEL,
-                       structure=structure, slots=[(d, time(8, 30), time(17, 0)) for d in range(5)])
+    short = make_offer(
+        session,
+        title="Assistante maternelle Awa",
+        kind=OfferKind.ASSISTANT_MATERNEL,
+        structure=structure,
+        slots=[(d, time(8, 30), time(17, 0)) for d in range(5)],
+    )
     login_as(client, manager)
     page = page_text(client, f"/label-avip/offre/{short.id}")
-    assert "Jusqu’à 8 h 30 d’ouverture par jour, sous le repère de 12 h (ce critère n’est plus obligatoire" in page
+    assert (
+        "Jusqu’à 8 h 30 d’ouverture par jour, sous le repère de 12 h (ce critère n’est plus obligatoire"
+        in page
+    )
     assert apply(client, short).status_code == 302
 
 
 def test_application_errors_keep_what_was_typed(client, session, offer, manager):
     login_as(client, manager)
-    response = apply(client, offer, {**APPLICATION, "reserved_places": "trois", "partnership": "  "})
+    response = apply(
+        client, offer, {**APPLICATION, "reserved_places": "trois", "partnership": "  "}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     page = text_of(html)
@@ -229,10 +285,16 @@ def test_application_errors_keep_what_was_typed(client, session, offer, manager)
     assert session.scalars(select(AvipApplication)).all() == []
 
 
-def test_only_managed_eligible_offers_can_apply(client, session, structure, offer, manager, user_factory):
-    halte = make_offer(session, title="Halte-garderie", kind=OfferKind.HALTE_GARDERIE, structure=structure)
+def test_only_managed_eligible_offers_can_apply(
+    client, session, structure, offer, manager, user_factory
+):
+    halte = make_offer(
+        session, title="Halte-garderie", kind=OfferKind.HALTE_GARDERIE, structure=structure
+    )
     elsewhere = make_offer(session, title="Crèche d’une autre association")
-    archived = make_offer(session, title="Crèche fermée", structure=structure, status=OfferStatus.ARCHIVED)
+    archived = make_offer(
+        session, title="Crèche fermée", structure=structure, status=OfferStatus.ARCHIVED
+    )
     login_as(client, manager)
     for other in (halte, elsewhere, archived):
         assert client.get(f"/label-avip/offre/{other.id}").status_code == 404
@@ -258,10 +320,17 @@ def test_grant_dates_are_checked(client, session, offer, manager, coordinator):
 
     before = grant(client, application.id, today, today - timedelta(days=1))
     assert before.status_code == 422
-    assert "La date de réexamen doit venir après le début du label." in text_of(before.get_data(as_text=True))
+    assert "La date de réexamen doit venir après le début du label." in text_of(
+        before.get_data(as_text=True)
+    )
     past = grant(client, application.id, today - timedelta(days=400), today - timedelta(days=2))
     assert "La date de réexamen est déjà passée" in text_of(past.get_data(as_text=True))
-    missing = decide(client, application.id, "attribuer", {"label_start": "32/13/2026", "label_review": "", "places": "0"})
+    missing = decide(
+        client,
+        application.id,
+        "attribuer",
+        {"label_start": "32/13/2026", "label_review": "", "places": "0"},
+    )
     assert missing.status_code == 422
     page = text_of(missing.get_data(as_text=True))
     assert "3 points à corriger" in page and "Indiquez une date, par exemple 01/12/2026." in page
@@ -273,12 +342,20 @@ def test_grant_dates_are_checked(client, session, offer, manager, coordinator):
 def test_a_pending_application_can_be_withdrawn(client, session, offer, manager, coordinator):
     login_as(client, manager)
     apply(client, offer)
-    assert "Une demande est déjà en cours pour cette offre" in page_text(client, f"/label-avip/offre/{offer.id}")
+    assert "Une demande est déjà en cours pour cette offre" in page_text(
+        client, f"/label-avip/offre/{offer.id}"
+    )
     again = apply(client, offer)
-    assert again.status_code == 422 and "Une demande de label est déjà en cours" in text_of(again.get_data(as_text=True))
+    assert again.status_code == 422 and "Une demande de label est déjà en cours" in text_of(
+        again.get_data(as_text=True)
+    )
     application = session.scalars(select(AvipApplication)).one()
-    assert post_form(client, f"/label-avip/demandes/{application.id}/retirer", {},
-                     token_from="/label-avip").status_code == 302
+    assert (
+        post_form(
+            client, f"/label-avip/demandes/{application.id}/retirer", {}, token_from="/label-avip"
+        ).status_code
+        == 302
+    )
     session.expire_all()
     assert application.status == ApplicationStatus.WITHDRAWN
     login_as(client, coordinator)

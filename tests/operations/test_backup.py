@@ -7,21 +7,27 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from factories import make_offer
 
 from app import create_app, migrate
 from app.config import Settings
 from app.core.backup import BackupError, backup_sqlite, check_copy
-from factories import make_offer
 
 
 def sqlite_app(tmp_path: Path, name: str):
     url = f"sqlite:///{tmp_path / name / 'passerelle.db'}"
     (tmp_path / name).mkdir()
     migrate.upgrade(url)
-    return create_app(Settings(
-        DATABASE_URL=url, SEARCH_INDEX_DIR=str(tmp_path / name / "index"),
-        SECRET_KEY="test-secret", ENV="test", TESTING=True, MAIL_OUTBOX=str(tmp_path / name / "mail"),
-    ))
+    return create_app(
+        Settings(
+            DATABASE_URL=url,
+            SEARCH_INDEX_DIR=str(tmp_path / name / "index"),
+            SECRET_KEY="test-secret",
+            ENV="test",
+            TESTING=True,
+            MAIL_OUTBOX=str(tmp_path / name / "mail"),
+        )
+    )
 
 
 @pytest.fixture
@@ -42,7 +48,9 @@ def test_backup_then_restore_into_a_new_app_brings_the_data_back(two_apps, tmp_p
         session = get_session()
         make_offer(session, title="Crèche Les Cerfs-Volants")
         # An open connection holding a session is no obstacle: the copy is taken online.
-        result = source.test_cli_runner().invoke(args=["backup", str(tmp_path / "copies" / "passerelle.sqlite")])
+        result = source.test_cli_runner().invoke(
+            args=["backup", str(tmp_path / "copies" / "passerelle.sqlite")]
+        )
         assert result.exit_code == 0, result.output
         assert "Sauvegarde vérifiée" in result.output and "1 offres" in result.output
         make_offer(session, title="Écrite après la sauvegarde")
@@ -55,7 +63,10 @@ def test_backup_then_restore_into_a_new_app_brings_the_data_back(two_apps, tmp_p
     assert refused.exit_code != 0
     result = fresh.test_cli_runner().invoke(args=["restore", str(backup), "--oui"])
     assert result.exit_code == 0, result.output
-    assert "Base restaurée" in result.output and "Index de recherche reconstruit : 1 offres" in result.output
+    assert (
+        "Base restaurée" in result.output
+        and "Index de recherche reconstruit : 1 offres" in result.output
+    )
 
     page = fresh.test_client().get("/recherche?lieu=Toulon").get_data(as_text=True)
     assert "Crèche Les Cerfs-Volants" in page

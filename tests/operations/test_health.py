@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy.exc import OperationalError
-
 from factories import make_offer
+from sqlalchemy.exc import OperationalError
 
 
 def test_liveness_answers_without_touching_the_database(client):
@@ -23,7 +22,9 @@ def test_ready_when_database_and_index_answer(client, session, index):
     response = client.get("/sante/pret")
     assert response.status_code == 200
     assert response.get_json() == {
-        "statut": "prêt", "base_de_donnees": "ok", "index_de_recherche": "ok",
+        "statut": "prêt",
+        "base_de_donnees": "ok",
+        "index_de_recherche": "ok",
     }
 
 
@@ -61,7 +62,9 @@ def test_health_routes_need_no_account_and_carry_the_security_headers(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_damaged_index_is_rebuilt_in_the_background_while_search_answers(app, client, session, index):
+def test_a_damaged_index_is_rebuilt_in_the_background_while_search_answers(
+    app, client, session, index
+):
     """At start-up (first use) a corrupt index does not block: the search page answers at once
     and says its results may be incomplete; once rebuilt, the results are all back."""
     make_offer(session, title="Crèche Le Nid")

@@ -7,11 +7,12 @@ import json
 import logging
 
 import pytest
-from sqlalchemy import insert
-
-from app.core.request_log import JsonLineFormatter, logger as request_logger
 from factories import PASSWORD, make_offer
 from html_helpers import post_form
+from sqlalchemy import insert
+
+from app.core.request_log import JsonLineFormatter
+from app.core.request_log import logger as request_logger
 
 EMAIL = "nadia.benali@exemple.fr"
 QUERY_WORD = "motcherchequinedoitpasfuiter"
@@ -36,7 +37,9 @@ def request_lines():
     request_logger.removeHandler(handler)
 
 
-def test_one_line_per_request_with_the_route_rule_not_the_path(client, session, index, request_lines):
+def test_one_line_per_request_with_the_route_rule_not_the_path(
+    client, session, index, request_lines
+):
     offer = make_offer(session)
     index.sync(session)
     client.get(f"/offre/{offer.id}")
@@ -70,11 +73,21 @@ def test_no_query_string_email_token_or_password_in_any_log(
     logged = "\n".join(request_lines) + caplog.text + capsys.readouterr().err
     assert len(request_lines) >= 7
     assert '"route": "/mot-de-passe/<token>"' in logged
-    for secret in (QUERY_WORD, EMAIL, "nadia.benali", TOKEN, PASSWORD, "pas le bon mot de passe", "lieu=Toulon"):
+    for secret in (
+        QUERY_WORD,
+        EMAIL,
+        "nadia.benali",
+        TOKEN,
+        PASSWORD,
+        "pas le bon mot de passe",
+        "lieu=Toulon",
+    ):
         assert secret not in logged, secret
 
 
-def test_a_500_is_logged_without_the_values_of_the_error(app, client, session, user_factory, caplog):
+def test_a_500_is_logged_without_the_values_of_the_error(
+    app, client, session, user_factory, caplog
+):
     """A database error quotes the row it refused (PostgreSQL: « Key (email)=(…) already
     exists », SQLAlchemy: the statement's parameters): the 500 handler logs where it happened
     and its type, never its message."""
@@ -84,10 +97,17 @@ def test_a_500_is_logged_without_the_values_of_the_error(app, client, session, u
     user = user_factory("prescripteur", email=EMAIL)
 
     def duplicate_account():
-        get_session().execute(insert(User.__table__).values(
-            email=EMAIL, password_hash="x", full_name="Nadia Benali", organisation="",
-            role=user.role, status=user.status, session_version=1,
-        ))
+        get_session().execute(
+            insert(User.__table__).values(
+                email=EMAIL,
+                password_hash="x",
+                full_name="Nadia Benali",
+                organisation="",
+                role=user.role,
+                status=user.status,
+                session_version=1,
+            )
+        )
 
     app.add_url_rule("/essai-doublon", "duplicate_account", duplicate_account)
     caplog.set_level(logging.DEBUG)

@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from factories import make_offer
 
 from app.directory.models import Structure, StructureKind
-from factories import make_offer
 
 
 @pytest.fixture
 def structure(session):
-    structure = Structure(name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83")
+    structure = Structure(
+        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
+    )
     session.add(structure)
     session.commit()
     return structure
@@ -23,25 +25,46 @@ def structure(session):
 @pytest.fixture
 def offer(session, structure):
     """Open 7:00–19:00 on weekdays, 4 free places, children from 10 weeks to 3 years."""
-    return make_offer(session, title="Multi-accueil Les Lucioles", structure=structure, free_places=4,
-                      age_min_months=2, age_max_months=36, contact_email="accueil@lucioles.fr")
+    return make_offer(
+        session,
+        title="Multi-accueil Les Lucioles",
+        structure=structure,
+        free_places=4,
+        age_min_months=2,
+        age_max_months=36,
+        contact_email="accueil@lucioles.fr",
+    )
 
 
 @pytest.fixture
 def manager(user_factory, structure):
-    return user_factory("gestionnaire", "directrice@lucioles.fr", structures=[structure], full_name="Nadia Benali",
-                        organisation="Association Les Lucioles")
+    return user_factory(
+        "gestionnaire",
+        "directrice@lucioles.fr",
+        structures=[structure],
+        full_name="Nadia Benali",
+        organisation="Association Les Lucioles",
+    )
 
 
 @pytest.fixture
 def prescriber(user_factory):
-    return user_factory("prescripteur", "conseiller@francetravail.fr", full_name="Karim Diallo",
-                        organisation="France Travail Toulon")
+    return user_factory(
+        "prescripteur",
+        "conseiller@francetravail.fr",
+        full_name="Karim Diallo",
+        organisation="France Travail Toulon",
+    )
 
 
 @pytest.fixture
 def other_prescriber(user_factory):
-    return user_factory("prescripteur", "autre@mission-locale.fr", full_name="Léa Roux", organisation="Mission locale")
+    return user_factory(
+        "prescripteur",
+        "autre@mission-locale.fr",
+        full_name="Léa Roux",
+        organisation="Mission locale",
+    )
 
 
 @pytest.fixture
@@ -50,18 +73,27 @@ def other_manager(session, user_factory):
     session.add(other)
     session.commit()
     make_offer(session, title="Crèche Les Pins", structure=other, contact_email="pins@exemple.fr")
-    return user_factory("gestionnaire", "pins@exemple.fr", structures=[other], full_name="Paul Pins")
+    return user_factory(
+        "gestionnaire", "pins@exemple.fr", structures=[other], full_name="Paul Pins"
+    )
 
 
 @pytest.fixture
 def coordinator(user_factory):
-    return user_factory("coordinateur", "coord83@caf.fr", departement_code="83", full_name="Claire Caf",
-                        organisation="Caf du Var")
+    return user_factory(
+        "coordinateur",
+        "coord83@caf.fr",
+        departement_code="83",
+        full_name="Claire Caf",
+        organisation="Caf du Var",
+    )
 
 
 @pytest.fixture
 def coordinator13(user_factory):
-    return user_factory("coordinateur", "coord13@caf.fr", departement_code="13", full_name="Marc Bouches")
+    return user_factory(
+        "coordinateur", "coord13@caf.fr", departement_code="13", full_name="Marc Bouches"
+    )
 
 
 def next_monday() -> date:
@@ -73,8 +105,17 @@ def next_monday() -> date:
 def parent_form() -> dict:
     """What a prescripteur types for a parent: Monday–Friday, 8:00–17:30, a 2-year-old."""
     return {
-        "prenom": "Amina", "initiale": "K", "telephone": "06 12 34 56 78", "courriel": "amina.k@exemple.fr",
-        "enfants": "2 ans", "debut": next_monday().isoformat(), "jours": ["lu", "ma", "me", "je", "ve"],
-        "de": "8:00", "a": "17:30", "motif": "emploi", "identifiant_ft": "1234567A",
-        "message": "Reprise d’un CDD de six mois en logistique.", "accord": "y",
+        "prenom": "Amina",
+        "initiale": "K",
+        "telephone": "06 12 34 56 78",
+        "courriel": "amina.k@exemple.fr",
+        "enfants": "2 ans",
+        "debut": next_monday().isoformat(),
+        "jours": ["lu", "ma", "me", "je", "ve"],
+        "de": "8:00",
+        "a": "17:30",
+        "motif": "emploi",
+        "identifiant_ft": "1234567A",
+        "message": "Reprise d’un CDD de six mois en logistique.",
+        "accord": "y",
     }

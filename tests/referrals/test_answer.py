@@ -9,12 +9,12 @@ import time as clock
 from datetime import timedelta
 
 import pytest
+from html_helpers import tags, text_of
+from referral_helpers import controls_named, link_in, post_on, readable, referral_id_of, send
 from sqlalchemy import select
 
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
 from app.referrals.models import Referral, ReferralAccess, ReferralStatus
-from html_helpers import tags, text_of
-from referral_helpers import controls_named, link_in, post_on, readable, referral_id_of, send
 
 
 @pytest.fixture
@@ -45,8 +45,17 @@ def test_the_structure_answers_from_the_emailed_link(app, referral, smtp, sessio
     assert "06 12 34 56 78" in html and "amina.k@exemple.fr" in html  # the details, behind the link
     assert "Vue par la structure" in text_of(html)
     answer_date = (referral.start_date + timedelta(days=7)).strftime("%d/%m/%Y")
-    done = post_on(structure, link, link, {"version": str(referral.version), "reponse": "acceptee",
-                                           "date_debut": answer_date, "message": "Bienvenue !"})
+    done = post_on(
+        structure,
+        link,
+        link,
+        {
+            "version": str(referral.version),
+            "reponse": "acceptee",
+            "date_debut": answer_date,
+            "message": "Bienvenue !",
+        },
+    )
     assert done.status_code == 302 and done.headers["Location"] == link
     after = text_of(structure.get(link).get_data(as_text=True))
     assert "Votre réponse est enregistrée : acceptée" in after
@@ -60,7 +69,9 @@ def test_the_structure_answers_from_the_emailed_link(app, referral, smtp, sessio
     assert "Bonne nouvelle" in readable(smtp.text(to_parent))
     assert "/orientations/vos-donnees" in smtp.text(to_parent)
     # Every reading through the link is logged, without an account.
-    accesses = session.scalars(select(ReferralAccess).where(ReferralAccess.referral_id == referral.id)).all()
+    accesses = session.scalars(
+        select(ReferralAccess).where(ReferralAccess.referral_id == referral.id)
+    ).all()
     assert {(a.via, a.action) for a in accesses} >= {("lien", "consultation"), ("lien", "reponse")}
     assert all(a.user_id is None for a in accesses if a.via == "lien")
 
@@ -68,33 +79,59 @@ def test_the_structure_answers_from_the_emailed_link(app, referral, smtp, sessio
 def test_a_refusal_needs_a_reason_and_tells_the_parent(app, referral, smtp, session):
     structure = fresh_client(app)
     link = emailed_link(smtp)
-    missing = post_on(structure, link, link, {"version": "1", "reponse": "refusee", "message": "Désolée."})
+    missing = post_on(
+        structure, link, link, {"version": "1", "reponse": "refusee", "message": "Désolée."}
+    )
     assert missing.status_code == 422
     assert "Choisissez la raison du refus." in text_of(missing.get_data(as_text=True))
     assert "Désolée." in missing.get_data(as_text=True)  # kept
     post_on(structure, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "complet"})
     session.refresh(referral)
     assert referral.status == ReferralStatus.REFUSED and referral.refusal_reason == "complet"
-    assert "ne peut pas accueillir votre enfant" in readable(smtp.text(smtp.last_to("amina.k@exemple.fr")))
-    assert "Refusée — plus de place disponible" in readable(smtp.text(smtp.last_to("conseiller@francetravail.fr")))
+    assert "ne peut pas accueillir votre enfant" in readable(
+        smtp.text(smtp.last_to("amina.k@exemple.fr"))
+    )
+    assert "Refusée — plus de place disponible" in readable(
+        smtp.text(smtp.last_to("conseiller@francetravail.fr"))
+    )
 
 
-def test_information_requested_then_given_then_waiting_list(app, client, login, referral, prescriber, smtp,
-                                                           session):
+def test_information_requested_then_given_then_waiting_list(
+    app, client, login, referral, prescriber, smtp, session
+):
     structure = fresh_client(app)
     link = emailed_link(smtp)
     empty = post_on(structure, link, link, {"version": "1", "reponse": "informations-demandees"})
-    assert "Écrivez les informations dont vous avez besoin." in text_of(empty.get_data(as_text=True))
-    post_on(structure, link, link, {"version": "1", "reponse": "informations-demandees",
-                                    "message": "Les horaires du samedi sont-ils nécessaires ?"})
+    assert "Écrivez les informations dont vous avez besoin." in text_of(
+        empty.get_data(as_text=True)
+    )
+    post_on(
+        structure,
+        link,
+        link,
+        {
+            "version": "1",
+            "reponse": "informations-demandees",
+            "message": "Les horaires du samedi sont-ils nécessaires ?",
+        },
+    )
     session.refresh(referral)
     assert referral.status == ReferralStatus.INFO_REQUESTED
-    assert "Les horaires du samedi" in readable(smtp.text(smtp.last_to("conseiller@francetravail.fr")))
+    assert "Les horaires du samedi" in readable(
+        smtp.text(smtp.last_to("conseiller@francetravail.fr"))
+    )
 
     login(prescriber)
     page = f"/orientations/{referral.id}"
-    assert "Répondre à la demande d’informations" in text_of(client.get(page).get_data(as_text=True))
-    post_on(client, page, f"{page}/message", {"version": "2", "texte": "Non, du lundi au vendredi seulement."})
+    assert "Répondre à la demande d’informations" in text_of(
+        client.get(page).get_data(as_text=True)
+    )
+    post_on(
+        client,
+        page,
+        f"{page}/message",
+        {"version": "2", "texte": "Non, du lundi au vendredi seulement."},
+    )
     session.refresh(referral)
     assert referral.status == ReferralStatus.SENT  # waits for the structure again
     message = readable(smtp.text(smtp.last_to("accueil@lucioles.fr")))
@@ -105,11 +142,18 @@ def test_information_requested_then_given_then_waiting_list(app, client, login, 
     session.refresh(referral)
     assert referral.status == ReferralStatus.WAITING_LIST
     thread = text_of(client.get(page).get_data(as_text=True))
-    for line in ("Orientation envoyée", "Vue par la structure", "La structure demande des informations",
-                 "Message du prescripteur", "Inscrite sur la liste d’attente"):
+    for line in (
+        "Orientation envoyée",
+        "Vue par la structure",
+        "La structure demande des informations",
+        "Message du prescripteur",
+        "Inscrite sur la liste d’attente",
+    ):
         assert line in thread
     # On the waiting list, the structure may still accept or refuse, not ask again.
-    options = {t["value"] for t in controls_named(structure.get(link).get_data(as_text=True), "reponse")}
+    options = {
+        t["value"] for t in controls_named(structure.get(link).get_data(as_text=True), "reponse")
+    }
     assert options == {"acceptee", "refusee"}
 
 
@@ -119,10 +163,15 @@ def test_two_answers_at_once_end_with_one(app, referral, smtp, session):
     first.get(link)
     second.get(link)  # both see version 1
     post_on(first, link, link, {"version": "1", "reponse": "liste-d-attente"})
-    late = post_on(second, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "complet"})
+    late = post_on(
+        second, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "complet"}
+    )
     assert late.status_code == 302
     page = text_of(second.get(link).get_data(as_text=True))
-    assert "quelqu’un d’autre a déjà répondu" in page and "Votre réponse n’a pas été enregistrée" in page
+    assert (
+        "quelqu’un d’autre a déjà répondu" in page
+        and "Votre réponse n’a pas été enregistrée" in page
+    )
     session.refresh(referral)
     assert referral.status == ReferralStatus.WAITING_LIST
 
@@ -131,14 +180,21 @@ def test_a_closed_referral_cannot_be_answered_again(app, referral, smtp, session
     structure = fresh_client(app)
     link = emailed_link(smtp)
     post_on(structure, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "age"})
-    again = post_on(structure, "/connexion", link, {"version": "2", "reponse": "acceptee", "date_debut": "01/01/2030"})
+    again = post_on(
+        structure,
+        "/connexion",
+        link,
+        {"version": "2", "reponse": "acceptee", "date_debut": "01/01/2030"},
+    )
     assert again.status_code == 422  # no such answer any more
     session.refresh(referral)
     assert referral.status == ReferralStatus.REFUSED
     assert not controls_named(structure.get(link).get_data(as_text=True), "reponse")
 
 
-def test_an_expired_link_offers_a_fresh_one_sent_to_the_structure(app, referral, smtp, monkeypatch, session):
+def test_an_expired_link_offers_a_fresh_one_sent_to_the_structure(
+    app, referral, smtp, monkeypatch, session
+):
     with monkeypatch.context() as patch:
         patch.setattr(clock, "time", lambda real=clock.time: real() - REFERRAL_ANSWER[1] - 60)
         with app.test_request_context():
@@ -149,7 +205,9 @@ def test_an_expired_link_offers_a_fresh_one_sent_to_the_structure(app, referral,
     html = page.get_data(as_text=True)
     assert "Ce lien a expiré" in text_of(html) and "06 12 34 56 78" not in html
     before = len(smtp.messages)
-    renewed = post_on(visitor, f"/orientations/reponse/{old}", f"/orientations/reponse/{old}/nouveau-lien", {})
+    renewed = post_on(
+        visitor, f"/orientations/reponse/{old}", f"/orientations/reponse/{old}/nouveau-lien", {}
+    )
     assert renewed.status_code == 200
     assert "Nouveau lien envoyé" in text_of(renewed.get_data(as_text=True))
     fresh = smtp.messages[before:]
@@ -172,7 +230,10 @@ def test_a_tampered_link_does_not_open_another_referral(app, referral, smtp):
     payload, rest = token.split(".", 1)
     import base64
     import json
-    forged = base64.urlsafe_b64encode(json.dumps({"r": referral.id + 1}).encode()).decode().rstrip("=")
+
+    forged = (
+        base64.urlsafe_b64encode(json.dumps({"r": referral.id + 1}).encode()).decode().rstrip("=")
+    )
     assert fresh_client(app).get(f"/orientations/reponse/{forged}.{rest}").status_code == 400
 
 
@@ -186,22 +247,36 @@ def test_the_manager_answers_from_the_space(client, login, referral, manager, sm
     post_on(client, page, f"{page}/reponse", {"version": "1", "reponse": "liste-d-attente"})
     session.refresh(referral)
     assert referral.status == ReferralStatus.WAITING_LIST
-    assert "Nadia Benali (Association Les Lucioles)" in text_of(client.get(page).get_data(as_text=True))
+    assert "Nadia Benali (Association Les Lucioles)" in text_of(
+        client.get(page).get_data(as_text=True)
+    )
 
 
 def test_the_prescripteur_cancels(client, login, referral, prescriber, smtp, session):
     login(prescriber)
     page = f"/orientations/{referral.id}"
-    post_on(client, page, f"{page}/annuler", {"version": "1", "raison": "Le parent a trouvé une assistante maternelle."})
+    post_on(
+        client,
+        page,
+        f"{page}/annuler",
+        {"version": "1", "raison": "Le parent a trouvé une assistante maternelle."},
+    )
     session.refresh(referral)
     assert referral.status == ReferralStatus.CANCELLED
     assert "assistante maternelle" in readable(smtp.text(smtp.last_to("accueil@lucioles.fr")))
     # The prescripteur cannot answer for the structure.
-    assert post_on(client, page, f"{page}/reponse", {"version": "2", "reponse": "acceptee"}).status_code == 403
+    assert (
+        post_on(
+            client, page, f"{page}/reponse", {"version": "2", "reponse": "acceptee"}
+        ).status_code
+        == 403
+    )
 
 
 def test_asking_for_new_links_is_rate_limited(app, referral, smtp):
     visitor = fresh_client(app)
     link = emailed_link(smtp)
-    statuses = [post_on(visitor, "/connexion", f"{link}/nouveau-lien", {}).status_code for _ in range(6)]
+    statuses = [
+        post_on(visitor, "/connexion", f"{link}/nouveau-lien", {}).status_code for _ in range(6)
+    ]
     assert statuses[:5] == [200] * 5 and statuses[5] == 429

@@ -7,12 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from html_helpers import text_of
+from referral_helpers import readable, referral_id_of, send
 from sqlalchemy import func, select
 
 from app.db import utcnow
-from app.referrals.models import Referral, ReferralAccess, ReferralEvent, ReferralMail, ReferralStatus
-from html_helpers import text_of
-from referral_helpers import readable, referral_id_of, send
+from app.referrals.models import (
+    Referral,
+    ReferralAccess,
+    ReferralEvent,
+    ReferralMail,
+    ReferralStatus,
+)
 
 
 @pytest.fixture
@@ -65,13 +71,17 @@ def test_reminders_at_3_and_7_days_then_expiry_at_30(app, referral, session, smt
     assert referral.status == ReferralStatus.EXPIRED and referral.closed_at is not None
     expired = readable(smtp.text(smtp.last_to("conseiller@francetravail.fr")))
     assert "a expiré" in expired
-    kinds = session.scalars(select(ReferralEvent.kind).where(ReferralEvent.referral_id == referral.id)
-                            .order_by(ReferralEvent.id)).all()
+    kinds = session.scalars(
+        select(ReferralEvent.kind)
+        .where(ReferralEvent.referral_id == referral.id)
+        .order_by(ReferralEvent.id)
+    ).all()
     assert kinds == ["sent", "reminder", "reminder", "expired"]
 
 
-def test_an_answered_referral_gets_no_reminder_and_does_not_expire_at_30_days(app, client, referral, session,
-                                                                             smtp):
+def test_an_answered_referral_gets_no_reminder_and_does_not_expire_at_30_days(
+    app, client, referral, session, smtp
+):
     referral.status, referral.first_answer_at = ReferralStatus.WAITING_LIST, utcnow()
     session.commit()
     age(session, referral, 31)
@@ -82,15 +92,21 @@ def test_an_answered_referral_gets_no_reminder_and_does_not_expire_at_30_days(ap
     assert len(smtp.messages) == before
 
 
-def test_emails_that_failed_are_sent_by_the_command(app, client, login, offer, prescriber, parent_form, session,
-                                                   smtp):
+def test_emails_that_failed_are_sent_by_the_command(
+    app, client, login, offer, prescriber, parent_form, session, smtp
+):
     port = app.config["MAIL_PORT"]
     app.config.update(MAIL_PORT=9)  # the mail server is down while the referral is sent
     client.post("/deconnexion", data={"csrf_token": ""})
     login(prescriber)
     before = len(smtp.messages)
-    referral = session.get(Referral, referral_id_of(send(client, offer, dict(parent_form, prenom="Sofia"))))
-    assert session.scalar(select(ReferralMail.status).where(ReferralMail.referral_id == referral.id)) == "pending"
+    referral = session.get(
+        Referral, referral_id_of(send(client, offer, dict(parent_form, prenom="Sofia")))
+    )
+    assert (
+        session.scalar(select(ReferralMail.status).where(ReferralMail.referral_id == referral.id))
+        == "pending"
+    )
     assert len(smtp.messages) == before
     app.config.update(MAIL_PORT=port)
     output = daily(app)
@@ -101,7 +117,9 @@ def test_emails_that_failed_are_sent_by_the_command(app, client, login, offer, p
     assert "/orientations/reponse/" in smtp.text(smtp.last_to("accueil@lucioles.fr"))
 
 
-def test_purge_blanks_personal_data_and_keeps_the_statistics(app, client, login, referral, manager, session):
+def test_purge_blanks_personal_data_and_keeps_the_statistics(
+    app, client, login, referral, manager, session
+):
     post_message = referral.events[0]
     assert post_message.kind == "sent"
     referral.status = ReferralStatus.REFUSED
@@ -119,14 +137,26 @@ def test_purge_blanks_personal_data_and_keeps_the_statistics(app, client, login,
     session.expire_all()
     kept = session.get(Referral, referral.id)
     assert kept.anonymised_at is not None
-    for name in ("parent_first_name", "parent_initial", "parent_phone", "parent_email", "france_travail_id",
-                 "message", "refusal_detail", "days"):
+    for name in (
+        "parent_first_name",
+        "parent_initial",
+        "parent_phone",
+        "parent_email",
+        "france_travail_id",
+        "message",
+        "refusal_detail",
+        "days",
+    ):
         assert getattr(kept, name) == "", name
     assert kept.children_months == [] and kept.start_date is None and kept.hours_start is None
     assert all(e.text == "" for e in kept.events)
     # The statistics remain.
     assert (kept.status, kept.reason.value, kept.refusal_reason, kept.children_count) == (
-        ReferralStatus.REFUSED, "emploi", "complet", 1)
+        ReferralStatus.REFUSED,
+        "emploi",
+        "complet",
+        1,
+    )
     assert kept.first_answer_at - kept.sent_at == timedelta(hours=20)
     # The people who could see it see that it was erased.
     login(manager)
@@ -156,9 +186,21 @@ def test_open_referrals_are_never_purged(app, referral, session):
 
 
 def test_access_log_lines_older_than_a_year_go(app, referral, session):
-    session.add(ReferralAccess(referral_id=referral.id, via="compte", action="consultation",
-                               at=utcnow() - timedelta(days=400)))
+    session.add(
+        ReferralAccess(
+            referral_id=referral.id,
+            via="compte",
+            action="consultation",
+            at=utcnow() - timedelta(days=400),
+        )
+    )
     session.commit()
     daily(app)
-    assert session.scalar(select(func.count(ReferralAccess.id)).where(
-        ReferralAccess.at < utcnow() - timedelta(days=365))) == 0
+    assert (
+        session.scalar(
+            select(func.count(ReferralAccess.id)).where(
+                ReferralAccess.at < utcnow() - timedelta(days=365)
+            )
+        )
+        == 0
+    )

@@ -15,14 +15,22 @@ from app.referrals.models import Side
 T0 = datetime(2026, 3, 2, 9, 0)
 
 ALLOWED = {
-    (S.SENT, S.ACCEPTED, Side.STRUCTURE), (S.SENT, S.WAITING_LIST, Side.STRUCTURE),
-    (S.SENT, S.REFUSED, Side.STRUCTURE), (S.SENT, S.INFO_REQUESTED, Side.STRUCTURE),
-    (S.SENT, S.CANCELLED, Side.PRESCRIBER), (S.SENT, S.EXPIRED, Side.SYSTEM),
-    (S.INFO_REQUESTED, S.ACCEPTED, Side.STRUCTURE), (S.INFO_REQUESTED, S.WAITING_LIST, Side.STRUCTURE),
-    (S.INFO_REQUESTED, S.REFUSED, Side.STRUCTURE), (S.INFO_REQUESTED, S.SENT, Side.PRESCRIBER),
-    (S.INFO_REQUESTED, S.CANCELLED, Side.PRESCRIBER), (S.INFO_REQUESTED, S.EXPIRED, Side.SYSTEM),
-    (S.WAITING_LIST, S.ACCEPTED, Side.STRUCTURE), (S.WAITING_LIST, S.REFUSED, Side.STRUCTURE),
-    (S.WAITING_LIST, S.CANCELLED, Side.PRESCRIBER), (S.WAITING_LIST, S.EXPIRED, Side.SYSTEM),
+    (S.SENT, S.ACCEPTED, Side.STRUCTURE),
+    (S.SENT, S.WAITING_LIST, Side.STRUCTURE),
+    (S.SENT, S.REFUSED, Side.STRUCTURE),
+    (S.SENT, S.INFO_REQUESTED, Side.STRUCTURE),
+    (S.SENT, S.CANCELLED, Side.PRESCRIBER),
+    (S.SENT, S.EXPIRED, Side.SYSTEM),
+    (S.INFO_REQUESTED, S.ACCEPTED, Side.STRUCTURE),
+    (S.INFO_REQUESTED, S.WAITING_LIST, Side.STRUCTURE),
+    (S.INFO_REQUESTED, S.REFUSED, Side.STRUCTURE),
+    (S.INFO_REQUESTED, S.SENT, Side.PRESCRIBER),
+    (S.INFO_REQUESTED, S.CANCELLED, Side.PRESCRIBER),
+    (S.INFO_REQUESTED, S.EXPIRED, Side.SYSTEM),
+    (S.WAITING_LIST, S.ACCEPTED, Side.STRUCTURE),
+    (S.WAITING_LIST, S.REFUSED, Side.STRUCTURE),
+    (S.WAITING_LIST, S.CANCELLED, Side.PRESCRIBER),
+    (S.WAITING_LIST, S.EXPIRED, Side.SYSTEM),
 }
 
 
@@ -50,15 +58,18 @@ def test_the_structure_may_not_ask_for_information_twice_nor_after_the_waiting_l
     assert rules.answers_for(S.ACCEPTED) == ()
 
 
-@pytest.mark.parametrize("elapsed,already,expected", [
-    (timedelta(days=2, hours=23), 0, None),
-    (timedelta(days=3), 0, 1),
-    (timedelta(days=3), 1, None),
-    (timedelta(days=6), 1, None),
-    (timedelta(days=7), 1, 2),
-    (timedelta(days=7), 0, 2),  # the first one was missed: only the second is sent
-    (timedelta(days=20), 2, None),
-])
+@pytest.mark.parametrize(
+    "elapsed,already,expected",
+    [
+        (timedelta(days=2, hours=23), 0, None),
+        (timedelta(days=3), 0, 1),
+        (timedelta(days=3), 1, None),
+        (timedelta(days=6), 1, None),
+        (timedelta(days=7), 1, 2),
+        (timedelta(days=7), 0, 2),  # the first one was missed: only the second is sent
+        (timedelta(days=20), 2, None),
+    ],
+)
 def test_reminders_go_at_3_then_7_days(elapsed, already, expected):
     assert rules.reminder_due(S.SENT, None, T0, already, T0 + elapsed) == expected
 
@@ -86,18 +97,24 @@ def test_purge_after_the_retention_period_once():
 
 def test_badge_needs_three_referrals():
     assert rules.response_badge([rules.Sample(5), rules.Sample(10)]) is None
-    assert rules.response_badge([rules.Sample(5), rules.Sample(10), rules.Sample(30)]) == \
-        "Répond en général sous 1\u00a0jour"
+    assert (
+        rules.response_badge([rules.Sample(5), rules.Sample(10), rules.Sample(30)])
+        == "Répond en général sous 1\u00a0jour"
+    )
 
 
 def test_badge_counts_days_started_and_never_answered_as_slowest():
-    assert rules.response_badge([rules.Sample(20), rules.Sample(50), rules.Sample(70)]) == \
-        "Répond en général sous 3\u00a0jours"
+    assert (
+        rules.response_badge([rules.Sample(20), rules.Sample(50), rules.Sample(70)])
+        == "Répond en général sous 3\u00a0jours"
+    )
     # Two unanswered out of three: there is no usual time.
     assert rules.response_badge([rules.Sample(2), rules.Sample(None), rules.Sample(None)]) is None
     # One unanswered out of three: the median is the slower answer.
-    assert rules.response_badge([rules.Sample(2), rules.Sample(100), rules.Sample(None)]) == \
-        "Répond en général sous 5\u00a0jours"
+    assert (
+        rules.response_badge([rules.Sample(2), rules.Sample(100), rules.Sample(None)])
+        == "Répond en général sous 5\u00a0jours"
+    )
 
 
 def test_durations_in_french():

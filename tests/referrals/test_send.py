@@ -4,14 +4,16 @@ structure gets an email with a signed link (no personal data in it)."""
 
 from __future__ import annotations
 
+from html_helpers import tags, text_of, unlabelled_controls
+from referral_helpers import link_in, readable, referral_id_of, send
 from sqlalchemy import func, select
 
 from app.referrals.models import Referral, ReferralEvent, ReferralMail, ReferralStatus
-from html_helpers import tags, text_of, unlabelled_controls
-from referral_helpers import link_in, readable, referral_id_of, send
 
 
-def test_the_offer_page_offers_to_refer_to_a_prescripteur_only(client, login, offer, prescriber, manager):
+def test_the_offer_page_offers_to_refer_to_a_prescripteur_only(
+    client, login, offer, prescriber, manager
+):
     assert "Orienter un parent" not in client.get(f"/offre/{offer.id}").get_data(as_text=True)
     login(prescriber)
     page = client.get(f"/offre/{offer.id}").get_data(as_text=True)
@@ -36,18 +38,25 @@ def test_the_form_is_labelled_and_asks_for_consent(client, login, offer, prescri
     login(prescriber)
     page = client.get(f"/orientations/nouvelle/{offer.id}").get_data(as_text=True)
     assert unlabelled_controls(page) == []
-    assert "Le parent a accepté que ces informations soient transmises à la structure" in text_of(page)
+    assert "Le parent a accepté que ces informations soient transmises à la structure" in text_of(
+        page
+    )
     assert tags(page, "a", href="/orientations/vos-donnees")
 
 
-def test_a_referral_is_sent_and_the_structure_emailed(client, login, offer, prescriber, manager, parent_form,
-                                                      smtp, session):
+def test_a_referral_is_sent_and_the_structure_emailed(
+    client, login, offer, prescriber, manager, parent_form, smtp, session
+):
     login(prescriber)
     response = send(client, offer, parent_form)
     assert response.status_code == 302
     referral = session.get(Referral, referral_id_of(response))
     assert referral.status == ReferralStatus.SENT
-    assert (referral.parent_first_name, referral.parent_initial, referral.children_months) == ("Amina", "K", [24])
+    assert (referral.parent_first_name, referral.parent_initial, referral.children_months) == (
+        "Amina",
+        "K",
+        [24],
+    )
     assert referral.days == "lu,ma,me,je,ve" and referral.france_travail_id == "1234567A"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Orientation envoyée à « Multi-accueil Les Lucioles »" in text_of(page)
@@ -67,7 +76,9 @@ def test_a_referral_is_sent_and_the_structure_emailed(client, login, offer, pres
     assert session.scalar(select(ReferralMail.status)) == "sent"
 
 
-def test_errors_are_french_and_nothing_typed_is_lost(client, login, offer, prescriber, parent_form, session):
+def test_errors_are_french_and_nothing_typed_is_lost(
+    client, login, offer, prescriber, parent_form, session
+):
     login(prescriber)
     data = dict(parent_form, telephone="", courriel="", enfants="deux ans", de="25:00", accord="")
     response = send(client, offer, data)
@@ -86,15 +97,21 @@ def test_a_double_click_sends_one_referral(client, login, offer, prescriber, par
     login(prescriber)
     page = client.get(f"/orientations/nouvelle/{offer.id}").get_data(as_text=True)
     import re
+
     key = re.search(r'name="cle" value="([0-9a-f]{32})"', page).group(1)
     first = send(client, offer, parent_form, key=key)
     second = send(client, offer, parent_form, key=key)
     assert first.headers["Location"] == second.headers["Location"]
     assert session.scalar(select(func.count(Referral.id))) == 1
-    assert session.scalar(select(func.count(ReferralEvent.id)).where(ReferralEvent.kind == "sent")) == 1
+    assert (
+        session.scalar(select(func.count(ReferralEvent.id)).where(ReferralEvent.kind == "sent"))
+        == 1
+    )
 
 
-def test_warnings_ask_for_a_confirmation_and_keep_the_form(client, login, offer, prescriber, parent_form, session):
+def test_warnings_ask_for_a_confirmation_and_keep_the_form(
+    client, login, offer, prescriber, parent_form, session
+):
     offer.free_places = 0
     session.commit()
     login(prescriber)
@@ -107,15 +124,18 @@ def test_warnings_ask_for_a_confirmation_and_keep_the_form(client, login, offer,
     assert "L’offre accueille les enfants de 2 mois à 3 ans" in text
     assert session.scalar(select(func.count(Referral.id))) == 0
     page = response.get_data(as_text=True)
-    assert [b for b in tags(page, "button") if b.get("name") == "confirmer" and b.get("value") == "1"]
+    assert [
+        b for b in tags(page, "button") if b.get("name") == "confirmer" and b.get("value") == "1"
+    ]
     assert 'value="5 ans"' in page
     confirmed = send(client, offer, data, confirm=True)
     assert confirmed.status_code == 302
     assert session.scalar(select(func.count(Referral.id))) == 1
 
 
-def test_same_parent_within_30_days_is_flagged(client, login, offer, prescriber, other_prescriber, parent_form,
-                                               session):
+def test_same_parent_within_30_days_is_flagged(
+    client, login, offer, prescriber, other_prescriber, parent_form, session
+):
     login(prescriber)
     assert send(client, offer, parent_form).status_code == 302
     client.post("/deconnexion", data={"csrf_token": ""})
@@ -126,8 +146,9 @@ def test_same_parent_within_30_days_is_flagged(client, login, offer, prescriber,
     assert "semble déjà avoir été orienté vers cette offre" in text_of(again.get_data(as_text=True))
 
 
-def test_an_offer_without_any_address_cannot_receive_referrals(client, login, offer, prescriber, parent_form,
-                                                              session):
+def test_an_offer_without_any_address_cannot_receive_referrals(
+    client, login, offer, prescriber, parent_form, session
+):
     offer.contact_email = ""
     session.commit()
     login(prescriber)

@@ -7,18 +7,23 @@ from __future__ import annotations
 import re
 
 import pytest
+from html_helpers import post_form, tags, text_of
 from sqlalchemy import select
 
 from app.directory.models import OfferKind
 from app.widget.models import PartnerToken
 from app.widget.rules import clean_presets, origin_allowed, parse_origins
-from html_helpers import post_form, tags, text_of
 
 
 @pytest.fixture
 def partner(session):
-    token = PartnerToken(name="Caf du Var", token="jeton-caf-83", allowed_origins=["https://*.caf.fr", "https://www.caf.fr"],
-                         presets={"code_insee": "83137", "rayon": "5"}, active=True)
+    token = PartnerToken(
+        name="Caf du Var",
+        token="jeton-caf-83",
+        allowed_origins=["https://*.caf.fr", "https://www.caf.fr"],
+        presets={"code_insee": "83137", "rayon": "5"},
+        active=True,
+    )
     session.add(token)
     session.commit()
     return token
@@ -36,7 +41,9 @@ def csp(response):
 
 
 def test_origins_are_checked_like_the_browser_does():
-    origins, errors = parse_origins("https://www.caf.fr\nhttps://*.caf.fr/  http://localhost:8080\nwww.caf.fr\nhttps://caf.fr/page")
+    origins, errors = parse_origins(
+        "https://www.caf.fr\nhttps://*.caf.fr/  http://localhost:8080\nwww.caf.fr\nhttps://caf.fr/page"
+    )
     assert origins == ["https://www.caf.fr", "https://*.caf.fr", "http://localhost:8080"]
     assert len(errors) == 2 and "« www.caf.fr » n’est pas une origine" in errors[0]
     patterns = ["https://*.caf.fr", "http://127.0.0.2:8000"]
@@ -50,9 +57,12 @@ def test_origins_are_checked_like_the_browser_does():
 
 
 def test_presets_are_validated():
-    assert clean_presets({"code_insee": "83137", "rayon": "10", "type": "mam,micro_creche", "avip": "1"})[0] == {
-        "code_insee": "83137", "rayon": "10", "type": ["mam", "micro_creche"], "avip": "1"}
-    _, errors = clean_presets({"code_insee": "99999", "departement": "999", "rayon": "7", "type": ["creche"]})
+    assert clean_presets(
+        {"code_insee": "83137", "rayon": "10", "type": "mam,micro_creche", "avip": "1"}
+    )[0] == {"code_insee": "83137", "rayon": "10", "type": ["mam", "micro_creche"], "avip": "1"}
+    _, errors = clean_presets(
+        {"code_insee": "99999", "departement": "999", "rayon": "7", "type": ["creche"]}
+    )
     assert set(errors) == {"code_insee", "departement", "rayon", "type"}
 
 
@@ -61,18 +71,38 @@ def test_presets_are_validated():
 
 def test_an_admin_creates_edits_and_revokes_a_token(client, session, login, user_factory):
     login(user_factory("admin", departement_code=None))
-    created = post_form(client, "/admin/partenaires", {
-        "name": "Mairie de Toulon", "origins_text": "https://www.toulon.fr\nhttps://*.toulon.fr",
-        "code_insee": "83137", "rayon": "5", "type": ["creche_collective", "micro_creche"], "avip": "y"})
+    created = post_form(
+        client,
+        "/admin/partenaires",
+        {
+            "name": "Mairie de Toulon",
+            "origins_text": "https://www.toulon.fr\nhttps://*.toulon.fr",
+            "code_insee": "83137",
+            "rayon": "5",
+            "type": ["creche_collective", "micro_creche"],
+            "avip": "y",
+        },
+    )
     assert created.status_code == 302
     token = session.scalars(select(PartnerToken)).one()
     assert token.allowed_origins == ["https://www.toulon.fr", "https://*.toulon.fr"]
-    assert token.presets == {"code_insee": "83137", "rayon": "5", "type": ["creche_collective", "micro_creche"], "avip": "1"}
+    assert token.presets == {
+        "code_insee": "83137",
+        "rayon": "5",
+        "type": ["creche_collective", "micro_creche"],
+        "avip": "1",
+    }
     page = client.get(created.headers["Location"]).get_data(as_text=True)
-    assert token.token in page and 'data-commune="83137"' in page.replace("&#34;", '"').replace("&quot;", '"')
+    assert token.token in page and 'data-commune="83137"' in page.replace("&#34;", '"').replace(
+        "&quot;", '"'
+    )
 
-    revoked = post_form(client, f"/admin/partenaires/{token.id}/statut", {"action": "revoquer"},
-                        token_from=f"/admin/partenaires/{token.id}")
+    revoked = post_form(
+        client,
+        f"/admin/partenaires/{token.id}/statut",
+        {"action": "revoquer"},
+        token_from=f"/admin/partenaires/{token.id}",
+    )
     assert revoked.status_code == 302
     session.refresh(token)
     assert token.active is False and token.revoked_at is not None
@@ -82,7 +112,9 @@ def test_an_admin_creates_edits_and_revokes_a_token(client, session, login, user
 
 def test_invalid_token_forms_are_explained_in_french(client, login, user_factory, session):
     login(user_factory("admin", departement_code=None))
-    response = post_form(client, "/admin/partenaires", {"name": "", "origins_text": "caf.fr", "code_insee": "99999"})
+    response = post_form(
+        client, "/admin/partenaires", {"name": "", "origins_text": "caf.fr", "code_insee": "99999"}
+    )
     assert response.status_code == 422
     text = text_of(response.get_data(as_text=True))
     assert "Indiquez le nom du partenaire." in text
@@ -119,7 +151,12 @@ def test_an_unknown_or_missing_token_gets_a_short_french_message(client, query):
 def test_every_other_page_refuses_framing(app, client):
     checked = 0
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.arguments or rule.endpoint == "static" or rule.rule.startswith("/widget/"):
+        if (
+            "GET" not in rule.methods
+            or rule.arguments
+            or rule.endpoint == "static"
+            or rule.rule.startswith("/widget/")
+        ):
             continue
         response = client.get(rule.rule)
         assert "frame-ancestors 'none'" in csp(response), rule.rule
@@ -128,7 +165,9 @@ def test_every_other_page_refuses_framing(app, client):
     assert checked > 20
 
 
-def test_presets_search_around_the_commune_and_links_open_in_a_new_tab(client, partner, offer_factory):
+def test_presets_search_around_the_commune_and_links_open_in_a_new_tab(
+    client, partner, offer_factory
+):
     near = offer_factory(title="Crèche du Mourillon", offset_km=(1, 0))
     offer_factory(title="Crèche de Lyon", code_insee="69123")
     html = client.get(f"/widget/recherche?token={partner.token}").get_data(as_text=True)
@@ -138,13 +177,17 @@ def test_presets_search_around_the_commune_and_links_open_in_a_new_tab(client, p
     assert link["target"] == "_blank" and link["rel"] == "noopener"
     form = tags(html, "form", id="recherche")[0]
     assert form["action"] == "/widget/recherche"
-    assert {"name": "token", "value": partner.token, "type": "hidden"}.items() <= input_named(html, "token").items()
+    assert {"name": "token", "value": partner.token, "type": "hidden"}.items() <= input_named(
+        html, "token"
+    ).items()
     assert "site-header" not in html  # the bare layout
 
 
 def test_the_url_overrides_the_token_presets(client, partner, offer_factory):
     offer_factory(title="Crèche de Lyon", code_insee="69123")
-    html = client.get(f"/widget/recherche?token={partner.token}&code_insee=69123").get_data(as_text=True)
+    html = client.get(f"/widget/recherche?token={partner.token}&code_insee=69123").get_data(
+        as_text=True
+    )
     assert "Crèche de Lyon" in html
 
 
@@ -160,8 +203,15 @@ def test_pagination_and_fragments_stay_in_the_widget(client, htmx_client, partne
 
 
 def test_a_departement_preset_limits_the_search(client, session, offer_factory):
-    session.add(PartnerToken(name="CD 13", token="cd13", allowed_origins=["https://www.departement13.fr"],
-                             presets={"departement": "13"}, active=True))
+    session.add(
+        PartnerToken(
+            name="CD 13",
+            token="cd13",
+            allowed_origins=["https://www.departement13.fr"],
+            presets={"departement": "13"},
+            active=True,
+        )
+    )
     session.commit()
     offer_factory(title="Crèche de Marseille", code_insee="13055")
     offer_factory(title="Crèche de Toulon")
@@ -171,9 +221,15 @@ def test_a_departement_preset_limits_the_search(client, session, offer_factory):
 
 
 def test_the_parent_origin_is_kept_only_when_the_token_allows_it(client, partner):
-    allowed = client.get(f"/widget/recherche?token={partner.token}&parent=https://agence.caf.fr&id=w1").get_data(as_text=True)
-    assert 'data-parent-origin="https://agence.caf.fr"' in allowed and 'data-widget-id="w1"' in allowed
-    other = client.get(f"/widget/recherche?token={partner.token}&parent=https://evil.example&id=w1").get_data(as_text=True)
+    allowed = client.get(
+        f"/widget/recherche?token={partner.token}&parent=https://agence.caf.fr&id=w1"
+    ).get_data(as_text=True)
+    assert (
+        'data-parent-origin="https://agence.caf.fr"' in allowed and 'data-widget-id="w1"' in allowed
+    )
+    other = client.get(
+        f"/widget/recherche?token={partner.token}&parent=https://evil.example&id=w1"
+    ).get_data(as_text=True)
     assert 'data-parent-origin=""' in other
 
 
@@ -197,13 +253,25 @@ def test_kinds_in_the_url_preselect_the_search(client, partner, offer_factory):
 
 
 def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
-    page = client.get("/integrer?widget=recherche&token=abc&lieu=Toulon&rayon=5&type=mam&type=micro_creche&avip=y")
+    page = client.get(
+        "/integrer?widget=recherche&token=abc&lieu=Toulon&rayon=5&type=mam&type=micro_creche&avip=y"
+    )
     html = page.get_data(as_text=True)
-    snippet = text_of(re.search(r'<pre class="embed-snippet"><code>(.*?)</code>', html, re.S).group(1))
-    assert snippet.startswith('<script src="http://localhost/static/js/embed.js" data-token="abc" data-widget="recherche"')
-    assert 'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" async></script>' in snippet
+    snippet = text_of(
+        re.search(r'<pre class="embed-snippet"><code>(.*?)</code>', html, re.S).group(1)
+    )
+    assert snippet.startswith(
+        '<script src="http://localhost/static/js/embed.js" data-token="abc" data-widget="recherche"'
+    )
+    assert (
+        'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" async></script>'
+        in snippet
+    )
     preview = tags(html, "iframe")[0]["src"]
-    assert preview == "/widget/recherche?token=abc&code_insee=83137&rayon=5&type=mam&type=micro_creche&avip=1"
+    assert (
+        preview
+        == "/widget/recherche?token=abc&code_insee=83137&rayon=5&type=mam&type=micro_creche&avip=1"
+    )
     assert "Demandez un jeton" in html
     fragment = htmx_client.get("/integrer?widget=estimateur").get_data(as_text=True)
     assert "<html" not in fragment and "/widget/estimateur?apercu=1" in fragment

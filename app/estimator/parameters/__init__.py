@@ -221,7 +221,7 @@ class Reader:
     ['psu.plafond_mensuel']
     """
 
-    __slots__ = ("on", "_used")
+    __slots__ = ("_used", "on")
 
     def __init__(self, on: date) -> None:
         self.on = on
