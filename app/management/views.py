@@ -1,8 +1,9 @@
 """Offer management (``/gestion``): the list of my offers, the offer form with its hours editor,
 preview, publication, the one-click free places, the history.
 
-Views stay thin: the form checks (:mod:`app.management.forms`), the rules and the history are
-plain functions (:mod:`app.management.services`). Every object is checked with
+Views stay thin: the form checks (:mod:`app.management.forms`), the changes are plain functions
+(:mod:`app.management.services`, which record the history of :mod:`app.directory.history`),
+the pages read through :mod:`app.management.queries`. Every object is checked with
 :func:`app.accounts.policies.can_manage_offer`; an offer the person may not manage is a 404.
 Each write is one transaction (the change and its history line), then the search index catches
 up at once so that a published change is found right away.
