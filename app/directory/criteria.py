@@ -75,8 +75,10 @@ class SearchCriteria:
     per_page: int | None = None  # None: the site's page size
 
     @property
-    def has_point(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
+    def point(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return self.latitude, self.longitude
 
     @property
     def hours_needed(self) -> tuple[time, time] | None:
@@ -328,6 +330,7 @@ def parse_criteria(args: QueryArgs, spelling: Spelling) -> ParsedCriteria:
         place = ""
     latitude, longitude, code = _point(r)
 
+    radius: float | None
     if spelling.from_lists:
         radius = r.choice("radius", LIMITS.radius_choices, LIMITS.default_radius_km)
     else:

@@ -92,7 +92,7 @@ def search_directory(
     """The page of offers ``criteria`` asks for. A place typed is resolved first: when it names
     no single commune, the outcome says so and nothing is searched."""
     place = None
-    point = (criteria.latitude, criteria.longitude) if criteria.has_point else None
+    point = criteria.point
     if point is None and (criteria.place or criteria.code_insee):
         place = resolve_place(criteria.place, criteria.code_insee)
         if place.commune is None:

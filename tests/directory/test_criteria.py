@@ -42,9 +42,9 @@ def test_the_page_and_the_api_spell_the_same_search():
 
 def test_the_api_commune_gives_the_point_the_page_resolves_later():
     api = parse("commune=83137&rayon_km=2.5", API).criteria
-    assert api.has_point and api.radius_km == 2.5 and api.code_insee == "83137"
+    assert api.point is not None and api.radius_km == 2.5 and api.code_insee == "83137"
     page = parse("lieu=Toulon&code_insee=83137&rayon=5").criteria
-    assert not page.has_point and page.place == "Toulon" and page.radius_km == 5
+    assert page.point is None and page.place == "Toulon" and page.radius_km == 5
 
 
 def test_one_table_of_limits_states_what_each_reads():
