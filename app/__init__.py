@@ -28,8 +28,6 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     )
     app.config.update(settings.as_flask_config())
 
-    from htmx_flask import Htmx
-
     from app import cli, db, search
     from app.accounts import auth
     from app.core import errors, filters, limits, mail, request_log, security
@@ -37,7 +35,6 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     request_log.init_app(
         app
     )  # first: its clock starts before, and its line ends after, any other hook
-    Htmx(app)
     db.init_app(app)
     search.init_app(app)
     security.init_app(app)

@@ -33,10 +33,10 @@ from app.core.french import typography
 from app.core.limits import limiter
 from app.core.security import csrf
 from app.db import get_session
-from app.directory.queries import get_public_offer, load_offers
+from app.directory.criteria import LIMITS
+from app.directory.queries import get_public_offer, search_directory
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index
-from app.search.query import find_offers
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -113,32 +113,27 @@ def _offer_url(offer_id: int) -> str:
 
 @bp.get("/offres")
 def list_offers():
-    today = today_in_france()
     try:
-        query = parse_offer_query(request.args, today=today)
+        criteria = parse_offer_query(request.args)
     except InvalidParameters as invalid:
         return json_error(422, INVALID, invalid.errors)
-    session = get_session()
+    today, session = today_in_france(), get_session()
     catch_up(session)
-    found = find_offers(get_index(), query.criteria, offset=query.offset, limit=query.per_page)
-    offers = load_offers(session, [h.offer_id for h in found.hits])
+    per_page = criteria.per_page or LIMITS.default_per_page
+    outcome = search_directory(session, get_index(), criteria, today, per_page)
     items = [
         offer_to_json(
-            offers[h.offer_id],
-            distance_km=h.distance_km,
-            today=today,
-            page_url=_offer_url(h.offer_id),
+            row.offer, distance_km=row.distance_km, today=today, page_url=_offer_url(row.offer.id)
         )
-        for h in found.hits
-        if h.offer_id in offers
+        for row in outcome.rows
     ]
     cache_for(60)
     return jsonify(
         {
-            "total": found.total,
-            "page": query.page,
-            "par_page": query.per_page,
-            "pages": max(1, -(-found.total // query.per_page)),
+            "total": outcome.total,
+            "page": outcome.page,
+            "par_page": per_page,
+            "pages": outcome.pages,
             "items": items,
         }
     )

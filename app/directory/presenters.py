@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.filters import elide_de
 from app.directory import hours
-from app.directory.forms import RADII
+from app.directory.criteria import LIMITS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
@@ -136,24 +136,24 @@ class SearchView:
             return "Aucun résultat"
         where = ""
         if self.outcome.commune is not None:
-            radius = self.outcome.form.radius_km()
+            radius = self.outcome.criteria.radius_km
             where = f" à moins de {radius}\u00a0km {elide_de(self.outcome.commune.name)}"
         return f"{total} résultat{'s' if total > 1 else ''}{where}"
 
     @property
     def widen(self) -> list[tuple[str, str]]:
         """Links proposing to widen a search with no result."""
-        form, links = self.outcome.form, []
+        criteria, links, radii = self.outcome.criteria, [], LIMITS.radius_choices
         if self.outcome.commune is not None:
-            radius = form.radius_km()
-            if radius < RADII[-1]:
-                wider = min((r for r in RADII if r >= 2 * radius), default=RADII[-1])
+            radius = criteria.radius_km
+            if radius < radii[-1]:
+                wider = min((r for r in radii if r >= 2 * radius), default=radii[-1])
                 links.append(
                     (f"Chercher dans un rayon de {wider}\u00a0km", self.url(rayon=str(wider)))
                 )
-        if form.hours_needed():
+        if criteria.hours_needed:
             links.append(("Retirer le filtre d’horaires", self.url(drop=("jours", "de", "a"))))
-        if form.kinds():
+        if criteria.kinds:
             links.append(("Afficher tous les types de garde", self.url(drop=("type",))))
         for name, label in (
             ("avip", "Ne pas se limiter aux offres AVIP"),
@@ -163,7 +163,7 @@ class SearchView:
         ):
             if self.args.get(name):
                 links.append((label, self.url(drop=(name,))))
-        if (form.q.data or "").strip():
+        if (self.args.get("q") or "").strip():
             links.append(("Retirer les mots-clés", self.url(drop=("q",))))
         return links
 

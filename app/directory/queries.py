@@ -1,4 +1,4 @@
-"""Directory queries: run a search from the form, load offers, offers nearby."""
+"""Directory queries: run a search from its criteria, load offers, offers nearby."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.directory.forms import SearchForm
+from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer, OfferStatus, Training
 from app.geo import Commune, PlaceResolution, resolve_place
 from app.search.index import SearchIndex
@@ -23,7 +23,7 @@ class ResultRow:
 
 @dataclass
 class SearchOutcome:
-    form: SearchForm
+    criteria: SearchCriteria
     place: PlaceResolution | None
     rows: list[ResultRow] = field(default_factory=list)
     total: int = 0
@@ -62,51 +62,48 @@ def get_public_offer(session: Session, offer_id: int) -> Offer | None:
     return offer
 
 
-def criteria_from_form(
-    form: SearchForm, commune: Commune | None, today: date, departement: str | None = None
+def index_criteria(
+    criteria: SearchCriteria, point: tuple[float, float] | None, today: date
 ) -> OfferCriteria:
-    hours_needed = form.hours_needed()
+    """What the search index is asked: the criteria around ``point`` (None: anywhere)."""
+    hours_needed = criteria.hours_needed
     return OfferCriteria(
-        text=(form.q.data or "") if not form.q.errors else "",
-        kinds=form.kinds(),
-        avip=form.flag("avip"),
-        free_places=form.flag("places"),
-        disability=form.flag("handicap"),
-        child_age_months=form.child_age_months(),
-        latitude=commune.latitude if commune else None,
-        longitude=commune.longitude if commune else None,
-        radius_km=form.radius_km() if commune else None,
-        days=form.days() if hours_needed else (),
+        text=criteria.text,
+        kinds=criteria.kinds,
+        avip=criteria.avip,
+        free_places=criteria.free_places,
+        disability=criteria.disability,
+        child_age_months=criteria.child_age_months,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+        radius_km=criteria.radius_km if point else None,
+        days=criteria.days if hours_needed else (),
         start=hours_needed[0] if hours_needed else None,
         end=hours_needed[1] if hours_needed else None,
         today=today,
-        sort=form.tri.data if not form.tri.errors else "",
-        departement=departement,
+        sort=criteria.sort,
+        departement=criteria.departement,
     )
 
 
 def search_directory(
-    session: Session,
-    index: SearchIndex,
-    form: SearchForm,
-    today: date,
-    page_size: int,
-    departement: str | None = None,
+    session: Session, index: SearchIndex, criteria: SearchCriteria, today: date, page_size: int
 ) -> SearchOutcome:
-    """``departement`` limits the search to one département (a partner widget's preset)."""
-    form.validate()
+    """The page of offers ``criteria`` asks for. A place typed is resolved first: when it names
+    no single commune, the outcome says so and nothing is searched."""
     place = None
-    lieu = (form.lieu.data or "").strip() if not form.lieu.errors else ""
-    code = form.code_insee.data if not form.code_insee.errors else None
-    if lieu or code:
-        place = resolve_place(lieu, code or None)
+    point = criteria.point
+    if point is None and (criteria.place or criteria.code_insee):
+        place = resolve_place(criteria.place, criteria.code_insee)
         if place.commune is None:
             # Ask which place is meant before showing anything misleading.
-            return SearchOutcome(form=form, place=place)
-    outcome = SearchOutcome(form=form, place=place, page=form.page_number(), searched=True)
-    criteria = criteria_from_form(form, outcome.commune, today, departement)
+            return SearchOutcome(criteria=criteria, place=place)
+        point = (place.commune.latitude, place.commune.longitude)
+    outcome = SearchOutcome(criteria=criteria, place=place, page=criteria.page, searched=True)
     offset = (outcome.page - 1) * page_size
-    found = find_offers(index, criteria, offset=offset, limit=page_size)
+    found = find_offers(
+        index, index_criteria(criteria, point, today), offset=offset, limit=page_size
+    )
     outcome.total = found.total
     outcome.pages = max(1, -(-found.total // page_size))
     outcome.rows = _rows(session, found.hits)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from app.core.rendering import render_page_or_fragment
 from app.db import get_session, utcnow
 from app.directory import presenters
+from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
 from app.directory.queries import get_public_offer, offers_nearby, search_directory
 from app.geo.timezones import today_in_france
@@ -25,15 +26,15 @@ def home():
 def search():
     session = get_session()
     catch_up(session)
-    form = SearchForm(request.args)
+    parsed = parse_criteria(request.args, PAGE)
     outcome = search_directory(
-        session, get_index(), form, today_in_france(), current_app.config["PAGE_SIZE"]
+        session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
     )
     return render_page_or_fragment(
         "directory/search.html",
         "directory/_results.html",
         outcome=outcome,
-        form=form,
+        form=SearchForm.showing(request.args, parsed.errors),
         view=presenters.SearchView(outcome, request.args),
         index_incomplete=get_index().rebuilding,
     )

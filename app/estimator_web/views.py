@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from app.core.rendering import render_page_or_fragment
+from app.core.rendering import (
+    is_htmx,
+    redirect_without_htmx,
+    render_fragment,
+    render_page_or_fragment,
+)
 from app.estimator_web.services import evaluate
 
 bp = Blueprint("estimator", __name__)
@@ -24,19 +29,24 @@ def page():
 def check():
     """The inline check as the parent answers (htmx): each field's message and the steps to
     show, as out-of-band fragments; the form itself is not replaced, so nothing typed is lost."""
-    if not request.headers.get("HX-Request"):
-        return redirect(url_for("estimator.page", **request.args.to_dict(flat=False)))
+    if not is_htmx():
+        return _to_page()
     view = evaluate(request.args, complete=False)
-    return render_template("estimator/_check.html", form=view.form, view=view, oob=True)
+    return render_fragment("estimator/_check.html", form=view.form, view=view, oob=True)
 
 
 @bp.get("/estimer-mes-aides/enfants")
 def children():
     """One more child (htmx); without JavaScript the same button reloads the page."""
-    if not request.headers.get("HX-Request"):
-        return redirect(url_for("estimator.page", **request.args.to_dict(flat=False)))
+    if not is_htmx():
+        return _to_page()
     view = evaluate(request.args, complete=False)
-    return render_template("estimator/_children.html", form=view.form, view=view)
+    return render_fragment("estimator/_children.html", form=view.form, view=view)
+
+
+def _to_page():
+    """Without JavaScript, the htmx addresses send the browser to the page, answers kept."""
+    return redirect_without_htmx(url_for("estimator.page", **request.args.to_dict(flat=False)))
 
 
 @bp.get("/estimer-mes-aides/imprimer")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.auth import current_user, role_required
 from app.accounts.models import Role
 from app.accounts.policies import can_manage_offer
+from app.core.rendering import is_htmx, render_fragment
 from app.db import get_session
 from app.directory import presenters
 from app.directory.models import OFFER_STATUS_LABELS, Offer, OfferStatus, Training
@@ -52,10 +53,6 @@ def _labels():
 
 def _user():
     return current_user._get_current_object()
-
-
-def _is_htmx() -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 def _page_arg(value: str | None) -> int:
@@ -262,8 +259,8 @@ def update_places(offer_id: int):
     today = today_in_france()
     number = form.number()
     if number is None:
-        if _is_htmx():  # htmx swaps only 2xx answers: the row comes back with its message
-            return render_template(
+        if is_htmx():  # htmx swaps only 2xx answers: the row comes back with its message
+            return render_fragment(
                 "management/_offer_row.html",
                 row=OfferRow.of(offer, today),
                 places_form=form,
@@ -276,8 +273,8 @@ def update_places(offer_id: int):
     _sync_index()
     row = OfferRow.of(offer, today)
     message = f"« {offer.title} » : {row.places}."
-    if _is_htmx():
-        return render_template(
+    if is_htmx():
+        return render_fragment(
             "management/_offer_row.html",
             row=row,
             places_form=None,
