@@ -3,7 +3,7 @@ parameter checked, one French message per parameter) and :class:`Offer` → JSON
 
 The criteria are those of ``/recherche``, read by the same parser
 (:func:`app.directory.criteria.parse_criteria`) under the API's own parameter names; the search
-itself is :func:`app.directory.queries.search_directory`, the same as the page's.
+itself is :func:`app.search.services.search_directory`, the same as the page's.
 """
 
 from __future__ import annotations

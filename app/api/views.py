@@ -34,9 +34,10 @@ from app.core.limits import limiter
 from app.core.security import csrf
 from app.db import get_session
 from app.directory.criteria import LIMITS
-from app.directory.queries import get_public_offer, search_directory
+from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index
+from app.search.services import search_directory
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -9,10 +9,11 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import get_public_offer, offers_nearby, search_directory
+from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index
+from app.search.services import offers_nearby, search_directory
 
 bp = Blueprint("directory", __name__)
 

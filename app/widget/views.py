@@ -19,11 +19,11 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import search_directory
 from app.estimator_web.services import evaluate
 from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index
+from app.search.services import search_directory
 from app.widget.forms import EmbedForm, PartnerForm, StatusForm
 from app.widget.models import PartnerToken
 from app.widget.rules import frame_ancestors, new_token, origin_allowed, widget_query
