@@ -9,7 +9,8 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, V
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.core.forms import FlaskForm, trim
+from app.core.fields import max_length
+from app.core.forms import FrenchForm, trim
 from app.directory.models import STRUCTURE_KIND_LABELS
 from app.geo.communes import all_departements
 
@@ -34,7 +35,7 @@ def _email_field(label: str = "Adresse électronique") -> StringField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FrenchForm):
     email = _email_field()
     password = PasswordField(
         "Mot de passe",
@@ -56,7 +57,7 @@ class NewPasswordMixin:
             raise ValidationError("Les deux mots de passe ne sont pas identiques.")
 
 
-class SignupForm(NewPasswordMixin, FlaskForm):
+class SignupForm(NewPasswordMixin, FrenchForm):
     role = SelectField(
         "Vous êtes",
         choices=[
@@ -76,7 +77,7 @@ class SignupForm(NewPasswordMixin, FlaskForm):
         "Prénom et nom",
         validators=[
             InputRequired("Indiquez votre prénom et votre nom."),
-            Length(max=200, message="200 caractères au plus."),
+            max_length(200),
         ],
     )
     email = _email_field("Adresse électronique professionnelle")
@@ -84,7 +85,7 @@ class SignupForm(NewPasswordMixin, FlaskForm):
         "Organisme ou employeur",
         validators=[
             InputRequired("Indiquez votre organisme."),
-            Length(max=200, message="200 caractères au plus."),
+            max_length(200),
         ],
     )
     departement = SelectField(
@@ -92,7 +93,7 @@ class SignupForm(NewPasswordMixin, FlaskForm):
     )
     structure_name = StringField(
         "Nom de la structure que vous gérez",
-        validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
+        validators=[Optional(), max_length(200)],
     )
     structure_siret = StringField(
         "SIRET de la structure (facultatif)",
@@ -140,11 +141,11 @@ class SignupForm(NewPasswordMixin, FlaskForm):
             raise ValidationError("Choisissez un type dans la liste.")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(FrenchForm):
     email = _email_field()
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, FrenchForm):
     password = PasswordField(
         "Nouveau mot de passe",
         description="Au moins 12 caractères.",
@@ -156,19 +157,19 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     )
 
 
-class InvitationForm(NewPasswordMixin, FlaskForm):
+class InvitationForm(NewPasswordMixin, FrenchForm):
     full_name = StringField(
         "Prénom et nom",
         validators=[
             InputRequired("Indiquez votre prénom et votre nom."),
-            Length(max=200, message="200 caractères au plus."),
+            max_length(200),
         ],
     )
     organisation = StringField(
         "Organisme ou employeur",
         validators=[
             InputRequired("Indiquez votre organisme."),
-            Length(max=200, message="200 caractères au plus."),
+            max_length(200),
         ],
     )
     password = PasswordField(
@@ -182,7 +183,7 @@ class InvitationForm(NewPasswordMixin, FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(FrenchForm):
     email = _email_field("Adresse de la personne invitée")
     role = SelectField(
         "Rôle",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import time
 
-from wtforms import Form, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
+from app.core.fields import CheckboxesField
+from app.core.forms import FrenchQueryForm
 from app.directory import hours
 from app.directory.models import OFFER_KIND_LABELS
 
@@ -39,19 +41,6 @@ SORT_CHOICES = [
 MAX_PAGE = 500
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def pre_validate(self, form):
-        known = {choice.value for choice in self.choices}
-        unknown = [v for v in (self.data or []) if v not in known]
-        if unknown:
-            raise ValidationError(self.gettext(self.unknown_message).format(", ".join(unknown)))
-
-    unknown_message = "Choix inconnu : {}."
-
-
 class KindsField(CheckboxesField):
     unknown_message = "Type de garde inconnu : {}. Cochez un type dans la liste."
 
@@ -78,7 +67,7 @@ class TimeField(StringField):
             raise ValidationError(str(error)) from None
 
 
-class SearchForm(Form):
+class SearchForm(FrenchQueryForm):
     lieu = StringField(
         "Où ?",
         validators=[

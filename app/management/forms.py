@@ -19,7 +19,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -28,10 +27,10 @@ from wtforms.validators import Email, ValidationError
 
 from app.accounts.models import Role, User
 from app.accounts.policies import can_manage_offer
-from app.core.forms import FlaskForm, Form, trim
+from app.core.fields import CheckboxesField, FrenchSelect
+from app.core.forms import FrenchForm, FrenchSubForm, trim
 from app.core.french import parse_date_fr
 from app.directory import hours
-from app.directory.forms import CheckboxesField
 from app.directory.models import (
     CERTIFICATION_LABELS,
     FUNDING_LABELS,
@@ -86,30 +85,19 @@ ROW_BUTTONS = {
 }
 
 
-class FrenchSelect(SelectField):
-    """A select whose unknown values are kept (shown back) and reported in French."""
-
-    def pre_validate(self, form):  # pragma: no cover - the form checks its fields itself
-        pass
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = valuelist[0]
-
-
-class SlotForm(Form):
-    weekday = FrenchSelect("Jour", choices=WEEKDAY_CHOICES, default="")
+class SlotForm(FrenchSubForm):
+    weekday = FrenchSelect("Jour", choices=WEEKDAY_CHOICES, default="", validate_choice=False)
     opens = StringField("Ouverture", filters=[trim])
     closes = StringField("Fermeture", filters=[trim])
 
 
-class ClosureForm(Form):
+class ClosureForm(FrenchSubForm):
     start = StringField("Du", filters=[trim])
     end = StringField("Au", filters=[trim])
     reason = StringField("Motif (facultatif)", filters=[trim])
 
 
-class SessionForm(Form):
+class SessionForm(FrenchSubForm):
     start = StringField("Début", filters=[trim])
     end = StringField("Fin (facultatif)", filters=[trim])
     places = StringField("Nombre de places (facultatif)", filters=[trim])
@@ -206,10 +194,10 @@ def initial_data(offer: Offer | None) -> dict:
     return data
 
 
-class OfferForm(FlaskForm):
+class OfferForm(FrenchForm):
     version = HiddenField()
-    structure = FrenchSelect("Structure", default="")
-    kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="")
+    structure = FrenchSelect("Structure", default="", validate_choice=False)
+    kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="", validate_choice=False)
     title = StringField(
         "Nom de l’offre",
         filters=[trim],
@@ -281,15 +269,22 @@ class OfferForm(FlaskForm):
     )
     closures = FieldList(FormField(ClosureForm), max_entries=MAX_CLOSURES)
     certification = FrenchSelect(
-        "Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default=""
+        "Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default="", validate_choice=False
     )
     certification_name = StringField("Intitulé exact (facultatif)", filters=[trim])
     rncp_code = StringField(
         "Code RNCP ou RS (facultatif)", filters=[trim], description="Par exemple RNCP35832."
     )
-    level = FrenchSelect("Niveau de qualification", choices=LEVEL_CHOICES, default="")
+    level = FrenchSelect(
+        "Niveau de qualification", choices=LEVEL_CHOICES, default="", validate_choice=False
+    )
     training_hours = StringField("Durée totale, en heures (facultatif)", filters=[trim])
-    modality = FrenchSelect("Modalité", choices=MODALITY_CHOICES, default=Modality.PRESENTIEL.value)
+    modality = FrenchSelect(
+        "Modalité",
+        choices=MODALITY_CHOICES,
+        default=Modality.PRESENTIEL.value,
+        validate_choice=False,
+    )
     funding = CheckboxesField("Financements possibles", choices=FUNDING_CHOICES)
     vae_possible = BooleanField("Accessible par la validation des acquis (VAE)")
     open_to_iae = BooleanField("Ouverte aux salariés en insertion (IAE, PEC)")
@@ -873,7 +868,7 @@ def _overlap(a: hours.Slot, b: hours.Slot) -> bool:
     return any(x1 < y2 and x2 < y1 for x1, y1 in _parts(a) for x2, y2 in _parts(b))
 
 
-class PlacesForm(FlaskForm):
+class PlacesForm(FrenchForm):
     """The one-click update of the free places, from the list."""
 
     places = StringField("Places disponibles aujourd’hui", filters=[trim])

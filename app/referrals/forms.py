@@ -12,9 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE
-from app.core.forms import FlaskForm, trim
+from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length
+from app.core.forms import FrenchForm, trim
+from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
-from app.moderation.forms import DateText, FrenchSelectField, _too_long
 from app.referrals import rules
 from app.referrals.models import REASON_LABELS, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
@@ -61,13 +62,13 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(FrenchForm):
     prenom = StringField(
         "Prénom du parent",
         filters=[trim],
         validators=[
             DataRequired("Indiquez le prénom du parent."),
-            Length(max=60, message="60 caractères au plus."),
+            max_length(60),
             Regexp(
                 _NAME,
                 message="Le prénom ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.",
@@ -109,10 +110,13 @@ class ReferralForm(FlaskForm):
         "Âge des enfants à faire garder",
         description="Séparez par des virgules, par exemple « 2 ans, 8 mois ».",
         filters=[trim],
-        validators=[Length(max=100, message=_too_long(100))],
+        validators=[max_length(100)],
     )
     debut = DateText(
-        "Date de début souhaitée", required="Indiquez à partir de quand la garde est nécessaire."
+        "Date de début souhaitée",
+        required="Indiquez à partir de quand la garde est nécessaire.",
+        description=DATE_HINT,
+        filters=[trim],
     )
     jours = DaysField(
         "Jours de garde nécessaires",
@@ -131,7 +135,7 @@ class ReferralForm(FlaskForm):
         description="Ce que la structure doit savoir pour répondre. Aucune information "
         "médicale ni sur la situation familiale.",
         filters=[trim],
-        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
+        validators=[max_length(MESSAGE_MAX)],
     )
     accord = BooleanField(
         "Le parent a accepté que ces informations soient transmises à la structure",
@@ -241,7 +245,7 @@ class VersionField(HiddenField):
         return int(self.data)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(FrenchForm):
     reponse = RadioField("Votre réponse", validators=[DataRequired("Choisissez votre réponse.")])
     date_debut = StringField(
         "Date d’accueil prévue",
@@ -249,7 +253,7 @@ class AnswerForm(FlaskForm):
         filters=[trim],
         validators=[Length(max=40)],
     )
-    motif_refus = FrenchSelectField(
+    motif_refus = FrenchSelect(
         "Raison du refus",
         choices=[SelectChoice("", "Choisissez")]
         + [SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()],
@@ -259,7 +263,7 @@ class AnswerForm(FlaskForm):
         "Message au prescripteur",
         filters=[trim],
         description="Obligatoire pour demander des informations ; facultatif sinon.",
-        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
+        validators=[max_length(MESSAGE_MAX)],
     )
     version = VersionField()
 
@@ -275,8 +279,6 @@ class AnswerForm(FlaskForm):
         self.start = None
 
     def validate(self, extra_validators=None) -> bool:
-        from app.core.french import parse_date_fr
-
         ok = super().validate(extra_validators)
         if self.reponse.errors:
             self.reponse.errors = ["Choisissez une réponse dans la liste."]
@@ -317,27 +319,27 @@ class AnswerForm(FlaskForm):
         )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(FrenchForm):
     texte = TextAreaField(
         "Votre message",
         filters=[trim],
         validators=[
             DataRequired("Écrivez votre message."),
-            Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX)),
+            max_length(MESSAGE_MAX),
         ],
     )
     version = VersionField()
 
 
-class CancelForm(FlaskForm):
+class CancelForm(FrenchForm):
     raison = TextAreaField(
         "Pourquoi annuler ? (facultatif)",
         filters=[trim],
         description="Par exemple : le parent a trouvé une autre solution.",
-        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
+        validators=[max_length(MESSAGE_MAX)],
     )
     version = VersionField()
 
 
-class RenewLinkForm(FlaskForm):
+class RenewLinkForm(FrenchForm):
     """Only the CSRF token: the link to renew is in the URL."""
