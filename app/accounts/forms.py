@@ -35,6 +35,35 @@ def _email_field(label: str = "Adresse électronique") -> StringField:
     )
 
 
+def _full_name_field() -> StringField:
+    return StringField(
+        "Prénom et nom",
+        validators=[InputRequired("Indiquez votre prénom et votre nom."), max_length(200)],
+    )
+
+
+def _organisation_field() -> StringField:
+    return StringField(
+        "Organisme ou employeur",
+        validators=[InputRequired("Indiquez votre organisme."), max_length(200)],
+    )
+
+
+def _new_password_field(label: str, description: str) -> PasswordField:
+    return PasswordField(
+        label,
+        description=description,
+        validators=[InputRequired("Choisissez un mot de passe.")],
+    )
+
+
+def _confirm_field() -> PasswordField:
+    return PasswordField(
+        "Le même mot de passe, encore une fois",
+        validators=[InputRequired("Retapez le mot de passe.")],
+    )
+
+
 class LoginForm(FrenchForm):
     email = _email_field()
     password = PasswordField(
@@ -73,21 +102,9 @@ class SignupForm(NewPasswordMixin, FrenchForm):
         ],
         validators=[InputRequired("Dites-nous qui vous êtes.")],
     )
-    full_name = StringField(
-        "Prénom et nom",
-        validators=[
-            InputRequired("Indiquez votre prénom et votre nom."),
-            max_length(200),
-        ],
-    )
+    full_name = _full_name_field()
     email = _email_field("Adresse électronique professionnelle")
-    organisation = StringField(
-        "Organisme ou employeur",
-        validators=[
-            InputRequired("Indiquez votre organisme."),
-            max_length(200),
-        ],
-    )
+    organisation = _organisation_field()
     departement = SelectField(
         "Département", validators=[InputRequired("Choisissez votre département.")]
     )
@@ -108,15 +125,10 @@ class SignupForm(NewPasswordMixin, FrenchForm):
         + [SelectChoice(k.value, label) for k, label in STRUCTURE_KIND_LABELS.items()],
         validators=[Optional()],
     )
-    password = PasswordField(
-        "Mot de passe",
-        description="Au moins 12 caractères. Une phrase de plusieurs mots convient bien.",
-        validators=[InputRequired("Choisissez un mot de passe.")],
+    password = _new_password_field(
+        "Mot de passe", "Au moins 12 caractères. Une phrase de plusieurs mots convient bien."
     )
-    confirm = PasswordField(
-        "Le même mot de passe, encore une fois",
-        validators=[InputRequired("Retapez le mot de passe.")],
-    )
+    confirm = _confirm_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,41 +158,15 @@ class ForgotPasswordForm(FrenchForm):
 
 
 class ResetPasswordForm(NewPasswordMixin, FrenchForm):
-    password = PasswordField(
-        "Nouveau mot de passe",
-        description="Au moins 12 caractères.",
-        validators=[InputRequired("Choisissez un mot de passe.")],
-    )
-    confirm = PasswordField(
-        "Le même mot de passe, encore une fois",
-        validators=[InputRequired("Retapez le mot de passe.")],
-    )
+    password = _new_password_field("Nouveau mot de passe", "Au moins 12 caractères.")
+    confirm = _confirm_field()
 
 
 class InvitationForm(NewPasswordMixin, FrenchForm):
-    full_name = StringField(
-        "Prénom et nom",
-        validators=[
-            InputRequired("Indiquez votre prénom et votre nom."),
-            max_length(200),
-        ],
-    )
-    organisation = StringField(
-        "Organisme ou employeur",
-        validators=[
-            InputRequired("Indiquez votre organisme."),
-            max_length(200),
-        ],
-    )
-    password = PasswordField(
-        "Mot de passe",
-        description="Au moins 12 caractères.",
-        validators=[InputRequired("Choisissez un mot de passe.")],
-    )
-    confirm = PasswordField(
-        "Le même mot de passe, encore une fois",
-        validators=[InputRequired("Retapez le mot de passe.")],
-    )
+    full_name = _full_name_field()
+    organisation = _organisation_field()
+    password = _new_password_field("Mot de passe", "Au moins 12 caractères.")
+    confirm = _confirm_field()
 
 
 class InviteForm(FrenchForm):

@@ -10,9 +10,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import Length, ValidationError
+from wtforms import (
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.core.forms import trim
 from app.core.french import parse_date_fr, parse_decimal_fr
 
 #: What a select or a radio group says of a value not in its list.
@@ -31,6 +39,17 @@ def too_long(limit: int) -> str:
 def max_length(limit: int) -> Length:
     """A length limit that says « N caractères au plus. »"""
     return Length(max=limit, message=too_long(limit))
+
+
+def text_area(
+    label: str, *, limit: int, required: str | None = None, description: str = ""
+) -> TextAreaField:
+    """A trimmed multi-line text of at most ``limit`` characters; ``required``: the message when
+    left empty (optional otherwise)."""
+    first = DataRequired(required) if required else Optional()
+    return TextAreaField(
+        label, description=description, filters=[trim], validators=[first, max_length(limit)]
+    )
 
 
 def _typed(field) -> str:

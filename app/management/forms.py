@@ -194,7 +194,9 @@ def initial_data(offer: Offer | None) -> dict:
     return data
 
 
-class OfferForm(FrenchForm):
+class OfferIdentityFields:
+    """Which structure offers it, what kind of offer, its name and presentation."""
+
     version = HiddenField()
     structure = FrenchSelect("Structure", default="", validate_choice=False)
     kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="", validate_choice=False)
@@ -208,6 +210,11 @@ class OfferForm(FrenchForm):
         filters=[trim],
         description="Le projet d’accueil, ce qui aide un parent à choisir.",
     )
+
+
+class OfferPlaceFields:
+    """Where: the address and the commune (typed, with suggestions)."""
+
     address = StringField("Adresse (facultatif)", filters=[trim], description="Numéro et rue.")
     postcode = StringField(
         "Code postal", filters=[trim], description="5 chiffres, par exemple 83000."
@@ -217,6 +224,11 @@ class OfferForm(FrenchForm):
         filters=[trim],
         description="Commencez à taper le nom ou le code postal, par exemple Toulon.",
     )
+
+
+class OfferContactFields:
+    """Whom to contact and how to apply."""
+
     contact_name = StringField("Nom du contact (facultatif)", filters=[trim])
     contact_phone = StringField(
         "Téléphone (facultatif)", filters=[trim], description="Par exemple 01 99 00 12 34."
@@ -233,6 +245,11 @@ class OfferForm(FrenchForm):
         filters=[trim],
         description="Les démarches, les pièces à fournir, à qui s’adresser.",
     )
+
+
+class OfferAgesFields:
+    """The ages received and the places."""
+
     age_min_months = StringField(
         "Âge minimum, en mois",
         filters=[trim],
@@ -249,18 +266,33 @@ class OfferForm(FrenchForm):
         filters=[trim],
         description="0 si c’est complet. La date d’aujourd’hui est enregistrée avec le nombre.",
     )
+
+
+class OfferCostFields:
+    """What it costs and the reception of disabled children."""
+
     cost_info = TextAreaField("Coût pour les familles (facultatif)", filters=[trim])
     psu_pricing = BooleanField("Tarif au barème national de la Caf (PSU)")
     disability_access = BooleanField("Accueil adapté aux enfants en situation de handicap")
     disability_info = TextAreaField(
         "Précisions sur l’accueil du handicap (facultatif)", filters=[trim]
     )
+
+
+class OfferPeriodFields:
+    """The period of a temporary offer."""
+
     valid_from = StringField(
         "Début de l’accueil", filters=[trim], description="Exemple : 01/07/2026."
     )
     valid_until = StringField(
         "Fin de l’accueil", filters=[trim], description="Exemple : 31/08/2026."
     )
+
+
+class OfferHoursFields:
+    """The weekly opening hours (rows of slots, or OpenStreetMap text) and the closures."""
+
     slots = FieldList(FormField(SlotForm), max_entries=MAX_SLOTS)
     osm = StringField(
         "Horaires au format OpenStreetMap",
@@ -268,6 +300,11 @@ class OfferForm(FrenchForm):
         description="Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus.",
     )
     closures = FieldList(FormField(ClosureForm), max_entries=MAX_CLOSURES)
+
+
+class OfferTrainingFields:
+    """A course: the qualification prepared, its funding and its sessions."""
+
     certification = FrenchSelect(
         "Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default="", validate_choice=False
     )
@@ -294,6 +331,22 @@ class OfferForm(FrenchForm):
         description="7 chiffres et une lettre, par exemple 0753602H.",
     )
     sessions = FieldList(FormField(SessionForm), max_entries=MAX_SESSIONS)
+
+
+class OfferForm(
+    OfferIdentityFields,
+    OfferPlaceFields,
+    OfferContactFields,
+    OfferAgesFields,
+    OfferCostFields,
+    OfferPeriodFields,
+    OfferHoursFields,
+    OfferTrainingFields,
+    FrenchForm,
+):
+    """An offer of care or a course. Its fields are grouped by concern in the classes above
+    (WTForms keeps their declaration order; the names posted are the fields' names); ``check``
+    turns the answers into an OfferInput."""
 
     def __init__(
         self, formdata=None, *, session: Session, user: User, offer: Offer | None = None, **kwargs

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from app.accounts.forms import EMAIL_MESSAGE, InviteForm
 from app.accounts.models import Role
-from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length
+from app.core.fields import DATE_HINT, DateText, FrenchSelect, text_area
 from app.core.forms import FrenchForm, trim
 
 TEXT_MAX = 2000
@@ -31,13 +31,7 @@ REPORT_CATEGORIES = {
 
 
 def _text_area(label: str, required: str | None = None, description: str = "") -> TextAreaField:
-    validators = [DataRequired(required)] if required else [Optional()]
-    return TextAreaField(
-        label,
-        description=description,
-        filters=[trim],
-        validators=[*validators, max_length(TEXT_MAX)],
-    )
+    return text_area(label, limit=TEXT_MAX, required=required, description=description)
 
 
 class PlacesField(StringField):

@@ -7,12 +7,12 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE
-from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length
+from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length, text_area
 from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
@@ -130,12 +130,11 @@ class ReferralForm(FrenchForm):
         validators=[DataRequired("Choisissez le motif de la demande.")],
     )
     identifiant_ft = StringField("Identifiant France Travail (facultatif)", filters=[trim])
-    message = TextAreaField(
+    message = text_area(
         "Message à la structure (facultatif)",
+        limit=MESSAGE_MAX,
         description="Ce que la structure doit savoir pour répondre. Aucune information "
         "médicale ni sur la situation familiale.",
-        filters=[trim],
-        validators=[max_length(MESSAGE_MAX)],
     )
     accord = BooleanField(
         "Le parent a accepté que ces informations soient transmises à la structure",
@@ -259,11 +258,10 @@ class AnswerForm(FrenchForm):
         + [SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()],
         validate_choice=False,
     )
-    message = TextAreaField(
+    message = text_area(
         "Message au prescripteur",
-        filters=[trim],
+        limit=MESSAGE_MAX,
         description="Obligatoire pour demander des informations ; facultatif sinon.",
-        validators=[max_length(MESSAGE_MAX)],
     )
     version = VersionField()
 
@@ -320,23 +318,15 @@ class AnswerForm(FrenchForm):
 
 
 class MessageForm(FrenchForm):
-    texte = TextAreaField(
-        "Votre message",
-        filters=[trim],
-        validators=[
-            DataRequired("Écrivez votre message."),
-            max_length(MESSAGE_MAX),
-        ],
-    )
+    texte = text_area("Votre message", limit=MESSAGE_MAX, required="Écrivez votre message.")
     version = VersionField()
 
 
 class CancelForm(FrenchForm):
-    raison = TextAreaField(
+    raison = text_area(
         "Pourquoi annuler ? (facultatif)",
-        filters=[trim],
+        limit=MESSAGE_MAX,
         description="Par exemple : le parent a trouvé une autre solution.",
-        validators=[max_length(MESSAGE_MAX)],
     )
     version = VersionField()
 
