@@ -46,7 +46,15 @@ class KindsField(CheckboxesField):
 
 
 class DaysField(CheckboxesField):
+    """The days of the week, Monday first (« lu » … « di »)."""
+
     unknown_message = "Jour inconnu : {}. Cochez des jours dans la liste."
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault(
+            "choices", [SelectChoice(c, day) for c, day in zip(DAY_CODES, DAY_LABELS, strict=True)]
+        )
+        super().__init__(label, **kwargs)
 
 
 class TimeField(StringField):
@@ -91,9 +99,7 @@ class SearchForm(FrenchQueryForm):
     places = StringField("Avec des places disponibles")
     handicap = StringField("Accueil adapté aux enfants en situation de handicap")
     age = SelectField("Âge de l’enfant", choices=AGE_CHOICES, default="")
-    jours = DaysField(
-        "Jours", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)]
-    )
+    jours = DaysField("Jours")
     de = TimeField("De", description="Exemple : 5:30")
     a = TimeField("À", description="Exemple : 19:00")
     q = StringField(

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from app.core.fields import DateText, DecimalText, FrenchRadio, FrenchSelect
 from app.core.forms import FrenchQueryForm
 from app.core.french import parse_date_fr
-from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
+from app.directory.forms import DaysField, TimeField
 from app.geo import Commune
 from app.geo.lookup import resolve_place
 
@@ -145,10 +145,7 @@ class EstimatorForm(FrenchQueryForm):
         FrenchSelect("Âge", choices=CHILD_AGES, default=""), min_entries=1, max_entries=MAX_CHILDREN
     )
     # 4. Care and resources
-    jours = DaysField(
-        "Jours de garde",
-        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)],
-    )
+    jours = DaysField("Jours de garde")
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:30")
     ressources = DecimalText(

@@ -15,7 +15,7 @@ from app.accounts.forms import EMAIL_MESSAGE
 from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length, text_area
 from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
-from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
+from app.directory.forms import DAY_CODES, DaysField, TimeField
 from app.referrals import rules
 from app.referrals.models import REASON_LABELS, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
@@ -118,10 +118,7 @@ class ReferralForm(FrenchForm):
         description=DATE_HINT,
         filters=[trim],
     )
-    jours = DaysField(
-        "Jours de garde nécessaires",
-        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)],
-    )
+    jours = DaysField("Jours de garde nécessaires")
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:00")
     motif = RadioField(
