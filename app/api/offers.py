@@ -25,7 +25,7 @@ from app.directory.models import (
     Offer,
     OfferKind,
 )
-from app.directory.presenters import avip_label_valid
+from app.directory.rules import avip_label_valid, is_stale, offer_slots
 from app.geo import get_commune
 from app.geo.lookup import MAX_QUERY_LENGTH, lookup_places
 from app.search.query import SORT_DISTANCE, SORT_RELEVANCE, SORT_UPDATED, OfferCriteria
@@ -285,8 +285,7 @@ def offer_to_json(
     offer: Offer, *, distance_km: float | None, today: date, page_url: str
 ) -> dict[str, Any]:
     """One offer as the API shows it; the contact only when it may be public."""
-    slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
-    from app.management.services import is_stale
+    slots = offer_slots(offer)
 
     training = offer.training if offer.kind is OfferKind.FORMATION else None
     commune = get_commune(offer.code_insee)

@@ -13,6 +13,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
+from app.api.datainclusion import (
+    SERVICE_FIELDS,
+    STRUCTURE_FIELDS,
+    build_export,
+    exported_offers,
+    to_csv,
+)
 from app.api.estimations import EstimationErrors, estimation_to_json, run_estimation
 from app.api.offers import (
     InvalidParameters,
@@ -180,15 +187,11 @@ def documentation():
 
 
 def _data_inclusion_export():
-    from app.api.datainclusion import build_export, exported_offers
-
     today = today_in_france()
     return build_export(exported_offers(get_session(), today), page_url=_offer_url, today=today)
 
 
 def _export_view(kind: str, fmt: str):
-    from app.api.datainclusion import SERVICE_FIELDS, STRUCTURE_FIELDS, to_csv
-
     def view():
         records = getattr(_data_inclusion_export(), kind)
         cache_for(3600)

@@ -13,16 +13,15 @@ from app.directory import hours
 from app.directory.forms import RADII
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
+from app.directory.rules import avip_label_valid, is_stale, offer_slots
+from app.geo import get_commune
 from app.geo.timezones import local_now, today_in_france
 
 
-def avip_label_valid(offer: Offer, today: date) -> bool:
-    """The AVIP label shows only from its start date to its review date (both inclusive)."""
-    return bool(
-        offer.avip
-        and (offer.avip_since is None or offer.avip_since <= today)
-        and (offer.avip_review_on is None or today <= offer.avip_review_on)
-    )
+def commune_label(code_insee: str, fallback: str) -> str:
+    """The unambiguous place label (« Avion (62 – Pas-de-Calais) ») for a search link."""
+    commune = get_commune(code_insee)
+    return commune.label if commune else fallback
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class OfferCard:
         self.offer = offer
         self.distance_km = distance_km
         self.today = today
-        self.slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+        self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
 
@@ -68,9 +67,7 @@ class OfferCard:
 
     @property
     def stale(self) -> bool:
-        """Not updated for 3 months: shown « à vérifier » (rule in app.management.services)."""
-        from app.management.services import is_stale
-
+        """Not updated for 3 months: shown « à vérifier » (rule in app.directory.rules)."""
         return is_stale(self.offer.updated_at, self.today)
 
     @property

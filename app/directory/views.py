@@ -9,7 +9,6 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.forms import SearchForm
 from app.directory.queries import get_public_offer, offers_nearby, search_directory
-from app.geo import get_commune
 from app.geo.timezones import today_in_france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index
@@ -52,19 +51,13 @@ def offer_detail(offer_id: int):
         "directory/offer.html",
         offer=offer,
         card=presenters.OfferCard(offer, None, today),
-        commune_label=commune_label(offer.code_insee, offer.commune_name),
+        commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),
         nearby=[
             presenters.OfferCard(r.offer, r.distance_km, today)
             for r in offers_nearby(session, get_index(), offer, today)
         ],
     )
-
-
-def commune_label(code_insee: str, fallback: str) -> str:
-    """The unambiguous place label (« Avion (62 – Pas-de-Calais) ») for a search link."""
-    commune = get_commune(code_insee)
-    return commune.label if commune else fallback
 
 
 @bp.app_context_processor

@@ -17,7 +17,7 @@ from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DaysField, TimeField
 from app.referrals import rules
-from app.referrals.models import REASON_LABELS, ReferralStatus
+from app.referrals.models import REASON_LABELS, Reason, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
 
 MESSAGE_MAX = 2000
@@ -210,8 +210,6 @@ class ReferralForm(FrenchForm):
         return ok
 
     def to_input(self) -> ReferralInput:
-        from app.referrals.models import Reason
-
         return ReferralInput(
             first_name=self.prenom.data,
             initial=self.initiale.data.rstrip(".").upper(),

@@ -18,10 +18,11 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.forms import SearchForm
 from app.directory.queries import search_directory
+from app.estimator_web.services import evaluate
 from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index
-from app.widget.forms import EmbedForm, PartnerForm
+from app.widget.forms import EmbedForm, PartnerForm, StatusForm
 from app.widget.models import PartnerToken
 from app.widget.rules import frame_ancestors, new_token, origin_allowed, widget_query
 
@@ -128,12 +129,10 @@ def search():
 
 @bp.get("/widget/estimateur")
 def estimator():
-    from app.estimator_web.views import _evaluate
-
     token, preview = _partner()
     if token is None and not preview:
         return _refused()
-    view = _evaluate(complete=bool(request.args.get("calculer")))
+    view = evaluate(request.args, complete=bool(request.args.get("calculer")))
     html, status, headers = render_page_or_fragment(
         "estimator/page.html",
         "estimator/_estimator.html",
@@ -218,8 +217,6 @@ def partner(token_id: int):
 @bp.post("/admin/partenaires/<int:token_id>/statut")
 @role_required(Role.ADMIN)
 def partner_status(token_id: int):
-    from app.widget.forms import StatusForm
-
     session = get_session()
     token = session.get(PartnerToken, token_id) or abort(404)
     form = StatusForm()
