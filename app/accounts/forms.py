@@ -9,7 +9,8 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, V
 
 from app.accounts.models import Role
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.core.forms import FlaskForm, trim
+from app.core.fields import max_length
+from app.core.forms import FrenchForm, trim
 from app.directory.models import STRUCTURE_KIND_LABELS
 from app.geo.communes import all_departements
 
@@ -34,7 +35,36 @@ def _email_field(label: str = "Adresse électronique") -> StringField:
     )
 
 
-class LoginForm(FlaskForm):
+def _full_name_field() -> StringField:
+    return StringField(
+        "Prénom et nom",
+        validators=[InputRequired("Indiquez votre prénom et votre nom."), max_length(200)],
+    )
+
+
+def _organisation_field() -> StringField:
+    return StringField(
+        "Organisme ou employeur",
+        validators=[InputRequired("Indiquez votre organisme."), max_length(200)],
+    )
+
+
+def _new_password_field(label: str, description: str) -> PasswordField:
+    return PasswordField(
+        label,
+        description=description,
+        validators=[InputRequired("Choisissez un mot de passe.")],
+    )
+
+
+def _confirm_field() -> PasswordField:
+    return PasswordField(
+        "Le même mot de passe, encore une fois",
+        validators=[InputRequired("Retapez le mot de passe.")],
+    )
+
+
+class LoginForm(FrenchForm):
     email = _email_field()
     password = PasswordField(
         "Mot de passe",
@@ -56,7 +86,7 @@ class NewPasswordMixin:
             raise ValidationError("Les deux mots de passe ne sont pas identiques.")
 
 
-class SignupForm(NewPasswordMixin, FlaskForm):
+class SignupForm(NewPasswordMixin, FrenchForm):
     role = SelectField(
         "Vous êtes",
         choices=[
@@ -72,27 +102,15 @@ class SignupForm(NewPasswordMixin, FlaskForm):
         ],
         validators=[InputRequired("Dites-nous qui vous êtes.")],
     )
-    full_name = StringField(
-        "Prénom et nom",
-        validators=[
-            InputRequired("Indiquez votre prénom et votre nom."),
-            Length(max=200, message="200 caractères au plus."),
-        ],
-    )
+    full_name = _full_name_field()
     email = _email_field("Adresse électronique professionnelle")
-    organisation = StringField(
-        "Organisme ou employeur",
-        validators=[
-            InputRequired("Indiquez votre organisme."),
-            Length(max=200, message="200 caractères au plus."),
-        ],
-    )
+    organisation = _organisation_field()
     departement = SelectField(
         "Département", validators=[InputRequired("Choisissez votre département.")]
     )
     structure_name = StringField(
         "Nom de la structure que vous gérez",
-        validators=[Optional(), Length(max=200, message="200 caractères au plus.")],
+        validators=[Optional(), max_length(200)],
     )
     structure_siret = StringField(
         "SIRET de la structure (facultatif)",
@@ -107,15 +125,10 @@ class SignupForm(NewPasswordMixin, FlaskForm):
         + [SelectChoice(k.value, label) for k, label in STRUCTURE_KIND_LABELS.items()],
         validators=[Optional()],
     )
-    password = PasswordField(
-        "Mot de passe",
-        description="Au moins 12 caractères. Une phrase de plusieurs mots convient bien.",
-        validators=[InputRequired("Choisissez un mot de passe.")],
+    password = _new_password_field(
+        "Mot de passe", "Au moins 12 caractères. Une phrase de plusieurs mots convient bien."
     )
-    confirm = PasswordField(
-        "Le même mot de passe, encore une fois",
-        validators=[InputRequired("Retapez le mot de passe.")],
-    )
+    confirm = _confirm_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,49 +153,23 @@ class SignupForm(NewPasswordMixin, FlaskForm):
             raise ValidationError("Choisissez un type dans la liste.")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(FrenchForm):
     email = _email_field()
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    password = PasswordField(
-        "Nouveau mot de passe",
-        description="Au moins 12 caractères.",
-        validators=[InputRequired("Choisissez un mot de passe.")],
-    )
-    confirm = PasswordField(
-        "Le même mot de passe, encore une fois",
-        validators=[InputRequired("Retapez le mot de passe.")],
-    )
+class ResetPasswordForm(NewPasswordMixin, FrenchForm):
+    password = _new_password_field("Nouveau mot de passe", "Au moins 12 caractères.")
+    confirm = _confirm_field()
 
 
-class InvitationForm(NewPasswordMixin, FlaskForm):
-    full_name = StringField(
-        "Prénom et nom",
-        validators=[
-            InputRequired("Indiquez votre prénom et votre nom."),
-            Length(max=200, message="200 caractères au plus."),
-        ],
-    )
-    organisation = StringField(
-        "Organisme ou employeur",
-        validators=[
-            InputRequired("Indiquez votre organisme."),
-            Length(max=200, message="200 caractères au plus."),
-        ],
-    )
-    password = PasswordField(
-        "Mot de passe",
-        description="Au moins 12 caractères.",
-        validators=[InputRequired("Choisissez un mot de passe.")],
-    )
-    confirm = PasswordField(
-        "Le même mot de passe, encore une fois",
-        validators=[InputRequired("Retapez le mot de passe.")],
-    )
+class InvitationForm(NewPasswordMixin, FrenchForm):
+    full_name = _full_name_field()
+    organisation = _organisation_field()
+    password = _new_password_field("Mot de passe", "Au moins 12 caractères.")
+    confirm = _confirm_field()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(FrenchForm):
     email = _email_field("Adresse de la personne invitée")
     role = SelectField(
         "Rôle",

@@ -1,8 +1,11 @@
-"""The base classes of our POST forms: every text a person sends loses its control characters
-(NUL above all, which PostgreSQL refuses in text) before any validator or the database sees it.
+"""The base classes of our forms: WTForms' own messages in French (its ``fr`` catalogue), and
+every text a person sends loses its control characters (NUL above all, which PostgreSQL refuses
+in text) before any validator or the database sees it.
 
-Use :class:`FlaskForm` (with CSRF) for a page form and :class:`Form` for its sub-forms
-(``FieldList(FormField(…))``), instead of the Flask-WTF / WTForms classes.
+Use :class:`FrenchForm` (with CSRF) for a page's POST form, :class:`FrenchSubForm` for its
+sub-forms (``FieldList(FormField(…))``) and :class:`FrenchQueryForm` for a GET form (a search:
+no CSRF, what was typed kept as typed), never the Flask-WTF / WTForms classes. The field types
+themselves are in :mod:`app.core.fields`.
 """
 
 from __future__ import annotations
@@ -11,8 +14,12 @@ import re
 
 import flask_wtf
 import wtforms
+from wtforms.meta import DefaultMeta
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+#: The locales asked of WTForms' message catalogue.
+LOCALES = ("fr_FR", "fr")
 
 
 def clean_text(value):
@@ -28,8 +35,18 @@ def trim(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class CleanTextMeta:
-    """Puts :func:`clean_text` first in every field's filters."""
+class FrenchMeta:
+    """Reads WTForms' messages from its French catalogue (Flask-WTF would otherwise ask
+    Flask-Babel, which the app does not run, and leave them in English)."""
+
+    locales = LOCALES
+
+    def get_translations(self, form):
+        return DefaultMeta.get_translations(self, form)
+
+
+class CleanTextMeta(FrenchMeta):
+    """Also puts :func:`clean_text` first in every field's filters."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
@@ -37,11 +54,16 @@ class CleanTextMeta:
         return field
 
 
-class Form(wtforms.Form):
+class FrenchForm(flask_wtf.FlaskForm):
     class Meta(CleanTextMeta):
         pass
 
 
-class FlaskForm(flask_wtf.FlaskForm):
+class FrenchSubForm(wtforms.Form):
     class Meta(CleanTextMeta):
+        pass
+
+
+class FrenchQueryForm(wtforms.Form):
+    class Meta(FrenchMeta):
         pass

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import time
 
-from wtforms import Form, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from app.core.fields import CheckboxesField
+from app.core.forms import FrenchQueryForm
 from app.directory import hours
 from app.directory.criteria import DAY_CODES, DAY_LABELS, LIMITS, SORTS
 from app.directory.models import OFFER_KIND_LABELS
@@ -36,21 +38,16 @@ SORT_CHOICES = [SelectChoice("", "Le plus pertinent")] + [
 ]
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def pre_validate(self, form):
-        known = {choice.value for choice in self.choices}
-        unknown = [v for v in (self.data or []) if v not in known]
-        if unknown:
-            raise ValidationError(self.gettext(self.unknown_message).format(", ".join(unknown)))
-
-    unknown_message = "Choix inconnu : {}."
-
-
 class DaysField(CheckboxesField):
+    """The days of the week, Monday first (« lu » … « di »)."""
+
     unknown_message = "Jour inconnu : {}. Cochez des jours dans la liste."
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault(
+            "choices", [SelectChoice(c, day) for c, day in zip(DAY_CODES, DAY_LABELS, strict=True)]
+        )
+        super().__init__(label, **kwargs)
 
 
 class TimeField(StringField):
@@ -71,7 +68,7 @@ class TimeField(StringField):
             raise ValidationError(str(error)) from None
 
 
-class SearchForm(Form):
+class SearchForm(FrenchQueryForm):
     """Shows the search typed (kept as typed, even when invalid) and each field's message."""
 
     lieu = StringField("Où ?", description="Commune ou code postal")
@@ -88,10 +85,7 @@ class SearchForm(Form):
     places = StringField("Avec des places disponibles")
     handicap = StringField("Accueil adapté aux enfants en situation de handicap")
     age = SelectField("Âge de l’enfant", choices=AGE_CHOICES, default="")
-    jours = CheckboxesField(
-        "Jours",
-        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS, strict=True)],
-    )
+    jours = DaysField("Jours")
     de = StringField("De", description="Exemple : 5:30")
     a = StringField("À", description="Exemple : 19:00")
     q = StringField("Mots-clés")

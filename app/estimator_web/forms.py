@@ -12,12 +12,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from wtforms import FieldList, Form, HiddenField, RadioField, SelectField, StringField
+from wtforms import FieldList, HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
 
-from app.core.french import parse_date_fr, parse_decimal_fr
-from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
+from app.core.fields import DateText, DecimalText, FrenchRadio, FrenchSelect
+from app.core.forms import FrenchQueryForm
+from app.core.french import parse_date_fr
+from app.directory.forms import DaysField, TimeField
 from app.geo import Commune
 from app.geo.lookup import resolve_place
 
@@ -91,70 +92,7 @@ def _text(field) -> str:
     return (field.data or "").strip() if isinstance(field.data, str) else ""
 
 
-class DecimalText(StringField):
-    """A number typed the French way; the text typed is kept on error."""
-
-    def __init__(self, label, *, message: str, low: Decimal, high: Decimal, **kwargs):
-        super().__init__(label, **kwargs)
-        self.message, self.low, self.high = message, low, high
-        self.number: Decimal | None = None
-
-    def pre_validate(self, form):
-        self.number = None
-        text = _text(self)
-        if not text:
-            return
-        if len(text) > 20:
-            raise ValidationError(self.message)
-        try:
-            number = parse_decimal_fr(text)
-        except ValueError:
-            raise ValidationError(self.message) from None
-        if not self.low <= number <= self.high:
-            raise ValidationError(self.message)
-        self.number = number
-
-
-class DateText(StringField):
-    """A date from a date input (« 2026-12-01 ») or typed « 1/12/2026 »."""
-
-    message = "Indiquez une date, par exemple 01/12/2026."
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, **kwargs)
-        self.date_value: date | None = None
-
-    def pre_validate(self, form):
-        self.date_value = None
-        text = _text(self)
-        if not text:
-            return
-        try:
-            value = parse_date_fr(text[:40])
-        except ValueError:
-            raise ValidationError(self.message) from None
-        if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
-            raise ValidationError("Indiquez une date entre l’an 2000 et l’an 2100.")
-        self.date_value = value
-
-
-class FrenchRadio(RadioField):
-    def pre_validate(self, form):
-        if self.data not in (None, "", "None") and self.data not in {c.value for c in self.choices}:
-            raise ValidationError("Choisissez une réponse dans la liste.")
-
-    def process_formdata(self, valuelist):
-        if valuelist:  # nothing sent keeps the default (« non » for deja_aide)
-            self.data = valuelist[0]
-
-
-class FrenchSelect(SelectField):
-    def pre_validate(self, form):
-        if self.data and self.data not in {c.value for c in self.choices}:
-            raise ValidationError("Choisissez une réponse dans la liste.")
-
-
-class EstimatorForm(Form):
+class EstimatorForm(FrenchQueryForm):
     """The parent's answers. ``validate(complete=False)`` checks only what was typed (the inline
     check as the parent answers); ``complete=True`` also asks for what is missing."""
 
@@ -207,10 +145,7 @@ class EstimatorForm(Form):
         FrenchSelect("Âge", choices=CHILD_AGES, default=""), min_entries=1, max_entries=MAX_CHILDREN
     )
     # 4. Care and resources
-    jours = DaysField(
-        "Jours de garde",
-        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)],
-    )
+    jours = DaysField("Jours de garde")
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:30")
     ressources = DecimalText(

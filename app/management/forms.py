@@ -19,7 +19,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -28,10 +27,10 @@ from wtforms.validators import Email, ValidationError
 
 from app.accounts.models import Role, User
 from app.accounts.policies import can_manage_offer
-from app.core.forms import FlaskForm, Form, trim
+from app.core.fields import CheckboxesField, FrenchSelect
+from app.core.forms import FrenchForm, FrenchSubForm, trim
 from app.core.french import parse_date_fr
 from app.directory import hours
-from app.directory.forms import CheckboxesField
 from app.directory.models import (
     CERTIFICATION_LABELS,
     FUNDING_LABELS,
@@ -89,30 +88,19 @@ ROW_BUTTONS = {
 }
 
 
-class FrenchSelect(SelectField):
-    """A select whose unknown values are kept (shown back) and reported in French."""
-
-    def pre_validate(self, form):  # pragma: no cover - the form checks its fields itself
-        pass
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = valuelist[0]
-
-
-class SlotForm(Form):
-    weekday = FrenchSelect("Jour", choices=WEEKDAY_CHOICES, default="")
+class SlotForm(FrenchSubForm):
+    weekday = FrenchSelect("Jour", choices=WEEKDAY_CHOICES, default="", validate_choice=False)
     opens = StringField("Ouverture", filters=[trim])
     closes = StringField("Fermeture", filters=[trim])
 
 
-class ClosureForm(Form):
+class ClosureForm(FrenchSubForm):
     start = StringField("Du", filters=[trim])
     end = StringField("Au", filters=[trim])
     reason = StringField("Motif (facultatif)", filters=[trim])
 
 
-class SessionForm(Form):
+class SessionForm(FrenchSubForm):
     start = StringField("Début", filters=[trim])
     end = StringField("Fin (facultatif)", filters=[trim])
     places = StringField("Nombre de places (facultatif)", filters=[trim])
@@ -209,10 +197,12 @@ def initial_data(offer: Offer | None) -> dict:
     return data
 
 
-class OfferForm(FlaskForm):
+class OfferIdentityFields:
+    """Which structure offers it, what kind of offer, its name and presentation."""
+
     version = HiddenField()
-    structure = FrenchSelect("Structure", default="")
-    kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="")
+    structure = FrenchSelect("Structure", default="", validate_choice=False)
+    kind = FrenchSelect("Type d’offre", choices=KIND_CHOICES, default="", validate_choice=False)
     title = StringField(
         "Nom de l’offre",
         filters=[trim],
@@ -223,6 +213,11 @@ class OfferForm(FlaskForm):
         filters=[trim],
         description="Le projet d’accueil, ce qui aide un parent à choisir.",
     )
+
+
+class OfferPlaceFields:
+    """Where: the address and the commune (typed, with suggestions)."""
+
     address = StringField("Adresse (facultatif)", filters=[trim], description="Numéro et rue.")
     postcode = StringField(
         "Code postal", filters=[trim], description="5 chiffres, par exemple 83000."
@@ -232,6 +227,11 @@ class OfferForm(FlaskForm):
         filters=[trim],
         description="Commencez à taper le nom ou le code postal, par exemple Toulon.",
     )
+
+
+class OfferContactFields:
+    """Whom to contact and how to apply."""
+
     contact_name = StringField("Nom du contact (facultatif)", filters=[trim])
     contact_phone = StringField(
         "Téléphone (facultatif)", filters=[trim], description="Par exemple 01 99 00 12 34."
@@ -248,6 +248,11 @@ class OfferForm(FlaskForm):
         filters=[trim],
         description="Les démarches, les pièces à fournir, à qui s’adresser.",
     )
+
+
+class OfferAgesFields:
+    """The ages received and the places."""
+
     age_min_months = StringField(
         "Âge minimum, en mois",
         filters=[trim],
@@ -264,18 +269,33 @@ class OfferForm(FlaskForm):
         filters=[trim],
         description="0 si c’est complet. La date d’aujourd’hui est enregistrée avec le nombre.",
     )
+
+
+class OfferCostFields:
+    """What it costs and the reception of disabled children."""
+
     cost_info = TextAreaField("Coût pour les familles (facultatif)", filters=[trim])
     psu_pricing = BooleanField("Tarif au barème national de la Caf (PSU)")
     disability_access = BooleanField("Accueil adapté aux enfants en situation de handicap")
     disability_info = TextAreaField(
         "Précisions sur l’accueil du handicap (facultatif)", filters=[trim]
     )
+
+
+class OfferPeriodFields:
+    """The period of a temporary offer."""
+
     valid_from = StringField(
         "Début de l’accueil", filters=[trim], description="Exemple : 01/07/2026."
     )
     valid_until = StringField(
         "Fin de l’accueil", filters=[trim], description="Exemple : 31/08/2026."
     )
+
+
+class OfferHoursFields:
+    """The weekly opening hours (rows of slots, or OpenStreetMap text) and the closures."""
+
     slots = FieldList(FormField(SlotForm), max_entries=MAX_SLOTS)
     osm = StringField(
         "Horaires au format OpenStreetMap",
@@ -283,16 +303,28 @@ class OfferForm(FlaskForm):
         description="Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus.",
     )
     closures = FieldList(FormField(ClosureForm), max_entries=MAX_CLOSURES)
+
+
+class OfferTrainingFields:
+    """A course: the qualification prepared, its funding and its sessions."""
+
     certification = FrenchSelect(
-        "Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default=""
+        "Diplôme ou titre préparé", choices=CERTIFICATION_CHOICES, default="", validate_choice=False
     )
     certification_name = StringField("Intitulé exact (facultatif)", filters=[trim])
     rncp_code = StringField(
         "Code RNCP ou RS (facultatif)", filters=[trim], description="Par exemple RNCP35832."
     )
-    level = FrenchSelect("Niveau de qualification", choices=LEVEL_CHOICES, default="")
+    level = FrenchSelect(
+        "Niveau de qualification", choices=LEVEL_CHOICES, default="", validate_choice=False
+    )
     training_hours = StringField("Durée totale, en heures (facultatif)", filters=[trim])
-    modality = FrenchSelect("Modalité", choices=MODALITY_CHOICES, default=Modality.PRESENTIEL.value)
+    modality = FrenchSelect(
+        "Modalité",
+        choices=MODALITY_CHOICES,
+        default=Modality.PRESENTIEL.value,
+        validate_choice=False,
+    )
     funding = CheckboxesField("Financements possibles", choices=FUNDING_CHOICES)
     vae_possible = BooleanField("Accessible par la validation des acquis (VAE)")
     open_to_iae = BooleanField("Ouverte aux salariés en insertion (IAE, PEC)")
@@ -302,6 +334,22 @@ class OfferForm(FlaskForm):
         description="7 chiffres et une lettre, par exemple 0753602H.",
     )
     sessions = FieldList(FormField(SessionForm), max_entries=MAX_SESSIONS)
+
+
+class OfferForm(
+    OfferIdentityFields,
+    OfferPlaceFields,
+    OfferContactFields,
+    OfferAgesFields,
+    OfferCostFields,
+    OfferPeriodFields,
+    OfferHoursFields,
+    OfferTrainingFields,
+    FrenchForm,
+):
+    """An offer of care or a course. Its fields are grouped by concern in the classes above
+    (WTForms keeps their declaration order; the names posted are the fields' names); ``check``
+    turns the answers into an OfferInput."""
 
     def __init__(
         self, formdata=None, *, session: Session, user: User, offer: Offer | None = None, **kwargs
@@ -876,7 +924,7 @@ def _overlap(a: hours.Slot, b: hours.Slot) -> bool:
     return any(x1 < y2 and x2 < y1 for x1, y1 in _parts(a) for x2, y2 in _parts(b))
 
 
-class PlacesForm(FlaskForm):
+class PlacesForm(FrenchForm):
     """The one-click update of the free places, from the list."""
 
     places = StringField("Places disponibles aujourd’hui", filters=[trim])

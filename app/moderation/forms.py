@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE, InviteForm
 from app.accounts.models import Role
-from app.core.forms import FlaskForm, trim
-from app.core.french import parse_date_fr
+from app.core.fields import DATE_HINT, DateText, FrenchSelect, text_area
+from app.core.forms import FrenchForm, trim
 
 TEXT_MAX = 2000
 EMAIL_MAX = 254
@@ -30,27 +30,8 @@ REPORT_CATEGORIES = {
 }
 
 
-def _too_long(limit: int) -> str:
-    return f"{limit:,} caractères au plus.".replace(",", "\u00a0")
-
-
 def _text_area(label: str, required: str | None = None, description: str = "") -> TextAreaField:
-    validators = [DataRequired(required)] if required else [Optional()]
-    return TextAreaField(
-        label,
-        description=description,
-        filters=[trim],
-        validators=[*validators, Length(max=TEXT_MAX, message=_too_long(TEXT_MAX))],
-    )
-
-
-class FrenchSelectField(SelectField):
-    """A select whose « not in the list » message is French."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("invalid_choice_message", "Choisissez une réponse dans la liste.")
-        kwargs.setdefault("invalid_value_message", "Choisissez une réponse dans la liste.")
-        super().__init__(*args, **kwargs)
+    return text_area(label, limit=TEXT_MAX, required=required, description=description)
 
 
 class PlacesField(StringField):
@@ -72,35 +53,11 @@ class PlacesField(StringField):
         self.number = int(text)
 
 
-class DateText(StringField):
-    """A date from a date input (« 2026-12-01 ») or typed « 1/12/2026 »; ``date_value`` once
-    valid (the ``_fields.date`` macro shows it back)."""
-
-    def __init__(self, label, required: str, **kwargs):
-        kwargs.setdefault("description", "Exemple : 01/12/2026")
-        super().__init__(label, filters=[trim], **kwargs)
-        self.required = required
-        self.date_value: date | None = None
-
-    def pre_validate(self, form):
-        self.date_value = None
-        text = (self.data or "")[:40]
-        if not text:
-            raise ValidationError(self.required)
-        try:
-            value = parse_date_fr(text)
-        except ValueError:
-            raise ValidationError("Indiquez une date, par exemple 01/12/2026.") from None
-        if not date(2000, 1, 1) <= value <= date(2100, 12, 31):
-            raise ValidationError("Indiquez une date entre l’an 2000 et l’an 2100.")
-        self.date_value = value
-
-
 # --------------------------------------------------------------------------- public report
 
 
-class ReportForm(FlaskForm):
-    categorie = FrenchSelectField(
+class ReportForm(FrenchForm):
+    categorie = FrenchSelect(
         "Quelle information est fausse ?",
         choices=[SelectChoice("", "Choisissez")]
         + [SelectChoice(k, v) for k, v in REPORT_CATEGORIES.items()],
@@ -127,7 +84,7 @@ class ReportForm(FlaskForm):
 # ------------------------------------------------------------------------------ AVIP label
 
 
-class AvipApplicationForm(FlaskForm):
+class AvipApplicationForm(FrenchForm):
     reserved_places = PlacesField(
         "Nombre de places réservées aux enfants de parents en parcours d’insertion",
     )
@@ -148,8 +105,13 @@ class AvipApplicationForm(FlaskForm):
     )
 
 
-class GrantForm(FlaskForm):
-    label_start = DateText("Début du label", required="Indiquez la date de début du label.")
+class GrantForm(FrenchForm):
+    label_start = DateText(
+        "Début du label",
+        required="Indiquez la date de début du label.",
+        description=DATE_HINT,
+        filters=[trim],
+    )
     label_review = DateText(
         "Date de réexamen",
         required="Indiquez la date de réexamen du label.",
@@ -175,7 +137,7 @@ class GrantForm(FlaskForm):
             )
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(FrenchForm):
     reason = _text_area(
         "Motif du refus", "Indiquez le motif du refus : il est envoyé au ou à la gestionnaire."
     )
@@ -186,7 +148,7 @@ class RefuseForm(FlaskForm):
 REPORT_ACTIONS = {"resolve": "Marquer comme corrigé", "dismiss": "Classer sans suite"}
 
 
-class ReportDecisionForm(FlaskForm):
+class ReportDecisionForm(FrenchForm):
     note = _text_area("Note (facultative pour une correction)")
     action = StringField()
 

@@ -7,15 +7,15 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE
-from app.core.forms import FlaskForm, trim
+from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length, text_area
+from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
-from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
-from app.moderation.forms import DateText, FrenchSelectField, _too_long
+from app.directory.forms import DAY_CODES, DaysField, TimeField
 from app.referrals import rules
 from app.referrals.models import REASON_LABELS, Reason, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
@@ -62,13 +62,13 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(FrenchForm):
     prenom = StringField(
         "Prénom du parent",
         filters=[trim],
         validators=[
             DataRequired("Indiquez le prénom du parent."),
-            Length(max=60, message="60 caractères au plus."),
+            max_length(60),
             Regexp(
                 _NAME,
                 message="Le prénom ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.",
@@ -110,15 +110,15 @@ class ReferralForm(FlaskForm):
         "Âge des enfants à faire garder",
         description="Séparez par des virgules, par exemple « 2 ans, 8 mois ».",
         filters=[trim],
-        validators=[Length(max=100, message=_too_long(100))],
+        validators=[max_length(100)],
     )
     debut = DateText(
-        "Date de début souhaitée", required="Indiquez à partir de quand la garde est nécessaire."
+        "Date de début souhaitée",
+        required="Indiquez à partir de quand la garde est nécessaire.",
+        description=DATE_HINT,
+        filters=[trim],
     )
-    jours = DaysField(
-        "Jours de garde nécessaires",
-        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)],
-    )
+    jours = DaysField("Jours de garde nécessaires")
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:00")
     motif = RadioField(
@@ -127,12 +127,11 @@ class ReferralForm(FlaskForm):
         validators=[DataRequired("Choisissez le motif de la demande.")],
     )
     identifiant_ft = StringField("Identifiant France Travail (facultatif)", filters=[trim])
-    message = TextAreaField(
+    message = text_area(
         "Message à la structure (facultatif)",
+        limit=MESSAGE_MAX,
         description="Ce que la structure doit savoir pour répondre. Aucune information "
         "médicale ni sur la situation familiale.",
-        filters=[trim],
-        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
     )
     accord = BooleanField(
         "Le parent a accepté que ces informations soient transmises à la structure",
@@ -240,7 +239,7 @@ class VersionField(HiddenField):
         return int(self.data)
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(FrenchForm):
     reponse = RadioField("Votre réponse", validators=[DataRequired("Choisissez votre réponse.")])
     date_debut = StringField(
         "Date d’accueil prévue",
@@ -248,17 +247,16 @@ class AnswerForm(FlaskForm):
         filters=[trim],
         validators=[Length(max=40)],
     )
-    motif_refus = FrenchSelectField(
+    motif_refus = FrenchSelect(
         "Raison du refus",
         choices=[SelectChoice("", "Choisissez")]
         + [SelectChoice(k, v) for k, v in rules.REFUSAL_REASONS.items()],
         validate_choice=False,
     )
-    message = TextAreaField(
+    message = text_area(
         "Message au prescripteur",
-        filters=[trim],
+        limit=MESSAGE_MAX,
         description="Obligatoire pour demander des informations ; facultatif sinon.",
-        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
     )
     version = VersionField()
 
@@ -314,27 +312,19 @@ class AnswerForm(FlaskForm):
         )
 
 
-class MessageForm(FlaskForm):
-    texte = TextAreaField(
-        "Votre message",
-        filters=[trim],
-        validators=[
-            DataRequired("Écrivez votre message."),
-            Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX)),
-        ],
-    )
+class MessageForm(FrenchForm):
+    texte = text_area("Votre message", limit=MESSAGE_MAX, required="Écrivez votre message.")
     version = VersionField()
 
 
-class CancelForm(FlaskForm):
-    raison = TextAreaField(
+class CancelForm(FrenchForm):
+    raison = text_area(
         "Pourquoi annuler ? (facultatif)",
-        filters=[trim],
+        limit=MESSAGE_MAX,
         description="Par exemple : le parent a trouvé une autre solution.",
-        validators=[Length(max=MESSAGE_MAX, message=_too_long(MESSAGE_MAX))],
     )
     version = VersionField()
 
 
-class RenewLinkForm(FlaskForm):
+class RenewLinkForm(FrenchForm):
     """Only the CSRF token: the link to renew is in the URL."""

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from markupsafe import escape
 from wtforms import (
     BooleanField,
-    Form,
     HiddenField,
     RadioField,
     SelectField,
@@ -18,8 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
-from app.core.forms import FlaskForm, trim
-from app.directory.forms import RADII, CheckboxesField
+from app.core.fields import CheckboxesField, max_length
+from app.core.forms import FrenchForm, FrenchQueryForm, trim
+from app.directory.forms import RADII
 from app.directory.models import OFFER_KIND_LABELS
 from app.geo import resolve_place
 from app.widget.rules import clean_presets, parse_origins, widget_query
@@ -46,13 +46,13 @@ class _PresetFields:
         return presets
 
 
-class PartnerForm(_PresetFields, FlaskForm):
+class PartnerForm(_PresetFields, FrenchForm):
     name = StringField(
         "Nom du partenaire",
         filters=[trim],
         validators=[
             DataRequired("Indiquez le nom du partenaire."),
-            Length(max=200, message="200 caractères au plus."),
+            max_length(200),
         ],
     )
     origins_text = TextAreaField(
@@ -100,11 +100,11 @@ class PartnerForm(_PresetFields, FlaskForm):
         return ok and not any(self.errors.values())
 
 
-class StatusForm(FlaskForm):
+class StatusForm(FrenchForm):
     action = HiddenField(validators=[AnyOf(["activer", "revoquer"])])
 
 
-class EmbedForm(_PresetFields, Form):
+class EmbedForm(_PresetFields, FrenchQueryForm):
     """The /integrer choices (a GET form: the address is the shareable configuration)."""
 
     widget = RadioField(
