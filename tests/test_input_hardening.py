@@ -117,7 +117,10 @@ def test_an_oversized_body_is_refused_with_a_french_page(client):
 #: Fields of the offer form (new or edit) that a crèche ignores: no message, nothing stored.
 IGNORED_BY_THE_OFFER_FORM = {
     "osm": "only read by « Importer ces horaires », which cuts it at 500 characters",
-    **dict.fromkeys(("certification_name", "rncp_code", "training_hours", "organisation_uai"), "read only for a course; the world's offer is a crèche"),
+    **dict.fromkeys(
+        ("certification_name", "rncp_code", "training_hours", "organisation_uai"),
+        "read only for a course; the world's offer is a crèche",
+    ),
 }
 
 
