@@ -241,7 +241,8 @@ def main() -> None:
 
         print(
             f"\n{'query (' + str(args.rounds) + ' rounds)':46} {'hits':>7} {'p50':>7} {'p95':>7} "
-            f"{'p99':>7} {'warm p95':>8} {'ref hits':>8} {'ref p50':>7} {'ref p95':>7} {'ratio p50':>9}"
+            f"{'p99':>7} {'warm p95':>8} {'ref hits':>8} {'ref p50':>7} {'ref p95':>7} "
+            f"{'ratio p50':>9}"
         )
         for label, criteria, sql, params, radius in search_mix():
             hits = cold(criteria).total
@@ -276,7 +277,8 @@ def main() -> None:
             places.append((time.perf_counter() - t0) * 1000)
         print(
             f"{'place autocomplete (' + str(len(queries)) + ' queries)':46} {'':7} "
-            f"{percentile(places, 0.5):7.2f} {percentile(places, 0.95):7.2f} {percentile(places, 0.99):7.2f}"
+            f"{percentile(places, 0.5):7.2f} {percentile(places, 0.95):7.2f} "
+            f"{percentile(places, 0.99):7.2f}"
         )
 
         from bench_estimator import cases

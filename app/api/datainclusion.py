@@ -238,7 +238,7 @@ def _horaires(offer: Offer) -> str | None:
     return hours.to_osm([hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]) or None
 
 
-# ---- records --------------------------------------------------------------------------------------
+# ---- records -------------------------------------------------------------------------------------
 
 
 def structure_record(offer: Offer, *, page_url: str, today: date) -> dict[str, Any]:

@@ -68,7 +68,8 @@ def traceback_without_messages(error: BaseException) -> str:
         frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
         kind = type(current)
         parts.append(
-            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} (message not logged)"
+            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} "
+            "(message not logged)"
         )
         current = current.__cause__ or (
             None if current.__suppress_context__ else current.__context__

@@ -108,7 +108,8 @@ def typography(text: str) -> str:
     """French non-breaking spaces in ``text`` written with ordinary spaces.
 
     Before « : ; ? ! » and after « ; between a number and the word or unit after it; after
-    « 1er »; the typewriter apostrophe becomes ’. (str.replace and one regex: this runs for every message, so it must stay cheap.)
+    « 1er »; the typewriter apostrophe becomes ’. (str.replace and one regex: this runs for every
+    message, so it must stay cheap.)
     """
     for plain, fixed in _FIXED:
         if plain in text:
