@@ -234,7 +234,7 @@ def test_a_failure_midway_applies_nothing(app, session, monkeypatch):
     assert count(session) == 0 and count(session, Structure) == 0
 
 
-# ---- round trip -----------------------------------------------------------------------------------
+# ---- round trip ----------------------------------------------------------------------------------
 
 
 @pytest.fixture

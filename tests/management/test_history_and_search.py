@@ -46,13 +46,16 @@ def test_history_records_who_when_and_what(client, session, offer, logged_manage
     html = client.get(f"/gestion/offres/{offer.id}/historique").get_data(as_text=True)
     page = text_of(html)
     assert re.search(
-        r"Modification — le \d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d\d, par Nadia Benali \(Crèche test\)",
+        (
+            r"Modification — le \d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d\d, par Nadia Benali \(Crèche "
+            r"test\)"
+        ),
         page,
     )
     assert (
-        "Nom de l’offre : avant : Multi-accueil Les Lucioles →, après : Multi-accueil Les Lucioles (Mourillon)"
-        in page
-    )
+        "Nom de l’offre : avant : Multi-accueil Les Lucioles →, après : Multi-accueil Les "
+        "Lucioles (Mourillon)"
+    ) in page
     assert "Horaires : avant : lundi 7 h 30 – 18 h 30" in page
 
 

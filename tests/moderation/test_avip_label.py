@@ -262,9 +262,9 @@ def test_opening_hours_are_shown_not_enforced(client, session, structure, manage
     login_as(client, manager)
     page = page_text(client, f"/label-avip/offre/{short.id}")
     assert (
-        "Jusqu’à 8 h 30 d’ouverture par jour, sous le repère de 12 h (ce critère n’est plus obligatoire"
-        in page
-    )
+        "Jusqu’à 8 h 30 d’ouverture par jour, sous le repère de 12 h (ce critère n’est plus "
+        "obligatoire"
+    ) in page
     assert apply(client, short).status_code == 302
 
 

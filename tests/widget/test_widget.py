@@ -249,7 +249,7 @@ def test_kinds_in_the_url_preselect_the_search(client, partner, offer_factory):
     assert "MAM Les Doudous" in html and "Crèche Les Lilas" not in html
 
 
-# ---- /integrer ------------------------------------------------------------------------------------
+# ---- /integrer -----------------------------------------------------------------------------------
 
 
 def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
@@ -264,9 +264,9 @@ def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
         '<script src="http://localhost/static/js/embed.js" data-token="abc" data-widget="recherche"'
     )
     assert (
-        'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" async></script>'
-        in snippet
-    )
+        'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" '
+        "async></script>"
+    ) in snippet
     preview = tags(html, "iframe")[0]["src"]
     assert (
         preview
