@@ -246,12 +246,17 @@ def main() -> None:
         )
         for label, criteria, sql, params, radius in search_mix():
             hits = cold(criteria).total
-            ours = timed(lambda: cold(criteria), args.rounds)
+            ours = timed(lambda criteria=criteria: cold(criteria), args.rounds)
             warm = timed(
-                lambda: find_offers(index, criteria, offset=20), args.rounds
+                lambda criteria=criteria: find_offers(index, criteria, offset=20), args.rounds
             )  # page 2, same search
             ref_hits = reference_run(ref, sql, params, radius)
-            theirs = timed(lambda: reference_run(ref, sql, params, radius), args.rounds)
+            theirs = timed(
+                lambda sql=sql, params=params, radius=radius: reference_run(
+                    ref, sql, params, radius
+                ),
+                args.rounds,
+            )
             print(
                 f"{label:46} {hits:7d} {percentile(ours, 0.5):7.1f} {percentile(ours, 0.95):7.1f} "
                 f"{percentile(ours, 0.99):7.1f} {percentile(warm, 0.95):8.2f} {ref_hits:8d} "

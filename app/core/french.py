@@ -98,7 +98,8 @@ def format_date(d: date) -> str:
 
 
 _NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[a-zà-ÿ%€])")  # "3 mois", "12 derniers", "0,0619 %"
-_FIXED = tuple((f" {mark}", f"{NBSP}{mark}") for mark in ":;?!»") + (
+_FIXED = (
+    *((f" {mark}", f"{NBSP}{mark}") for mark in ":;?!»"),
     ("« ", f"«{NBSP}"),
     ("1er ", f"1er{NBSP}"),
 )

@@ -569,7 +569,7 @@ def load_real_courses(session: Session) -> int:
     )
     count = 0
     for row in csv.reader(text.splitlines()[1:]):
-        status, uai, name, region, course, gps = row
+        status, uai, name, region, _course, gps = row
         note = ""
         if gps.strip():
             lat, lon = (float(x) for x in gps.split(","))

@@ -105,10 +105,7 @@ def _tokens(text: str) -> list[str]:
         if not token:
             continue
         ordinal = _ORDINAL.match(token) if token[0].isdigit() else None
-        if ordinal:
-            token = ordinal.group(1)
-        else:
-            token = _ABBREVIATIONS.get(token, token)
+        token = ordinal.group(1) if ordinal else _ABBREVIATIONS.get(token, token)
         tokens.append(token)
     return tokens
 
@@ -210,7 +207,7 @@ class _Index:
         )
         self.exact: dict[str, list[int]] = {}
         self.by_name_and_departement: dict[tuple[str, str], int] = {}
-        for rank, (norm, commune) in enumerate(zip(self.norms, communes)):
+        for rank, (norm, commune) in enumerate(zip(self.norms, communes, strict=True)):
             self.exact.setdefault(norm, []).append(rank)
             self.by_name_and_departement[(norm, commune.departement_code)] = rank
 
@@ -346,10 +343,7 @@ class _Collector:
     def add_all(self, tier: int, ranks: Iterable[int]) -> bool:
         if self.full:
             return True
-        for rank in ranks:
-            if self.add(tier, rank):
-                return True
-        return False
+        return any(self.add(tier, rank) for rank in ranks)
 
 
 def _tokens_match(
@@ -449,11 +443,12 @@ def _text_hits(ix: _Index, tokens: list[str], collector: _Collector) -> None:
             return
     for i in sorted(_candidates(ix.alias_token_keys, ix.alias_token_ids, words)):
         alias = ix.aliases[i]
-        if alias.rank not in collector.seen and (
-            not check or _tokens_match(alias.tokens, tokens, ix.communes[alias.rank])
+        if (
+            alias.rank not in collector.seen
+            and (not check or _tokens_match(alias.tokens, tokens, ix.communes[alias.rank]))
+            and collector.add(_T_ALIAS_ANYWHERE, alias.rank, alias.name)
         ):
-            if collector.add(_T_ALIAS_ANYWHERE, alias.rank, alias.name):
-                return
+            return
 
 
 def _postcode_tier(ix: _Index, rank: int, postcode: str, query: str) -> int:
@@ -470,7 +465,7 @@ def _digit_hits(ix: _Index, query: str, collector: _Collector) -> None:
     best: dict[int, int] = {}
     if 2 <= len(query) <= 5:
         lo, hi = _prefix_slice(ix.postcode_keys, query)
-        for postcode, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi]):
+        for postcode, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi], strict=True):
             tier = _postcode_tier(ix, rank, postcode, query)
             if tier < best.get(rank, _T_INSEE):
                 best[rank] = tier
@@ -643,7 +638,7 @@ def _postcode_is_unambiguous(ix: _Index, postcode: str, top: _Hit) -> bool:
     lo, hi = _prefix_slice(ix.postcode_keys, postcode)
     others = {
         rank
-        for key, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi])
+        for key, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi], strict=True)
         if key == postcode and rank != top.rank and rank != ix.parent.get(top.rank)
     }
     if any(ix.communes[rank].main_postcode == postcode for rank in others):
@@ -686,7 +681,7 @@ def _fallback(ix: _Index, norm: str) -> list[PlaceMatch]:
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(norm)
     scored = []
-    for name, rank in zip(ix.name_keys[lo:hi], ix.name_ranks[lo:hi]):
+    for name, rank in zip(ix.name_keys[lo:hi], ix.name_ranks[lo:hi], strict=True):
         matcher.set_seq1(name)
         if matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75:
             ratio = matcher.ratio()

@@ -7,6 +7,7 @@ state document recording the last change-log id applied, committed atomically wi
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -107,10 +108,8 @@ class _SearcherHolder:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            try:
+            with contextlib.suppress(Exception):
                 self.searcher.close()
-            except Exception:
-                pass
 
     def __del__(self) -> None:
         self.close()

@@ -101,10 +101,8 @@ def test_the_widget_loads_searches_and_resizes_on_a_partner_site(
     search_frame.locator("#titre-resultats", has_text="1 résultat").wait_for()
     assert search_frame.locator(".offer-card").count() == 1
     page.wait_for_function(
-        (
-            "() => document.querySelector('#recherche iframe').getBoundingClientRect().height < "
-            f"{tall - 50}"
-        )
+        "() => document.querySelector('#recherche iframe').getBoundingClientRect().height < "
+        f"{tall - 50}"
     )
 
     # The second widget on the same page has its own frame and height.

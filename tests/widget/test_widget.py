@@ -195,7 +195,7 @@ def test_pagination_and_fragments_stay_in_the_widget(client, htmx_client, partne
     for n in range(7):  # PAGE_SIZE is 5 in tests
         offer_factory(title=f"Crèche {n}", offset_km=(n * 0.1, 0))
     html = client.get(f"/widget/recherche?token={partner.token}").get_data(as_text=True)
-    next_page = [a["href"] for a in tags(html, "a", rel="next")][0]
+    next_page = next(a["href"] for a in tags(html, "a", rel="next"))
     assert next_page.startswith("/widget/recherche?") and f"token={partner.token}" in next_page
     fragment = htmx_client.get(next_page)
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
