@@ -62,7 +62,9 @@ def traceback_without_messages(error: BaseException) -> str:
     """The frames and exception types of a traceback (and of its causes), never the messages:
     a database error quotes the row it refused (PostgreSQL: « Key (email)=(…) already exists »),
     other errors the value they choked on, and logs must hold no personal data."""
-    parts, seen, current = [], set(), error
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))

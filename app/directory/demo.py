@@ -11,7 +11,7 @@ import bisect
 import csv
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -181,7 +181,7 @@ class DemoReport:
 class CommuneSampler:
     """Draw communes with probability proportional to population (metropolitan France + DROM)."""
 
-    def __init__(self, communes: list[Commune]):
+    def __init__(self, communes: Iterable[Commune]):
         self.communes = [
             c
             for c in communes
@@ -467,6 +467,7 @@ def _demo_offer(
     if structure is not None:
         offer.structure = structure
     else:
+        assert operator_id is not None  # no structure: an operator was drawn
         offer.structure_id = operator_id
     offer.slots = slots
     if kind is OfferKind.ACCUEIL_EPHEMERE:

@@ -51,7 +51,7 @@ _ACTIVITY_LABEL = {
     "formation": "formation",
     "creation_entreprise": "création ou reprise d’entreprise",
 }
-_CATEGORY_DETAIL = {
+_CATEGORY_DETAIL: dict[int | str, str] = {
     4: " (si vous êtes stagiaire de la formation professionnelle)",
     5: " (contrat aidé : parcours emploi compétences ou CDDI)",
 }

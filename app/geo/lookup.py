@@ -231,9 +231,9 @@ class _Index:
         self.aliases: list[_Alias] = []
         for alias in reference.aliases:
             norm = normalize(alias.name)
-            rank = self.rank_by_code.get(alias.current_code)
-            if norm and rank is not None:
-                self.aliases.append(_Alias(alias.name, norm, tuple(norm.split()), rank))
+            current = self.rank_by_code.get(alias.current_code)
+            if norm and current is not None:
+                self.aliases.append(_Alias(alias.name, norm, tuple(norm.split()), current))
         self.aliases.sort(key=lambda a: (a.rank, a.norm))  # alias number order = rank order
         self.alias_keys, self.alias_ids = _sorted_pairs(
             (a.norm, i) for i, a in enumerate(self.aliases)
@@ -472,9 +472,9 @@ def _digit_hits(ix: _Index, query: str, collector: _Collector) -> None:
     # A parent typing 5 digits means a postcode: 3,058 INSEE codes are also some other
     # commune's postcode (« 51300 » is Isle-sur-Marne's INSEE code and Vitry-le-François's
     # postcode), so the INSEE code only counts when no postcode matches.
-    rank = ix.rank_by_code.get(query) if len(query) == 5 and not best else None
-    if rank is not None:
-        best[rank] = _T_INSEE
+    insee = ix.rank_by_code.get(query) if len(query) == 5 and not best else None
+    if insee is not None:
+        best[insee] = _T_INSEE
     for rank, tier in sorted(best.items(), key=lambda item: (item[1], item[0])):
         if collector.add(tier, rank):
             return
