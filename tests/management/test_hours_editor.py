@@ -9,7 +9,7 @@ from form_reader import read_form, with_values
 from html_helpers import section, tags, text_of
 
 from app.directory.models import Offer
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 
 HTMX = {"HX-Request": "true"}
 

@@ -9,7 +9,7 @@ from factories import make_offer
 from html_helpers import csrf_token, tags, text_of
 
 from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 
 
 def test_the_preview_shows_the_public_page_and_the_card(client, session, structure, logged_manager):
