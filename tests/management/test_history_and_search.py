@@ -11,9 +11,8 @@ from html_helpers import section, text_of
 from sqlalchemy import select
 
 from app.db import utcnow
-from app.directory.models import Offer
+from app.directory.models import Offer, OfferChange
 from app.management import services
-from app.directory.models import OfferChange
 from app.search.changes import SearchChange
 
 

@@ -12,6 +12,7 @@ from app.directory.models import (
     Certification,
     Modality,
     Offer,
+    OfferChange,
     OfferKind,
     OfferStatus,
     Structure,
@@ -20,7 +21,6 @@ from app.directory.models import (
     TrainingSession,
 )
 from app.geo.timezones import today_in_france
-from app.directory.models import OfferChange
 
 
 def edit_page(client, offer):

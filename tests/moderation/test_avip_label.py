@@ -12,9 +12,8 @@ from html_helpers import post_form, tags, text_of
 from moderation_helpers import link_in, login_as, readable
 from sqlalchemy import select
 
-from app.directory.models import OfferKind, OfferStatus
+from app.directory.models import OfferChange, OfferKind, OfferStatus
 from app.geo.timezones import today_in_france
-from app.directory.models import OfferChange
 from app.moderation.models import ApplicationStatus, AvipApplication
 from app.search.query import OfferCriteria, find_offers
 
