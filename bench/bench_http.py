@@ -185,7 +185,8 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.folder / "national.db").exists():
         raise SystemExit(
-            f"{args.folder / 'national.db'} is missing: run bench/bench_national.py --folder {args.folder}"
+            f"{args.folder / 'national.db'} is missing: run bench/bench_national.py --folder "
+            f"{args.folder}"
         )
 
     port = free_port()
@@ -222,7 +223,8 @@ def main() -> None:
         values.sort()
         if values:
             print(
-                f"{label:34} {len(values):6d} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f} "
+                f"{label:34} {len(values):6d} {percentile(values, 0.5):8.1f} "
+                f"{percentile(values, 0.95):8.1f} "
                 f"{percentile(values, 0.99):8.1f}"
             )
     for n, (current, peak) in enumerate(memory, start=1):

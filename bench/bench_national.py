@@ -241,16 +241,22 @@ def main() -> None:
 
         print(
             f"\n{'query (' + str(args.rounds) + ' rounds)':46} {'hits':>7} {'p50':>7} {'p95':>7} "
-            f"{'p99':>7} {'warm p95':>8} {'ref hits':>8} {'ref p50':>7} {'ref p95':>7} {'ratio p50':>9}"
+            f"{'p99':>7} {'warm p95':>8} {'ref hits':>8} {'ref p50':>7} {'ref p95':>7} "
+            f"{'ratio p50':>9}"
         )
         for label, criteria, sql, params, radius in search_mix():
             hits = cold(criteria).total
-            ours = timed(lambda: cold(criteria), args.rounds)
+            ours = timed(lambda criteria=criteria: cold(criteria), args.rounds)
             warm = timed(
-                lambda: find_offers(index, criteria, offset=20), args.rounds
+                lambda criteria=criteria: find_offers(index, criteria, offset=20), args.rounds
             )  # page 2, same search
             ref_hits = reference_run(ref, sql, params, radius)
-            theirs = timed(lambda: reference_run(ref, sql, params, radius), args.rounds)
+            theirs = timed(
+                lambda sql=sql, params=params, radius=radius: reference_run(
+                    ref, sql, params, radius
+                ),
+                args.rounds,
+            )
             print(
                 f"{label:46} {hits:7d} {percentile(ours, 0.5):7.1f} {percentile(ours, 0.95):7.1f} "
                 f"{percentile(ours, 0.99):7.1f} {percentile(warm, 0.95):8.2f} {ref_hits:8d} "
@@ -276,7 +282,8 @@ def main() -> None:
             places.append((time.perf_counter() - t0) * 1000)
         print(
             f"{'place autocomplete (' + str(len(queries)) + ' queries)':46} {'':7} "
-            f"{percentile(places, 0.5):7.2f} {percentile(places, 0.95):7.2f} {percentile(places, 0.99):7.2f}"
+            f"{percentile(places, 0.5):7.2f} {percentile(places, 0.95):7.2f} "
+            f"{percentile(places, 0.99):7.2f}"
         )
 
         from bench_estimator import cases

@@ -23,9 +23,9 @@ def test_the_statement_says_what_was_tested_and_how_to_complain(client, app):
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
     assert (
-        "Passerelle est partiellement conforme avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1.2"
-        in text
-    )
+        "Passerelle est partiellement conforme avec le référentiel général d’amélioration de "
+        "l’accessibilité (RGAA), version 4.1.2"
+    ) in text
     assert "Aucun audit complet des 106 critères du RGAA n’a encore été mené" in text
     assert f"axe-core {EVALUATION['axe_core']}" in text
     assert "pas encore été testé avec des lecteurs d’écran" in text

@@ -100,7 +100,7 @@ def post_forms(app, world, visitors):
     found = []
     for _endpoint, url, role in get_pages(app, world):
         response = visitors(role).get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         for form in forms_of(response.get_data(as_text=True), url):
             if form.method == "post" and form.text_fields:
@@ -117,7 +117,10 @@ def test_an_oversized_body_is_refused_with_a_french_page(client):
 #: Fields of the offer form (new or edit) that a crèche ignores: no message, nothing stored.
 IGNORED_BY_THE_OFFER_FORM = {
     "osm": "only read by « Importer ces horaires », which cuts it at 500 characters",
-    **dict.fromkeys(("certification_name", "rncp_code", "training_hours", "organisation_uai"), "read only for a course; the world's offer is a crèche"),
+    **dict.fromkeys(
+        ("certification_name", "rncp_code", "training_hours", "organisation_uai"),
+        "read only for a course; the world's offer is a crèche",
+    ),
 }
 
 
@@ -126,7 +129,7 @@ def test_every_free_text_field_refuses_an_oversized_value(app, session, world, v
     gave it): the form comes back with that field's French message, and nothing that long is
     ever stored."""
     checked, problems = [], []
-    for url, role, form in post_forms(app, world, visitors):
+    for _url, role, form in post_forms(app, world, visitors):
         client = visitors(role)
         for name in form.text_fields:
             if name == "csrf_token":
@@ -158,9 +161,10 @@ def longest_stored_texts(session, over: int) -> list[tuple[str, str]]:
     found = []
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
-            if isinstance(column.type, (String, Text)):
-                if session.scalar(select(func.count()).where(func.length(column) > over)):
-                    found.append((table.name, column.name))
+            if isinstance(column.type, (String, Text)) and session.scalar(
+                select(func.count()).where(func.length(column) > over)
+            ):
+                found.append((table.name, column.name))
     return found
 
 
@@ -221,16 +225,18 @@ def test_fuzzed_query_strings_never_break_a_page(app, world, visitors):
         if first.mimetype == "text/html":
             for form in get_forms(first.get_data(as_text=True), url):
                 names += [k for k, _ in form.pairs]
-        path = url.split("?")[0]
+        fuzz_query_string(client, url.split("?")[0], names)
 
-        @FUZZ
-        @given(st.lists(st.tuples(st.sampled_from(sorted(set(names))), VALUES), max_size=6))
-        def check(params):
-            response = client.get(f"{path}?{urlencode(params)}")
-            body = assert_clean(response, (path, params))
-            assert_escaped(body, (path, params))
 
-        check()
+def fuzz_query_string(client, path: str, names: list[str]) -> None:
+    @FUZZ
+    @given(st.lists(st.tuples(st.sampled_from(sorted(set(names))), VALUES), max_size=6))
+    def check(params):
+        response = client.get(f"{path}?{urlencode(params)}")
+        body = assert_clean(response, (path, params))
+        assert_escaped(body, (path, params))
+
+    check()
 
 
 def test_fuzzed_forms_never_break_and_keep_what_was_typed(app, world, visitors):
@@ -240,32 +246,33 @@ def test_fuzzed_forms_never_break_and_keep_what_was_typed(app, world, visitors):
     and for some fields the surrounding spaces trimmed (app/core/forms.py)."""
     forms = post_forms(app, world, visitors)
     assert len(forms) >= 10
-    for url, role, form in forms:
+    for _url, role, form in forms:
         client = visitors(role)
         fields = [n for n in form.text_fields if n not in ("csrf_token", "version")]
+        fuzz_form(client, form, fields)
 
-        @FUZZ
-        @given(st.dictionaries(st.sampled_from(fields), VALUES, min_size=1, max_size=4))
-        def check(typed):
-            data = MultiDict(
-                [(k, v) for k, v in form.pairs if k not in typed] + list(typed.items())
-            )
-            response = client.post(form.action, data=data)
-            body = assert_clean(response, (form.action, typed))
-            assert_escaped(body, (form.action, typed))
-            if response.status_code in (200, 422) and response.mimetype == "text/html":
-                shown = {k: v for f in forms_of(body, form.action) for k, v in f.pairs}
-                for name, value in typed.items():
-                    if name in form.passwords or name not in shown:
-                        continue
-                    assert shown[name] in (clean_text(value), clean_text(value).strip()), (
-                        form.action,
-                        name,
-                        value,
-                        shown[name],
-                    )
 
-        check()
+def fuzz_form(client, form, fields: list[str]) -> None:
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(fields), VALUES, min_size=1, max_size=4))
+    def check(typed):
+        data = MultiDict([(k, v) for k, v in form.pairs if k not in typed] + list(typed.items()))
+        response = client.post(form.action, data=data)
+        body = assert_clean(response, (form.action, typed))
+        assert_escaped(body, (form.action, typed))
+        if response.status_code in (200, 422) and response.mimetype == "text/html":
+            shown = {k: v for f in forms_of(body, form.action) for k, v in f.pairs}
+            for name, value in typed.items():
+                if name in form.passwords or name not in shown:
+                    continue
+                assert shown[name] in (clean_text(value), clean_text(value).strip()), (
+                    form.action,
+                    name,
+                    value,
+                    shown[name],
+                )
+
+    check()
 
 
 # -- stored, then shown escaped -----------------------------------------------------------------

@@ -52,7 +52,7 @@ def test_every_state_changing_route_requires_a_csrf_token(app, client, user_fact
 
 def test_every_private_page_sends_anonymous_visitors_to_the_login(app, client):
     checked = []
-    for method, url in routes(app, {"GET"}):
+    for _method, url in routes(app, {"GET"}):
         if url.startswith(PRIVATE_PREFIXES) and not url.startswith(PUBLIC_EXCEPTIONS):
             response = client.get(url)
             assert response.status_code == 302, (url, response.status_code)

@@ -22,7 +22,10 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str, email: str = "") -> str | None:
     """A French reason why ``password`` is too weak, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Choisissez un mot de passe d’au moins {MIN_LENGTH} caractères (une phrase de plusieurs mots convient bien)."
+        return (
+            f"Choisissez un mot de passe d’au moins {MIN_LENGTH} caractères (une phrase de "
+            "plusieurs mots convient bien)."
+        )
     if len(password) > MAX_LENGTH:
         return f"Le mot de passe est trop long ({MAX_LENGTH} caractères au plus)."
     if email and password.strip().lower() == email.strip().lower():

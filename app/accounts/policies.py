@@ -10,14 +10,16 @@ a person may not reach is answered 404 (its existence is not revealed).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import TypeGuard
+
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
 from app.directory.models import Offer, Structure
 
 
-def is_active(user: User | None) -> bool:
+def is_active(user: User | None) -> TypeGuard[User]:
     return user is not None and getattr(user, "status", None) == AccountStatus.ACTIVE
 
 
@@ -76,11 +78,11 @@ def manageable_offers_query(session: Session, user: User):
     """A SELECT of the offers ``user`` may manage (empty for other roles)."""
     query = select(Offer)
     if not is_active(user):
-        return query.where(False)
+        return query.where(false())
     if user.role == Role.ADMIN:
         return query
     if user.role == Role.COORDINATEUR:
         return query.where(Offer.departement_code == user.departement_code)
     if user.role == Role.GESTIONNAIRE:
         return query.where(Offer.structure_id.in_(managed_structure_ids(session, user) or {-1}))
-    return query.where(False)
+    return query.where(false())

@@ -159,7 +159,7 @@ def read_invitation(session: Session, token: str) -> dict:
     if find_user(session, payload.get("e", "")) is not None:
         raise TokenError(expired=False)  # already used
     try:
-        payload["r"] = Role(payload.get("r"))
+        payload["r"] = Role(payload.get("r", ""))
     except ValueError:
         raise TokenError(expired=False) from None
     return payload

@@ -12,7 +12,7 @@ No personal data in clear in the URL: the payload is signed, and holds ids and f
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -49,7 +49,7 @@ def read_token(kind: tuple[str, int], token: str) -> dict[str, Any]:
         payload = serializer.loads(token, max_age=kind[1])
     except SignatureExpired as error:
         try:  # the signature is good: only the age is wrong
-            expired_payload = serializer.load_payload(error.payload)
+            expired_payload = serializer.load_payload(cast(bytes, error.payload))
         except BadSignature:
             expired_payload = None
         raise TokenError(

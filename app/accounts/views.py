@@ -32,10 +32,21 @@ log = logging.getLogger(__name__)
 
 LOGIN_FAILED = "Adresse électronique ou mot de passe incorrect."
 STATUS_MESSAGES = {
-    AccountStatus.UNVERIFIED: "Confirmez d’abord votre adresse électronique : cliquez sur le lien du courriel que nous vous avons envoyé.",
-    AccountStatus.PENDING: "Votre demande de compte attend la validation de la coordination de votre département. Vous recevrez un courriel.",
-    AccountStatus.REFUSED: "Votre demande de compte n’a pas été acceptée. Contactez la coordination de votre département.",
-    AccountStatus.DISABLED: "Ce compte est désactivé. Contactez la coordination de votre département.",
+    AccountStatus.UNVERIFIED: (
+        "Confirmez d’abord votre adresse électronique : cliquez sur le "
+        "lien du courriel que nous vous avons envoyé."
+    ),
+    AccountStatus.PENDING: (
+        "Votre demande de compte attend la validation de la coordination de "
+        "votre département. Vous recevrez un courriel."
+    ),
+    AccountStatus.REFUSED: (
+        "Votre demande de compte n’a pas été acceptée. Contactez la "
+        "coordination de votre département."
+    ),
+    AccountStatus.DISABLED: (
+        "Ce compte est désactivé. Contactez la coordination de votre département."
+    ),
 }
 
 
@@ -117,7 +128,7 @@ def signup():
                     "accounts.verify_email", token=services.verification_token(outcome.user)
                 ),
             )
-        else:
+        elif outcome.existing is not None:
             try_send_mail(
                 outcome.existing.email,
                 "Une demande de compte avec votre adresse – Passerelle",
@@ -137,7 +148,10 @@ def signup_sent():
     return render_template(
         "accounts/message.html",
         title="Vérifiez votre messagerie",
-        text="Si cette adresse peut recevoir un compte, un courriel vient de lui être envoyé avec un lien pour la confirmer. Le lien est valable 7 jours.",
+        text=(
+            "Si cette adresse peut recevoir un compte, un courriel vient de lui être envoyé "
+            "avec un lien pour la confirmer. Le lien est valable 7 jours."
+        ),
     )
 
 
@@ -151,7 +165,10 @@ def verify_email(token: str):
     session.commit()
     if user.status == AccountStatus.PENDING:
         _notify_coordinators(user)
-        text = "Merci, votre adresse est confirmée. La coordination de votre département va examiner votre demande : vous recevrez un courriel dès qu’elle sera acceptée."
+        text = (
+            "Merci, votre adresse est confirmée. La coordination de votre département va "
+            "examiner votre demande : vous recevrez un courriel dès qu’elle sera acceptée."
+        )
     else:
         text = "Merci, votre adresse est confirmée. Vous pouvez vous connecter."
     return render_template(
@@ -216,7 +233,11 @@ def forgot_password():
         return render_template(
             "accounts/message.html",
             title="Vérifiez votre messagerie",
-            text="Si un compte existe avec cette adresse, un courriel vient de lui être envoyé avec un lien pour choisir un nouveau mot de passe. Le lien est valable 1 heure et ne sert qu’une fois.",
+            text=(
+                "Si un compte existe avec cette adresse, un courriel vient de lui être envoyé "
+                "avec un lien pour choisir un nouveau mot de passe. Le lien est valable 1 heure "
+                "et ne sert qu’une fois."
+            ),
         )
     status = 422 if form.errors else 200
     return render_template("accounts/forgot.html", form=form), status

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select
@@ -140,14 +140,18 @@ def imported_from_data_inclusion(offer: Offer) -> bool:
 
 def record_source(offer: Offer) -> str:
     return (
-        offer.import_source.removeprefix(IMPORT_PREFIX)
+        cast(str, offer.import_source).removeprefix(IMPORT_PREFIX)
         if imported_from_data_inclusion(offer)
         else SOURCE
     )
 
 
 def service_id(offer: Offer) -> str:
-    return offer.import_id if imported_from_data_inclusion(offer) else f"{SOURCE}--offre-{offer.id}"
+    return (
+        cast(str, offer.import_id)
+        if imported_from_data_inclusion(offer)
+        else f"{SOURCE}--offre-{offer.id}"
+    )
 
 
 def place_id(offer: Offer) -> str:
@@ -238,7 +242,7 @@ def _horaires(offer: Offer) -> str | None:
     return hours.to_osm(offer_slots(offer)) or None
 
 
-# ---- records --------------------------------------------------------------------------------------
+# ---- records -------------------------------------------------------------------------------------
 
 
 def structure_record(offer: Offer, *, page_url: str, today: date) -> dict[str, Any]:

@@ -475,7 +475,8 @@ def read_eaje(path: Path) -> ReadResult:
     missing = [c for c in ("identifiant", "nom") if c not in columns]
     if missing or ("code_insee" not in columns and "commune" not in columns):
         raise ImportFileError(
-            f"{path.name} : colonnes obligatoires absentes ({', '.join(missing) or 'code_insee ou commune'}). "
+            f"{path.name} : colonnes obligatoires absentes "
+            f"({', '.join(missing) or 'code_insee ou commune'}). "
             "Voir la correspondance des colonnes dans le README."
         )
     result = ReadResult([], [])

@@ -60,7 +60,9 @@ ACTIVITY = {
                 "type": "integer",
                 "minimum": 0,
                 "maximum": 3660,
-                "description": "Durée d’un CDD ou d’une mission d’intérim, en jours calendaires consécutifs.",
+                "description": (
+                    "Durée d’un CDD ou d’une mission d’intérim, en jours calendaires consécutifs."
+                ),
             }
         ),
         "duree_heures": _number(0, 10000, "Durée totale d’une formation, en heures."),
@@ -83,7 +85,10 @@ CARE = {
         "tarif_horaire": _number(
             0,
             100,
-            "Salaire horaire net d’un·e assistant·e maternel·le ; sans lui, seule la crèche est estimée.",
+            (
+                "Salaire horaire net d’un·e assistant·e maternel·le ; sans lui, seule la crèche "
+                "est estimée."
+            ),
         ),
         "frais_entretien_mensuels": _number(0, 10000, "Indemnités d’entretien par mois."),
         "frais_repas_mensuels": _number(0, 10000, "Frais de repas par mois."),
@@ -100,11 +105,17 @@ CARE = {
 REQUEST = {
     "type": "object",
     "additionalProperties": False,
-    "description": "Tous les champs sont facultatifs ; une estimation sans activité ni enfant dit ce qui manque.",
+    "description": (
+        "Tous les champs sont facultatifs ; une estimation sans activité ni enfant "
+        "dit ce qui manque."
+    ),
     "properties": {
         "date": {
             **DATE,
-            "description": "Date de l’estimation : les règles en vigueur ce jour-là (par défaut aujourd’hui ; avant le 1er mai 2024, l’AGEPI).",
+            "description": (
+                "Date de l’estimation : les règles en vigueur ce jour-là (par défaut "
+                "aujourd’hui ; avant le 1er mai 2024, l’AGEPI)."
+            ),
         },
         "territoire": {"type": "string", "enum": list(TERRITORIES), "default": "metropole"},
         "parent_isole": {"type": "boolean", "default": False},
@@ -120,7 +131,10 @@ REQUEST = {
         "allocation_journaliere": _number(
             0,
             1000,
-            "Allocation chômage nette par jour, en euros ; null sans allocation (le RSA n’en est pas une).",
+            (
+                "Allocation chômage nette par jour, en euros ; null sans allocation (le RSA n’en "
+                "est pas une)."
+            ),
         ),
         "enfants": {
             "type": "array",
@@ -139,7 +153,9 @@ REQUEST = {
         "date_derniere_aide": _nullable(
             {
                 **DATE,
-                "description": "Date de début de l’emploi ou de la formation de la dernière AGE ou AGEPI.",
+                "description": (
+                    "Date de début de l’emploi ou de la formation de la dernière AGE ou AGEPI."
+                ),
             }
         ),
         "ressources_mensuelles": _number(
@@ -247,7 +263,9 @@ RESPONSE = {
                 },
                 "montant_si_eligible": {
                     "type": "number",
-                    "description": "Le montant si toutes les conditions étaient remplies (dérogation).",
+                    "description": (
+                        "Le montant si toutes les conditions étaient remplies (dérogation)."
+                    ),
                 },
                 "explication_montant": {"type": "string"},
                 "conditions": {"type": "array", "items": CONDITION},
@@ -269,7 +287,10 @@ VALIDATION_ERROR = {
         "erreurs": {
             "type": "object",
             "additionalProperties": {"type": "string"},
-            "description": "Un message par champ, nommé par son chemin (« activite.duree_jours », « enfants[0].age »).",
+            "description": (
+                "Un message par champ, nommé par son chemin "
+                "(« activite.duree_jours », « enfants[0].age »)."
+            ),
         },
     },
 }
@@ -311,10 +332,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "info": {
             "title": "API Passerelle",
             "version": API_VERSION,
-            "summary": "Modes de garde et aides à la garde pour les parents qui reprennent un emploi.",
+            "summary": (
+                "Modes de garde et aides à la garde pour les parents qui reprennent un emploi."
+            ),
             "description": (
-                "API publique et gratuite de Passerelle. Les réponses sont en JSON, les messages en "
-                "français. Les montants sont en euros. Les estimations ne sont pas enregistrées."
+                "API publique et gratuite de Passerelle. Les réponses sont en JSON, les messages "
+                "en français. Les montants sont en euros. Les estimations ne sont pas enregistrées."
             ),
             "license": {
                 "name": "Licence Ouverte 2.0",
@@ -326,11 +349,15 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             "/api/v1/estimations": {
                 "post": {
                     "operationId": "creerEstimation",
-                    "summary": "Estimer l’AGE (ex-AGEPI) de France Travail et le coût de chaque mode de garde",
+                    "summary": (
+                        "Estimer l’AGE (ex-AGEPI) de France Travail et le coût de chaque "
+                        "mode de garde"
+                    ),
                     "description": (
-                        "Les mêmes règles que la page « Estimer mes aides » : pour chaque condition de "
-                        "l’AGE, un verdict et une raison ; pour la crèche, l’assistant·e maternel·le et "
-                        "la MAM, le coût par mois avant et après le CMG et le crédit d’impôt."
+                        "Les mêmes règles que la page « Estimer mes aides » : pour chaque "
+                        "condition de l’AGE, un verdict et une raison ; pour la crèche, "
+                        "l’assistant·e maternel·le et la MAM, le coût par mois avant et après le "
+                        "CMG et le crédit d’impôt."
                     ),
                     "tags": ["Estimations"],
                     "requestBody": {

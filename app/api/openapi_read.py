@@ -45,7 +45,9 @@ KINDS = [k.value for k in OfferKind]
 
 OFFER = {
     "type": "object",
-    "description": "Une offre publiée : un accueil du jeune enfant ou une formation petite enfance.",
+    "description": (
+        "Une offre publiée : un accueil du jeune enfant ou une formation petite enfance."
+    ),
     "required": [
         "id",
         "titre",
@@ -427,7 +429,9 @@ GET_HEADERS = {
 COMMON_GET_RESPONSES = {
     "304": {"description": "Inchangé depuis l’ETag envoyé dans If-None-Match."},
     "429": {
-        "description": "Trop de demandes depuis cette adresse IP : réessayez après Retry-After secondes.",
+        "description": (
+            "Trop de demandes depuis cette adresse IP : réessayez après Retry-After secondes."
+        ),
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
         **ERROR_RESPONSE,
     },
@@ -494,8 +498,8 @@ def read_paths() -> dict[str, Any]:
                 "operationId": "chercherOffres",
                 "summary": "Chercher des modes de garde et des formations",
                 "description": (
-                    "La recherche de la page « Trouver un mode de garde », avec les mêmes critères. "
-                    "Avec un lieu, les offres sont triées par distance."
+                    "La recherche de la page « Trouver un mode de garde », avec les mêmes "
+                    "critères. Avec un lieu, les offres sont triées par distance."
                 ),
                 "tags": ["Offres"],
                 "parameters": OFFER_PARAMETERS,
@@ -521,7 +525,9 @@ def read_paths() -> dict[str, Any]:
                         },
                     },
                     "422": {
-                        "description": "Des paramètres ne conviennent pas : un message par paramètre.",
+                        "description": (
+                            "Des paramètres ne conviennent pas : un message par paramètre."
+                        ),
                         **ERROR_RESPONSE,
                     },
                     **COMMON_GET_RESPONSES,
@@ -561,7 +567,10 @@ def read_paths() -> dict[str, Any]:
             "get": {
                 "operationId": "chercherCommunes",
                 "summary": "Trouver une commune (nom, code postal, code INSEE, ancienne commune)",
-                "description": "La saisie assistée du champ « Où ? » : les communes les plus probables d’abord.",
+                "description": (
+                    "La saisie assistée du champ « Où ? » : les communes les plus "
+                    "probables d’abord."
+                ),
                 "tags": ["Communes"],
                 "parameters": [
                     _parameter(
@@ -647,8 +656,9 @@ def export_paths() -> dict[str, Any]:
                     "operationId": f"export_{kind}_{fmt}",
                     "summary": f"{what}, au schéma data·inclusion v1 ({fmt.upper()})",
                     "description": (
-                        "Les offres publiées, sans les données fictives de démonstration. En CSV, les "
-                        "listes sont des valeurs séparées par des virgules. Licence Ouverte 2.0."
+                        "Les offres publiées, sans les données fictives de démonstration. En CSV, "
+                        "les listes sont des valeurs séparées par des virgules. Licence Ouverte "
+                        "2.0."
                     ),
                     "tags": ["Données ouvertes"],
                     "responses": {

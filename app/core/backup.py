@@ -94,7 +94,8 @@ def restore_sqlite(backup: Path, database_url: str) -> BackupReport:
     target = sqlite_path(database_url)
     if target is None:
         raise BackupError(
-            "Cette commande restaure une base SQLite. Pour PostgreSQL : pg_restore (voir le README)."
+            "Cette commande restaure une base SQLite. Pour PostgreSQL : pg_restore (voir le "
+            "README)."
         )
     if not backup.exists():
         raise BackupError(f"La sauvegarde {backup} n’existe pas.")

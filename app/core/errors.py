@@ -62,13 +62,16 @@ def traceback_without_messages(error: BaseException) -> str:
     """The frames and exception types of a traceback (and of its causes), never the messages:
     a database error quotes the row it refused (PostgreSQL: « Key (email)=(…) already exists »),
     other errors the value they choked on, and logs must hold no personal data."""
-    parts, seen, current = [], set(), error
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
         kind = type(current)
         parts.append(
-            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} (message not logged)"
+            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} "
+            "(message not logged)"
         )
         current = current.__cause__ or (
             None if current.__suppress_context__ else current.__context__

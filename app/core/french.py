@@ -98,7 +98,8 @@ def format_date(d: date) -> str:
 
 
 _NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[a-zà-ÿ%€])")  # "3 mois", "12 derniers", "0,0619 %"
-_FIXED = tuple((f" {mark}", f"{NBSP}{mark}") for mark in ":;?!»") + (
+_FIXED = (
+    *((f" {mark}", f"{NBSP}{mark}") for mark in ":;?!»"),
     ("« ", f"«{NBSP}"),
     ("1er ", f"1er{NBSP}"),
 )
@@ -108,7 +109,8 @@ def typography(text: str) -> str:
     """French non-breaking spaces in ``text`` written with ordinary spaces.
 
     Before « : ; ? ! » and after « ; between a number and the word or unit after it; after
-    « 1er »; the typewriter apostrophe becomes ’. (str.replace and one regex: this runs for every message, so it must stay cheap.)
+    « 1er »; the typewriter apostrophe becomes ’. (str.replace and one regex: this runs for every
+    message, so it must stay cheap.)
     """
     for plain, fixed in _FIXED:
         if plain in text:

@@ -38,7 +38,9 @@ def init_app(app: Flask) -> None:
         # -For (the client's IP for rate limits) and -Host. Never without PROXY_COUNT, or any
         # client could claim HTTPS or another IP.
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     @app.before_request
     def _per_request_identity():

@@ -11,7 +11,7 @@ import bisect
 import csv
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from importlib import resources
@@ -181,7 +181,7 @@ class DemoReport:
 class CommuneSampler:
     """Draw communes with probability proportional to population (metropolitan France + DROM)."""
 
-    def __init__(self, communes: list[Commune]):
+    def __init__(self, communes: Iterable[Commune]):
         self.communes = [
             c
             for c in communes
@@ -226,7 +226,9 @@ def _title(rng: random.Random, kind: OfferKind, first_name: str) -> str:
         OfferKind.CRECHE_PARENTALE: f"Crèche parentale {name}",
         OfferKind.HALTE_GARDERIE: f"Halte-garderie {name}",
         OfferKind.MAM: f"MAM {name}",
-        OfferKind.ASSISTANT_MATERNEL: f"{first_name} {chr(65 + rng.randrange(26))}., assistante maternelle",
+        OfferKind.ASSISTANT_MATERNEL: (
+            f"{first_name} {chr(65 + rng.randrange(26))}., assistante maternelle"
+        ),
         OfferKind.GARDE_DOMICILE: f"Garde d’enfants à domicile – {name}",
         OfferKind.ACCUEIL_EPHEMERE: f"Accueil d’urgence {name}",
         OfferKind.FORMATION: "Formation",
@@ -235,11 +237,22 @@ def _title(rng: random.Random, kind: OfferKind, first_name: str) -> str:
 
 def _description(kind: OfferKind, atypical: bool) -> str:
     text = {
-        OfferKind.ASSISTANT_MATERNEL: "Accueil à mon domicile, jardin sécurisé, sorties au relais petite enfance.",
-        OfferKind.MAM: "Quatre assistantes maternelles réunies dans une maison adaptée aux tout-petits.",
-        OfferKind.GARDE_DOMICILE: "Intervenantes diplômées, garde au domicile des parents, y compris en horaires décalés.",
-        OfferKind.ACCUEIL_EPHEMERE: "Places d’accueil temporaire pour un entretien d’embauche, une formation ou les premières semaines d’un emploi.",
-        OfferKind.HALTE_GARDERIE: "Accueil occasionnel à l’heure ou à la demi-journée, sur réservation.",
+        OfferKind.ASSISTANT_MATERNEL: (
+            "Accueil à mon domicile, jardin sécurisé, sorties au relais petite enfance."
+        ),
+        OfferKind.MAM: (
+            "Quatre assistantes maternelles réunies dans une maison adaptée aux tout-petits."
+        ),
+        OfferKind.GARDE_DOMICILE: (
+            "Intervenantes diplômées, garde au domicile des parents, y compris en horaires décalés."
+        ),
+        OfferKind.ACCUEIL_EPHEMERE: (
+            "Places d’accueil temporaire pour un entretien d’embauche, "
+            "une formation ou les premières semaines d’un emploi."
+        ),
+        OfferKind.HALTE_GARDERIE: (
+            "Accueil occasionnel à l’heure ou à la demi-journée, sur réservation."
+        ),
     }.get(kind, "Équipe de professionnelles de la petite enfance, repas et couches fournis.")
     if atypical:
         text += " Horaires élargis pour les parents qui travaillent tôt, tard ou le week-end."
@@ -413,7 +426,10 @@ def _demo_offer(
         how_to_apply=(
             "Téléphonez pour convenir d’une visite."
             if kind in (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM)
-            else "Déposez une demande auprès de la structure ou demandez à votre conseiller de vous orienter."
+            else (
+                "Déposez une demande auprès de la structure ou demandez à votre conseiller de "
+                "vous orienter."
+            )
         ),
         age_min_months=0 if kind is not OfferKind.HALTE_GARDERIE else 3,
         age_max_months={
@@ -440,7 +456,9 @@ def _demo_offer(
         or (kind is OfferKind.MICRO_CRECHE and rng.random() < 0.4),
         cost_info=_cost_info(rng, kind),
         disability_access=rng.random() < 0.3,
-        disability_info="Accueil d’enfants en situation de handicap, en lien avec le médecin de la structure."
+        disability_info=(
+            "Accueil d’enfants en situation de handicap, en lien avec le médecin de la structure."
+        )
         if rng.random() < 0.3
         else "",
         is_demo=True,
@@ -449,6 +467,7 @@ def _demo_offer(
     if structure is not None:
         offer.structure = structure
     else:
+        assert operator_id is not None  # no structure: an operator was drawn
         offer.structure_id = operator_id
     offer.slots = slots
     if kind is OfferKind.ACCUEIL_EPHEMERE:
@@ -473,9 +492,14 @@ def _demo_offer(
         offer.title = {
             Certification.CAP_AEPE: "CAP Accompagnant éducatif petite enfance",
             Certification.DEAP: "Diplôme d’État d’auxiliaire de puériculture",
-            Certification.TP_ASSISTANT_MATERNEL: "Titre professionnel Assistant maternel / garde d’enfants",
+            Certification.TP_ASSISTANT_MATERNEL: (
+                "Titre professionnel Assistant maternel / garde d’enfants"
+            ),
         }[cert]
-        offer.description = "Formation qualifiante aux métiers de la petite enfance, stages en crèche et chez des assistantes maternelles."
+        offer.description = (
+            "Formation qualifiante aux métiers de la petite enfance, stages en "
+            "crèche et chez des assistantes maternelles."
+        )
         offer.age_min_months, offer.age_max_months = 0, 1
         offer.free_places = rng.randint(0, 8)
         start = today + timedelta(days=rng.randint(15, 200))
@@ -502,9 +526,10 @@ def _demo_offer(
 
 def _cost_info(rng: random.Random, kind: OfferKind) -> str:
     if kind in (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM):
-        return f"{rng.choice((3.8, 4.0, 4.2, 4.5, 4.8, 5.2)):.2f} € net de l’heure, plus indemnités d’entretien et repas. Aide de la Caf (CMG) possible.".replace(
-            ".", ",", 1
-        )
+        return (
+            f"{rng.choice((3.8, 4.0, 4.2, 4.5, 4.8, 5.2)):.2f} € net de l’heure, plus indemnités "
+            "d’entretien et repas. Aide de la Caf (CMG) possible."
+        ).replace(".", ",", 1)
     if kind is OfferKind.GARDE_DOMICILE:
         return "Environ 25 € de l’heure avant aides ; crédit d’impôt de 50 % et CMG possibles."
     if kind is OfferKind.FORMATION:
@@ -545,7 +570,7 @@ def load_real_courses(session: Session) -> int:
     )
     count = 0
     for row in csv.reader(text.splitlines()[1:]):
-        status, uai, name, region, course, gps = row
+        status, uai, name, region, _course, gps = row
         note = ""
         if gps.strip():
             lat, lon = (float(x) for x in gps.split(","))
@@ -555,7 +580,10 @@ def load_real_courses(session: Session) -> int:
             # given by its UAI code (075… → Paris), and say the position is approximate.
             commune = _largest_commune(_departement_from_uai(uai), communes)
             lat, lon = commune.latitude, commune.longitude
-            note = " Position approximative : l’adresse exacte n’est pas publiée dans les données ouvertes."
+            note = (
+                " Position approximative : l’adresse exacte n’est pas publiée dans les "
+                "données ouvertes."
+            )
         structure = Structure(
             name=name,
             kind=StructureKind.ETABLISSEMENT_ENSEIGNEMENT
@@ -569,8 +597,9 @@ def load_real_courses(session: Session) -> int:
             status=OfferStatus.PUBLISHED,
             title="Diplôme d’État d’éducateur de jeunes enfants",
             description=(
-                f"Formation en 3 ans (niveau 6) préparant au DEEJE, proposée par {name} ({region}). "
-                f"Statut de l’établissement : {status}. Candidature sur Parcoursup.{note}"
+                f"Formation en 3 ans (niveau 6) préparant au DEEJE, proposée par {name} "
+                f"({region}). Statut de l’établissement : {status}. Candidature sur "
+                f"Parcoursup.{note}"
             ),
             code_insee=commune.code_insee,
             commune_name=commune.name,
@@ -578,7 +607,10 @@ def load_real_courses(session: Session) -> int:
             departement_code=commune.departement_code,
             latitude=lat,
             longitude=lon,
-            how_to_apply="Candidature sur la plateforme Parcoursup (formation « D.E Éducateur de jeunes enfants »).",
+            how_to_apply=(
+                "Candidature sur la plateforme Parcoursup (formation « D.E Éducateur de "
+                "jeunes enfants »)."
+            ),
             age_min_months=0,
             age_max_months=1,
             source=PARCOURSUP_SOURCE,

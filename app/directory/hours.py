@@ -291,7 +291,7 @@ def needed_masks(days: Iterable[int], start: time, end: time) -> tuple[int, ...]
 
 def masks_cover(have: Sequence[int], need: Sequence[int]) -> bool:
     """True iff every needed block is open: ``need ⊆ have`` day by day."""
-    return all(n & h == n for h, n in zip(have, need))
+    return all(n & h == n for h, n in zip(have, need, strict=False))
 
 
 # ----------------------------------------------------------------------- summary

@@ -51,7 +51,7 @@ _ACTIVITY_LABEL = {
     "formation": "formation",
     "creation_entreprise": "création ou reprise d’entreprise",
 }
-_CATEGORY_DETAIL = {
+_CATEGORY_DETAIL: dict[int | str, str] = {
     4: " (si vous êtes stagiaire de la formation professionnelle)",
     5: " (contrat aidé : parcours emploi compétences ou CDDI)",
 }
@@ -86,16 +86,15 @@ class Activity:
         object.__setattr__(
             self, "date_debut", parse_date("activite.date_debut", self.date_debut, required=True)
         )
-        if self.duree_jours is not None:
-            if (
-                isinstance(self.duree_jours, bool)
-                or not isinstance(self.duree_jours, int)
-                or self.duree_jours < 0
-            ):
-                raise InvalidInput(
-                    "activite.duree_jours",
-                    "Indiquez la durée du contrat en jours (un nombre entier).",
-                )
+        if self.duree_jours is not None and (
+            isinstance(self.duree_jours, bool)
+            or not isinstance(self.duree_jours, int)
+            or self.duree_jours < 0
+        ):
+            raise InvalidInput(
+                "activite.duree_jours",
+                "Indiquez la durée du contrat en jours (un nombre entier).",
+            )
         for name, message in (
             ("duree_heures", "Indiquez la durée de la formation en heures."),
             ("heures_par_semaine", "Indiquez un nombre d'heures par semaine."),

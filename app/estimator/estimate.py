@@ -121,6 +121,8 @@ def _care_input(inputs: EstimateInput) -> tuple[CareInput | None, list[str]]:
         return None, [
             typography(f"Indiquez {listed} pour estimer le coût de chaque mode de garde.")
         ]
+    # Nothing is missing: mypy cannot see it from the list above.
+    assert hours and inputs.ressources_mensuelles is not None and child_age is not None
     care = CareInput(
         as_of=inputs.as_of,
         heures_par_mois=hours,

@@ -146,9 +146,17 @@ def _build_reference() -> Reference:
             float(latitude),
             float(longitude),
         )
-        for code, name, kind, departement, region, postcodes, population, latitude, longitude in _read_csv(
-            "communes.csv"
-        )
+        for (
+            code,
+            name,
+            kind,
+            departement,
+            region,
+            postcodes,
+            population,
+            latitude,
+            longitude,
+        ) in _read_csv("communes.csv")
     )
     by_code = {commune.code_insee: commune for commune in communes}
     aliases = tuple(

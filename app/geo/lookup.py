@@ -106,10 +106,7 @@ def _tokens(text: str) -> list[str]:
         if not token:
             continue
         ordinal = _ORDINAL.match(token) if token[0].isdigit() else None
-        if ordinal:
-            token = ordinal.group(1)
-        else:
-            token = _ABBREVIATIONS.get(token, token)
+        token = ordinal.group(1) if ordinal else _ABBREVIATIONS.get(token, token)
         tokens.append(token)
     return tokens
 
@@ -226,7 +223,7 @@ class _Index:
         )
         self.exact: dict[str, list[int]] = {}
         self.by_name_and_departement: dict[tuple[str, str], int] = {}
-        for rank, (norm, commune) in enumerate(zip(self.norms, communes)):
+        for rank, (norm, commune) in enumerate(zip(self.norms, communes, strict=True)):
             self.exact.setdefault(norm, []).append(rank)
             self.by_name_and_departement[(norm, commune.departement_code)] = rank
 
@@ -250,9 +247,9 @@ class _Index:
         self.aliases: list[_Alias] = []
         for alias in reference.aliases:
             norm = normalize(alias.name)
-            rank = self.rank_by_code.get(alias.current_code)
-            if norm and rank is not None:
-                self.aliases.append(_Alias(alias.name, norm, tuple(norm.split()), rank))
+            current = self.rank_by_code.get(alias.current_code)
+            if norm and current is not None:
+                self.aliases.append(_Alias(alias.name, norm, tuple(norm.split()), current))
         self.aliases.sort(key=lambda a: (a.rank, a.norm))  # alias number order = rank order
         self.alias_keys, self.alias_ids = _sorted_pairs(
             (a.norm, i) for i, a in enumerate(self.aliases)
@@ -362,10 +359,7 @@ class _Collector:
     def add_all(self, tier: int, ranks: Iterable[int]) -> bool:
         if self.full:
             return True
-        for rank in ranks:
-            if self.add(tier, rank):
-                return True
-        return False
+        return any(self.add(tier, rank) for rank in ranks)
 
 
 def _tokens_match(
@@ -465,11 +459,12 @@ def _text_hits(ix: _Index, tokens: list[str], collector: _Collector) -> None:
             return
     for i in sorted(_candidates(ix.alias_token_keys, ix.alias_token_ids, words)):
         alias = ix.aliases[i]
-        if alias.rank not in collector.seen and (
-            not check or _tokens_match(alias.tokens, tokens, ix.communes[alias.rank])
+        if (
+            alias.rank not in collector.seen
+            and (not check or _tokens_match(alias.tokens, tokens, ix.communes[alias.rank]))
+            and collector.add(_T_ALIAS_ANYWHERE, alias.rank, alias.name)
         ):
-            if collector.add(_T_ALIAS_ANYWHERE, alias.rank, alias.name):
-                return
+            return
 
 
 def _postcode_tier(ix: _Index, rank: int, postcode: str, query: str) -> int:
@@ -486,16 +481,16 @@ def _digit_hits(ix: _Index, query: str, collector: _Collector) -> None:
     best: dict[int, int] = {}
     if 2 <= len(query) <= 5:
         lo, hi = _prefix_slice(ix.postcode_keys, query)
-        for postcode, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi]):
+        for postcode, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi], strict=True):
             tier = _postcode_tier(ix, rank, postcode, query)
             if tier < best.get(rank, _T_INSEE):
                 best[rank] = tier
     # A parent typing 5 digits means a postcode: 3,058 INSEE codes are also some other
     # commune's postcode (« 51300 » is Isle-sur-Marne's INSEE code and Vitry-le-François's
     # postcode), so the INSEE code only counts when no postcode matches.
-    rank = ix.rank_by_code.get(query) if len(query) == 5 and not best else None
-    if rank is not None:
-        best[rank] = _T_INSEE
+    insee = ix.rank_by_code.get(query) if len(query) == 5 and not best else None
+    if insee is not None:
+        best[insee] = _T_INSEE
     for rank, tier in sorted(best.items(), key=lambda item: (item[1], item[0])):
         if collector.add(tier, rank):
             return
@@ -659,7 +654,7 @@ def _postcode_is_unambiguous(ix: _Index, postcode: str, top: _Hit) -> bool:
     lo, hi = _prefix_slice(ix.postcode_keys, postcode)
     others = {
         rank
-        for key, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi])
+        for key, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi], strict=True)
         if key == postcode and rank != top.rank and rank != ix.parent.get(top.rank)
     }
     if any(ix.communes[rank].main_postcode == postcode for rank in others):
@@ -702,7 +697,7 @@ def _fallback(ix: _Index, norm: str) -> list[PlaceMatch]:
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(norm)
     scored = []
-    for name, rank in zip(ix.name_keys[lo:hi], ix.name_ranks[lo:hi]):
+    for name, rank in zip(ix.name_keys[lo:hi], ix.name_ranks[lo:hi], strict=True):
         matcher.set_seq1(name)
         if matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75:
             ratio = matcher.ratio()

@@ -39,7 +39,10 @@ def amplitude_text(offer: Offer) -> str:
         return "Horaires non renseignés."
     reference = duration_text(AVIP_REFERENCE_AMPLITUDE_MINUTES)
     if minutes >= AVIP_REFERENCE_AMPLITUDE_MINUTES:
-        return f"Jusqu’à {duration_text(minutes)} d’ouverture par jour : le repère de {reference} est atteint."
+        return (
+            f"Jusqu’à {duration_text(minutes)} d’ouverture par jour : le repère de "
+            f"{reference} est atteint."
+        )
     return (
         f"Jusqu’à {duration_text(minutes)} d’ouverture par jour, sous le repère de {reference} "
         f"(ce critère n’est plus obligatoire depuis 2022)."
@@ -56,7 +59,10 @@ def label_state(offer: Offer, today: date) -> str:
         return "Label AVIP (sans date de réexamen)"
     if offer.avip_since and offer.avip_since > today:
         return f"Label AVIP à partir du {format_date_fr(offer.avip_since)}"
-    return f"Label AVIP à renouveler : date de réexamen passée ({format_date_fr(offer.avip_review_on)})"
+    return (
+        "Label AVIP à renouveler : date de réexamen passée "
+        f"({format_date_fr(offer.avip_review_on)})"
+    )
 
 
 def application_scope(application: AvipApplication) -> str:

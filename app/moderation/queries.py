@@ -156,7 +156,8 @@ def applications_history(session: Session, user: User, limit: int = 200) -> list
 
 
 def related_applications(session: Session, application: AvipApplication) -> list[AvipApplication]:
-    """The other applications for the same offer, or for the same structure's sites, newest first."""
+    """The other applications for the same offer, or for the same structure's sites, newest
+    first."""
     if application.all_sites:
         condition = AvipApplication.structure_id == application.structure_id
     else:

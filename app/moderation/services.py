@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
@@ -184,14 +185,17 @@ def _decide(
     session: Session, application: AvipApplication, status: ApplicationStatus, **values
 ) -> None:
     """Move a submitted application to ``status``; ModerationError if someone decided first."""
-    result = session.execute(
-        update(AvipApplication)
-        .where(
-            AvipApplication.id == application.id,
-            AvipApplication.status == ApplicationStatus.SUBMITTED,
-        )
-        .values(status=status, **values)
-        .execution_options(synchronize_session="fetch")
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(AvipApplication)
+            .where(
+                AvipApplication.id == application.id,
+                AvipApplication.status == ApplicationStatus.SUBMITTED,
+            )
+            .values(status=status, **values)
+            .execution_options(synchronize_session="fetch")
+        ),
     )
     if result.rowcount != 1:
         raise ModerationError("Cette demande a déjà été traitée.")
@@ -301,16 +305,19 @@ def report_error(
 def close_report(
     session: Session, user: User, report: ErrorReport, *, resolved: bool, note: str = ""
 ) -> None:
-    result = session.execute(
-        update(ErrorReport)
-        .where(ErrorReport.id == report.id, ErrorReport.status == ReportStatus.OPEN)
-        .values(
-            status=ReportStatus.RESOLVED if resolved else ReportStatus.DISMISSED,
-            handled_by_id=user.id,
-            handled_at=utcnow(),
-            resolution_note=(note or "").strip(),
-        )
-        .execution_options(synchronize_session="fetch")
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(ErrorReport)
+            .where(ErrorReport.id == report.id, ErrorReport.status == ReportStatus.OPEN)
+            .values(
+                status=ReportStatus.RESOLVED if resolved else ReportStatus.DISMISSED,
+                handled_by_id=user.id,
+                handled_at=utcnow(),
+                resolution_note=(note or "").strip(),
+            )
+            .execution_options(synchronize_session="fetch")
+        ),
     )
     if result.rowcount != 1:
         raise ModerationError("Ce signalement a déjà été traité.")

@@ -36,7 +36,10 @@ from app.moderation.services import ModerationError
 
 bp = Blueprint("moderation", __name__)
 
-MAIL_FAILED = "La décision est enregistrée, mais le courriel n’a pas pu être envoyé : prévenez la personne autrement."
+MAIL_FAILED = (
+    "La décision est enregistrée, mais le courriel n’a pas pu être envoyé : prévenez "
+    "la personne autrement."
+)
 
 
 def _me() -> User:
@@ -75,7 +78,8 @@ def report(offer_id: int):
         )
         session.commit()
         flash(
-            "Merci : votre signalement est transmis à la coordination du département, qui va vérifier cette offre."
+            "Merci : votre signalement est transmis à la coordination du département, qui va "
+            "vérifier cette offre."
         )
         return redirect(url_for("directory.offer_detail", offer_id=offer.id))
     return render_template(
@@ -290,15 +294,14 @@ def approve_account(user_id: int):
         services.ensure_pending_account(person)
         accounts.approve_account(session, _me(), person)
 
-    if _act(approve, f"Le compte de {person.full_name} est validé."):
-        if not try_send_mail(
-            person.email,
-            "Votre compte est validé – Passerelle",
-            "account_approved",
-            user=person,
-            url=absolute_url("accounts.login"),
-        ):
-            flash(MAIL_FAILED)
+    if _act(approve, f"Le compte de {person.full_name} est validé.") and not try_send_mail(
+        person.email,
+        "Votre compte est validé – Passerelle",
+        "account_approved",
+        user=person,
+        url=absolute_url("accounts.login"),
+    ):
+        flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
 
 
@@ -311,11 +314,12 @@ def refuse_account(user_id: int):
         services.ensure_pending_account(person)
         accounts.refuse_account(session, _me(), person)
 
-    if _act(refuse, f"La demande de compte de {person.full_name} est refusée."):
-        if not try_send_mail(
+    if _act(refuse, f"La demande de compte de {person.full_name} est refusée.") and not (
+        try_send_mail(
             person.email, "Votre demande de compte – Passerelle", "account_refused", user=person
-        ):
-            flash(MAIL_FAILED)
+        )
+    ):
+        flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
 
 

@@ -34,12 +34,14 @@ def run_daily(echo=click.echo) -> services.DailyReport:
     session.commit()
     delivery = notifications.deliver(session)
     echo(
-        f"{_plural(report.reminders, 'rappel')} à envoyer, {_plural(report.expired, 'orientation')} expirée(s), "
+        f"{_plural(report.reminders, 'rappel')} à envoyer, "
+        f"{_plural(report.expired, 'orientation')} expirée(s), "
         f"{_plural(report.anonymised, 'orientation')} anonymisée(s), "
         f"{_plural(report.access_lines_deleted, 'ligne')} du journal d’accès supprimée(s)."
     )
     echo(
-        f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au prochain passage), "
+        f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au "
+        "prochain passage), "
         f"{delivery.without_address} sans destinataire."
     )
     return report
@@ -60,13 +62,15 @@ def daily_command() -> None:
     help="Durée de conservation après la clôture (par défaut REFERRAL_RETENTION_DAYS).",
 )
 def purge_command(days: int | None) -> None:
-    """Efface les données personnelles des orientations closes depuis plus que la durée de conservation."""
+    """Efface les données personnelles des orientations closes depuis plus que la durée de
+    conservation."""
     session = get_session()
     retention = days or current_app.config["REFERRAL_RETENTION_DAYS"]
     anonymised, deleted = services.purge(session, utcnow(), retention)
     session.commit()
     click.echo(
-        f"{_plural(anonymised, 'orientation')} anonymisée(s) (closes depuis plus de {retention} jours), "
+        f"{_plural(anonymised, 'orientation')} anonymisée(s) (closes depuis plus de {retention} "
+        "jours), "
         f"{_plural(deleted, 'ligne')} du journal d’accès supprimée(s)."
     )
 

@@ -115,7 +115,10 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
         if event.kind == "refused" and referral.refusal_reason:
             label += f" : {rules.REFUSAL_REASONS.get(referral.refusal_reason, '').lower()}"
         if event.kind == "message":
-            label = f"Message {'du prescripteur' if event.side == Side.PRESCRIBER else 'de la structure'}"
+            label = (
+                "Message "
+                f"{'du prescripteur' if event.side == Side.PRESCRIBER else 'de la structure'}"
+            )
         entries.append(
             TimelineEntry(
                 label,

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.accounts import policies
@@ -24,7 +24,7 @@ S = ReferralStatus
 def _scope(session: Session, user: User, kind: str):
     query = select(Referral)
     if not policies.is_active(user):
-        return query.where(False)
+        return query.where(false())
     if kind == "mine":
         return query.where(Referral.prescriber_id == user.id)
     if kind == "received":
@@ -32,13 +32,13 @@ def _scope(session: Session, user: User, kind: str):
             return query.where(
                 Referral.structure_id.in_(policies.managed_structure_ids(session, user) or {-1})
             )
-        return query.where(False)
+        return query.where(false())
     if kind == "departement":
         if user.role == Role.ADMIN:
             return query
         if user.role == Role.COORDINATEUR and user.departement_code:
             return query.where(Referral.departement_code == user.departement_code)
-        return query.where(False)
+        return query.where(false())
     raise ValueError(kind)
 
 
@@ -61,7 +61,7 @@ def listing(
     page_size: int = 50,
 ) -> Listing:
     scope = _scope(session, user, kind).subquery()
-    counts = dict(
+    counts: dict[str, int] = dict(
         session.execute(select(scope.c.status, func.count()).group_by(scope.c.status)).all()
     )
     query = _scope(session, user, kind)

@@ -117,7 +117,8 @@ def new(offer_id: int):
                     raise
                 return redirect(url_for(".detail", referral_id=done.id))
             flash(
-                f"Orientation envoyée à « {offer.title} ». Vous serez prévenu par courriel de sa réponse."
+                f"Orientation envoyée à « {offer.title} ». Vous serez prévenu par courriel de sa "
+                "réponse."
             )
             _deliver(referral.id)
             return redirect(url_for(".detail", referral_id=referral.id))
@@ -219,7 +220,7 @@ def _referral_for_me(referral_id: int) -> tuple[Referral, str]:
     session = get_session()
     referral = queries.load(session, referral_id)
     side = services.side_of(session, _me(), referral) if referral is not None else None
-    if side is None:
+    if referral is None or side is None:
         abort(404)
     return referral, side
 
@@ -376,9 +377,8 @@ def _referral_by_token(token: str) -> Referral:
     except TokenError as error:
         referral_id = (error.payload or {}).get("r") if error.expired else None
         abort(_link_problem(token, expired=error.expired, can_renew=isinstance(referral_id, int)))
-    referral = (
-        queries.load(get_session(), payload.get("r")) if isinstance(payload.get("r"), int) else None
-    )
+    referral_id = payload.get("r")
+    referral = queries.load(get_session(), referral_id) if isinstance(referral_id, int) else None
     if referral is None:
         abort(_link_problem(token, expired=False, can_renew=False))
     return referral
@@ -425,6 +425,7 @@ def renew_link(token: str):
     """Send a fresh link to the structure's own addresses (whoever asks never receives it)."""
     session = get_session()
     form = RenewLinkForm()
+    payload: dict | None
     try:
         payload = read_token(REFERRAL_ANSWER, token)
     except TokenError as error:

@@ -42,7 +42,7 @@ def _offer_ids_touched(session: Session) -> set[int]:
             .execute(select(Offer.id).where(Offer.structure_id == structure.id))
             .scalars()
         )
-    ids.discard(None)  # type: ignore[arg-type]
+    ids.discard(None)
     return ids
 
 

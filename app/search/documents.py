@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import TypeGuard
 
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -12,6 +13,7 @@ from app.directory import hours
 from app.directory.models import (
     FUNDING_LABELS,
     MODALITY_LABELS,
+    Funding,
     Offer,
     OfferStatus,
 )
@@ -95,7 +97,7 @@ def date_number(value: date | None, default: int = NO_END) -> int:
     return default if value is None else value.year * 10000 + value.month * 100 + value.day
 
 
-def is_indexable(offer: Offer | None) -> bool:
+def is_indexable(offer: Offer | None) -> TypeGuard[Offer]:
     return offer is not None and offer.status is OfferStatus.PUBLISHED
 
 
@@ -138,7 +140,7 @@ def offer_document(offer: Offer) -> dict:
             t.certification_label,
             t.rncp_code,
             MODALITY_LABELS[t.modality],
-            *(FUNDING_LABELS[f] for f in t.funding if f in FUNDING_LABELS),
+            *(FUNDING_LABELS[Funding(f)] for f in t.funding if f in FUNDING_LABELS),
         ]
         if t.rncp_code.upper().startswith("RNCP"):
             body.append(t.rncp_code[4:])

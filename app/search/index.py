@@ -7,6 +7,7 @@ state document recording the last change-log id applied, committed atomically wi
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
@@ -107,10 +108,8 @@ class _SearcherHolder:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            try:
+            with contextlib.suppress(Exception):
                 self.searcher.close()
-            except Exception:
-                pass
 
     def __del__(self) -> None:
         self.close()
@@ -123,7 +122,8 @@ class SearchIndex:
         self.path = Path(path)
         #: Map the index files into memory: searches about 1.5 to 2 times faster, but Whoosh
         #: copies the postings and term index of each compound segment into private memory
-        #: (about 600 MB per worker at 300,000 offers, against 60 MB without). README « Performance ».
+        #: (about 600 MB per worker at 300,000 offers, against 60 MB without).
+        #: README « Performance ».
         self.use_mmap = use_mmap
         #: When the index is found missing or damaged on first use: rebuild it in a thread and
         #: serve meanwhile from an empty index (see :attr:`rebuilding`), instead of making the

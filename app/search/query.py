@@ -114,7 +114,7 @@ def filter_query(c: OfferCriteria, words: Q.Query | None = None) -> Q.Query:
         # Not "valid_until >= today" (an open range over every offer: hundreds of terms to
         # union at national scale) but "and not valid_until < today", a handful of past dates.
         excluded.append(Q.NumericRange("valid_until", None, date_number(c.today), endexcl=True))
-    if c.has_point and c.radius_km:
+    if c.latitude is not None and c.longitude is not None and c.radius_km:  # has_point
         min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
         cells = cells_covering(min_lat, max_lat, min_lon, max_lon)
         if cells is not None:  # a superset of the circle; the exact distance is checked after
@@ -204,7 +204,7 @@ def _sorted_rows(searcher, c: OfferCriteria) -> list[tuple[int, float, float | N
     ids = reader.column_reader("id")
     # rows: (offer id, score, distance or None, docnum)
     rows: list[tuple[int, float, float | None, int]] = []
-    if c.has_point:
+    if c.latitude is not None and c.longitude is not None:  # c.has_point, for mypy
         lats, lons = reader.column_reader("lat"), reader.column_reader("lon")
         for docnum, score in scored:
             d = haversine_km(

@@ -251,7 +251,7 @@ JSON = st.recursive(
     ),
     max_leaves=8,
 )
-KEYS = st.sampled_from(sorted(EXAMPLE_REQUEST) + ["enfant_aeeh", "date_demande"])
+KEYS = st.sampled_from([*sorted(EXAMPLE_REQUEST), "enfant_aeeh", "date_demande"])
 
 
 @settings(

@@ -66,7 +66,7 @@ def test_eaje_import_creates_reports_and_is_searchable(app, client, session):
         mimosas.structure.name == "Ville de Toulon"
         and mimosas.structure.kind is StructureKind.COMMUNE
     )
-    assert [(s.weekday, s.opens, s.closes) for s in mimosas.slots][0] == (
+    assert next((s.weekday, s.opens, s.closes) for s in mimosas.slots) == (
         0,
         time(7, 30),
         time(18, 30),
@@ -234,7 +234,7 @@ def test_a_failure_midway_applies_nothing(app, session, monkeypatch):
     assert count(session) == 0 and count(session, Structure) == 0
 
 
-# ---- round trip -----------------------------------------------------------------------------------
+# ---- round trip ----------------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import contextlib
+import itertools
 import warnings
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
@@ -39,10 +41,8 @@ from app.directory.hours import (
 # failure. Import it once here, warnings silenced, so the failure is reported.
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
-    try:
+    with contextlib.suppress(ImportError):
         import libcst  # noqa: F401
-    except ImportError:
-        pass
 
 T = time
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
@@ -55,7 +55,10 @@ def at(day_offset: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(MONDAY + timedelta(days=day_offset), T(hour, minute))
 
 
-def daycare(opens=T(7, 30), closes=T(19, 0), days=WEEKDAYS):
+DAYCARE_OPENS, DAYCARE_CLOSES = T(7, 30), T(19, 0)
+
+
+def daycare(opens=DAYCARE_OPENS, closes=DAYCARE_CLOSES, days=WEEKDAYS):
     return [Slot(d, opens, closes) for d in days]
 
 
@@ -346,7 +349,7 @@ def test_week_intervals_match_oracle(slots):
     minutes = {m for a, b in intervals for m in range(a, b)}
     assert minutes == open_minutes(slots)
     assert all(0 <= a < b <= WEEK_MINUTES for a, b in intervals)
-    assert all(b1 < a2 for (_, b1), (a2, _) in zip(intervals, intervals[1:]))
+    assert all(b1 < a2 for (_, b1), (a2, _) in itertools.pairwise(intervals))
 
 
 # ----------------------------------------------------------------- summary
@@ -614,7 +617,7 @@ def test_parse_time_errors(text):
 
 
 def test_to_osm_groups_days():
-    slots = daycare(opens=T(5, 30), closes=T(20)) + [Slot(SAT, T(8), T(12))]
+    slots = [*daycare(opens=T(5, 30), closes=T(20)), Slot(SAT, T(8), T(12))]
     assert to_osm(slots) == "Mo-Fr 05:30-20:00; Sa 08:00-12:00"
     split = [Slot(d, o, c) for d in (MON, WED) for o, c in ((T(8), T(12)), (T(14), T(18)))]
     assert to_osm(split) == "Mo,We 08:00-12:00,14:00-18:00"
@@ -633,7 +636,7 @@ def test_to_osm_night_midnight_and_always():
 
 def test_from_osm_common_subset():
     assert from_osm("Mo-Fr 05:30-20:00; Sa 08:00-12:00") == sorted(
-        daycare(opens=T(5, 30), closes=T(20)) + [Slot(SAT, T(8), T(12))]
+        [*daycare(opens=T(5, 30), closes=T(20)), Slot(SAT, T(8), T(12))]
     )
     assert from_osm("Mo,We 08:00-12:00,14:00-18:00") == sorted(
         Slot(d, o, c) for d in (MON, WED) for o, c in ((T(8), T(12)), (T(14), T(18)))
@@ -653,7 +656,7 @@ def test_from_osm_common_subset():
 
 def test_from_osm_later_rules_override_earlier_days():
     assert from_osm("Mo-Fr 08:00-18:00; We 08:00-12:00") == sorted(
-        daycare(T(8), T(18), days=(MON, TUE, THU, FRI)) + [Slot(WED, T(8), T(12))]
+        [*daycare(T(8), T(18), days=(MON, TUE, THU, FRI)), Slot(WED, T(8), T(12))]
     )
     assert from_osm("Mo-Fr 08:00-18:00; We off") == daycare(T(8), T(18), days=(MON, TUE, THU, FRI))
 

@@ -1,4 +1,5 @@
-"""The pages a parent or a professional sees: search (full page and htmx fragment), offer, errors."""
+"""The pages a parent or a professional sees: search (full page and htmx fragment), offer,
+errors."""
 
 import re
 from datetime import date, time, timedelta

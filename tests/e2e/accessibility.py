@@ -37,7 +37,10 @@ def run_axe(page, source: str) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(source)
     result = page.evaluate(
-        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        (
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+            "['violations']})"
+        ),
         TAGS,
     )
     return [

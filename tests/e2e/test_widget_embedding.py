@@ -50,7 +50,10 @@ def partner_page(browser):
 
 def embed(app_url, token, **data):
     attributes = " ".join(f'data-{k}="{v}"' for k, v in data.items())
-    return f'<script src="{app_url}/static/js/embed.js" data-token="{token}" {attributes} async></script>'
+    return (
+        f'<script src="{app_url}/static/js/embed.js" data-token="{token}" {attributes} '
+        "async></script>"
+    )
 
 
 def frame_height(page, selector):
@@ -98,7 +101,8 @@ def test_the_widget_loads_searches_and_resizes_on_a_partner_site(
     search_frame.locator("#titre-resultats", has_text="1 résultat").wait_for()
     assert search_frame.locator(".offer-card").count() == 1
     page.wait_for_function(
-        f"() => document.querySelector('#recherche iframe').getBoundingClientRect().height < {tall - 50}"
+        "() => document.querySelector('#recherche iframe').getBoundingClientRect().height < "
+        f"{tall - 50}"
     )
 
     # The second widget on the same page has its own frame and height.

@@ -27,15 +27,15 @@ REFORM = date(2025, 9, 1)
 
 
 def care(**changes) -> CareInput:
-    values = dict(
-        as_of=JUNE_2024,
-        heures_par_mois=D(140),
-        ressources_mensuelles=D(2500),
-        nombre_enfants=1,
-        age_enfant=2,
-        parent_isole=False,
-        tarif_horaire=D("4.50"),
-    )
+    values = {
+        "as_of": JUNE_2024,
+        "heures_par_mois": D(140),
+        "ressources_mensuelles": D(2500),
+        "nombre_enfants": 1,
+        "age_enfant": 2,
+        "parent_isole": False,
+        "tarif_horaire": D("4.50"),
+    }
     values.update(changes)
     return CareInput(**values)
 
@@ -184,7 +184,13 @@ def test_cmg_leaves_15_percent_to_the_family():
 
 def test_cmg_isolated_parent_limits_plus_40_percent():
     # 30 000 € > 22 809 € (middle bracket) but ≤ 22 809 × 1,4 = 31 932,60 € for an isolated parent.
-    common = dict(monthly_cost=D(630), hours=D(140), resources=D(2500), children=1, child_age=2)
+    common = {
+        "monthly_cost": D(630),
+        "hours": D(140),
+        "resources": D(2500),
+        "children": 1,
+        "child_age": 2,
+    }
     assert cmg_monthly(JUNE_2024, **common) == D("333.74")
     assert cmg_monthly(JUNE_2024, isolated=True, **common) == D("529.27")
     # Before the reform, a child of 8 gets no CMG even with an isolated parent.
@@ -213,7 +219,13 @@ def test_cmg_limits_grow_with_the_number_of_children(children, amount):
 
 
 def test_cmg_follows_the_bmaf():
-    common = dict(monthly_cost=D(630), hours=D(140), resources=D(2500), children=1, child_age=1)
+    common = {
+        "monthly_cost": D(630),
+        "hours": D(140),
+        "resources": D(2500),
+        "children": 1,
+        "child_age": 1,
+    }
     # 2025 limits 23 903 / 53 119: middle bracket. 466,44 until 31 March 2025, then
     # 474,37 × 0,7191 × 0,995 = 339,4139 → 339,41.
     assert cmg_monthly(date(2025, 3, 31), **common) == D("333.74")
@@ -225,7 +237,13 @@ def test_cmg_follows_the_bmaf():
 
 def test_cmg_reform_worked_example():
     # 2 500 × 0,0619 % = 1,5475; ÷ 4,85 = 0,319072…; 630 × (1 − 0,319072) = 428,9845 → 428,98.
-    common = dict(monthly_cost=D(630), hours=D(140), resources=D(2500), children=1, child_age=2)
+    common = {
+        "monthly_cost": D(630),
+        "hours": D(140),
+        "resources": D(2500),
+        "children": 1,
+        "child_age": 2,
+    }
     assert cmg_monthly(REFORM, **common) == D("428.98")
     # The day before, the bracket formula: 474,37 × 0,7191 × 0,995 → 339,41.
     assert cmg_monthly(date(2025, 8, 31), **common) == D("339.41")
@@ -279,7 +297,7 @@ def test_cmg_reform_uses_the_rate_of_the_family_size():
     ],
 )
 def test_cmg_reform_age_limits(age, isolated, amount):
-    common = dict(monthly_cost=D(630), hours=D(140), resources=D(2500), children=1)
+    common = {"monthly_cost": D(630), "hours": D(140), "resources": D(2500), "children": 1}
     assert cmg_monthly(REFORM, child_age=age, isolated=isolated, **common) == D(amount)
 
 

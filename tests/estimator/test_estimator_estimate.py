@@ -26,17 +26,17 @@ D = Decimal
 
 
 def full_input(**changes) -> EstimateInput:
-    values = dict(
-        as_of=date(2025, 10, 1),
-        inscrit_france_travail=True,
-        categorie_demandeur=1,
-        enfants=(2,),
-        activite=Activity(
+    values = {
+        "as_of": date(2025, 10, 1),
+        "inscrit_france_travail": True,
+        "categorie_demandeur": 1,
+        "enfants": (2,),
+        "activite": Activity(
             "cdi", date(2025, 10, 6), heures_par_semaine=D(35), heures_par_mois=D(151)
         ),
-        ressources_mensuelles=D(1800),
-        garde=CareNeed(heures_par_mois=D(150), tarif_horaire=D("4.50")),
-    )
+        "ressources_mensuelles": D(1800),
+        "garde": CareNeed(heures_par_mois=D(150), tarif_horaire=D("4.50")),
+    }
     values.update(changes)
     return EstimateInput(**values)
 

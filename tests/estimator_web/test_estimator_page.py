@@ -84,7 +84,7 @@ def test_home_page_links_to_the_estimator(client):
 
 
 def test_full_answers_give_the_age_and_the_cost_of_each_mode(client):
-    html, text = page(client, url())
+    html, _text = page(client, url())
     results = text_of(section(html, "resultats"))
     # AIDS.md: 2 children under 12, 15 h or more a week → 478.40 €.
     assert "Vous pouvez demander l’AGE : 478,40 €, versés une seule fois" in results
@@ -151,7 +151,7 @@ def test_link_to_the_directory_is_prefilled_with_commune_hours_and_age(client):
     assert [v for k, v in params if k == "jours"] == ["lu", "ma", "me", "je", "ve"]
     assert ("de", "07:30") in params and ("a", "18:00") in params
     assert ("age", "24") in params  # the youngest child is 2
-    search, text = page(client, link["href"])
+    search, _text = page(client, link["href"])
     assert tags(search, "input", id="champ-de", value="07:30")
     assert "Voir les modes de garde près de chez moi" in text_of(html)
 
@@ -278,7 +278,7 @@ def test_adding_a_child_with_htmx_returns_the_children_step(htmx_client):
     )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<fieldset class="step" data-etape="3" id="etape-enfants"')
-    assert len([s for s in tags(html, "select")]) == 3
+    assert len(list(tags(html, "select"))) == 3
 
 
 class TestInlineCheck:
@@ -409,7 +409,7 @@ FIELDS = [
 )
 def test_any_answers_never_break_the_page(client, params):
     for path in ("/estimer-mes-aides", "/estimer-mes-aides/imprimer"):
-        response = client.get(f"{path}?{urlencode(params + [('calculer', '1')])}")
+        response = client.get(f"{path}?{urlencode([*params, ('calculer', '1')])}")
         assert response.status_code in (200, 302)
         if response.status_code == 200:
             html = response.get_data(as_text=True)
@@ -421,5 +421,5 @@ def test_any_answers_never_break_the_page(client, params):
                         html,
                         "input",
                         id=f"champ-{key}",
-                        value=[v for k, v in params if k == key][0],
+                        value=next(v for k, v in params if k == key),
                     )

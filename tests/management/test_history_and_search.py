@@ -11,9 +11,8 @@ from html_helpers import section, text_of
 from sqlalchemy import select
 
 from app.db import utcnow
-from app.directory.models import Offer
+from app.directory.models import Offer, OfferChange
 from app.management import services
-from app.directory.models import OfferChange
 from app.search.changes import SearchChange
 
 
@@ -46,13 +45,16 @@ def test_history_records_who_when_and_what(client, session, offer, logged_manage
     html = client.get(f"/gestion/offres/{offer.id}/historique").get_data(as_text=True)
     page = text_of(html)
     assert re.search(
-        r"Modification — le \d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d\d, par Nadia Benali \(Crèche test\)",
+        (
+            r"Modification — le \d{1,2}(er)? \w+ \d{4} à \d{1,2} h \d\d, par Nadia Benali \(Crèche "
+            r"test\)"
+        ),
         page,
     )
     assert (
-        "Nom de l’offre : avant : Multi-accueil Les Lucioles →, après : Multi-accueil Les Lucioles (Mourillon)"
-        in page
-    )
+        "Nom de l’offre : avant : Multi-accueil Les Lucioles →, après : Multi-accueil Les "
+        "Lucioles (Mourillon)"
+    ) in page
     assert "Horaires : avant : lundi 7 h 30 – 18 h 30" in page
 
 

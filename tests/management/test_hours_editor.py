@@ -8,8 +8,7 @@ from datetime import date, time
 from form_reader import read_form, with_values
 from html_helpers import section, tags, text_of
 
-from app.directory.models import Offer
-from app.directory.models import OfferChange
+from app.directory.models import Offer, OfferChange
 
 HTMX = {"HX-Request": "true"}
 

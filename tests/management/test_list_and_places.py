@@ -9,8 +9,7 @@ from factories import make_offer
 from html_helpers import csrf_token, section, tags, text_of
 
 from app.db import utcnow
-from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.directory.models import OfferChange
+from app.directory.models import Offer, OfferChange, OfferStatus, Structure, StructureKind
 
 HTMX = {"HX-Request": "true"}
 

@@ -12,6 +12,7 @@ from app.directory.models import (
     Certification,
     Modality,
     Offer,
+    OfferChange,
     OfferKind,
     OfferStatus,
     Structure,
@@ -20,7 +21,6 @@ from app.directory.models import (
     TrainingSession,
 )
 from app.geo.timezones import today_in_france
-from app.directory.models import OfferChange
 
 
 def edit_page(client, offer):
@@ -29,33 +29,33 @@ def edit_page(client, offer):
     return response.get_data(as_text=True)
 
 
-EVERY_FIELD = dict(
-    kind="micro_creche",
-    title="Micro-crèche Les Lucioles",
-    description="Un accueil de 10 enfants.",
-    address="12 rue des Lilas",
-    postcode="83200",
-    lieu="Toulon (83 – Var)",
-    contact_name="Nadia Benali",
-    contact_phone="01 99 00 12 34",
-    contact_email="contact@lucioles.example.org",
-    website="https://lucioles.example.org",
-    contact_public=None,
-    how_to_apply="Appelez le matin.",
-    age_min_months="10",
-    age_max_months="48",
-    capacity="12",
-    free_places="3",
-    cost_info="Selon vos revenus.",
-    psu_pricing="y",
-    disability_access="y",
-    disability_info="Locaux de plain-pied.",
-    valid_from="2026-07-01",
-    valid_until="2026-08-31",
-    slots__0__weekday="5",
-    slots__0__opens="21:00",
-    slots__0__closes="6:00",
-)
+EVERY_FIELD = {
+    "kind": "micro_creche",
+    "title": "Micro-crèche Les Lucioles",
+    "description": "Un accueil de 10 enfants.",
+    "address": "12 rue des Lilas",
+    "postcode": "83200",
+    "lieu": "Toulon (83 – Var)",
+    "contact_name": "Nadia Benali",
+    "contact_phone": "01 99 00 12 34",
+    "contact_email": "contact@lucioles.example.org",
+    "website": "https://lucioles.example.org",
+    "contact_public": None,
+    "how_to_apply": "Appelez le matin.",
+    "age_min_months": "10",
+    "age_max_months": "48",
+    "capacity": "12",
+    "free_places": "3",
+    "cost_info": "Selon vos revenus.",
+    "psu_pricing": "y",
+    "disability_access": "y",
+    "disability_info": "Locaux de plain-pied.",
+    "valid_from": "2026-07-01",
+    "valid_until": "2026-08-31",
+    "slots__0__weekday": "5",
+    "slots__0__opens": "21:00",
+    "slots__0__closes": "6:00",
+}
 
 
 def test_the_edit_form_saves_every_field(client, session, offer, logged_manager):
@@ -159,26 +159,26 @@ def test_a_new_offer_cannot_go_to_a_structure_i_do_not_manage(
 
 
 def test_a_failed_form_keeps_every_typed_value(client, session, offer, logged_manager):
-    typed = dict(
-        title="",
-        description="Texte <b>gardé</b>",
-        postcode="8300",
-        lieu="Saint-Denis",
-        contact_phone="téléphone ?",
-        contact_email="pas-une-adresse",
-        website="www.lucioles.fr",
-        age_min_months="36",
-        age_max_months="12",
-        capacity="douze",
-        free_places="30",
-        valid_from="2026-09-01",
-        valid_until="2026-08-01",
-        slots__0__opens="25:00",
-        slots__1__closes="7:30",
-        slots__2__opens="",
-        slots__2__closes="",
-        slots__2__weekday="2",
-    )
+    typed = {
+        "title": "",
+        "description": "Texte <b>gardé</b>",
+        "postcode": "8300",
+        "lieu": "Saint-Denis",
+        "contact_phone": "téléphone ?",
+        "contact_email": "pas-une-adresse",
+        "website": "www.lucioles.fr",
+        "age_min_months": "36",
+        "age_max_months": "12",
+        "capacity": "douze",
+        "free_places": "30",
+        "valid_from": "2026-09-01",
+        "valid_until": "2026-08-01",
+        "slots__0__opens": "25:00",
+        "slots__1__closes": "7:30",
+        "slots__2__opens": "",
+        "slots__2__closes": "",
+        "slots__2__weekday": "2",
+    }
     values = with_values(read_form(edit_page(client, offer)), **typed)
     response = client.post(f"/gestion/offres/{offer.id}", data=values)
     assert response.status_code == 422

@@ -8,8 +8,7 @@ import pytest
 from factories import make_offer
 from html_helpers import csrf_token, tags, text_of
 
-from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.directory.models import OfferChange
+from app.directory.models import Offer, OfferChange, OfferStatus, Structure, StructureKind
 
 
 def test_the_preview_shows_the_public_page_and_the_card(client, session, structure, logged_manager):

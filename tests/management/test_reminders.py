@@ -115,7 +115,7 @@ def test_the_command_emails_each_manager_once_and_not_again_within_30_days(
     ]
     body = smtp.text(smtp.last_to("nadia@lucioles.example.org"))
     assert "Ces 2 offres n’ont pas été mises à jour depuis plus de 3\u00a0mois" in body
-    first, second, third = stale_world["offers"]
+    first, second, _third = stale_world["offers"]
     assert f"/gestion/offres/{first.id}" in body and f"/gestion/offres/{second.id}" in body
     assert "Le Port" not in body and "Fraîche" not in body and "Brouillon" not in body
     assert (

@@ -12,9 +12,8 @@ from html_helpers import post_form, tags, text_of
 from moderation_helpers import link_in, login_as, readable
 from sqlalchemy import select
 
-from app.directory.models import OfferKind, OfferStatus
+from app.directory.models import OfferChange, OfferKind, OfferStatus
 from app.geo.timezones import today_in_france
-from app.directory.models import OfferChange
 from app.moderation.models import ApplicationStatus, AvipApplication
 from app.search.query import OfferCriteria, find_offers
 
@@ -262,9 +261,9 @@ def test_opening_hours_are_shown_not_enforced(client, session, structure, manage
     login_as(client, manager)
     page = page_text(client, f"/label-avip/offre/{short.id}")
     assert (
-        "Jusqu’à 8 h 30 d’ouverture par jour, sous le repère de 12 h (ce critère n’est plus obligatoire"
-        in page
-    )
+        "Jusqu’à 8 h 30 d’ouverture par jour, sous le repère de 12 h (ce critère n’est plus "
+        "obligatoire"
+    ) in page
     assert apply(client, short).status_code == 302
 
 

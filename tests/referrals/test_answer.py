@@ -227,7 +227,7 @@ def test_a_broken_link_gets_a_french_page(app, referral, token):
 def test_a_tampered_link_does_not_open_another_referral(app, referral, smtp):
     link = emailed_link(smtp)
     token = link.rsplit("/", 1)[1]
-    payload, rest = token.split(".", 1)
+    _payload, rest = token.split(".", 1)
     import base64
     import json
 

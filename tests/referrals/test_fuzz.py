@@ -55,7 +55,7 @@ ODD = st.sampled_from(
 def test_any_referral_form_never_breaks(
     client, login, offer, prescriber, parent_form, session, values, motif, accord
 ):
-    if not client.get("/compte").status_code == 200:
+    if client.get("/compte").status_code != 200:
         login(prescriber)
     data = dict(parent_form, **values, motif=motif, accord=accord)
     response = send(client, offer, data)

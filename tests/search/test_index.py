@@ -62,7 +62,7 @@ def test_incremental_sync_applies_creations_edits_and_unpublishing(session, inde
 def test_hours_edit_alone_reindexes_the_offer(session, index):
     offer = make_offer(session)
     index.sync(session)
-    need = dict(days=(0,), start=time(5, 30), end=time(8, 0))
+    need = {"days": (0,), "start": time(5, 30), "end": time(8, 0)}
     assert ids(index, **need) == []
     offer.slots.append(OpeningSlot(weekday=0, opens=time(5, 30), closes=time(7, 0)))
     session.commit()

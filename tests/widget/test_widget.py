@@ -195,7 +195,7 @@ def test_pagination_and_fragments_stay_in_the_widget(client, htmx_client, partne
     for n in range(7):  # PAGE_SIZE is 5 in tests
         offer_factory(title=f"Crèche {n}", offset_km=(n * 0.1, 0))
     html = client.get(f"/widget/recherche?token={partner.token}").get_data(as_text=True)
-    next_page = [a["href"] for a in tags(html, "a", rel="next")][0]
+    next_page = next(a["href"] for a in tags(html, "a", rel="next"))
     assert next_page.startswith("/widget/recherche?") and f"token={partner.token}" in next_page
     fragment = htmx_client.get(next_page)
     assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
@@ -249,7 +249,7 @@ def test_kinds_in_the_url_preselect_the_search(client, partner, offer_factory):
     assert "MAM Les Doudous" in html and "Crèche Les Lilas" not in html
 
 
-# ---- /integrer ------------------------------------------------------------------------------------
+# ---- /integrer -----------------------------------------------------------------------------------
 
 
 def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
@@ -264,9 +264,9 @@ def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
         '<script src="http://localhost/static/js/embed.js" data-token="abc" data-widget="recherche"'
     )
     assert (
-        'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" async></script>'
-        in snippet
-    )
+        'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" '
+        "async></script>"
+    ) in snippet
     preview = tags(html, "iframe")[0]["src"]
     assert (
         preview

@@ -106,7 +106,7 @@ class FrozenDict(dict):
     def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("parameter values are read-only")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _read_only
 
     def __copy__(self) -> FrozenDict:
         return self
