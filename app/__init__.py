@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from app.config import PROJECT_ROOT, Settings
 
@@ -60,7 +63,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.referrals.views import bp as referrals_bp
     from app.widget.views import bp as widget_bp
 
-    app.json.ensure_ascii = False  # French messages stay readable in JSON
+    cast(DefaultJSONProvider, app.json).ensure_ascii = False  # French stays readable in JSON
     app.register_blueprint(directory_bp)
     app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)

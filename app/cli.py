@@ -55,11 +55,13 @@ def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> Non
     if current_app.config.get("PASSERELLE_ENV") != "production":
         for user in create_demo_accounts(session):
             echo(
-                f"Compte de démonstration : {user.email} ({user.role_label}), mot de passe « {DEMO_PASSWORD} »"
+                f"Compte de démonstration : {user.email} ({user.role_label}), "
+                f"mot de passe « {DEMO_PASSWORD} »"
             )
         if made := create_demo_referrals(session):
             echo(
-                f"{made} orientations de démonstration (parents fictifs) du prescripteur vers le gestionnaire."
+                f"{made} orientations de démonstration (parents fictifs) "
+                "du prescripteur vers le gestionnaire."
             )
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
@@ -74,6 +76,11 @@ class LoginForm(FrenchForm):
 
 
 class NewPasswordMixin:
+    """Checks a new password (and its confirmation) in a form that has those fields."""
+
+    email: Any
+    password: Any
+
     def validate_password(self, field):
         problem = password_problem(
             field.data or "", (getattr(self, "email", None) and self.email.data) or ""
@@ -93,11 +100,13 @@ class SignupForm(NewPasswordMixin, FrenchForm):
             SelectChoice("", "Choisissez"),
             SelectChoice(
                 Role.GESTIONNAIRE.value,
-                "Gestionnaire d’une crèche, d’une MAM, assistant·e maternel·le ou organisme de formation",
+                "Gestionnaire d’une crèche, d’une MAM, assistant·e maternel·le "
+                "ou organisme de formation",
             ),
             SelectChoice(
                 Role.PRESCRIPTEUR.value,
-                "Professionnel·le de l’insertion (France Travail, Caf, département, SIAE, mission locale…)",
+                "Professionnel·le de l’insertion "
+                "(France Travail, Caf, département, SIAE, mission locale…)",
             ),
         ],
         validators=[InputRequired("Dites-nous qui vous êtes.")],

@@ -10,7 +10,7 @@ a person may not reach is answered 404 (its existence is not revealed).
 
 from __future__ import annotations
 
-from typing import TypeGuard
+from typing import Protocol, TypeGuard
 
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session
@@ -48,7 +48,17 @@ def coordinates(user: User | None, departement_code: str | None) -> bool:
     )
 
 
-def can_manage_offer(session: Session, user: User | None, offer: Offer) -> bool:
+class PlacedOffer(Protocol):
+    """What deciding who manages an offer reads: an offer, or one about to be saved."""
+
+    @property
+    def structure_id(self) -> int | None: ...
+
+    @property
+    def departement_code(self) -> str | None: ...
+
+
+def can_manage_offer(session: Session, user: User | None, offer: PlacedOffer) -> bool:
     if not is_active(user):
         return False
     if user.role == Role.ADMIN:

@@ -35,7 +35,7 @@ def trim(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class FrenchMeta:
+class FrenchMeta(DefaultMeta):
     """Reads WTForms' messages from its French catalogue (Flask-WTF would otherwise ask
     Flask-Babel, which the app does not run, and leave them in English)."""
 

@@ -114,7 +114,7 @@ class Modality(enum.StrEnum):
     ALTERNANCE = "alternance"
 
 
-MODALITY_LABELS = {
+MODALITY_LABELS: dict[str, str] = {  # StrEnum keys: looked up by value too
     Modality.PRESENTIEL: "En présentiel",
     Modality.DISTANCE: "À distance",
     Modality.ALTERNANCE: "En alternance",
@@ -128,7 +128,7 @@ class Funding(enum.StrEnum):
     OPCO = "opco"
 
 
-FUNDING_LABELS = {
+FUNDING_LABELS: dict[str, str] = {  # StrEnum keys: looked up by value too
     Funding.CPF: "Compte personnel de formation (CPF)",
     Funding.FRANCE_TRAVAIL: "France Travail (AIF, POEC)",
     Funding.REGION: "Région",

@@ -8,6 +8,7 @@ paths are mapped back to the form's fields for the messages.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -150,20 +151,25 @@ class EstimatorForm(FrenchQueryForm):
     a = TimeField("À", description="Exemple : 18:30")
     ressources = DecimalText(
         "Revenus mensuels de votre foyer, en euros",
-        description="Les revenus de l’année 2024 avant abattements, divisés par 12 : c’est ce que retient la Caf. Par exemple 1 800.",
+        description=(
+            "Les revenus de l’année 2024 avant abattements, divisés par 12 : "
+            "c’est ce que retient la Caf. Par exemple 1 800."
+        ),
         message="Indiquez vos revenus mensuels en euros, par exemple 1 800.",
         low=Decimal(0),
         high=Decimal(1_000_000),
     )
     tarif = DecimalText(
         "Salaire horaire net d’un·e assistant·e maternel·le, en euros",
-        description="Si vous le connaissez, par exemple 4,50. Sinon nous estimons seulement la crèche.",
+        description=(
+            "Si vous le connaissez, par exemple 4,50. Sinon nous estimons seulement la crèche."
+        ),
         message="Indiquez un salaire horaire entre 0 et 100 euros, par exemple 4,50.",
         low=Decimal(0),
         high=Decimal(100),
     )
 
-    def __init__(self, formdata=None, *, today: date, **kwargs):
+    def __init__(self, formdata=None, *, today: dt.date, **kwargs):
         super().__init__(formdata, **kwargs)
         self.today = today
         self.commune: Commune | None = None
@@ -270,13 +276,13 @@ class EstimatorForm(FrenchQueryForm):
             if name == "enfants" or path.startswith("enfants"):
                 self.enfants.entries[0].errors = [message]
             elif name in self._fields:
-                self[name].errors = list(self[name].errors or []) + [message]
+                self[name].errors = [*list(self[name].errors or []), message]
             else:
                 self.form_errors.append(message)
 
     # -- values ------------------------------------------------------------------------------
 
-    def as_of(self) -> date:
+    def as_of(self) -> dt.date:
         try:
             value = parse_date_fr((self.date.data or "")[:20])
         except ValueError:

@@ -4,6 +4,8 @@ Everything is GET: the answers live in the URL (the shareable link), nothing is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app.core.rendering import (
@@ -46,7 +48,8 @@ def children():
 
 def _to_page():
     """Without JavaScript, the htmx addresses send the browser to the page, answers kept."""
-    return redirect_without_htmx(url_for("estimator.page", **request.args.to_dict(flat=False)))
+    answers: dict[str, Any] = request.args.to_dict(flat=False)
+    return redirect_without_htmx(url_for("estimator.page", **answers))
 
 
 @bp.get("/estimer-mes-aides/imprimer")

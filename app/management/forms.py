@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy.orm import Session
 from wtforms import (
@@ -65,11 +66,11 @@ KIND_CHOICES = [SelectChoice("", "Choisissez un type")] + [
 CERTIFICATION_CHOICES = [SelectChoice("", "Choisissez")] + [
     SelectChoice(c.value, label) for c, label in CERTIFICATION_LABELS.items()
 ]
-MODALITY_CHOICES = [SelectChoice(m.value, label) for m, label in MODALITY_LABELS.items()]
+MODALITY_CHOICES = [SelectChoice(str(m), label) for m, label in MODALITY_LABELS.items()]
 LEVEL_CHOICES = [SelectChoice("", "Non renseigné")] + [
     SelectChoice(str(n), f"Niveau {n}") for n in range(3, 9)
 ]
-FUNDING_CHOICES = [SelectChoice(f.value, label) for f, label in FUNDING_LABELS.items()]
+FUNDING_CHOICES = [SelectChoice(str(f), label) for f, label in FUNDING_LABELS.items()]
 
 PHONE_RE = re.compile(r"[0-9+().\- ]{6,30}")
 POSTCODE_RE = re.compile(r"\d{5}")
@@ -133,7 +134,7 @@ def initial_data(offer: Offer | None) -> dict:
             "modality": Modality.PRESENTIEL.value,
         }
     o, commune = offer, get_commune(offer.code_insee)
-    data = {
+    data: dict[str, Any] = {
         "version": o.updated_at.isoformat() if o.updated_at else "",
         "structure": str(o.structure_id),
         "kind": o.kind.value,
@@ -300,7 +301,9 @@ class OfferHoursFields:
     osm = StringField(
         "Horaires au format OpenStreetMap",
         filters=[trim],
-        description="Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus.",
+        description=(
+            "Par exemple Mo-Fr 07:30-18:30; Sa 08:00-12:00. Remplace les créneaux ci-dessus."
+        ),
     )
     closures = FieldList(FormField(ClosureForm), max_entries=MAX_CLOSURES)
 
@@ -465,7 +468,8 @@ class OfferForm(
             return True
         self.form_errors.append(
             "Cette offre a été modifiée par quelqu’un d’autre pendant que vous la modifiiez "
-            "(voir l’historique). Vos saisies sont gardées ci-dessous : vérifiez-les puis enregistrez à nouveau."
+            "(voir l’historique). Vos saisies sont gardées ci-dessous : "
+            "vérifiez-les puis enregistrez à nouveau."
         )
         self.version.data = current  # the next save goes through
         return False
@@ -477,7 +481,7 @@ class OfferForm(
         structure_id = self._check_structure()
         kind = self._choice(self.kind, OfferKind, "Choisissez le type d’offre.")
         title = self._text(self.title, 200, required="Indiquez le nom de l’offre.")
-        texts = {
+        texts: dict[str, Any] = {
             name: self._text(getattr(self, name), size)
             for name, size in (
                 ("description", MAX_TEXT),
@@ -526,7 +530,13 @@ class OfferForm(
         training = self._check_training() if is_training else None
         if commune is not None and structure_id is not None:
             self._check_reach(structure_id, commune)
-        if self.error_list() or None in (structure_id, kind, commune) or not title:
+        if (
+            self.error_list()
+            or structure_id is None
+            or kind is None
+            or commune is None
+            or not title
+        ):
             return None
         data = OfferInput(
             structure_id=structure_id,
@@ -700,7 +710,8 @@ class OfferForm(
         if not can_manage_offer(self.session, self.user, candidate):
             if self.user.role == Role.COORDINATEUR:
                 self.lieu.errors = [
-                    "Cette commune n’est pas dans votre département : vous ne pourriez plus gérer l’offre."
+                    "Cette commune n’est pas dans votre département : "
+                    "vous ne pourriez plus gérer l’offre."
                 ]
             else:
                 self.structure.errors = ["Choisissez une structure que vous gérez, dans la liste."]

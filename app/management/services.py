@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Membership, MembershipStatus, Role, User
@@ -131,7 +132,8 @@ def apply_input(offer: Offer, data: OfferInput, today: date) -> None:
 
 def _attach_structure(session: Session, offer: Offer, structure_id: int) -> None:
     if offer.structure is None or offer.structure.id != structure_id:
-        offer.structure = session.get(Structure, structure_id)
+        # The id was checked by may_use_structure() when the form was read.
+        offer.structure = cast(Structure, session.get(Structure, structure_id))
 
 
 def create_offer(session: Session, user: User, data: OfferInput, today: date) -> Offer:
@@ -251,7 +253,7 @@ def structure_choices(
             )
         )
     elif user.role != Role.ADMIN:
-        query = query.where(False)
+        query = query.where(false())
     structures = list(session.scalars(query.limit(limit)))
     if current is not None and current not in structures:
         structures.insert(0, current)

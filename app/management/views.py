@@ -144,7 +144,8 @@ def new_offer():
     session.commit()
     _sync_index()
     flash(
-        "L’offre est créée en brouillon. Voici comment les parents la verront : publiez-la quand elle est prête."
+        "L’offre est créée en brouillon. Voici comment les parents la verront : "
+        "publiez-la quand elle est prête."
     )
     return redirect(url_for(".preview", offer_id=offer.id))
 
@@ -172,7 +173,8 @@ def edit_offer(offer_id: int):
         flash("Modifications enregistrées. Elles sont visibles dès maintenant dans l’annuaire.")
     else:
         flash(
-            f"Modifications enregistrées. L’offre est « {OFFER_STATUS_LABELS[offer.status].lower()} » : "
+            "Modifications enregistrées. "
+            f"L’offre est « {OFFER_STATUS_LABELS[offer.status].lower()} » : "
             "elle n’apparaît pas dans l’annuaire."
         )
     return redirect(url_for(".edit_offer", offer_id=offer.id))

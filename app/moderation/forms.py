@@ -96,12 +96,14 @@ class AvipApplicationForm(FrenchForm):
     partnership = _text_area(
         "Partenariat avec France Travail et les acteurs de l’insertion",
         "Décrivez votre partenariat avec France Travail et les acteurs de l’insertion.",
-        "Avec qui travaillez-vous (agence France Travail, Caf, département, SIAE, mission locale…) et comment ?",
+        "Avec qui travaillez-vous (agence France Travail, Caf, département, SIAE, mission "
+        "locale…) et comment ?",
     )
     short_notice = _text_area(
         "Accueil des parents dans des délais courts",
         "Dites comment vous accueillez un enfant dans des délais courts.",
-        "En combien de temps pouvez-vous accueillir un enfant quand son parent reprend un emploi ou une formation ?",
+        "En combien de temps pouvez-vous accueillir un enfant quand son parent reprend un emploi "
+        "ou une formation ?",
     )
 
 
@@ -175,8 +177,9 @@ class InvitePersonForm(InviteForm):
     def __init__(self, *args, structure_choices: list[SelectChoice], **kwargs):
         super().__init__(*args, **kwargs)
         self.structure_id.choices = [
-            SelectChoice("", "Aucune (prescripteur, coordination)")
-        ] + structure_choices
+            SelectChoice("", "Aucune (prescripteur, coordination)"),
+            *structure_choices,
+        ]
         for field in (self.role, self.structure_id):
             field.invalid_choice_message = field.invalid_value_message = (
                 "Choisissez une réponse dans la liste."

@@ -8,6 +8,9 @@ transaction, committed before any email goes out."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
@@ -111,7 +114,7 @@ def _managed_structure(structure_id: int) -> Structure:
 
 def _criteria(form: AvipApplicationForm) -> services.Criteria:
     return services.Criteria(
-        form.reserved_places.number,
+        cast(int, form.reserved_places.number),  # checked by the form
         form.hours_commitment.data or "",
         form.partnership.data,
         form.short_notice.data,
@@ -400,9 +403,10 @@ def avip_grant(application_id: int):
             session,
             _me(),
             application,
-            start=form.label_start.date_value,
-            review=form.label_review.date_value,
-            places=form.places.number,
+            # All three are required by the form, which has just validated.
+            start=cast(date, form.label_start.date_value),
+            review=cast(date, form.label_review.date_value),
+            places=cast(int, form.places.number),
             note=form.note.data or "",
         ),
         grant_form=form,

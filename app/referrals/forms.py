@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from typing import cast
 
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -71,7 +72,10 @@ class ReferralForm(FrenchForm):
             max_length(60),
             Regexp(
                 _NAME,
-                message="Le prénom ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.",
+                message=(
+                    "Le prénom ne peut contenir que des lettres, des espaces, des tirets et des "
+                    "apostrophes."
+                ),
             ),
         ],
     )
@@ -189,7 +193,8 @@ class ReferralForm(FrenchForm):
             and not self.courriel.errors
         ):
             self.telephone.errors = [
-                "Indiquez au moins un moyen de joindre le parent : téléphone ou adresse électronique."
+                "Indiquez au moins un moyen de joindre le parent : téléphone ou adresse "
+                "électronique."
             ]
             ok = False
         if not self.jours.data and not self.jours.errors:
@@ -210,16 +215,18 @@ class ReferralForm(FrenchForm):
         return ok
 
     def to_input(self) -> ReferralInput:
+        """The referral as checked: call it once :meth:`validate` has passed (the date and the
+        hours are then set)."""
         return ReferralInput(
             first_name=self.prenom.data,
             initial=self.initiale.data.rstrip(".").upper(),
             phone=self.telephone.data or "",
             email=self.courriel.data or "",
             children_months=self.ages,
-            start_date=self.debut.date_value,
+            start_date=cast(date, self.debut.date_value),
             days=tuple(d for d in DAY_CODES if d in self.jours.data),
-            hours_start=self.de.time_value,
-            hours_end=self.a.time_value,
+            hours_start=cast(time, self.de.time_value),
+            hours_end=cast(time, self.a.time_value),
             reason=Reason(self.motif.data),
             france_travail_id=_france_travail_id(self.identifiant_ft.data or ""),
             message=self.message.data or "",
@@ -269,7 +276,7 @@ class AnswerForm(FrenchForm):
             ReferralStatus.INFO_REQUESTED: "Demander des informations au prescripteur",
         }
         self.reponse.choices = [SelectChoice(s.value, labels[s]) for s in rules.answers_for(status)]
-        self.start = None
+        self.start: date | None = None
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts import policies
@@ -157,7 +158,8 @@ def warnings_for(
     days = [DAY_CODES.index(d) for d in data.days]
     if days and not hours.covers(offer_slots(offer), days, data.hours_start, data.hours_end):
         found.append(
-            "Les horaires d’ouverture de l’offre ne couvrent pas tous les horaires dont le parent a besoin."
+            "Les horaires d’ouverture de l’offre ne couvrent pas tous les horaires dont le parent "
+            "a besoin."
         )
     outside = [
         m for m in data.children_months if not offer.age_min_months <= m <= offer.age_max_months
@@ -284,15 +286,18 @@ def _move(
     values = {"status": target, "version": expected_version + 1, "last_activity_at": now}
     if target in rules.CLOSED:
         values["closed_at"] = now
-    result = session.execute(
-        update(Referral)
-        .where(
-            Referral.id == referral.id,
-            Referral.version == expected_version,
-            Referral.status == referral.status,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(Referral)
+            .where(
+                Referral.id == referral.id,
+                Referral.version == expected_version,
+                Referral.status == referral.status,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         raise ConflictError()
@@ -463,12 +468,10 @@ def purge(session: Session, now: datetime, retention_days: int) -> tuple[int, in
         if rules.purge_due(referral.closed_at, referral.anonymised_at, now, retention_days):
             anonymise(session, referral, now)
             count += 1
-    deleted = (
-        session.execute(
-            delete(ReferralAccess).where(
-                ReferralAccess.at < now - timedelta(days=ACCESS_LOG_RETENTION_DAYS)
-            )
-        ).rowcount
-        or 0
+    removed = session.execute(
+        delete(ReferralAccess).where(
+            ReferralAccess.at < now - timedelta(days=ACCESS_LOG_RETENTION_DAYS)
+        )
     )
+    deleted = cast(CursorResult, removed).rowcount or 0
     return count, deleted

@@ -311,9 +311,10 @@ def _message(referral: Referral, side: str, actor: User | None, via: str, token:
     except (ConflictError, rules.TransitionError) as error:
         session.rollback()
         flash(CONFLICT if isinstance(error, ConflictError) else str(error), "error")
-        return _render_detail(
-            queries.load(session, referral.id), side, 409, token=token, message_form=form
-        )
+        current = queries.load(session, referral.id)
+        if current is None:  # gone meanwhile (purged): nothing left to show
+            abort(404)
+        return _render_detail(current, side, 409, token=token, message_form=form)
     flash("Message envoyé.")
     _deliver(referral.id)
     return _back(referral, token)

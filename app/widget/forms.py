@@ -3,6 +3,7 @@ snippet builder of /integrer (GET)."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from markupsafe import escape
@@ -31,6 +32,18 @@ KIND_CHOICES = [SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.i
 
 
 class _PresetFields:
+    """The default search a partner's widget opens on, read from the form's preset fields."""
+
+    code_insee: Any
+    departement: Any
+    rayon: Any
+    type: Any
+    avip: Any
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.presets: dict = {}
+
     def presets_from_fields(self) -> dict:
         presets, errors = clean_presets(
             {
@@ -58,7 +71,10 @@ class PartnerForm(_PresetFields, FrenchForm):
     origins_text = TextAreaField(
         "Sites autorisés à afficher le widget",
         filters=[trim],
-        description="Une origine par ligne, sans chemin : https://www.caf.fr ou https://*.caf.fr pour tous ses sous-domaines.",
+        description=(
+            "Une origine par ligne, sans chemin : https://www.caf.fr "
+            "ou https://*.caf.fr pour tous ses sous-domaines."
+        ),
         validators=[DataRequired("Indiquez au moins un site."), Length(max=4000)],
     )
     code_insee = StringField(
@@ -71,8 +87,9 @@ class PartnerForm(_PresetFields, FrenchForm):
     type = CheckboxesField("Types de garde présélectionnés", choices=KIND_CHOICES)
     avip = BooleanField("Uniquement les accueils AVIP")
 
-    origins: list[str] = []
-    presets: dict = {}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.origins: list[str] = []
 
     @classmethod
     def for_token(cls, token) -> PartnerForm:
@@ -135,8 +152,6 @@ class EmbedForm(_PresetFields, FrenchQueryForm):
     rayon = SelectField("Rayon", choices=RADIUS_CHOICES, default="")
     type = CheckboxesField("Types de garde présélectionnés", choices=KIND_CHOICES)
     avip = BooleanField("Uniquement les accueils AVIP")
-
-    presets: dict = {}
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -32,7 +32,8 @@ def parse_origins(text: str) -> tuple[list[str], list[str]]:
             continue
         if not ORIGIN_PATTERN.match(candidate):
             errors.append(
-                f"« {raw.strip()[:80]} » n’est pas une origine : écrivez https://www.exemple.fr ou https://*.exemple.fr, sans chemin."
+                f"« {raw.strip()[:80]} » n’est pas une origine : écrivez "
+                "https://www.exemple.fr ou https://*.exemple.fr, sans chemin."
             )
         elif candidate not in origins:
             origins.append(candidate)
@@ -93,9 +94,11 @@ def clean_presets(values: Mapping[str, object]) -> tuple[dict, dict[str, str]]:
             errors["rayon"] = "Choisissez un rayon parmi 1, 2, 5, 10, 20 ou 30 km."
         else:
             presets["rayon"] = rayon
-    kinds = values.get("type") or []
-    if isinstance(kinds, str):
-        kinds = [k for k in re.split(r"[\s,]+", kinds) if k]
+    given = values.get("type") or []
+    if isinstance(given, str):
+        kinds = [k for k in re.split(r"[\s,]+", given) if k]
+    else:
+        kinds = [str(k) for k in given] if isinstance(given, list | tuple) else []
     known = {k.value for k in OfferKind}
     unknown = [k for k in kinds if k not in known]
     if unknown:

@@ -105,7 +105,7 @@ def _args_with_presets(token: PartnerToken | None) -> MultiDict:
 
 
 def _hidden(args: MultiDict, *names: str) -> list[tuple[str, str]]:
-    return [(name, args.get(name)) for name in names if args.get(name)]
+    return [(name, value) for name in names if (value := args.get(name))]
 
 
 @bp.get("/widget/recherche")
