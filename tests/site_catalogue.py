@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
-from factories import make_offer, make_user
+from kit.factories import make_offer, make_user
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role

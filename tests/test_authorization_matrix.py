@@ -5,8 +5,8 @@ and the login page for anonymous visitors."""
 from __future__ import annotations
 
 import pytest
-from factories import make_offer, make_user
-from html_helpers import csrf_token
+from kit.factories import make_offer, make_user
+from kit.forms import csrf_token
 
 from app.moderation.models import ErrorReport
 

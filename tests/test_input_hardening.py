@@ -9,10 +9,10 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from form_crawler import forms_of
-from html_helpers import post_form, text_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kit.forms import forms_of, post_form
+from kit.pages import text_of
 from site_catalogue import build_world, get_pages
 from werkzeug.datastructures import MultiDict
 
@@ -30,7 +30,7 @@ def world(session):
 @pytest.fixture
 def visitors(app, world):
     """A logged-in test client per role (None: anonymous), rate limits off for the sweep."""
-    from factories import PASSWORD
+    from kit.factories import PASSWORD
 
     clients = {}
 
@@ -117,7 +117,10 @@ def test_an_oversized_body_is_refused_with_a_french_page(client):
 #: Fields of the offer form (new or edit) that a crèche ignores: no message, nothing stored.
 IGNORED_BY_THE_OFFER_FORM = {
     "osm": "only read by « Importer ces horaires », which cuts it at 500 characters",
-    **dict.fromkeys(("certification_name", "rncp_code", "training_hours", "organisation_uai"), "read only for a course; the world's offer is a crèche"),
+    **dict.fromkeys(
+        ("certification_name", "rncp_code", "training_hours", "organisation_uai"),
+        "read only for a course; the world's offer is a crèche",
+    ),
 }
 
 
@@ -279,7 +282,7 @@ def shown_escaped(html: str, value: str) -> bool:
 
 
 def test_odd_text_is_stored_as_typed_and_shown_escaped(app, session, world, visitors):
-    from management.form_reader import read_form
+    from kit.forms import read_form
     from sqlalchemy import select
 
     from app.accounts.models import User

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from e2e_helpers import PHONE
+from kit.browser import PHONE
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 
 import pytest
 from accessibility import BLOCKING, axe_source, installed_version, run_axe
-from e2e_helpers import PHONE, RESULTS
-from factories import PASSWORD
+from kit.browser import PHONE, RESULTS
+from kit.factories import PASSWORD
 from site_catalogue import build_world, get_pages
 
 from app.geo.timezones import today_in_france

@@ -4,8 +4,8 @@ without JavaScript."""
 
 from datetime import time
 
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
-from factories import PASSWORD, make_offer, make_user
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import PASSWORD, make_offer, make_user
 
 from app.directory.models import Structure, StructureKind
 from app.geo.timezones import today_in_france

@@ -2,8 +2,9 @@
 email, the département's coordinator approves her, and she finds her offer in « Mes offres » —
 with and without JavaScript."""
 
-from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
-from factories import PASSWORD, make_offer, make_user
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import PASSWORD, make_offer, make_user
+from kit.mails import last_link_sent_to
 
 from app.directory.models import Structure, StructureKind
 

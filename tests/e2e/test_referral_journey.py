@@ -5,8 +5,9 @@ crèche's usual response time — with and without JavaScript."""
 import re
 from datetime import timedelta
 
-from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
-from factories import PASSWORD, make_offer, make_user
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import PASSWORD, make_offer, make_user
+from kit.mails import last_link_sent_to
 
 from app.db import utcnow
 from app.directory.models import Structure, StructureKind

@@ -8,9 +8,9 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from html_helpers import section, tags, text_of, unlabelled_controls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kit.pages import section, tags, text_of, unlabelled_controls
 
 from app.api.estimations import run_estimation
 from app.core.french import format_euros

@@ -10,8 +10,9 @@ import io
 from datetime import timedelta
 
 import pytest
-from html_helpers import text_of
-from referral_helpers import controls_named, post_on, referral_id_of, send
+from kit.forms import post_form
+from kit.pages import controls_named, text_of
+from referral_form import referral_id_of, send
 from sqlalchemy import select
 
 from app.db import utcnow
@@ -27,7 +28,7 @@ def referral(client, login, offer, prescriber, manager, parent_form, session):
 
 
 def logout(client):
-    from html_helpers import csrf_token
+    from kit.forms import csrf_token
 
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
 
@@ -55,11 +56,11 @@ def test_only_the_two_sides_and_the_coordinator_see_a_referral(
         assert "Amina" not in html and "06 12 34 56 78" not in html
         # Nor can they write to it.
         for action in ("reponse", "message", "annuler"):
-            response = post_on(
+            response = post_form(
                 client,
-                "/connexion",
                 f"/orientations/{referral.id}/{action}",
                 {"version": "1", "reponse": "refusee", "motif_refus": "complet", "texte": "x"},
+                token_from="/connexion",
             )
             assert response.status_code == 404, action
     else:
@@ -76,11 +77,11 @@ def test_the_coordinator_reads_but_does_not_answer(client, login, referral, coor
     login(coordinator)
     page = client.get(f"/orientations/{referral.id}").get_data(as_text=True)
     assert not controls_named(page, "reponse") and not controls_named(page, "texte", "textarea")
-    response = post_on(
+    response = post_form(
         client,
-        "/connexion",
         f"/orientations/{referral.id}/reponse",
         {"version": "1", "reponse": "liste-d-attente"},
+        token_from="/connexion",
     )
     assert response.status_code == 403
     session.refresh(referral)

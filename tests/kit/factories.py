@@ -1,10 +1,15 @@
-"""Test data factories."""
+"""Test data: offers in real communes, structures, accounts, and the cast of the shared
+``structure``/``offer``/``manager`` fixtures (tests/conftest.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import time
 from math import cos, radians
 
+from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
+from app.accounts.passwords import hash_password
+from app.db import utcnow
 from app.directory.models import (
     Offer,
     OfferKind,
@@ -57,6 +62,20 @@ def make_offer(
     return offer
 
 
+def make_structure(
+    session,
+    name: str = "Association Les Lucioles",
+    kind: StructureKind = StructureKind.ASSOCIATION,
+    departement_code: str | None = "83",
+    **fields,
+) -> Structure:
+    """A structure (an association of the Var by default), saved."""
+    structure = Structure(name=name, kind=kind, departement_code=departement_code, **fields)
+    session.add(structure)
+    session.commit()
+    return structure
+
+
 PASSWORD = "une phrase de passe solide"
 
 
@@ -73,10 +92,6 @@ def make_user(
     organisation="Crèche test",
 ):
     """An account (active by default) that manages ``structures`` (approved memberships)."""
-    from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
-    from app.accounts.passwords import hash_password
-    from app.db import utcnow
-
     global _USER_COUNTER
     _USER_COUNTER += 1
     user = User(
@@ -98,3 +113,22 @@ def make_user(
 
 
 _USER_COUNTER = 0
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The data of the shared fixtures ``structure``, ``offer`` and ``manager`` (tests/conftest.py):
+    a folder's conftest overrides the ``cast`` fixture to change the data, never the fixtures."""
+
+    #: make_structure's arguments.
+    structure: dict = field(default_factory=lambda: {"name": "Association Les Lucioles"})
+    #: make_offer's arguments beyond the title and the structure.
+    offer: dict = field(default_factory=dict)
+    #: make_user's arguments for the gestionnaire of the structure.
+    manager: dict = field(
+        default_factory=lambda: {
+            "email": "directrice@lucioles.fr",
+            "full_name": "Nadia Benali",
+            "organisation": "Association Les Lucioles",
+        }
+    )
