@@ -150,7 +150,7 @@ def smtp(app):
 
 @pytest.fixture
 def cast() -> Cast:
-    """The data of ``structure``, ``offer`` and ``manager`` (a folder's conftest may override it)."""
+    """The data of ``structure``, ``offer`` and ``manager`` (a folder's conftest may change it)."""
     return Cast()
 
 

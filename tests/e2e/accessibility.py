@@ -19,7 +19,10 @@ BLOCKING = {"serious", "critical"}
 
 def axe_source() -> str:
     if not AXE.exists():
-        message = f"axe-core is not installed ({AXE}): run `npm ci` at the repository root (`make test` does)"
+        message = (
+            f"axe-core is not installed ({AXE}): run `npm ci` at the repository root"
+            " (`make test` does)"
+        )
         if os.environ.get("PASSERELLE_REQUIRE_AXE"):
             pytest.fail(message)
         pytest.skip(message)

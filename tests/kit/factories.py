@@ -38,18 +38,18 @@ def make_offer(
     commune = get_commune(code_insee)
     assert commune is not None
     north_km, east_km = offset_km
-    values = dict(
-        kind=kind,
-        status=OfferStatus.PUBLISHED,
-        title=title,
-        description="",
-        code_insee=commune.code_insee,
-        commune_name=commune.name,
-        postcode=commune.main_postcode,
-        departement_code=commune.departement_code,
-        latitude=commune.latitude + north_km / 111.195,
-        longitude=commune.longitude + east_km / (111.195 * cos(radians(commune.latitude))),
-    )
+    values = {
+        "kind": kind,
+        "status": OfferStatus.PUBLISHED,
+        "title": title,
+        "description": "",
+        "code_insee": commune.code_insee,
+        "commune_name": commune.name,
+        "postcode": commune.main_postcode,
+        "departement_code": commune.departement_code,
+        "latitude": commune.latitude + north_km / 111.195,
+        "longitude": commune.longitude + east_km / (111.195 * cos(radians(commune.latitude))),
+    }
     values.update(fields)
     offer = Offer(**values)
     offer.structure = structure or Structure(
