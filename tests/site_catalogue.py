@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
-from kit.factories import make_offer, make_user
+from kit.factories import make_offer, make_structure, make_user
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
 from app.db import utcnow
-from app.directory.models import Structure, StructureKind
+from app.directory.models import Structure
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import Reason, Referral, ReferralEvent, Side
 from app.widget.models import PartnerToken
@@ -101,11 +101,7 @@ def build_world(session) -> World:
     """A Var (83) structure with a published crèche, its manager, a prescripteur, the
     coordinator and an admin; an AVIP application and an error report to decide; an account
     request waiting for approval and one not yet confirmed."""
-    structure = Structure(
-        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
-    session.add(structure)
-    session.commit()
+    structure = make_structure(session, "Association Les Lucioles")
     offer = make_offer(
         session, title="Multi-accueil Les Lucioles", structure=structure, free_places=2
     )

@@ -6,11 +6,10 @@ import re
 from datetime import timedelta
 
 from kit.browser import assert_no_horizontal_overflow, screenshot
-from kit.factories import PASSWORD, make_offer, make_user
+from kit.factories import PASSWORD, make_offer, make_structure, make_user
 from kit.mails import last_link_sent_to
 
 from app.db import utcnow
-from app.directory.models import Structure, StructureKind
 from app.referrals.models import Reason, Referral, ReferralStatus
 
 
@@ -42,9 +41,7 @@ def answered_before(session, offer, prescriber, hours):
 def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(
     app, page, browser, live_server, session
 ):
-    structure = Structure(
-        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
+    structure = make_structure(session, "Association Les Lucioles")
     offer = make_offer(
         session,
         title="Multi-accueil Les Lucioles",
