@@ -1,7 +1,62 @@
-"""The answers of « Estimer mes aides » for its usual case: a mother in Toulon, a CDD of 35 h a
-week, two children (2 and 7), no allowance, weekdays 7:30–18:00."""
+"""The estimator's test data: AGE/AGEPI cases for the rules (``age_input``, ``agepi_input``,
+``activity``), the check of French typography in its messages, and the answers of the
+« Estimer mes aides » form for its usual case (a mother in Toulon, a CDD of 35 h a week, two
+children aged 2 and 7, no allowance, weekdays 7:30–18:00)."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from app.estimator import Activity, AgeInput
+
+NBSP = "\u00a0"
+
+# Ordinary space (or none) where French typography wants a non-breaking one.
+_BAD_TYPOGRAPHY = re.compile(r"[ \u202f][:;?!»]|«[ \u202f]|[^\u00a0]€|\d %|\w[:;?!]( |$)")
+
+
+def assert_french(text: str) -> None:
+    """Non-breaking space before : ; ? ! » € % and after «; no English leftovers."""
+    assert text.strip(), "empty message"
+    match = _BAD_TYPOGRAPHY.search(text)
+    assert match is None, f"typography at {match.start()}: {text!r}"
+
+
+def age_input(**changes) -> AgeInput:
+    """An AGE case that is eligible on 3 June 2024 (CDI, 35 h a week, one child aged 3)."""
+    base = AgeInput(
+        as_of=date(2024, 6, 3),
+        territoire="metropole",
+        parent_isole=False,
+        inscrit_france_travail=True,
+        categorie_demandeur=1,
+        allocation_journaliere=None,
+        enfants=(3,),
+        activite=Activity("cdi", date(2024, 6, 10), heures_par_semaine=Decimal(35)),
+    )
+    return replace(base, **changes)
+
+
+def agepi_input(**changes) -> AgeInput:
+    """An AGEPI case eligible on 1 June 2023 (isolated parent, CDI, 35 h a week, child aged 3)."""
+    base = AgeInput(
+        as_of=date(2023, 6, 1),
+        territoire="metropole",
+        parent_isole=True,
+        inscrit_france_travail=True,
+        categorie_demandeur=1,
+        allocation_journaliere=None,
+        enfants=(3,),
+        activite=Activity("cdi", date(2023, 6, 5), heures_par_semaine=Decimal(35)),
+    )
+    return replace(base, **changes)
+
+
+def activity(type_: str = "cdi", start: date = date(2024, 6, 10), **changes) -> Activity:
+    return Activity(type_, start, **changes)
 
 
 def estimator_answers(day: str, start: str, end: str) -> list[tuple[str, str]]:
