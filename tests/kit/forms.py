@@ -125,15 +125,6 @@ def with_values(values: MultiDict, **changes) -> MultiDict:
     return copy
 
 
-def input_value(html: str, name: str) -> str | None:
-    """The value shown back in the first control named ``name``."""
-    for form in forms_of(html):
-        for key, value in form.pairs:
-            if key == name:
-                return value
-    return None
-
-
 def csrf_token_in(html: str) -> str | None:
     """The CSRF token of the first form of ``html`` that has one."""
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
