@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import time
 from math import cos, radians
@@ -19,6 +20,7 @@ from app.directory.models import (
     StructureKind,
 )
 from app.geo import get_commune
+from app.referrals.models import Reason, Referral
 
 WEEKDAYS_7_19 = [(d, time(7, 0), time(19, 0)) for d in range(5)]
 
@@ -74,6 +76,27 @@ def make_structure(
     session.add(structure)
     session.commit()
     return structure
+
+
+def make_referral(session, offer: Offer, prescriber, *, commit: bool = True, **fields) -> Referral:
+    """A referral of a parent (Amina K., for a job) to ``offer`` by ``prescriber``, consented now;
+    ``fields`` set the rest (dates, status, answers…)."""
+    values = {
+        "offer_id": offer.id,
+        "structure_id": offer.structure_id,
+        "departement_code": offer.departement_code,
+        "prescriber_id": prescriber.id,
+        "idempotency_key": uuid.uuid4().hex,
+        "parent_first_name": "Amina",
+        "parent_initial": "K",
+        "reason": Reason.JOB,
+        "consent_at": utcnow(),
+    }
+    referral = Referral(**{**values, **fields})
+    session.add(referral)
+    if commit:
+        session.commit()
+    return referral
 
 
 PASSWORD = "une phrase de passe solide"

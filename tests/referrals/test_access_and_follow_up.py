@@ -10,6 +10,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from kit.factories import make_referral
 from kit.forms import post_form
 from kit.pages import controls_named, text_of
 from referral_form import referral_id_of, send
@@ -204,29 +205,23 @@ def test_status_filter_lists_only_that_status(
 
 def make_history(session, offer, prescriber, hours_list):
     """Referrals of the last months answered after ``hours`` (None: expired unanswered)."""
-    import uuid
-
     now = utcnow()
     for n, hours in enumerate(hours_list):
         sent = now - timedelta(days=20 + n)
-        session.add(
-            Referral(
-                offer_id=offer.id,
-                structure_id=offer.structure_id,
-                departement_code=offer.departement_code,
-                prescriber_id=prescriber.id,
-                idempotency_key=uuid.uuid4().hex,
-                parent_first_name="Test",
-                parent_initial="T",
-                parent_phone="0600000000",
-                reason="emploi",
-                consent_at=sent,
-                sent_at=sent,
-                last_activity_at=sent,
-                status=ReferralStatus.EXPIRED if hours is None else ReferralStatus.ACCEPTED,
-                first_answer_at=None if hours is None else sent + timedelta(hours=hours),
-                closed_at=sent + timedelta(days=30),
-            )
+        make_referral(
+            session,
+            offer,
+            prescriber,
+            commit=False,
+            parent_first_name="Test",
+            parent_initial="T",
+            parent_phone="0600000000",
+            consent_at=sent,
+            sent_at=sent,
+            last_activity_at=sent,
+            status=ReferralStatus.EXPIRED if hours is None else ReferralStatus.ACCEPTED,
+            first_answer_at=None if hours is None else sent + timedelta(hours=hours),
+            closed_at=sent + timedelta(days=30),
         )
     session.commit()
 
