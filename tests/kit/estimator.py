@@ -25,34 +25,30 @@ def assert_french(text: str) -> None:
     assert match is None, f"typography at {match.start()}: {text!r}"
 
 
-def age_input(**changes) -> AgeInput:
-    """An AGE case that is eligible on 3 June 2024 (CDI, 35 h a week, one child aged 3)."""
+def _case(as_of: date, start: date, parent_isole: bool, changes: dict) -> AgeInput:
+    """A parent registered at France Travail (category 1, no allowance) in mainland France,
+    starting a CDI of 35 h a week on ``start``, with one child aged 3."""
     base = AgeInput(
-        as_of=date(2024, 6, 3),
+        as_of=as_of,
         territoire="metropole",
-        parent_isole=False,
+        parent_isole=parent_isole,
         inscrit_france_travail=True,
         categorie_demandeur=1,
         allocation_journaliere=None,
         enfants=(3,),
-        activite=Activity("cdi", date(2024, 6, 10), heures_par_semaine=Decimal(35)),
+        activite=Activity("cdi", start, heures_par_semaine=Decimal(35)),
     )
     return replace(base, **changes)
+
+
+def age_input(**changes) -> AgeInput:
+    """An AGE case that is eligible on 3 June 2024 (CDI, 35 h a week, one child aged 3)."""
+    return _case(date(2024, 6, 3), date(2024, 6, 10), False, changes)
 
 
 def agepi_input(**changes) -> AgeInput:
     """An AGEPI case eligible on 1 June 2023 (isolated parent, CDI, 35 h a week, child aged 3)."""
-    base = AgeInput(
-        as_of=date(2023, 6, 1),
-        territoire="metropole",
-        parent_isole=True,
-        inscrit_france_travail=True,
-        categorie_demandeur=1,
-        allocation_journaliere=None,
-        enfants=(3,),
-        activite=Activity("cdi", date(2023, 6, 5), heures_par_semaine=Decimal(35)),
-    )
-    return replace(base, **changes)
+    return _case(date(2023, 6, 1), date(2023, 6, 5), True, changes)
 
 
 def activity(type_: str = "cdi", start: date = date(2024, 6, 10), **changes) -> Activity:
