@@ -8,6 +8,10 @@ from app.config import PROJECT_ROOT, Settings
 
 
 def create_app(config: Settings | dict | None = None) -> Flask:
+    """The application. Its extensions, blueprints and commands are imported here, not at the
+    top of this module: every module of the package loads this one first (as its parent), so
+    ``import app.estimator`` stays free of Flask and of the other domains (no cycle is hidden:
+    ``tests/test_layers.py`` allows function-local imports only in this composition root)."""
     if isinstance(config, Settings):
         settings = config
     else:
@@ -24,8 +28,6 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     )
     app.config.update(settings.as_flask_config())
 
-    from htmx_flask import Htmx
-
     from app import cli, db, search
     from app.accounts import auth
     from app.core import errors, filters, limits, mail, request_log, security
@@ -33,7 +35,6 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     request_log.init_app(
         app
     )  # first: its clock starts before, and its line ends after, any other hook
-    Htmx(app)
     db.init_app(app)
     search.init_app(app)
     security.init_app(app)
@@ -48,10 +49,10 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
     from app.core.accessibility import bp as accessibility_bp
-    from app.core.health import bp as health_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
+    from app.health import bp as health_bp
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
     from app.moderation.views import bp as moderation_bp

@@ -8,6 +8,7 @@ import logging
 from app import create_app, migrate
 from app.cli import database_is_empty, load_demo
 from app.db import get_session
+from app.search import get_index
 
 
 def main() -> None:
@@ -20,8 +21,6 @@ def main() -> None:
     app = create_app()
     migrate.upgrade(app.config["DATABASE_URL"])
     with app.app_context():
-        from app.search import get_index
-
         if database_is_empty():
             load_demo(args.demo_offers, seed=2022)
             get_index().rebuild(get_session())

@@ -11,8 +11,13 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app import migrate
+from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from app.core.backup import BackupError, backup_sqlite, restore_sqlite
 from app.db import get_session
+from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
 from app.directory.models import Offer
+from app.referrals.demo import create_demo_referrals
+from app.search import get_index
 
 
 def database_is_empty() -> bool:
@@ -25,8 +30,6 @@ NATIONAL_FROM = 20_000
 
 
 def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> None:
-    from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
-
     national = mix == "national" or (mix == "auto" and offers >= NATIONAL_FROM)
 
     session = get_session()
@@ -50,9 +53,6 @@ def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> Non
         f"({report.structures} structures) en {time.perf_counter() - started:.1f} s."
     )
     if current_app.config.get("PASSERELLE_ENV") != "production":
-        from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
-        from app.referrals.demo import create_demo_referrals
-
         for user in create_demo_accounts(session):
             echo(
                 f"Compte de démonstration : {user.email} ({user.role_label}), mot de passe « {DEMO_PASSWORD} »"
@@ -64,8 +64,6 @@ def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> Non
 
 
 def rebuild_index(echo=click.echo) -> None:
-    from app.search import get_index
-
     started = time.perf_counter()
     # Two writer processes on a multi-core machine (safe here: a command, not a web worker).
     count = get_index().rebuild(get_session(), procs=min(2, os.cpu_count() or 1))
@@ -108,8 +106,6 @@ def init_app(app: Flask) -> None:
     @app.cli.command("sync-index")
     def sync_index() -> None:
         """Apply pending changes from the change log to the search index."""
-        from app.search import get_index
-
         count = get_index().sync(get_session(), wait=60)
         click.echo(f"{count} offres réindexées.")
 
@@ -117,8 +113,6 @@ def init_app(app: Flask) -> None:
     @click.argument("outfile", type=click.Path(dir_okay=False, path_type=Path))
     def backup(outfile: Path) -> None:
         """Consistent online copy of the SQLite database (SQLite's backup API) to OUTFILE."""
-        from app.core.backup import BackupError, backup_sqlite
-
         try:
             report = backup_sqlite(current_app.config["DATABASE_URL"], outfile)
         except BackupError as error:
@@ -137,8 +131,6 @@ def init_app(app: Flask) -> None:
     )
     def restore(backup_file: Path) -> None:
         """Replace the SQLite database by BACKUP_FILE, migrate it, rebuild the search index."""
-        from app.core.backup import BackupError, restore_sqlite
-
         try:
             report = restore_sqlite(backup_file, current_app.config["DATABASE_URL"])
         except BackupError as error:

@@ -2,127 +2,156 @@
 
 Embedded default: SQLite in ``instance/passerelle.db`` and the Whoosh index in ``search_index/``,
 so one command runs everything with no server to install.
+
+Each setting is declared once, as a field of :class:`Settings` made by :func:`setting`: its
+default (for a bare ``Settings()``, as the tests build), the environment variable it is read
+from, how the variable's text is read, and the value when the variable is unset. The
+environment is read once, by :meth:`Settings.from_env`.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = PROJECT_ROOT / "instance"
 DEV_SECRET_KEY = "passerelle-embedded-dev-key-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
 
+_UNSET: Any = object()
 
-def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
+
+def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def setting(
+    default: Any,
+    *,
+    env: str | None = None,
+    parse: Callable[[str], Any] = str,
+    unset: Any = _UNSET,
+    blank_is_unset: bool = False,
+    flask: str | None = None,
+) -> Any:
+    """One setting: ``default`` in a bare ``Settings()``; read from the variable ``env``
+    (none: never from the environment) with ``parse``; ``unset`` when the variable is missing
+    (or empty, with ``blank_is_unset``), ``default`` unless given; ``flask``: its key in the
+    Flask config when it is not the field's name."""
+    return field(
+        default=default,
+        metadata={
+            "env": env,
+            "parse": parse,
+            "unset": default if unset is _UNSET else unset,
+            "blank_is_unset": blank_is_unset,
+            "flask": flask,
+        },
+    )
+
+
+def _flag(default: bool, env: str, unset: bool | None = None) -> Any:
+    """A yes/no setting: 1, true, yes, on or oui; an empty variable counts as unset."""
+    return setting(
+        default,
+        env=env,
+        parse=_bool,
+        unset=default if unset is None else unset,
+        blank_is_unset=True,
+    )
 
 
 @dataclass
 class Settings:
-    DATABASE_URL: str = ""
-    SEARCH_INDEX_DIR: str = ""
-    SECRET_KEY: str = DEV_SECRET_KEY
-    ENV: str = "embedded"
-    REDIS_URL: str = ""
-    PAGE_SIZE: int = 20
-    TESTING: bool = False
-    WTF_CSRF_ENABLED: bool = True
+    DATABASE_URL: str = setting(
+        "",
+        env="DATABASE_URL",
+        unset=f"sqlite:///{INSTANCE / 'passerelle.db'}",
+        blank_is_unset=True,
+    )
+    SEARCH_INDEX_DIR: str = setting(
+        "", env="SEARCH_INDEX_DIR", unset=str(PROJECT_ROOT / "search_index"), blank_is_unset=True
+    )
+    SECRET_KEY: str = setting(DEV_SECRET_KEY, env="SECRET_KEY", blank_is_unset=True)
+    ENV: str = setting("embedded", env="PASSERELLE_ENV", flask="PASSERELLE_ENV")
+    REDIS_URL: str = setting("", env="REDIS_URL")
+    PAGE_SIZE: int = setting(20, env="PAGE_SIZE", parse=int)
+    TESTING: bool = setting(False)
+    WTF_CSRF_ENABLED: bool = setting(True)
     # Email: SMTP when MAIL_SERVER is set; otherwise .eml files in MAIL_OUTBOX (embedded default).
-    MAIL_SERVER: str = ""
-    MAIL_PORT: int = 25
-    MAIL_USERNAME: str = ""
-    MAIL_PASSWORD: str = ""
-    MAIL_STARTTLS: bool = False
-    MAIL_SSL: bool = False
-    MAIL_FROM: str = "Passerelle <ne-pas-repondre@passerelle.localhost>"
-    MAIL_OUTBOX: str = ""
+    MAIL_SERVER: str = setting("", env="MAIL_SERVER")
+    MAIL_PORT: int = setting(25, env="MAIL_PORT", parse=int)
+    MAIL_USERNAME: str = setting("", env="MAIL_USERNAME")
+    MAIL_PASSWORD: str = setting("", env="MAIL_PASSWORD")
+    MAIL_STARTTLS: bool = _flag(False, "MAIL_STARTTLS")
+    MAIL_SSL: bool = _flag(False, "MAIL_SSL")
+    MAIL_FROM: str = setting(
+        "Passerelle <ne-pas-repondre@passerelle.localhost>", env="MAIL_FROM", blank_is_unset=True
+    )
+    MAIL_OUTBOX: str = setting(
+        "", env="MAIL_OUTBOX", unset=str(INSTANCE / "mail"), blank_is_unset=True
+    )
     # The address of the site in emailed links (e.g. https://passerelle.example.fr).
-    PUBLIC_URL: str = ""
+    PUBLIC_URL: str = setting("", env="PUBLIC_URL", parse=lambda value: value.rstrip("/"))
     # Days after a referral closes before its personal data is blanked (about 6 months).
-    REFERRAL_RETENTION_DAYS: int = 183
+    REFERRAL_RETENTION_DAYS: int = setting(183, env="REFERRAL_RETENTION_DAYS", parse=int)
     # Operations and hardening (README « Exploitation » and « Sécurité »).
     #: Rebuild a missing or damaged search index in a thread and serve meanwhile. Off in a bare
     #: ``Settings()`` (tests: deterministic), on from the environment.
-    SEARCH_REBUILD_IN_BACKGROUND: bool = False
+    SEARCH_REBUILD_IN_BACKGROUND: bool = _flag(False, "SEARCH_REBUILD_IN_BACKGROUND", unset=True)
     #: Map the search index into memory: faster searches, much more memory per worker.
-    SEARCH_INDEX_MMAP: bool = False
+    SEARCH_INDEX_MMAP: bool = _flag(False, "SEARCH_INDEX_MMAP")
     #: Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are
     #: trusted (werkzeug's ProxyFix). 0: none trusted, the headers are ignored.
-    PROXY_COUNT: int = 0
+    PROXY_COUNT: int = setting(0, env="PROXY_COUNT", parse=int)
     #: One JSON line per request on stderr (method, route, status, duration). Off in a bare
     #: ``Settings()`` (tests read the logger itself), on from the environment.
-    REQUEST_LOG: bool = False
+    REQUEST_LOG: bool = _flag(False, "REQUEST_LOG", unset=True)
     #: The address given on the « Déclaration d’accessibilité » page.
-    ACCESSIBILITY_CONTACT: str = "accessibilite@passerelle.localhost"
+    ACCESSIBILITY_CONTACT: str = setting(
+        "accessibilite@passerelle.localhost", env="ACCESSIBILITY_CONTACT", blank_is_unset=True
+    )
+    #: Any other Flask setting (``create_app({...})``), applied last.
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: dict | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        instance = PROJECT_ROOT / "instance"
-        return cls(
-            DATABASE_URL=env.get("DATABASE_URL") or f"sqlite:///{instance / 'passerelle.db'}",
-            SEARCH_INDEX_DIR=env.get("SEARCH_INDEX_DIR") or str(PROJECT_ROOT / "search_index"),
-            SECRET_KEY=env.get("SECRET_KEY") or DEV_SECRET_KEY,
-            ENV=env.get("PASSERELLE_ENV", "embedded"),
-            REDIS_URL=env.get("REDIS_URL", ""),
-            PAGE_SIZE=int(env.get("PAGE_SIZE", "20")),
-            MAIL_SERVER=env.get("MAIL_SERVER", ""),
-            MAIL_PORT=int(env.get("MAIL_PORT", "25")),
-            MAIL_USERNAME=env.get("MAIL_USERNAME", ""),
-            MAIL_PASSWORD=env.get("MAIL_PASSWORD", ""),
-            MAIL_STARTTLS=_bool(env.get("MAIL_STARTTLS")),
-            MAIL_SSL=_bool(env.get("MAIL_SSL")),
-            MAIL_FROM=env.get("MAIL_FROM") or cls.MAIL_FROM,
-            MAIL_OUTBOX=env.get("MAIL_OUTBOX") or str(instance / "mail"),
-            PUBLIC_URL=env.get("PUBLIC_URL", "").rstrip("/"),
-            REFERRAL_RETENTION_DAYS=int(env.get("REFERRAL_RETENTION_DAYS", "183")),
-            SEARCH_REBUILD_IN_BACKGROUND=_bool(env.get("SEARCH_REBUILD_IN_BACKGROUND"), True),
-            SEARCH_INDEX_MMAP=_bool(env.get("SEARCH_INDEX_MMAP")),
-            PROXY_COUNT=int(env.get("PROXY_COUNT", "0")),
-            REQUEST_LOG=_bool(env.get("REQUEST_LOG"), True),
-            ACCESSIBILITY_CONTACT=env.get("ACCESSIBILITY_CONTACT") or cls.ACCESSIBILITY_CONTACT,
-        )
+        values = {}
+        for each in fields(cls):
+            variable = each.metadata.get("env")
+            if variable is None:
+                continue
+            raw = env.get(variable)
+            if raw is None or (raw == "" and each.metadata["blank_is_unset"]):
+                values[each.name] = each.metadata["unset"]
+            else:
+                values[each.name] = each.metadata["parse"](raw)
+        return cls(**values)
 
     def as_flask_config(self) -> dict:
         config = {
-            "DATABASE_URL": self.DATABASE_URL,
-            "SEARCH_INDEX_DIR": self.SEARCH_INDEX_DIR,
-            "SECRET_KEY": self.SECRET_KEY,
-            "PASSERELLE_ENV": self.ENV,
-            "REDIS_URL": self.REDIS_URL,
-            "PAGE_SIZE": self.PAGE_SIZE,
-            "TESTING": self.TESTING,
-            "WTF_CSRF_ENABLED": self.WTF_CSRF_ENABLED,
-            "MAX_CONTENT_LENGTH": 1024 * 1024,
-            "SESSION_COOKIE_HTTPONLY": True,
-            "SESSION_COOKIE_SAMESITE": "Lax",
-            "SESSION_COOKIE_SECURE": self.ENV == "production",
-            "REMEMBER_COOKIE_HTTPONLY": True,
-            "REMEMBER_COOKIE_SAMESITE": "Lax",
-            "REMEMBER_COOKIE_SECURE": self.ENV == "production",
-            "MAIL_SERVER": self.MAIL_SERVER,
-            "MAIL_PORT": self.MAIL_PORT,
-            "MAIL_USERNAME": self.MAIL_USERNAME,
-            "MAIL_PASSWORD": self.MAIL_PASSWORD,
-            "MAIL_STARTTLS": self.MAIL_STARTTLS,
-            "MAIL_SSL": self.MAIL_SSL,
-            "MAIL_FROM": self.MAIL_FROM,
-            "MAIL_OUTBOX": self.MAIL_OUTBOX or str(PROJECT_ROOT / "instance" / "mail"),
-            "PUBLIC_URL": self.PUBLIC_URL,
-            "REFERRAL_RETENTION_DAYS": self.REFERRAL_RETENTION_DAYS,
-            "RATELIMIT_STORAGE_URI": self.REDIS_URL or "memory://",
-            "RATELIMIT_HEADERS_ENABLED": True,
-            "SEARCH_REBUILD_IN_BACKGROUND": self.SEARCH_REBUILD_IN_BACKGROUND,
-            "SEARCH_INDEX_MMAP": self.SEARCH_INDEX_MMAP,
-            "PROXY_COUNT": self.PROXY_COUNT,
-            "REQUEST_LOG": self.REQUEST_LOG,
-            "ACCESSIBILITY_CONTACT": self.ACCESSIBILITY_CONTACT,
+            each.metadata.get("flask") or each.name: getattr(self, each.name)
+            for each in fields(self)
+            if each.name != "extra"
         }
+        production = self.ENV == "production"
+        config.update(
+            MAIL_OUTBOX=self.MAIL_OUTBOX or str(INSTANCE / "mail"),
+            MAX_CONTENT_LENGTH=1024 * 1024,
+            SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Lax",
+            SESSION_COOKIE_SECURE=production,
+            REMEMBER_COOKIE_HTTPONLY=True,
+            REMEMBER_COOKIE_SAMESITE="Lax",
+            REMEMBER_COOKIE_SECURE=production,
+            RATELIMIT_STORAGE_URI=self.REDIS_URL or "memory://",
+            RATELIMIT_HEADERS_ENABLED=True,
+        )
         config.update(self.extra)
         return config
 

@@ -6,7 +6,6 @@ from alembic import context
 
 import app.accounts.models
 import app.directory.models
-import app.management.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.accounts import services
@@ -23,7 +23,7 @@ from app.accounts.forms import (
 from app.accounts.models import AccountStatus, Role, User
 from app.accounts.tokens import TokenError
 from app.core.limits import LOGIN, SENSITIVE, email_key, limiter
-from app.core.mail import try_send_mail
+from app.core.mail import absolute_url, try_send_mail
 from app.db import get_session, utcnow
 from app.directory.models import StructureKind
 
@@ -46,15 +46,6 @@ def safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc:
             return target
     return url_for("accounts.home")
-
-
-def link(endpoint: str, **values) -> str:
-    """An absolute link for an email (PUBLIC_URL when set, else the request's host)."""
-    from flask import current_app
-
-    base = current_app.config.get("PUBLIC_URL")
-    path = url_for(endpoint, **values)
-    return f"{base}{path}" if base else url_for(endpoint, _external=True, **values)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -122,7 +113,9 @@ def signup():
                 "Confirmez votre adresse électronique – Passerelle",
                 "verify_email",
                 user=outcome.user,
-                url=link("accounts.verify_email", token=services.verification_token(outcome.user)),
+                url=absolute_url(
+                    "accounts.verify_email", token=services.verification_token(outcome.user)
+                ),
             )
         else:
             try_send_mail(
@@ -130,8 +123,8 @@ def signup():
                 "Une demande de compte avec votre adresse – Passerelle",
                 "signup_existing",
                 user=outcome.existing,
-                login_url=link("accounts.login"),
-                reset_url=link("accounts.forgot_password"),
+                login_url=absolute_url("accounts.login"),
+                reset_url=absolute_url("accounts.forgot_password"),
             )
         # The same answer whether the address had an account or not.
         return redirect(url_for("accounts.signup_sent"))
@@ -187,7 +180,7 @@ def _notify_coordinators(user: User) -> None:
             "new_request",
             coordinator=coordinator,
             user=user,
-            url=link("accounts.home"),
+            url=absolute_url("accounts.home"),
         )
 
 
@@ -218,7 +211,7 @@ def forgot_password():
                 "Choisir un nouveau mot de passe – Passerelle",
                 "reset_password",
                 user=user,
-                url=link("accounts.reset_password", token=services.reset_token(user)),
+                url=absolute_url("accounts.reset_password", token=services.reset_token(user)),
             )
         return render_template(
             "accounts/message.html",
@@ -300,8 +293,6 @@ ROLE_LINKS = {
 
 @bp.app_context_processor
 def _account_links():
-    from flask import current_app
-
     if not current_user.is_authenticated:
         return {"account_links": []}
     return {

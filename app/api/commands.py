@@ -9,7 +9,11 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.api.datainclusion import build_export, exported_offers, write_files
+from app.api.imports import READERS, ImportFileError, apply_items
 from app.db import get_session
+from app.geo.timezones import today_in_france
+from app.search import get_index
 
 export_group = AppGroup("export", help="Exporter les données ouvertes.")
 
@@ -23,9 +27,6 @@ def public_base_url() -> str:
 @click.option("--inclure-demo", is_flag=True, help="Inclure les offres fictives de démonstration.")
 def export_data_inclusion(outdir: Path, inclure_demo: bool) -> None:
     """Write structures and services in the data·inclusion schema v1 (JSON and CSV) to OUTDIR."""
-    from app.api.datainclusion import build_export, exported_offers, write_files
-    from app.geo.timezones import today_in_france
-
     today = today_in_france()
     base = public_base_url()
     offers = exported_offers(get_session(), today, include_demo=inclure_demo)
@@ -43,9 +44,6 @@ import_group = AppGroup(
 def run_import(fmt: str, path: Path) -> None:
     """Read the whole file first (nothing applied if it cannot be read), upsert in one
     transaction with a progress bar, commit, re-index what changed, print the report."""
-    from app.api.imports import READERS, ImportFileError, apply_items
-    from app.search import get_index
-
     try:
         read = READERS[fmt](path)
     except ImportFileError as error:

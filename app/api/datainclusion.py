@@ -41,7 +41,7 @@ from app.directory.models import (
     OfferStatus,
     Training,
 )
-from app.directory.presenters import avip_label_valid
+from app.directory.rules import avip_label_valid, offer_slots
 
 SOURCE = "passerelle"
 IMPORT_PREFIX = "data-inclusion:"
@@ -235,7 +235,7 @@ def _address(offer: Offer) -> dict[str, Any]:
 
 
 def _horaires(offer: Offer) -> str | None:
-    return hours.to_osm([hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]) or None
+    return hours.to_osm(offer_slots(offer)) or None
 
 
 # ---- records --------------------------------------------------------------------------------------

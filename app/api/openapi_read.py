@@ -18,17 +18,8 @@ from app.api.datainclusion import (
     SERVICE_FIELDS,
     STRUCTURE_FIELDS,
 )
-from app.api.offers import (
-    DEFAULT_PER_PAGE,
-    DEFAULT_RADIUS_KM,
-    MAX_PAGE,
-    MAX_PER_PAGE,
-    MAX_RADIUS_KM,
-    MAX_TEXT,
-    communes_to_json,
-    offer_to_json,
-)
-from app.directory.forms import DAY_CODES
+from app.api.offers import communes_to_json, offer_to_json
+from app.directory.criteria import DAY_CODES, INSEE_CODE, LIMITS, SORTS
 from app.directory.models import (
     Certification,
     Funding,
@@ -116,7 +107,7 @@ OFFER = {
             "properties": {
                 "adresse": STRING,
                 "code_postal": STRING,
-                "code_insee": {"type": "string", "pattern": "^(\\d{5}|2[AB]\\d{3})$"},
+                "code_insee": {"type": "string", "pattern": INSEE_CODE.pattern},
                 "commune": STRING,
                 "departement": STRING,
                 "libelle_commune": STRING,
@@ -275,7 +266,7 @@ OFFER_PAGE = {
             "description": "Nombre d’offres trouvées, toutes pages comprises.",
         },
         "page": {"type": "integer", "minimum": 1},
-        "par_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        "par_page": {"type": "integer", "minimum": 1, "maximum": LIMITS.max_per_page},
         "pages": {"type": "integer", "minimum": 1},
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Offre"}},
     },
@@ -334,13 +325,13 @@ OFFER_PARAMETERS = [
     _parameter(
         "q",
         "Mots-clés (titre, description, structure…).",
-        {"type": "string", "maxLength": MAX_TEXT},
+        {"type": "string", "maxLength": LIMITS.text_length},
         "micro-crèche",
     ),
     _parameter(
         "commune",
         "Code INSEE de la commune autour de laquelle chercher.",
-        {"type": "string", "pattern": "^(\\d{5}|2[AB]\\d{3})$"},
+        {"type": "string", "pattern": INSEE_CODE.pattern},
         "83137",
     ),
     _parameter(
@@ -353,8 +344,12 @@ OFFER_PARAMETERS = [
     ),
     _parameter(
         "rayon_km",
-        f"Rayon de recherche en km (par défaut {DEFAULT_RADIUS_KM}).",
-        {"type": "number", "minimum": 0.1, "maximum": MAX_RADIUS_KM},
+        f"Rayon de recherche en km (par défaut {LIMITS.default_radius_km}).",
+        {
+            "type": "number",
+            "minimum": LIMITS.radius_range[0],
+            "maximum": LIMITS.radius_range[1],
+        },
         10,
     ),
     _parameter(
@@ -375,7 +370,9 @@ OFFER_PARAMETERS = [
         BOOLEAN_PARAMETER,
     ),
     _parameter(
-        "age_mois", "Âge de l’enfant en mois.", {"type": "integer", "minimum": 0, "maximum": 216}
+        "age_mois",
+        "Âge de l’enfant en mois.",
+        {"type": "integer", "minimum": LIMITS.age_range[0], "maximum": LIMITS.age_range[1]},
     ),
     _parameter(
         "jours",
@@ -398,17 +395,22 @@ OFFER_PARAMETERS = [
     _parameter(
         "tri",
         "Ordre : distance (par défaut avec un lieu), pertinence, mise_a_jour.",
-        {"type": "string", "enum": ["distance", "pertinence", "mise_a_jour"]},
+        {"type": "string", "enum": list(SORTS)},
     ),
     _parameter(
         "page",
         "Numéro de page.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        {"type": "integer", "minimum": 1, "maximum": LIMITS.max_page, "default": 1},
     ),
     _parameter(
         "par_page",
         "Offres par page.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": LIMITS.max_per_page,
+            "default": LIMITS.default_per_page,
+        },
     ),
 ]
 GET_HEADERS = {

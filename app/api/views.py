@@ -13,6 +13,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
+from app.api.datainclusion import (
+    SERVICE_FIELDS,
+    STRUCTURE_FIELDS,
+    build_export,
+    exported_offers,
+    to_csv,
+)
 from app.api.estimations import EstimationErrors, estimation_to_json, run_estimation
 from app.api.offers import (
     InvalidParameters,
@@ -26,10 +33,11 @@ from app.core.french import typography
 from app.core.limits import limiter
 from app.core.security import csrf
 from app.db import get_session
-from app.directory.queries import get_public_offer, load_offers
+from app.directory.criteria import LIMITS
+from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index
-from app.search.query import find_offers
+from app.search.services import search_directory
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -106,32 +114,27 @@ def _offer_url(offer_id: int) -> str:
 
 @bp.get("/offres")
 def list_offers():
-    today = today_in_france()
     try:
-        query = parse_offer_query(request.args, today=today)
+        criteria = parse_offer_query(request.args)
     except InvalidParameters as invalid:
         return json_error(422, INVALID, invalid.errors)
-    session = get_session()
+    today, session = today_in_france(), get_session()
     catch_up(session)
-    found = find_offers(get_index(), query.criteria, offset=query.offset, limit=query.per_page)
-    offers = load_offers(session, [h.offer_id for h in found.hits])
+    per_page = criteria.per_page or LIMITS.default_per_page
+    outcome = search_directory(session, get_index(), criteria, today, per_page)
     items = [
         offer_to_json(
-            offers[h.offer_id],
-            distance_km=h.distance_km,
-            today=today,
-            page_url=_offer_url(h.offer_id),
+            row.offer, distance_km=row.distance_km, today=today, page_url=_offer_url(row.offer.id)
         )
-        for h in found.hits
-        if h.offer_id in offers
+        for row in outcome.rows
     ]
     cache_for(60)
     return jsonify(
         {
-            "total": found.total,
-            "page": query.page,
-            "par_page": query.per_page,
-            "pages": max(1, -(-found.total // query.per_page)),
+            "total": outcome.total,
+            "page": outcome.page,
+            "par_page": per_page,
+            "pages": outcome.pages,
             "items": items,
         }
     )
@@ -180,15 +183,11 @@ def documentation():
 
 
 def _data_inclusion_export():
-    from app.api.datainclusion import build_export, exported_offers
-
     today = today_in_france()
     return build_export(exported_offers(get_session(), today), page_url=_offer_url, today=today)
 
 
 def _export_view(kind: str, fmt: str):
-    from app.api.datainclusion import SERVICE_FIELDS, STRUCTURE_FIELDS, to_csv
-
     def view():
         records = getattr(_data_inclusion_export(), kind)
         cache_for(3600)

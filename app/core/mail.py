@@ -12,11 +12,21 @@ import re
 import smtplib
 import ssl
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, render_template
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    url_for,
+)
 from jinja2 import TemplateNotFound
 
 log = logging.getLogger(__name__)
@@ -110,9 +120,6 @@ def _outbox() -> Path:
 @bp.get("/dev/courriels")
 def outbox_list():
     """Dev only: the emails the embedded default wrote instead of sending them."""
-    from email import policy
-    from email.parser import BytesParser
-
     folder = _outbox()
     items = []
     for path in sorted(folder.glob("*.eml"), reverse=True)[:100]:
@@ -130,9 +137,6 @@ def outbox_list():
 
 @bp.get("/dev/courriels/<name>")
 def outbox_message(name: str):
-    from email import policy
-    from email.parser import BytesParser
-
     folder = _outbox()
     if _SAFE.sub("_", name) != name or not name.endswith(".eml"):
         abort(404)
@@ -148,3 +152,14 @@ def outbox_message(name: str):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute link for an email: on PUBLIC_URL when set, else on the request's host (or,
+    outside a request, on the local development address)."""
+    base = current_app.config.get("PUBLIC_URL")
+    if has_request_context():
+        path = url_for(endpoint, **values)
+        return f"{base}{path}" if base else url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
+        return url_for(endpoint, _external=True, **values)

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, request
 
+from app.core.rendering import is_htmx
+
 logger = logging.getLogger("passerelle.requests")
 
 
@@ -20,9 +22,7 @@ class JsonLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             **getattr(record, "fields", {"message": record.getMessage()}),
         }
@@ -49,7 +49,7 @@ def request_fields(status: int, duration_ms: float) -> dict:
         "endpoint": request.endpoint or "",
         "status": status,
         "duration_ms": round(duration_ms, 1),
-        "htmx": bool(request.headers.get("HX-Request")),
+        "htmx": is_htmx(),
     }
 
 

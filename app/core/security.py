@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 
@@ -36,7 +37,6 @@ def init_app(app: Flask) -> None:
         # Behind a TLS-terminating proxy: trust its X-Forwarded-Proto (request.is_secure, HSTS),
         # -For (the client's IP for rate limits) and -Host. Never without PROXY_COUNT, or any
         # client could claim HTTPS or another IP.
-        from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 

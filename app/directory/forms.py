@@ -1,42 +1,39 @@
-"""The search form (GET): every field validated with a French message, nothing typed lost."""
+"""The search form (GET): the page's fields and what was typed in them. The criteria and
+their French messages come from :func:`app.directory.criteria.parse_criteria`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 
 from wtforms import Form, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, Regexp, ValidationError
+from wtforms.validators import ValidationError
 
 from app.directory import hours
+from app.directory.criteria import DAY_CODES, DAY_LABELS, LIMITS, SORTS
 from app.directory.models import OFFER_KIND_LABELS
 
-RADII = (1, 2, 5, 10, 20, 30)
-DEFAULT_RADIUS = 10
-DAY_CODES = ("lu", "ma", "me", "je", "ve", "sa", "di")
-DAY_LABELS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
-AGE_CHOICES = [
-    SelectChoice(v, label)
-    for v, label in (
-        ("", "Tous âges"),
-        ("0", "Moins de 1 an"),
-        ("12", "1 an"),
-        ("24", "2 ans"),
-        ("36", "3 ans"),
-        ("48", "4 ou 5 ans"),
-        ("72", "6 ans ou plus"),
-    )
+__all__ = [
+    "DAY_CODES",
+    "DAY_LABELS",
+    "RADII",
+    "CheckboxesField",
+    "DaysField",
+    "SearchForm",
+    "TimeField",
 ]
-SORT_CHOICES = [
-    SelectChoice(v, label)
-    for v, label in (
-        ("", "Le plus pertinent"),
-        ("distance", "Le plus proche"),
-        ("pertinence", "Les mots-clés"),
-        ("mise_a_jour", "Mis à jour récemment"),
-    )
+
+RADII = LIMITS.radius_choices
+AGE_LABELS = ("Moins de 1 an", "1 an", "2 ans", "3 ans", "4 ou 5 ans", "6 ans ou plus")
+AGE_CHOICES = [SelectChoice("", "Tous âges")] + [
+    SelectChoice(str(months), label)
+    for months, label in zip(LIMITS.age_choices, AGE_LABELS, strict=True)
 ]
-MAX_PAGE = 500
+SORT_LABELS = ("Le plus proche", "Les mots-clés", "Mis à jour récemment")
+SORT_CHOICES = [SelectChoice("", "Le plus pertinent")] + [
+    SelectChoice(value, label) for value, label in zip(SORTS, SORT_LABELS, strict=True)
+]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -50,10 +47,6 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError(self.gettext(self.unknown_message).format(", ".join(unknown)))
 
     unknown_message = "Choix inconnu : {}."
-
-
-class KindsField(CheckboxesField):
-    unknown_message = "Type de garde inconnu : {}. Cochez un type dans la liste."
 
 
 class DaysField(CheckboxesField):
@@ -79,105 +72,37 @@ class TimeField(StringField):
 
 
 class SearchForm(Form):
-    lieu = StringField(
-        "Où ?",
-        validators=[
-            Optional(),
-            Length(max=120, message="Le lieu est trop long (120 caractères au plus)."),
-        ],
-        description="Commune ou code postal",
-    )
-    code_insee = StringField(
-        validators=[Optional(), Regexp(r"^(\d{5}|2[AB]\d{3})$", message="Code commune invalide.")]
-    )
+    """Shows the search typed (kept as typed, even when invalid) and each field's message."""
+
+    lieu = StringField("Où ?", description="Commune ou code postal")
+    code_insee = StringField()
     rayon = SelectField(
         "Dans un rayon de",
         choices=[SelectChoice(str(r), f"{r}\u00a0km") for r in RADII],
-        default=str(DEFAULT_RADIUS),
+        default=str(LIMITS.default_radius_km),
     )
-    type = KindsField(
+    type = CheckboxesField(
         "Quoi ?", choices=[SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.items()]
     )
     avip = StringField("Crèches et accueils AVIP uniquement")
     places = StringField("Avec des places disponibles")
     handicap = StringField("Accueil adapté aux enfants en situation de handicap")
     age = SelectField("Âge de l’enfant", choices=AGE_CHOICES, default="")
-    jours = DaysField(
-        "Jours", choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS)]
+    jours = CheckboxesField(
+        "Jours",
+        choices=[SelectChoice(c, label) for c, label in zip(DAY_CODES, DAY_LABELS, strict=True)],
     )
-    de = TimeField("De", description="Exemple : 5:30")
-    a = TimeField("À", description="Exemple : 19:00")
-    q = StringField(
-        "Mots-clés",
-        validators=[
-            Optional(),
-            Length(max=200, message="Les mots-clés sont trop longs (200 caractères au plus)."),
-        ],
-    )
+    de = StringField("De", description="Exemple : 5:30")
+    a = StringField("À", description="Exemple : 19:00")
+    q = StringField("Mots-clés")
     tri = SelectField("Trier par", choices=SORT_CHOICES, default="")
     page = StringField(default="1")
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        # WTForms' own "Not a valid choice" is English: say it in French.
-        for field, message in (
-            (self.rayon, "Choisissez un rayon parmi 1, 2, 5, 10, 20 ou 30 km."),
-            (self.age, "Choisissez un âge dans la liste."),
-            (self.tri, "Choisissez un ordre de tri dans la liste."),
-        ):
-            if field.errors:
-                field.errors = [message]
-        ok = self._check_hours() and ok
-        ok = self._check_page() and ok
-        return ok and not any(self.errors.values())
-
-    def _check_hours(self) -> bool:
-        if self.de.errors or self.a.errors:
-            return False
-        start, end = self.de.time_value, self.a.time_value
-        if (start is None) != (end is None):
-            missing = self.a if end is None else self.de
-            missing.errors = ["Indiquez aussi cette heure pour chercher selon vos horaires."]
-            return False
-        if start is not None and not self.jours.data and not self.jours.errors:
-            self.jours.errors = ["Cochez au moins un jour pour chercher selon vos horaires."]
-            return False
-        if start is not None and start == end:
-            self.a.errors = ["L’heure de fin doit être différente de l’heure de début."]
-            return False
-        return True
-
-    def _check_page(self) -> bool:
-        text = (self.page.data or "1").strip()
-        if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
-            self.page.errors = [
-                f"Numéro de page invalide : choisissez une page entre 1 et {MAX_PAGE}."
-            ]
-            return False
-        return True
-
-    # -- values usable even when other fields are invalid -------------------------------
-    def radius_km(self) -> int:
-        return int(self.rayon.data) if not self.rayon.errors and self.rayon.data else DEFAULT_RADIUS
-
-    def page_number(self) -> int:
-        return 1 if self.page.errors else int((self.page.data or "1").strip() or 1)
-
-    def kinds(self) -> tuple[str, ...]:
-        return () if self.type.errors else tuple(self.type.data or ())
-
-    def days(self) -> tuple[int, ...]:
-        return () if self.jours.errors else tuple(DAY_CODES.index(d) for d in self.jours.data or ())
-
-    def hours_needed(self) -> tuple[time, time] | None:
-        if self.de.errors or self.a.errors or self.jours.errors or not self.days():
-            return None
-        if self.de.time_value is None or self.a.time_value is None:
-            return None
-        return self.de.time_value, self.a.time_value
-
-    def child_age_months(self) -> int | None:
-        return int(self.age.data) if self.age.data and not self.age.errors else None
-
-    def flag(self, name: str) -> bool:
-        return bool(getattr(self, name).data)
+    @classmethod
+    def showing(cls, args, errors: Mapping[str, str]) -> SearchForm:
+        """The form filled from ``args``, with the parser's message (by parameter) on each
+        field."""
+        form = cls(args)
+        for name, message in errors.items():
+            form[name].errors = [message]
+        return form

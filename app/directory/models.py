@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -350,3 +351,18 @@ class TrainingSession(Base):
     application_deadline: Mapped[date | None] = mapped_column(Date)
 
     training: Mapped[Training] = relationship(back_populates="sessions")
+
+
+class OfferChange(Base):
+    """One line of an offer's history: who, when, what changed (see :mod:`.history`)."""
+
+    __tablename__ = "offer_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # created, updated, hours, places, published, unpublished, archived, avip_granted, …
+    action: Mapped[str] = mapped_column(String(40))
+    # field → [before, after], as JSON-friendly strings
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -10,19 +10,18 @@ from werkzeug.datastructures import MultiDict
 
 from app.core.filters import elide_de
 from app.directory import hours
-from app.directory.forms import RADII
+from app.directory.criteria import LIMITS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
+from app.directory.rules import avip_label_valid, is_stale, offer_slots
+from app.geo import get_commune
 from app.geo.timezones import local_now, today_in_france
 
 
-def avip_label_valid(offer: Offer, today: date) -> bool:
-    """The AVIP label shows only from its start date to its review date (both inclusive)."""
-    return bool(
-        offer.avip
-        and (offer.avip_since is None or offer.avip_since <= today)
-        and (offer.avip_review_on is None or today <= offer.avip_review_on)
-    )
+def commune_label(code_insee: str, fallback: str) -> str:
+    """The unambiguous place label (« Avion (62 – Pas-de-Calais) ») for a search link."""
+    commune = get_commune(code_insee)
+    return commune.label if commune else fallback
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class OfferCard:
         self.offer = offer
         self.distance_km = distance_km
         self.today = today
-        self.slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+        self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
 
@@ -68,9 +67,7 @@ class OfferCard:
 
     @property
     def stale(self) -> bool:
-        """Not updated for 3 months: shown « à vérifier » (rule in app.management.services)."""
-        from app.management.services import is_stale
-
+        """Not updated for 3 months: shown « à vérifier » (rule in app.directory.rules)."""
         return is_stale(self.offer.updated_at, self.today)
 
     @property
@@ -139,24 +136,24 @@ class SearchView:
             return "Aucun résultat"
         where = ""
         if self.outcome.commune is not None:
-            radius = self.outcome.form.radius_km()
+            radius = self.outcome.criteria.radius_km
             where = f" à moins de {radius}\u00a0km {elide_de(self.outcome.commune.name)}"
         return f"{total} résultat{'s' if total > 1 else ''}{where}"
 
     @property
     def widen(self) -> list[tuple[str, str]]:
         """Links proposing to widen a search with no result."""
-        form, links = self.outcome.form, []
+        criteria, links, radii = self.outcome.criteria, [], LIMITS.radius_choices
         if self.outcome.commune is not None:
-            radius = form.radius_km()
-            if radius < RADII[-1]:
-                wider = min((r for r in RADII if r >= 2 * radius), default=RADII[-1])
+            radius = criteria.radius_km
+            if radius < radii[-1]:
+                wider = min((r for r in radii if r >= 2 * radius), default=radii[-1])
                 links.append(
                     (f"Chercher dans un rayon de {wider}\u00a0km", self.url(rayon=str(wider)))
                 )
-        if form.hours_needed():
+        if criteria.hours_needed:
             links.append(("Retirer le filtre d’horaires", self.url(drop=("jours", "de", "a"))))
-        if form.kinds():
+        if criteria.kinds:
             links.append(("Afficher tous les types de garde", self.url(drop=("type",))))
         for name, label in (
             ("avip", "Ne pas se limiter aux offres AVIP"),
@@ -166,7 +163,7 @@ class SearchView:
         ):
             if self.args.get(name):
                 links.append((label, self.url(drop=(name,))))
-        if (form.q.data or "").strip():
+        if (self.args.get("q") or "").strip():
             links.append(("Retirer les mots-clés", self.url(drop=("q",))))
         return links
 

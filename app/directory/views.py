@@ -7,12 +7,13 @@ from flask import Blueprint, abort, current_app, render_template, request
 from app.core.rendering import render_page_or_fragment
 from app.db import get_session, utcnow
 from app.directory import presenters
+from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import get_public_offer, offers_nearby, search_directory
-from app.geo import get_commune
+from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index
+from app.search.services import offers_nearby, search_directory
 
 bp = Blueprint("directory", __name__)
 
@@ -26,15 +27,15 @@ def home():
 def search():
     session = get_session()
     catch_up(session)
-    form = SearchForm(request.args)
+    parsed = parse_criteria(request.args, PAGE)
     outcome = search_directory(
-        session, get_index(), form, today_in_france(), current_app.config["PAGE_SIZE"]
+        session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
     )
     return render_page_or_fragment(
         "directory/search.html",
         "directory/_results.html",
         outcome=outcome,
-        form=form,
+        form=SearchForm.showing(request.args, parsed.errors),
         view=presenters.SearchView(outcome, request.args),
         index_incomplete=get_index().rebuilding,
     )
@@ -52,19 +53,13 @@ def offer_detail(offer_id: int):
         "directory/offer.html",
         offer=offer,
         card=presenters.OfferCard(offer, None, today),
-        commune_label=commune_label(offer.code_insee, offer.commune_name),
+        commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),
         nearby=[
             presenters.OfferCard(r.offer, r.distance_km, today)
             for r in offers_nearby(session, get_index(), offer, today)
         ],
     )
-
-
-def commune_label(code_insee: str, fallback: str) -> str:
-    """The unambiguous place label (« Avion (62 – Pas-de-Calais) ») for a search link."""
-    commune = get_commune(code_insee)
-    return commune.label if commune else fallback
 
 
 @bp.app_context_processor

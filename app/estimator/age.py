@@ -15,9 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.core.dates import add_months
 from app.core.french import format_date, format_euros, format_number, money, typography
 
-from .dates import add_months
 from .errors import DateOutOfRange, InvalidInput, parse_date, parse_decimal
 from .parameters import Entry, ParameterNotFound, Reader, parameter
 

@@ -21,6 +21,7 @@ from .lookup import (
     PlaceResolution,
     lookup_places,
     normalize,
+    place_to_json,
     resolve_place,
 )
 
@@ -40,5 +41,6 @@ __all__ = [
     "load_reference",
     "lookup_places",
     "normalize",
+    "place_to_json",
     "resolve_place",
 ]

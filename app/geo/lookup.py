@@ -56,6 +56,7 @@ __all__ = [
     "lookup_places",
     "normalize",
     "not_found_message",
+    "place_to_json",
     "resolve_place",
 ]
 
@@ -146,6 +147,21 @@ class PlaceMatch:
         if self.alias:
             return f"{self.alias} {_ALIAS_ARROW} {self.commune.label}"
         return self.commune.label
+
+
+def place_to_json(match: PlaceMatch) -> dict[str, object]:
+    """A place found, as ``/lieux`` (JSON) and ``GET /api/v1/communes`` show it."""
+    commune = match.commune
+    return {
+        "code_insee": commune.code_insee,
+        "nom": commune.name,
+        "libelle": commune.label,
+        "ancien_nom": match.alias,
+        "departement": commune.departement_code,
+        "codes_postaux": list(commune.postcodes),
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+    }
 
 
 @dataclass

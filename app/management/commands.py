@@ -8,7 +8,7 @@ from flask import Flask, current_app, url_for
 from app.core.mail import MailError, send_mail
 from app.db import get_session, utcnow
 from app.geo.timezones import today_in_france
-from app.management import services
+from app.management import reminders
 
 SUBJECT = "Vos offres sont-elles à jour\u00a0? – Passerelle"
 
@@ -24,7 +24,7 @@ def remind_stale_offers(echo=click.echo) -> int:
     failed send is tried again next time. Returns the number of emails sent."""
     session = get_session()
     now, today = utcnow(), today_in_france()
-    plan = services.plan_reminders(session, today, now)
+    plan = reminders.plan_reminders(session, today, now)
     sent, failed, reminded = 0, 0, set()
     with current_app.test_request_context(base_url=_base_url()):
         for user, offers in plan.by_manager.values():
@@ -45,7 +45,7 @@ def remind_stale_offers(echo=click.echo) -> int:
                 continue
             sent += 1
             fresh = [o.id for o in offers if o.id not in reminded]
-            services.mark_reminded(session, fresh, now)
+            reminders.mark_reminded(session, fresh, now)
             session.commit()
             reminded.update(fresh)
     echo(

@@ -2,7 +2,7 @@
 course sessions as rows that buttons add and remove — with or without JavaScript — and French
 messages. What was typed is always shown back, whatever its problems.
 
-``OfferForm.check(complete=...)`` turns the answers into a :class:`services.OfferInput`, or
+``OfferForm.check(complete=...)`` turns the answers into a :class:`inputs.OfferInput`, or
 ``None`` with a message on each field at fault. ``complete=False`` is the inline check as the
 manager types: it reports only problems with what was typed, not what is still missing.
 """
@@ -43,9 +43,12 @@ from app.directory.models import (
     OfferKind,
     Structure,
 )
+from app.directory.rules import offer_slots
 from app.geo import Commune, get_commune
 from app.geo.lookup import resolve_place
 from app.management import services
+from app.management.inputs import OfferInput, SessionInput, TrainingInput
+from app.management.presenters import HoursOverview, hours_overview
 
 MAX_SLOTS = 42
 MAX_CLOSURES = 30
@@ -419,7 +422,7 @@ class OfferForm(FlaskForm):
         self.version.data = current  # the next save goes through
         return False
 
-    def check(self, today: date, *, complete: bool = True) -> services.OfferInput | None:
+    def check(self, today: date, *, complete: bool = True) -> OfferInput | None:
         """The checked answers, or None (messages on the fields). Never raises on any input."""
         self._reset_errors()
         self.complete = complete
@@ -477,7 +480,7 @@ class OfferForm(FlaskForm):
             self._check_reach(structure_id, commune)
         if self.error_list() or None in (structure_id, kind, commune) or not title:
             return None
-        data = services.OfferInput(
+        data = OfferInput(
             structure_id=structure_id,
             kind=kind,
             title=title,
@@ -503,7 +506,7 @@ class OfferForm(FlaskForm):
         data.age_max_months = (
             ages[1] if ages[1] is not None else (keep.age_max_months if keep else 72)
         )
-        data.slots = slots if slots is not None else (services.offer_slots(keep) if keep else [])
+        data.slots = slots if slots is not None else (offer_slots(keep) if keep else [])
         data.closures = (
             closures
             if closures is not None
@@ -751,7 +754,7 @@ class OfferForm(FlaskForm):
             found.append(hours.Closure(start, end, reason))
         return found
 
-    def _check_training(self) -> services.TrainingInput | None:
+    def _check_training(self) -> TrainingInput | None:
         certification = self._choice(
             self.certification, Certification, "Choisissez le diplôme ou le titre préparé."
         )
@@ -795,10 +798,10 @@ class OfferForm(FlaskForm):
             if start and end and end < start:
                 entry.end.errors = ["La fin de la session doit être après son début."]
             if start is not None and not any(f.errors for f in entry):
-                sessions.append(services.SessionInput(start, end, places, deadline))
+                sessions.append(SessionInput(start, end, places, deadline))
         if certification is None or modality is None:
             return None
-        return services.TrainingInput(
+        return TrainingInput(
             certification=certification,
             modality=modality,
             certification_name=name,
@@ -838,7 +841,7 @@ class OfferForm(FlaskForm):
                     problems.append((field.name, field.label.text, message))
         return problems
 
-    def hours_overview(self) -> services.HoursOverview:
+    def hours_overview(self) -> HoursOverview:
         """What the valid rows amount to (the summary shown under the hours)."""
         slots = []
         for entry in self.slots.entries:
@@ -853,7 +856,7 @@ class OfferForm(FlaskForm):
                 )
             except (ValueError, TypeError):
                 continue
-        return services.hours_overview(slots)
+        return hours_overview(slots)
 
 
 def other_day(slot: hours.Slot) -> str:

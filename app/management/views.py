@@ -1,8 +1,9 @@
 """Offer management (``/gestion``): the list of my offers, the offer form with its hours editor,
 preview, publication, the one-click free places, the history.
 
-Views stay thin: the form checks (:mod:`app.management.forms`), the rules and the history are
-plain functions (:mod:`app.management.services`). Every object is checked with
+Views stay thin: the form checks (:mod:`app.management.forms`), the changes are plain functions
+(:mod:`app.management.services`, which record the history of :mod:`app.directory.history`),
+the pages read through :mod:`app.management.queries`. Every object is checked with
 :func:`app.accounts.policies.can_manage_offer`; an offer the person may not manage is a 404.
 Each write is one transaction (the change and its history line), then the search index catches
 up at once so that a published change is found right away.
@@ -19,13 +20,15 @@ from sqlalchemy.orm import selectinload
 from app.accounts.auth import current_user, role_required
 from app.accounts.models import Role
 from app.accounts.policies import can_manage_offer
+from app.core.rendering import is_htmx, render_fragment
 from app.db import get_session
 from app.directory import presenters
 from app.directory.models import OFFER_STATUS_LABELS, Offer, OfferStatus, Training
-from app.directory.views import commune_label
+from app.directory.presenters import commune_label
 from app.geo.timezones import today_in_france
-from app.management import services
+from app.management import queries, services
 from app.management.forms import OfferForm, PlacesForm
+from app.management.presenters import OfferRow
 from app.search import get_index
 
 bp = Blueprint("management", __name__, url_prefix="/gestion")
@@ -50,10 +53,6 @@ def _labels():
 
 def _user():
     return current_user._get_current_object()
-
-
-def _is_htmx() -> bool:
-    return bool(request.headers.get("HX-Request"))
 
 
 def _page_arg(value: str | None) -> int:
@@ -97,7 +96,7 @@ def _list_heading() -> str:
 
 def _render_list(page: int, stale_only: bool, row_forms: dict | None = None, status: int = 200):
     today = today_in_france()
-    listing = services.list_offers(
+    listing = queries.list_offers(
         get_session(), _user(), today, page=page, page_size=PAGE_SIZE, stale_only=stale_only
     )
     return render_template(
@@ -260,10 +259,10 @@ def update_places(offer_id: int):
     today = today_in_france()
     number = form.number()
     if number is None:
-        if _is_htmx():  # htmx swaps only 2xx answers: the row comes back with its message
-            return render_template(
+        if is_htmx():  # htmx swaps only 2xx answers: the row comes back with its message
+            return render_fragment(
                 "management/_offer_row.html",
-                row=services.OfferRow.of(offer, today),
+                row=OfferRow.of(offer, today),
                 places_form=form,
                 page=form.page.data,
                 oob=False,
@@ -272,10 +271,10 @@ def update_places(offer_id: int):
     services.set_free_places(session, user, offer, number, today)
     session.commit()
     _sync_index()
-    row = services.OfferRow.of(offer, today)
+    row = OfferRow.of(offer, today)
     message = f"« {offer.title} » : {row.places}."
-    if _is_htmx():
-        return render_template(
+    if is_htmx():
+        return render_fragment(
             "management/_offer_row.html",
             row=row,
             places_form=None,
@@ -305,7 +304,7 @@ def confirm(offer_id: int):
 @role_required(*MANAGERS)
 def history(offer_id: int):
     offer = _offer_or_404(offer_id)
-    entries = services.offer_history(
+    entries = queries.offer_history(
         get_session(), offer, page=_page_arg(request.args.get("page")), page_size=HISTORY_PAGE_SIZE
     )
     return render_template("management/history.html", offer=offer, history=entries)

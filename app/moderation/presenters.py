@@ -7,7 +7,7 @@ from datetime import date
 from app.core.filters import format_date_fr
 from app.core.french import NBSP
 from app.directory.models import STRUCTURE_KIND_LABELS, Offer
-from app.directory.presenters import avip_label_valid
+from app.directory.rules import avip_label_valid
 from app.moderation.forms import REPORT_CATEGORIES
 from app.moderation.models import ApplicationStatus, AvipApplication, ReportStatus
 from app.moderation.services import AVIP_REFERENCE_AMPLITUDE_MINUTES, amplitude_minutes

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
 from app.db import utcnow
 from app.directory import hours
+from app.directory.history import diff, history_text, record_change
 from app.directory.models import Offer, OfferKind, OfferStatus, Structure
-from app.management.services import diff, history_text, record_change
+from app.directory.rules import offer_slots
 from app.moderation.models import ApplicationStatus, AvipApplication, ErrorReport, ReportStatus
 
 #: The kinds of offer that may carry the AVIP label (the 2022 protocol opened it to
@@ -53,7 +54,7 @@ def avip_eligible(offer: Offer) -> bool:
 
 def amplitude_minutes(offer: Offer) -> int:
     """The longest daily opening of the offer, from its weekly slots."""
-    slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+    slots = offer_slots(offer)
     return hours.summarize(slots).max_daily_amplitude_minutes
 
 

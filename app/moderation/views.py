@@ -16,9 +16,8 @@ from app.accounts import services as accounts
 from app.accounts.auth import current_user, role_required
 from app.accounts.forms import departement_choices
 from app.accounts.models import Role, User
-from app.accounts.views import link
 from app.core.limits import SENSITIVE, limiter
-from app.core.mail import try_send_mail
+from app.core.mail import absolute_url, try_send_mail
 from app.db import get_session
 from app.directory.models import Offer, Structure
 from app.directory.queries import get_public_offer
@@ -126,7 +125,7 @@ def _notify_new_applications(applications: list[AvipApplication]) -> None:
                 coordinator=coordinator,
                 application=application,
                 scope=presenters.application_scope(application),
-                url=link("moderation.avip_decision", application_id=application.id),
+                url=absolute_url("moderation.avip_decision", application_id=application.id),
             )
 
 
@@ -297,7 +296,7 @@ def approve_account(user_id: int):
             "Votre compte est validé – Passerelle",
             "account_approved",
             user=person,
-            url=link("accounts.login"),
+            url=absolute_url("accounts.login"),
         ):
             flash(MAIL_FAILED)
     return redirect(url_for("moderation.queue"))
@@ -440,7 +439,7 @@ def _decide(application: AvipApplication, action, **forms):
         granted=granted,
         offers=offers,
         scope=presenters.application_scope(application),
-        url=link("moderation.avip_home"),
+        url=absolute_url("moderation.avip_home"),
     ):
         flash(MAIL_FAILED)
     return redirect(url_for("moderation.avip_decision", application_id=application.id))
@@ -485,7 +484,7 @@ def invite():
                 "Votre invitation sur Passerelle",
                 "invitation",
                 inviter=me,
-                url=link("accounts.accept_invitation", token=token),
+                url=absolute_url("accounts.accept_invitation", token=token),
             ):
                 flash(f"L’invitation est envoyée à {accounts.normalize_email(form.email.data)}.")
                 chosen = departement if me.role == Role.ADMIN else None

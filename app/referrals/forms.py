@@ -13,10 +13,11 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 
 from app.accounts.forms import EMAIL_MESSAGE
 from app.core.forms import FlaskForm, trim
+from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DAY_LABELS, DaysField, TimeField
 from app.moderation.forms import DateText, FrenchSelectField, _too_long
 from app.referrals import rules
-from app.referrals.models import REASON_LABELS, ReferralStatus
+from app.referrals.models import REASON_LABELS, Reason, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
 
 MESSAGE_MAX = 2000
@@ -210,8 +211,6 @@ class ReferralForm(FlaskForm):
         return ok
 
     def to_input(self) -> ReferralInput:
-        from app.referrals.models import Reason
-
         return ReferralInput(
             first_name=self.prenom.data,
             initial=self.initiale.data.rstrip(".").upper(),
@@ -275,8 +274,6 @@ class AnswerForm(FlaskForm):
         self.start = None
 
     def validate(self, extra_validators=None) -> bool:
-        from app.core.french import parse_date_fr
-
         ok = super().validate(extra_validators)
         if self.reponse.errors:
             self.reponse.errors = ["Choisissez une réponse dans la liste."]

@@ -13,13 +13,13 @@ import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.accounts import policies
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
-from app.core.mail import MailError, send_mail
+from app.core.mail import MailError, absolute_url, send_mail
 from app.db import utcnow
 from app.referrals import presenters, rules
 from app.referrals.models import Referral, ReferralMail
@@ -46,15 +46,6 @@ def answer_link(referral: Referral) -> str:
     return absolute_url(
         "referrals.answer_by_link", token=make_token(REFERRAL_ANSWER, {"r": referral.id})
     )
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if has_request_context():
-        path = url_for(endpoint, **values)
-        return f"{base}{path}" if base else url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _recipients(session: Session, mail: ReferralMail) -> list[str]:

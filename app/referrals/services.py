@@ -17,6 +17,7 @@ from app.accounts.models import Membership, MembershipStatus, Role, User
 from app.directory import hours
 from app.directory.forms import DAY_CODES
 from app.directory.models import Offer, OfferStatus
+from app.directory.rules import offer_slots
 from app.referrals import rules
 from app.referrals.models import (
     PERSONAL_FIELDS,
@@ -150,8 +151,6 @@ def warnings_for(
     session: Session, offer: Offer, data: ReferralInput, prescriber: User, now: datetime
 ) -> list[str]:
     """What the prescripteur should know before sending (they may still send)."""
-    from app.management.services import offer_slots
-
     found = []
     if offer.free_places == 0:
         found.append("Cette offre indique n’avoir aucune place disponible en ce moment.")

@@ -15,6 +15,7 @@ from app.directory.models import (
     Offer,
     OfferStatus,
 )
+from app.directory.rules import offer_slots
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
@@ -121,7 +122,7 @@ def offer_flags(offer: Offer, summary: hours.HoursSummary) -> list[str]:
 
 
 def offer_document(offer: Offer) -> dict:
-    slots = [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+    slots = offer_slots(offer)
     summary = hours.summarize(slots)
     body = [
         offer.description,

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
-from app.directory.forms import RADII
+from app.directory.criteria import LIMITS
 from app.directory.models import OfferKind
 from app.geo import get_commune, get_departement
 
@@ -89,7 +89,7 @@ def clean_presets(values: Mapping[str, object]) -> tuple[dict, dict[str, str]]:
             presets["departement"] = departement
     rayon = str(values.get("rayon") or "").strip()
     if rayon:
-        if rayon not in {str(r) for r in RADII}:
+        if rayon not in {str(r) for r in LIMITS.radius_choices}:
             errors["rayon"] = "Choisissez un rayon parmi 1, 2, 5, 10, 20 ou 30 km."
         else:
             presets["rayon"] = rayon

@@ -4,6 +4,7 @@ and the admin pages of partner tokens (``/admin/partenaires``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,12 +17,14 @@ from app.core.rendering import render_page_or_fragment
 from app.core.security import content_security_policy
 from app.db import get_session, utcnow
 from app.directory import presenters
+from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import search_directory
+from app.estimator_web.services import evaluate
 from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index
-from app.widget.forms import EmbedForm, PartnerForm
+from app.search.services import search_directory
+from app.widget.forms import EmbedForm, PartnerForm, StatusForm
 from app.widget.models import PartnerToken
 from app.widget.rules import frame_ancestors, new_token, origin_allowed, widget_query
 
@@ -55,9 +58,22 @@ def _refused():
     return html, 403, {"Content-Security-Policy": content_security_policy("*")}
 
 
-def _frame_headers(token: PartnerToken | None) -> dict[str, str]:
+def _render(
+    token: PartnerToken | None, page: str, fragment: str, hidden: list[tuple[str, str]], **context
+):
+    """The widget's page or fragment, framed by the token's origins only."""
+    response = render_page_or_fragment(
+        page,
+        fragment,
+        layout="widget/base.html",
+        widget=True,
+        widget_hidden=hidden,
+        **_messaging(token),
+        **context,
+    )
     ancestors = frame_ancestors(token.allowed_origins if token else [])
-    return {"Content-Security-Policy": content_security_policy(ancestors), "Vary": "HX-Request"}
+    response.headers["Content-Security-Policy"] = content_security_policy(ancestors)
+    return response
 
 
 def _messaging(token: PartnerToken | None) -> dict:
@@ -101,51 +117,40 @@ def search():
     catch_up(session)
     args = _args_with_presets(token)
     departement = args.get("departement", "").upper()
-    departement = departement if get_departement(departement) else None
-    form = SearchForm(args)
-    outcome = search_directory(
-        session,
-        get_index(),
-        form,
-        today_in_france(),
-        current_app.config["PAGE_SIZE"],
-        departement=departement,
+    parsed = parse_criteria(args, PAGE)
+    criteria = replace(
+        parsed.criteria, departement=departement if get_departement(departement) else None
     )
-    html, status, headers = render_page_or_fragment(
+    outcome = search_directory(
+        session, get_index(), criteria, today_in_france(), current_app.config["PAGE_SIZE"]
+    )
+    return _render(
+        token,
         "directory/search.html",
         "directory/_results.html",
-        layout="widget/base.html",
-        widget=True,
+        _hidden(args, "token", "apercu", "parent", "id", "departement"),
         search_url=url_for("widget.search"),
-        widget_hidden=_hidden(args, "token", "apercu", "parent", "id", "departement"),
         outcome=outcome,
-        form=form,
+        form=SearchForm.showing(args, parsed.errors),
         view=presenters.SearchView(outcome, args, path=url_for("widget.search")),
-        **_messaging(token),
     )
-    return html, status, {**headers, **_frame_headers(token)}
 
 
 @bp.get("/widget/estimateur")
 def estimator():
-    from app.estimator_web.views import _evaluate
-
     token, preview = _partner()
     if token is None and not preview:
         return _refused()
-    view = _evaluate(complete=bool(request.args.get("calculer")))
-    html, status, headers = render_page_or_fragment(
+    view = evaluate(request.args, complete=bool(request.args.get("calculer")))
+    return _render(
+        token,
         "estimator/page.html",
         "estimator/_estimator.html",
-        layout="widget/base.html",
-        widget=True,
+        _hidden(request.args, "token", "apercu", "parent", "id"),
         estimator_url=url_for("widget.estimator"),
-        widget_hidden=_hidden(request.args, "token", "apercu", "parent", "id"),
         form=view.form,
         view=view,
-        **_messaging(token),
     )
-    return html, status, {**headers, **_frame_headers(token)}
 
 
 # ---- /integrer ------------------------------------------------------------------------------
@@ -218,8 +223,6 @@ def partner(token_id: int):
 @bp.post("/admin/partenaires/<int:token_id>/statut")
 @role_required(Role.ADMIN)
 def partner_status(token_id: int):
-    from app.widget.forms import StatusForm
-
     session = get_session()
     token = session.get(PartnerToken, token_id) or abort(404)
     form = StatusForm()

@@ -34,9 +34,9 @@ import pytest
 from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.simulation_builder import SimulationBuilder
 
+from app.core.dates import add_months
 from app.core.french import money
 from app.estimator import Activity, AgeInput, AgeResult, estimate_age
-from app.estimator.dates import add_months
 from app.estimator.parameters import parameter, value
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.db import utcnow
 from app.directory.models import Offer
 from app.management import services
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 from app.search.changes import SearchChange
 
 

@@ -9,7 +9,7 @@ from kit.forms import read_form, with_values
 from kit.pages import section, tags, text_of
 
 from app.directory.models import Offer
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 
 HTMX = {"HX-Request": "true"}
 

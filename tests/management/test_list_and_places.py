@@ -11,7 +11,7 @@ from kit.pages import section, tags, text_of
 
 from app.db import utcnow
 from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 
 HTMX = {"HX-Request": "true"}
 

@@ -20,7 +20,7 @@ from app.directory.models import (
     TrainingSession,
 )
 from app.geo.timezones import today_in_france
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 
 
 def edit_page(client, offer):

@@ -10,7 +10,7 @@ from kit.forms import csrf_token
 from kit.pages import tags, text_of
 
 from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 
 
 def test_the_preview_shows_the_public_page_and_the_card(client, session, structure, logged_manager):

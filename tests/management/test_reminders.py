@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from kit.factories import make_offer
 from kit.pages import section, text_of
 
+from app.core.dates import add_months
 from app.db import utcnow
 from app.directory.models import Offer, OfferStatus, Structure, StructureKind
-from app.management import services
+from app.directory.rules import is_stale, months_elapsed
 from app.management.commands import remind_stale_offers
+from app.management.presenters import freshness_text
 
 
 @pytest.mark.parametrize(
@@ -31,15 +33,15 @@ from app.management.commands import remind_stale_offers
     ],
 )
 def test_an_offer_is_to_be_checked_three_months_after_its_last_update(updated, today, stale):
-    assert services.is_stale(updated, today) is stale
+    assert is_stale(updated, today) is stale
 
 
 @given(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(0, 500))
 def test_stale_is_three_calendar_months_everywhere(today, days):
     updated = today - timedelta(days=days)
-    stale = services.add_months(updated, 3) <= today
-    assert services.is_stale(updated, today) is stale
-    assert (services.months_elapsed(updated, today) >= 3) is stale
+    stale = add_months(updated, 3) <= today
+    assert is_stale(updated, today) is stale
+    assert (months_elapsed(updated, today) >= 3) is stale
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,7 @@ def test_stale_is_three_calendar_months_everywhere(today, days):
     ],
 )
 def test_freshness_in_words(updated, text):
-    assert services.freshness_text(updated, date(2026, 11, 21)) == text
+    assert freshness_text(updated, date(2026, 11, 21)) == text
 
 
 def ago(days):
@@ -125,7 +127,7 @@ def test_the_command_emails_each_manager_once_and_not_again_within_30_days(
     for offer in stale_world["offers"]:
         fresh = session.get(Offer, offer.id)
         assert fresh.reminded_at is not None
-        assert services.is_stale(fresh.updated_at, date.today())  # a reminder is not an update
+        assert is_stale(fresh.updated_at, date.today())  # a reminder is not an update
 
     again = runner.invoke(args=["remind-stale-offers"])
     assert "0 courriel de rappel envoyé pour 0 offre à vérifier." in again.output

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.directory.models import OfferKind, OfferStatus
 from app.geo.timezones import today_in_france
-from app.management.models import OfferChange
+from app.directory.models import OfferChange
 from app.moderation.models import ApplicationStatus, AvipApplication
 from app.search.query import OfferCriteria, find_offers
 

@@ -1,0 +1,33 @@
+"""Calendar arithmetic shared by every domain (no Flask, no domain)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+
+__all__ = ["add_months", "as_date", "last_day_of_month"]
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months (or minus, when negative), clamped to the end of
+    a shorter month.
+
+    >>> add_months(date(2024, 6, 10), 3)
+    datetime.date(2024, 9, 10)
+    >>> add_months(date(2024, 11, 30), 3)
+    datetime.date(2025, 2, 28)
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def last_day_of_month(day: date) -> int:
+    """28 to 31: the number of the last day of ``day``'s month."""
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def as_date(moment: datetime | date) -> date:
+    """The calendar day of a datetime (a date is returned as it is)."""
+    return moment.date() if isinstance(moment, datetime) else moment

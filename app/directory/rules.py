@@ -1,0 +1,65 @@
+"""The offer's own rules, as plain functions without Flask: its freshness (« à vérifier »),
+the validity of its AVIP label and its weekly opening slots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from app.core.dates import add_months, as_date, last_day_of_month
+from app.directory import hours
+from app.directory.models import Offer
+
+# --------------------------------------------------------------------------- freshness
+
+#: An offer not updated for this many months is shown « à vérifier ».
+STALE_AFTER_MONTHS = 3
+
+
+def stale_threshold(today: date) -> date:
+    """Offers last updated on or before this day are « à vérifier » today: those whose update
+    plus 3 months (:func:`add_months`) is today or earlier."""
+    day = add_months(today, -STALE_AFTER_MONTHS)
+    if today.day == last_day_of_month(today):
+        # On the last day of a month, every later day of that earlier month is 3 months old too
+        # (30 November + 3 months = 28 February).
+        day = day.replace(day=last_day_of_month(day))
+    return day
+
+
+def is_stale(updated_at: datetime | date | None, today: date) -> bool:
+    return updated_at is not None and as_date(updated_at) <= stale_threshold(today)
+
+
+def stale_before(today: date) -> datetime:
+    """Offers whose ``updated_at`` is earlier than this moment are « à vérifier » today (the
+    same rule as :func:`is_stale`, as a bound for a query)."""
+    return datetime.combine(stale_threshold(today) + timedelta(days=1), time())
+
+
+def months_elapsed(updated_at: datetime | date, today: date) -> int:
+    """Whole months from the update to ``today`` (the same arithmetic as :func:`is_stale`)."""
+    day = as_date(updated_at)
+    months = (today.year - day.year) * 12 + today.month - day.month
+    while months > 0 and add_months(day, months) > today:
+        months -= 1
+    return max(months, 0)
+
+
+# --------------------------------------------------------------------------- AVIP label
+
+
+def avip_label_valid(offer: Offer, today: date) -> bool:
+    """The AVIP label shows only from its start date to its review date (both inclusive)."""
+    return bool(
+        offer.avip
+        and (offer.avip_since is None or offer.avip_since <= today)
+        and (offer.avip_review_on is None or today <= offer.avip_review_on)
+    )
+
+
+# --------------------------------------------------------------------------- opening hours
+
+
+def offer_slots(offer: Offer) -> list[hours.Slot]:
+    """The offer's weekly opening slots, as :mod:`app.directory.hours` computes with them."""
+    return [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
