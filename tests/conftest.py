@@ -1,19 +1,28 @@
 """Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
-TEST_DATABASE_URL is set), the app with its own index folder, clients and factories."""
+TEST_DATABASE_URL is set), the app with its own index folder, clients, factories, a local SMTP
+server, and the cast most role-based tests share: a structure of the Var with its offer and its
+gestionnaire, the coordinator of the 83 and the one of the 13 (their data: the ``cast`` fixture,
+which a folder's conftest may override). The helpers live in ``tests/kit/``."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 from datetime import date
 
 import pytest
-from factories import make_offer
+from aiosmtpd.controller import Controller
+from kit.clients import HtmxClient, login_as
+from kit.factories import PASSWORD, Cast, make_offer, make_structure, make_user
+from kit.mails import SmtpSink
 from sqlalchemy import create_engine, text
 
 from app import create_app, migrate
 from app.config import Settings
 from app.db import get_session
+from app.directory.models import Offer
+from app.search import get_index
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -40,7 +49,8 @@ def _fresh_database(template: str, tmp_path) -> str:
             tables = (
                 conn.execute(
                     text(
-                        "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+                        "SELECT tablename FROM pg_tables "
+                        "WHERE schemaname='public' AND tablename <> 'alembic_version'"
                     )
                 )
                 .scalars()
@@ -83,15 +93,6 @@ def client(app):
     return app.test_client()
 
 
-class HtmxClient:
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, *args, **kwargs):
-        headers = {"HX-Request": "true", **kwargs.pop("headers", {})}
-        return self.client.get(*args, headers=headers, **kwargs)
-
-
 @pytest.fixture
 def htmx_client(client):
     return HtmxClient(client)
@@ -108,8 +109,6 @@ def offer_factory(session):
 @pytest.fixture
 def index(app, session):
     """The app's search index (tests call ``index.sync(session)`` after writing)."""
-    from app.search import get_index
-
     return get_index()
 
 
@@ -121,56 +120,24 @@ def today() -> date:
 @pytest.fixture
 def login(client):
     """Log ``user`` in through the real login form (CSRF token included)."""
-    from factories import PASSWORD
-    from html_helpers import post_form
 
     def do_login(user, password=PASSWORD):
-        response = post_form(client, "/connexion", {"email": user.email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return response
+        return login_as(client, user, password)
 
     return do_login
 
 
 @pytest.fixture
 def user_factory(session):
-    from factories import make_user
-
     def factory(*args, **kwargs):
         return make_user(session, *args, **kwargs)
 
     return factory
 
 
-class SmtpSink:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd) keeping the messages it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def last_to(self, address):
-        found = [m for m in self.messages if address in m["To"]]
-        assert found, f"no email to {address}: {[m['To'] for m in self.messages]}"
-        return found[-1]
-
-    @staticmethod
-    def text(message):
-        return message.get_body(preferencelist=("plain",)).get_content()
-
-
 @pytest.fixture
 def smtp(app):
     """Route the app's email through a real local SMTP server for this test."""
-    import socket
-
-    from aiosmtpd.controller import Controller
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -180,3 +147,49 @@ def smtp(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def cast() -> Cast:
+    """The data of ``structure``, ``offer`` and ``manager`` (a folder's conftest may change it)."""
+    return Cast()
+
+
+@pytest.fixture
+def structure(session, cast):
+    return make_structure(session, **cast.structure)
+
+
+@pytest.fixture
+def offer(session, structure, cast):
+    """A crèche in Toulon (open 7:00–19:00 on weekdays unless the cast says otherwise)."""
+    return make_offer(
+        session, title="Multi-accueil Les Lucioles", structure=structure, **cast.offer
+    )
+
+
+@pytest.fixture
+def manager(user_factory, structure, cast):
+    return user_factory("gestionnaire", structures=[structure], **cast.manager)
+
+
+@pytest.fixture
+def coordinator(user_factory):
+    return user_factory(
+        "coordinateur",
+        "coord83@caf.fr",
+        departement_code="83",
+        full_name="Claire Caf",
+        organisation="Caf du Var",
+    )
+
+
+@pytest.fixture
+def coordinator13(user_factory):
+    return user_factory(
+        "coordinateur",
+        "coord13@caf.fr",
+        departement_code="13",
+        full_name="Marc Bouches",
+        organisation="Caf des Bouches-du-Rhône",
+    )

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
-from factories import make_offer, make_user
+from kit.factories import make_offer, make_referral, make_structure, make_user
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
-from app.db import utcnow
-from app.directory.models import Structure, StructureKind
+from app.directory.models import Structure
 from app.moderation.models import AvipApplication, ErrorReport
-from app.referrals.models import Reason, Referral, ReferralEvent, Side
+from app.referrals.models import ReferralEvent, Side
 from app.widget.models import PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
@@ -101,11 +100,7 @@ def build_world(session) -> World:
     """A Var (83) structure with a published crèche, its manager, a prescripteur, the
     coordinator and an admin; an AVIP application and an error report to decide; an account
     request waiting for approval and one not yet confirmed."""
-    structure = Structure(
-        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
-    session.add(structure)
-    session.commit()
+    structure = make_structure(session, "Association Les Lucioles")
     offer = make_offer(
         session, title="Multi-accueil Les Lucioles", structure=structure, free_places=2
     )
@@ -166,22 +161,18 @@ def build_world(session) -> World:
         status=AccountStatus.UNVERIFIED.value,
         full_name="Léa Confirmer",
     )
-    referral = Referral(
-        offer_id=offer.id,
-        structure_id=structure.id,
-        departement_code="83",
-        prescriber_id=users["prescripteur"].id,
+    referral = make_referral(
+        session,
+        offer,
+        users["prescripteur"],
+        commit=False,
         idempotency_key="c" * 32,
-        parent_first_name="Amina",
-        parent_initial="K",
         parent_phone="06 12 34 56 78",
         children_months=[24],
         start_date=date.today() + timedelta(days=14),
         days="lu,ma",
         hours_start=time(8),
         hours_end=time(17),
-        reason=Reason.JOB,
-        consent_at=utcnow(),
         message="Reprise d’un CDD.",
     )
     referral.events.append(

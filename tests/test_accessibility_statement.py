@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from html_helpers import tags, text_of
+from kit.pages import tags, text_of
 
 from app.config import PROJECT_ROOT
 from app.core.accessibility import EVALUATION

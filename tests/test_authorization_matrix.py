@@ -5,8 +5,8 @@ and the login page for anonymous visitors."""
 from __future__ import annotations
 
 import pytest
-from factories import make_offer, make_user
-from html_helpers import csrf_token
+from kit.factories import make_offer, make_referral, make_user
+from kit.forms import csrf_token
 
 from app.moderation.models import ErrorReport
 
@@ -34,23 +34,15 @@ def world(session):
         "coordinateur_13": make_user(session, "coordinateur", departement_code="13"),
         "admin": make_user(session, "admin", departement_code=None),
     }
-    from app.db import utcnow
-    from app.referrals.models import Reason, Referral
-
-    referral = Referral(
-        offer_id=own.id,
-        structure_id=own.structure_id,
-        departement_code="83",
-        prescriber_id=users["prescripteur"].id,
+    referral = make_referral(
+        session,
+        own,
+        users["prescripteur"],
         idempotency_key="a" * 32,
         parent_first_name=SECRET,
         parent_initial="Q",
         parent_phone="0612345678",
-        reason=Reason.JOB,
-        consent_at=utcnow(),
     )
-    session.add(referral)
-    session.commit()
     return {"own": own, "in13": in13, "report13": report13, "users": users, "referral": referral}
 
 

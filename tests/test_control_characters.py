@@ -3,8 +3,7 @@ dropped before they reach the database: the save works, never a 500."""
 
 from __future__ import annotations
 
-from html_helpers import post_form
-from management.form_reader import read_form
+from kit.forms import post_form, read_form
 from sqlalchemy import select
 
 from app.accounts.models import User

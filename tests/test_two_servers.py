@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -17,7 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from factories import PASSWORD, make_offer, make_user
+from kit.factories import PASSWORD, make_offer, make_user
+from kit.forms import csrf_token_in
 
 from app.directory.models import OfferStatus
 
@@ -87,7 +87,7 @@ class Browser:
             return response.read().decode()
 
     def post(self, path: str, data: dict, token_from: str) -> str:
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get(token_from)).group(1)
+        token = csrf_token_in(self.get(token_from))
         body = urllib.parse.urlencode({"csrf_token": token, **data}).encode()
         with self.opener.open(self.base + path, data=body, timeout=10) as response:
             return response.read().decode()

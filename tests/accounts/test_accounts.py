@@ -4,14 +4,14 @@ local SMTP server."""
 
 from __future__ import annotations
 
-import re
 import time
-from urllib.parse import urlsplit
 
 import pytest
-from factories import PASSWORD
-from html_helpers import csrf_token, post_form, tags, text_of
 from itsdangerous import TimestampSigner
+from kit.factories import PASSWORD
+from kit.forms import csrf_token, post_form
+from kit.mails import link_in
+from kit.pages import tags, text_of
 from sqlalchemy import select
 
 from app.accounts import services
@@ -29,12 +29,6 @@ SIGNUP = {
     "password": "le soleil se leve sur toulon",
     "confirm": "le soleil se leve sur toulon",
 }
-
-
-def link_in(message_text: str) -> str:
-    url = re.search(r"https?://\S+", message_text).group(0)
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def test_a_manager_signs_up_confirms_and_is_approved(client, session, smtp, user_factory, login):

@@ -1,6 +1,7 @@
 """The embedded default's demo accounts: one per role, the gestionnaire managing a demo offer."""
 
-from html_helpers import post_form, text_of
+from kit.forms import post_form
+from kit.pages import text_of
 from sqlalchemy import select
 
 from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts

@@ -5,7 +5,7 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
-from factories import make_offer
+from kit.factories import make_offer
 
 from app.directory.models import (
     Certification,

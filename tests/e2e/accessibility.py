@@ -1,6 +1,6 @@
 """axe-core in the browser tests: the npm package (pinned in package.json, installed by
-``npm ci`` into node_modules/, which .ci/run does) is evaluated in the page through the DevTools
-protocol, so the site's CSP needs no exception for it."""
+``npm ci`` into node_modules/, which ``make test`` does) is evaluated in the page through the
+DevTools protocol, so the site's CSP needs no exception for it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ BLOCKING = {"serious", "critical"}
 def axe_source() -> str:
     if not AXE.exists():
         message = (
-            f"axe-core is not installed ({AXE}): run `npm ci` at the repository root (.ci/run does)"
+            f"axe-core is not installed ({AXE}): run `npm ci` at the repository root"
+            " (`make test` does)"
         )
         if os.environ.get("PASSERELLE_REQUIRE_AXE"):
             pytest.fail(message)

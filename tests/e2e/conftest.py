@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from e2e_helpers import PHONE
+from kit.browser import PHONE
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -31,7 +31,8 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"Chromium is needed for browser tests: {CHROMIUM} not found (apt-get install -y chromium)"
+            f"Chromium is needed for browser tests: {CHROMIUM} not found "
+            "(apt-get install -y chromium)"
         )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

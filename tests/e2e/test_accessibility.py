@@ -20,8 +20,9 @@ from urllib.parse import urlencode
 
 import pytest
 from accessibility import BLOCKING, axe_source, installed_version, run_axe
-from e2e_helpers import PHONE, RESULTS
-from factories import PASSWORD
+from kit.browser import PHONE, RESULTS
+from kit.estimator import estimator_answers
+from kit.factories import PASSWORD
 from site_catalogue import build_world, get_pages
 
 from app.geo.timezones import today_in_france
@@ -63,30 +64,10 @@ def open_details(page):
         summary.click()
 
 
-def estimator_answers() -> str:
+def estimator_query() -> str:
     today = today_in_france()
     start, end = today + timedelta(days=10), today + timedelta(days=99)
-    pairs = [
-        ("date", today.isoformat()),
-        ("activite", "cdd"),
-        ("date_debut", start.isoformat()),
-        ("date_fin", end.isoformat()),
-        ("heures_semaine", "35"),
-        ("lieu", "Toulon (83 – Var)"),
-        ("inscrit", "oui"),
-        ("categorie", "1"),
-        ("allocation", "non"),
-        ("parent_isole", "oui"),
-        ("deja_aide", "non"),
-        ("enfants-0", "2"),
-        ("enfants-1", "7"),
-        *[("jours", d) for d in ("lu", "ma", "me", "je", "ve")],
-        ("de", "7:30"),
-        ("a", "18:00"),
-        ("ressources", "1 450"),
-        ("tarif", "4,60"),
-    ]
-    return urlencode(pairs)
+    return urlencode(estimator_answers(today.isoformat(), start.isoformat(), end.isoformat()))
 
 
 def states(world) -> list[State]:
@@ -132,13 +113,13 @@ def states(world) -> list[State]:
         State(
             "estimateur — résultats",
             None,
-            f"/estimer-mes-aides?{estimator_answers()}&calculer=1",
+            f"/estimer-mes-aides?{estimator_query()}&calculer=1",
             shows="css=#resultats .age-result",
         ),
         State(
             "estimateur — impression",
             None,
-            f"/estimer-mes-aides/imprimer?{estimator_answers()}",
+            f"/estimer-mes-aides/imprimer?{estimator_query()}",
             shows="css=#resultats",
         ),
         State(

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
+from kit.browser import assert_no_horizontal_overflow, screenshot
 
 from app.geo.timezones import today_in_france
 

@@ -5,8 +5,8 @@ the results are swapped — with and without JavaScript."""
 
 from __future__ import annotations
 
-from e2e_helpers import screenshot
-from factories import make_offer
+from kit.browser import screenshot
+from kit.factories import make_offer
 
 FOCUS_STYLE = """() => {
   const el = document.activeElement;

@@ -4,19 +4,16 @@ without JavaScript."""
 
 from datetime import time
 
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
-from factories import PASSWORD, make_offer, make_user
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import PASSWORD, make_offer, make_structure, make_user
 
-from app.directory.models import Structure, StructureKind
 from app.geo.timezones import today_in_france
 
 
 def test_manager_edits_the_hours_and_the_public_search_finds_them(
     page, live_server, session, index
 ):
-    structure = Structure(
-        name="Association Les Petits Loups", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
+    structure = make_structure(session, "Association Les Petits Loups")
     offer = make_offer(
         session,
         title="Multi-accueil Les Lucioles",

@@ -2,10 +2,9 @@
 email, the département's coordinator approves her, and she finds her offer in « Mes offres » —
 with and without JavaScript."""
 
-from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
-from factories import PASSWORD, make_offer, make_user
-
-from app.directory.models import Structure, StructureKind
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import PASSWORD, make_offer, make_structure, make_user
+from kit.mails import last_link_sent_to
 
 PASSPHRASE = "les lucioles ouvrent a cinq heures"
 
@@ -24,12 +23,7 @@ def log_out(page):
 
 
 def test_new_manager_signs_up_is_approved_and_finds_her_offer(app, page, live_server, session):
-    structure = Structure(
-        name="Association Les Petits Loups",
-        siret="12345678901234",
-        kind=StructureKind.ASSOCIATION,
-        departement_code="83",
-    )
+    structure = make_structure(session, "Association Les Petits Loups", siret="12345678901234")
     make_offer(session, title="Multi-accueil Les Lucioles", structure=structure)
     coordinator = make_user(
         session,

@@ -3,8 +3,8 @@
 import re
 from datetime import time
 
-from e2e_helpers import assert_no_horizontal_overflow, screenshot
-from factories import make_offer
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import make_offer
 
 
 def test_parent_finds_early_care_in_toulon_and_opens_it(page, live_server, session, index):

@@ -5,35 +5,32 @@ crèche's usual response time — with and without JavaScript."""
 import re
 from datetime import timedelta
 
-from e2e_helpers import assert_no_horizontal_overflow, last_link_sent_to, screenshot
-from factories import PASSWORD, make_offer, make_user
+from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.factories import PASSWORD, make_offer, make_referral, make_structure, make_user
+from kit.mails import last_link_sent_to
 
 from app.db import utcnow
-from app.directory.models import Structure, StructureKind
-from app.referrals.models import Reason, Referral, ReferralStatus
+from app.referrals.models import ReferralStatus
 
 
 def answered_before(session, offer, prescriber, hours):
     """Two earlier referrals, answered within a day and a half: one more makes a badge."""
     for n, h in enumerate(hours):
         sent = utcnow() - timedelta(days=10 + n)
-        session.add(
-            Referral(
-                offer_id=offer.id,
-                structure_id=offer.structure_id,
-                departement_code="83",
-                prescriber_id=prescriber.id,
-                idempotency_key=f"{n + 1:032x}",
-                reason=Reason.JOB,
-                parent_first_name="Ancien",
-                parent_initial="A",
-                consent_at=sent,
-                sent_at=sent,
-                last_activity_at=sent,
-                status=ReferralStatus.ACCEPTED,
-                first_answer_at=sent + timedelta(hours=h),
-                closed_at=sent + timedelta(hours=h),
-            )
+        make_referral(
+            session,
+            offer,
+            prescriber,
+            commit=False,
+            idempotency_key=f"{n + 1:032x}",
+            parent_first_name="Ancien",
+            parent_initial="A",
+            consent_at=sent,
+            sent_at=sent,
+            last_activity_at=sent,
+            status=ReferralStatus.ACCEPTED,
+            first_answer_at=sent + timedelta(hours=h),
+            closed_at=sent + timedelta(hours=h),
         )
     session.commit()
 
@@ -41,9 +38,7 @@ def answered_before(session, offer, prescriber, hours):
 def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(
     app, page, browser, live_server, session
 ):
-    structure = Structure(
-        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
+    structure = make_structure(session, "Association Les Lucioles")
     offer = make_offer(
         session,
         title="Multi-accueil Les Lucioles",

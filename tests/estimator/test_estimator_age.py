@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from estimator_helpers import NBSP, activity, age_input, agepi_input, assert_french
+from kit.estimator import NBSP, activity, age_input, agepi_input, assert_french
 
 from app.estimator import Activity, AgeInput, DateOutOfRange, InvalidInput, estimate_age
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from estimator_helpers import assert_french
+from kit.estimator import assert_french
 
 from app.estimator import (
     CareInput,

@@ -8,35 +8,17 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from html_helpers import section, tags, text_of, unlabelled_controls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kit.estimator import estimator_answers
+from kit.pages import section, tags, text_of, unlabelled_controls
 
 from app.api.estimations import run_estimation
 from app.core.french import format_euros
 
 TODAY = "2026-11-21"
 # A mother in Toulon: a 3-month CDD from 1 December, two children (2 and 7), no allowance.
-ANSWERS = [
-    ("date", TODAY),
-    ("activite", "cdd"),
-    ("date_debut", "2026-12-01"),
-    ("date_fin", "2027-02-28"),
-    ("heures_semaine", "35"),
-    ("lieu", "Toulon (83 – Var)"),
-    ("inscrit", "oui"),
-    ("categorie", "1"),
-    ("allocation", "non"),
-    ("parent_isole", "oui"),
-    ("deja_aide", "non"),
-    ("enfants-0", "2"),
-    ("enfants-1", "7"),
-    *[("jours", d) for d in ("lu", "ma", "me", "je", "ve")],
-    ("de", "7:30"),
-    ("a", "18:00"),
-    ("ressources", "1 450"),
-    ("tarif", "4,60"),
-]
+ANSWERS = estimator_answers(TODAY, "2026-12-01", "2027-02-28")
 
 
 def url(answers=ANSWERS, path="/estimer-mes-aides", calculer=True, **changes) -> str:

@@ -1,44 +1,24 @@
-"""Fixtures of the management tests: a structure with its offer and its gestionnaire, logged in."""
+"""The management tests' cast: the gestionnaire of « Les Petits Loups », whose crèche has 20
+places (1 free) and opens 7:30–18:30 on weekdays, logged in."""
 
 from __future__ import annotations
 
 from datetime import time
 
 import pytest
-from factories import make_offer
-
-from app.directory.models import Structure, StructureKind
+from kit.factories import Cast
 
 
 @pytest.fixture
-def structure(session):
-    structure = Structure(
-        name="Association Les Petits Loups", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
-    session.add(structure)
-    session.commit()
-    return structure
-
-
-@pytest.fixture
-def offer(session, structure):
-    return make_offer(
-        session,
-        title="Multi-accueil Les Lucioles",
-        structure=structure,
-        capacity=20,
-        free_places=1,
-        slots=[(d, time(7, 30), time(18, 30)) for d in range(5)],
-    )
-
-
-@pytest.fixture
-def manager(user_factory, structure):
-    return user_factory(
-        "gestionnaire",
-        email="gestion@lucioles.example.org",
-        structures=[structure],
-        full_name="Nadia Benali",
+def cast() -> Cast:
+    return Cast(
+        structure={"name": "Association Les Petits Loups"},
+        offer={
+            "capacity": 20,
+            "free_places": 1,
+            "slots": [(d, time(7, 30), time(18, 30)) for d in range(5)],
+        },
+        manager={"email": "gestion@lucioles.example.org", "full_name": "Nadia Benali"},
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from form_reader import read_form, with_values
-from html_helpers import section, text_of
+from kit.forms import read_form, with_values
+from kit.pages import section, text_of
 from sqlalchemy import select
 
 from app.db import utcnow

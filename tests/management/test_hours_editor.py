@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from form_reader import read_form, with_values
-from html_helpers import section, tags, text_of
+from kit.forms import read_form, with_values
+from kit.pages import section, tags, text_of
 
 from app.directory.models import Offer, OfferChange
 
@@ -252,7 +252,7 @@ def test_odd_buttons_and_rows_never_break_the_page(client, offer, logged_manager
 
 
 def test_junk_posted_anywhere_gets_a_french_answer_never_a_500(client, offer, logged_manager):
-    from html_helpers import csrf_token
+    from kit.forms import csrf_token
 
     token = csrf_token(client, "/gestion")
     junk = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from factories import make_offer
-from html_helpers import csrf_token, section, tags, text_of
+from kit.factories import make_offer
+from kit.forms import csrf_token
+from kit.pages import section, tags, text_of
 
 from app.db import utcnow
 from app.directory.models import Offer, OfferChange, OfferStatus, Structure, StructureKind

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from form_reader import read_form, with_values
-from html_helpers import section, tags, text_of, unlabelled_controls
+from kit.forms import read_form, with_values
+from kit.pages import section, tags, text_of, unlabelled_controls
 
 from app.directory.models import (
     Certification,
@@ -269,7 +269,7 @@ def test_someone_elses_save_in_between_is_not_overwritten_silently(
 def test_a_course_saves_its_training_fields_and_sessions(
     client, session, structure, logged_manager
 ):
-    from factories import make_offer
+    from kit.factories import make_offer
 
     course = make_offer(
         session, title="CAP AEPE", kind=OfferKind.FORMATION, structure=structure, slots=[]
@@ -330,7 +330,7 @@ def test_a_course_saves_its_training_fields_and_sessions(
 def test_session_rows_are_added_and_removed_with_and_without_javascript(
     client, session, structure, logged_manager
 ):
-    from factories import make_offer
+    from kit.factories import make_offer
 
     course = make_offer(
         session, title="CAP AEPE", kind=OfferKind.FORMATION, structure=structure, slots=[]

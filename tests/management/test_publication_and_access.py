@@ -5,8 +5,9 @@ needs its CSRF token."""
 from __future__ import annotations
 
 import pytest
-from factories import make_offer
-from html_helpers import csrf_token, tags, text_of
+from kit.factories import make_offer
+from kit.forms import csrf_token
+from kit.pages import tags, text_of
 
 from app.directory.models import Offer, OfferChange, OfferStatus, Structure, StructureKind
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from factories import make_offer
-from html_helpers import section, text_of
 from hypothesis import given
 from hypothesis import strategies as st
+from kit.factories import make_offer
+from kit.pages import section, text_of
 
 from app.core.dates import add_months
 from app.db import utcnow

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from factories import make_offer
-from html_helpers import post_form, tags, text_of
-from moderation_helpers import link_in, login_as, readable
+from kit.clients import login_as
+from kit.factories import make_offer
+from kit.forms import post_form
+from kit.mails import link_in, readable
+from kit.pages import tags, text_of
 from sqlalchemy import select
 
 from app.directory.models import OfferChange, OfferKind, OfferStatus

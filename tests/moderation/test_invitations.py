@@ -3,9 +3,11 @@ an approved account and logs the person in."""
 
 from __future__ import annotations
 
-from factories import PASSWORD, make_offer
-from html_helpers import post_form, tags, text_of
-from moderation_helpers import link_in, login_as, readable
+from kit.clients import login_as
+from kit.factories import PASSWORD, make_offer
+from kit.forms import post_form
+from kit.mails import link_in, readable
+from kit.pages import tags, text_of
 from sqlalchemy import select
 
 from app.accounts.models import AccountStatus, MembershipStatus, Role, User

@@ -4,9 +4,11 @@ account requests, declared structures; other roles are refused."""
 from __future__ import annotations
 
 import pytest
-from factories import PASSWORD, make_offer
-from html_helpers import csrf_token, post_form, text_of
-from moderation_helpers import link_in, login_as, readable
+from kit.clients import login_as
+from kit.factories import PASSWORD, make_offer
+from kit.forms import csrf_token, post_form
+from kit.mails import link_in, readable
+from kit.pages import text_of
 from sqlalchemy import select
 
 from app.accounts import services as accounts

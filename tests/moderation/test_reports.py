@@ -3,9 +3,10 @@ and the coordinator who resolves or dismisses the report."""
 
 from __future__ import annotations
 
-from factories import make_offer
-from html_helpers import csrf_token, post_form, tags, text_of, unlabelled_controls
-from moderation_helpers import login_as
+from kit.clients import login_as
+from kit.factories import make_offer
+from kit.forms import csrf_token, post_form
+from kit.pages import tags, text_of, unlabelled_controls
 from sqlalchemy import select
 
 from app.directory.models import OfferStatus

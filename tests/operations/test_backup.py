@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from factories import make_offer
+from kit.factories import make_offer
 
 from app import create_app, migrate
 from app.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from factories import make_offer
+from kit.factories import make_offer
 from sqlalchemy.exc import OperationalError
 
 

@@ -7,8 +7,8 @@ import json
 import logging
 
 import pytest
-from factories import PASSWORD, make_offer
-from html_helpers import post_form
+from kit.factories import PASSWORD, make_offer
+from kit.forms import post_form
 from sqlalchemy import insert
 
 from app.core.request_log import JsonLineFormatter

@@ -1,49 +1,26 @@
-"""Fixtures of the referral tests: a crèche in Toulon with a contact address and a manager,
-a prescripteur of France Travail, their coordinator, and the people who must see nothing:
-another prescripteur, the manager of another structure, the coordinator of the 13."""
+"""Fixtures of the referral tests: the shared cast (tests/conftest.py) with a crèche that has a
+contact address, free places and an age range; a prescripteur of France Travail, and the people
+who must see nothing: another prescripteur, the manager of another structure (the coordinator
+of the 13 is shared)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
-from factories import make_offer
-
-from app.directory.models import Structure, StructureKind
+from kit.factories import Cast, make_offer, make_structure
 
 
 @pytest.fixture
-def structure(session):
-    structure = Structure(
-        name="Association Les Lucioles", kind=StructureKind.ASSOCIATION, departement_code="83"
-    )
-    session.add(structure)
-    session.commit()
-    return structure
-
-
-@pytest.fixture
-def offer(session, structure):
+def cast() -> Cast:
     """Open 7:00–19:00 on weekdays, 4 free places, children from 10 weeks to 3 years."""
-    return make_offer(
-        session,
-        title="Multi-accueil Les Lucioles",
-        structure=structure,
-        free_places=4,
-        age_min_months=2,
-        age_max_months=36,
-        contact_email="accueil@lucioles.fr",
-    )
-
-
-@pytest.fixture
-def manager(user_factory, structure):
-    return user_factory(
-        "gestionnaire",
-        "directrice@lucioles.fr",
-        structures=[structure],
-        full_name="Nadia Benali",
-        organisation="Association Les Lucioles",
+    return Cast(
+        offer={
+            "free_places": 4,
+            "age_min_months": 2,
+            "age_max_months": 36,
+            "contact_email": "accueil@lucioles.fr",
+        }
     )
 
 
@@ -69,30 +46,10 @@ def other_prescriber(user_factory):
 
 @pytest.fixture
 def other_manager(session, user_factory):
-    other = Structure(name="Crèche Les Pins", kind=StructureKind.ASSOCIATION, departement_code="83")
-    session.add(other)
-    session.commit()
+    other = make_structure(session, "Crèche Les Pins")
     make_offer(session, title="Crèche Les Pins", structure=other, contact_email="pins@exemple.fr")
     return user_factory(
         "gestionnaire", "pins@exemple.fr", structures=[other], full_name="Paul Pins"
-    )
-
-
-@pytest.fixture
-def coordinator(user_factory):
-    return user_factory(
-        "coordinateur",
-        "coord83@caf.fr",
-        departement_code="83",
-        full_name="Claire Caf",
-        organisation="Caf du Var",
-    )
-
-
-@pytest.fixture
-def coordinator13(user_factory):
-    return user_factory(
-        "coordinateur", "coord13@caf.fr", departement_code="13", full_name="Marc Bouches"
     )
 
 

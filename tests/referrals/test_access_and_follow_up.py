@@ -10,8 +10,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from html_helpers import text_of
-from referral_helpers import controls_named, post_on, referral_id_of, send
+from kit.factories import make_referral
+from kit.forms import post_form
+from kit.pages import controls_named, text_of
+from referral_form import referral_id_of, send
 from sqlalchemy import select
 
 from app.db import utcnow
@@ -27,7 +29,7 @@ def referral(client, login, offer, prescriber, manager, parent_form, session):
 
 
 def logout(client):
-    from html_helpers import csrf_token
+    from kit.forms import csrf_token
 
     client.post("/deconnexion", data={"csrf_token": csrf_token(client, "/")})
 
@@ -55,11 +57,11 @@ def test_only_the_two_sides_and_the_coordinator_see_a_referral(
         assert "Amina" not in html and "06 12 34 56 78" not in html
         # Nor can they write to it.
         for action in ("reponse", "message", "annuler"):
-            response = post_on(
+            response = post_form(
                 client,
-                "/connexion",
                 f"/orientations/{referral.id}/{action}",
                 {"version": "1", "reponse": "refusee", "motif_refus": "complet", "texte": "x"},
+                token_from="/connexion",
             )
             assert response.status_code == 404, action
     else:
@@ -76,11 +78,11 @@ def test_the_coordinator_reads_but_does_not_answer(client, login, referral, coor
     login(coordinator)
     page = client.get(f"/orientations/{referral.id}").get_data(as_text=True)
     assert not controls_named(page, "reponse") and not controls_named(page, "texte", "textarea")
-    response = post_on(
+    response = post_form(
         client,
-        "/connexion",
         f"/orientations/{referral.id}/reponse",
         {"version": "1", "reponse": "liste-d-attente"},
+        token_from="/connexion",
     )
     assert response.status_code == 403
     session.refresh(referral)
@@ -203,29 +205,23 @@ def test_status_filter_lists_only_that_status(
 
 def make_history(session, offer, prescriber, hours_list):
     """Referrals of the last months answered after ``hours`` (None: expired unanswered)."""
-    import uuid
-
     now = utcnow()
     for n, hours in enumerate(hours_list):
         sent = now - timedelta(days=20 + n)
-        session.add(
-            Referral(
-                offer_id=offer.id,
-                structure_id=offer.structure_id,
-                departement_code=offer.departement_code,
-                prescriber_id=prescriber.id,
-                idempotency_key=uuid.uuid4().hex,
-                parent_first_name="Test",
-                parent_initial="T",
-                parent_phone="0600000000",
-                reason="emploi",
-                consent_at=sent,
-                sent_at=sent,
-                last_activity_at=sent,
-                status=ReferralStatus.EXPIRED if hours is None else ReferralStatus.ACCEPTED,
-                first_answer_at=None if hours is None else sent + timedelta(hours=hours),
-                closed_at=sent + timedelta(days=30),
-            )
+        make_referral(
+            session,
+            offer,
+            prescriber,
+            commit=False,
+            parent_first_name="Test",
+            parent_initial="T",
+            parent_phone="0600000000",
+            consent_at=sent,
+            sent_at=sent,
+            last_activity_at=sent,
+            status=ReferralStatus.EXPIRED if hours is None else ReferralStatus.ACCEPTED,
+            first_answer_at=None if hours is None else sent + timedelta(hours=hours),
+            closed_at=sent + timedelta(days=30),
         )
     session.commit()
 

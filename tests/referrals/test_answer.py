@@ -9,8 +9,10 @@ import time as clock
 from datetime import timedelta
 
 import pytest
-from html_helpers import tags, text_of
-from referral_helpers import controls_named, link_in, post_on, readable, referral_id_of, send
+from kit.forms import post_form
+from kit.mails import link_in, readable
+from kit.pages import controls_named, tags, text_of
+from referral_form import referral_id_of, send
 from sqlalchemy import select
 
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
@@ -45,9 +47,8 @@ def test_the_structure_answers_from_the_emailed_link(app, referral, smtp, sessio
     assert "06 12 34 56 78" in html and "amina.k@exemple.fr" in html  # the details, behind the link
     assert "Vue par la structure" in text_of(html)
     answer_date = (referral.start_date + timedelta(days=7)).strftime("%d/%m/%Y")
-    done = post_on(
+    done = post_form(
         structure,
-        link,
         link,
         {
             "version": str(referral.version),
@@ -55,6 +56,7 @@ def test_the_structure_answers_from_the_emailed_link(app, referral, smtp, sessio
             "date_debut": answer_date,
             "message": "Bienvenue !",
         },
+        token_from=link,
     )
     assert done.status_code == 302 and done.headers["Location"] == link
     after = text_of(structure.get(link).get_data(as_text=True))
@@ -79,13 +81,21 @@ def test_the_structure_answers_from_the_emailed_link(app, referral, smtp, sessio
 def test_a_refusal_needs_a_reason_and_tells_the_parent(app, referral, smtp, session):
     structure = fresh_client(app)
     link = emailed_link(smtp)
-    missing = post_on(
-        structure, link, link, {"version": "1", "reponse": "refusee", "message": "Désolée."}
+    missing = post_form(
+        structure,
+        link,
+        {"version": "1", "reponse": "refusee", "message": "Désolée."},
+        token_from=link,
     )
     assert missing.status_code == 422
     assert "Choisissez la raison du refus." in text_of(missing.get_data(as_text=True))
     assert "Désolée." in missing.get_data(as_text=True)  # kept
-    post_on(structure, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "complet"})
+    post_form(
+        structure,
+        link,
+        {"version": "1", "reponse": "refusee", "motif_refus": "complet"},
+        token_from=link,
+    )
     session.refresh(referral)
     assert referral.status == ReferralStatus.REFUSED and referral.refusal_reason == "complet"
     assert "ne peut pas accueillir votre enfant" in readable(
@@ -101,19 +111,21 @@ def test_information_requested_then_given_then_waiting_list(
 ):
     structure = fresh_client(app)
     link = emailed_link(smtp)
-    empty = post_on(structure, link, link, {"version": "1", "reponse": "informations-demandees"})
+    empty = post_form(
+        structure, link, {"version": "1", "reponse": "informations-demandees"}, token_from=link
+    )
     assert "Écrivez les informations dont vous avez besoin." in text_of(
         empty.get_data(as_text=True)
     )
-    post_on(
+    post_form(
         structure,
-        link,
         link,
         {
             "version": "1",
             "reponse": "informations-demandees",
             "message": "Les horaires du samedi sont-ils nécessaires ?",
         },
+        token_from=link,
     )
     session.refresh(referral)
     assert referral.status == ReferralStatus.INFO_REQUESTED
@@ -126,11 +138,11 @@ def test_information_requested_then_given_then_waiting_list(
     assert "Répondre à la demande d’informations" in text_of(
         client.get(page).get_data(as_text=True)
     )
-    post_on(
+    post_form(
         client,
-        page,
         f"{page}/message",
         {"version": "2", "texte": "Non, du lundi au vendredi seulement."},
+        token_from=page,
     )
     session.refresh(referral)
     assert referral.status == ReferralStatus.SENT  # waits for the structure again
@@ -138,7 +150,7 @@ def test_information_requested_then_given_then_waiting_list(
     assert "du lundi au vendredi seulement" in message
     link = link_in(message)  # a fresh link comes with every email
 
-    post_on(structure, link, link, {"version": "3", "reponse": "liste-d-attente"})
+    post_form(structure, link, {"version": "3", "reponse": "liste-d-attente"}, token_from=link)
     session.refresh(referral)
     assert referral.status == ReferralStatus.WAITING_LIST
     thread = text_of(client.get(page).get_data(as_text=True))
@@ -162,9 +174,12 @@ def test_two_answers_at_once_end_with_one(app, referral, smtp, session):
     link = emailed_link(smtp)
     first.get(link)
     second.get(link)  # both see version 1
-    post_on(first, link, link, {"version": "1", "reponse": "liste-d-attente"})
-    late = post_on(
-        second, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "complet"}
+    post_form(first, link, {"version": "1", "reponse": "liste-d-attente"}, token_from=link)
+    late = post_form(
+        second,
+        link,
+        {"version": "1", "reponse": "refusee", "motif_refus": "complet"},
+        token_from=link,
     )
     assert late.status_code == 302
     page = text_of(second.get(link).get_data(as_text=True))
@@ -179,12 +194,17 @@ def test_two_answers_at_once_end_with_one(app, referral, smtp, session):
 def test_a_closed_referral_cannot_be_answered_again(app, referral, smtp, session):
     structure = fresh_client(app)
     link = emailed_link(smtp)
-    post_on(structure, link, link, {"version": "1", "reponse": "refusee", "motif_refus": "age"})
-    again = post_on(
+    post_form(
         structure,
-        "/connexion",
+        link,
+        {"version": "1", "reponse": "refusee", "motif_refus": "age"},
+        token_from=link,
+    )
+    again = post_form(
+        structure,
         link,
         {"version": "2", "reponse": "acceptee", "date_debut": "01/01/2030"},
+        token_from="/connexion",
     )
     assert again.status_code == 422  # no such answer any more
     session.refresh(referral)
@@ -205,8 +225,11 @@ def test_an_expired_link_offers_a_fresh_one_sent_to_the_structure(
     html = page.get_data(as_text=True)
     assert "Ce lien a expiré" in text_of(html) and "06 12 34 56 78" not in html
     before = len(smtp.messages)
-    renewed = post_on(
-        visitor, f"/orientations/reponse/{old}", f"/orientations/reponse/{old}/nouveau-lien", {}
+    renewed = post_form(
+        visitor,
+        f"/orientations/reponse/{old}/nouveau-lien",
+        {},
+        token_from=f"/orientations/reponse/{old}",
     )
     assert renewed.status_code == 200
     assert "Nouveau lien envoyé" in text_of(renewed.get_data(as_text=True))
@@ -244,7 +267,9 @@ def test_the_manager_answers_from_the_space(client, login, referral, manager, sm
     page = f"/orientations/{referral.id}"
     html = client.get(page).get_data(as_text=True)
     assert tags(html, "form", action=f"/orientations/{referral.id}/reponse")
-    post_on(client, page, f"{page}/reponse", {"version": "1", "reponse": "liste-d-attente"})
+    post_form(
+        client, f"{page}/reponse", {"version": "1", "reponse": "liste-d-attente"}, token_from=page
+    )
     session.refresh(referral)
     assert referral.status == ReferralStatus.WAITING_LIST
     assert "Nadia Benali (Association Les Lucioles)" in text_of(
@@ -255,19 +280,19 @@ def test_the_manager_answers_from_the_space(client, login, referral, manager, sm
 def test_the_prescripteur_cancels(client, login, referral, prescriber, smtp, session):
     login(prescriber)
     page = f"/orientations/{referral.id}"
-    post_on(
+    post_form(
         client,
-        page,
         f"{page}/annuler",
         {"version": "1", "raison": "Le parent a trouvé une assistante maternelle."},
+        token_from=page,
     )
     session.refresh(referral)
     assert referral.status == ReferralStatus.CANCELLED
     assert "assistante maternelle" in readable(smtp.text(smtp.last_to("accueil@lucioles.fr")))
     # The prescripteur cannot answer for the structure.
     assert (
-        post_on(
-            client, page, f"{page}/reponse", {"version": "2", "reponse": "acceptee"}
+        post_form(
+            client, f"{page}/reponse", {"version": "2", "reponse": "acceptee"}, token_from=page
         ).status_code
         == 403
     )
@@ -277,6 +302,7 @@ def test_asking_for_new_links_is_rate_limited(app, referral, smtp):
     visitor = fresh_client(app)
     link = emailed_link(smtp)
     statuses = [
-        post_on(visitor, "/connexion", f"{link}/nouveau-lien", {}).status_code for _ in range(6)
+        post_form(visitor, f"{link}/nouveau-lien", {}, token_from="/connexion").status_code
+        for _ in range(6)
     ]
     assert statuses[:5] == [200] * 5 and statuses[5] == 429

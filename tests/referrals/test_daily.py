@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from html_helpers import text_of
-from referral_helpers import readable, referral_id_of, send
+from kit.mails import readable
+from kit.pages import text_of
+from referral_form import referral_id_of, send
 from sqlalchemy import func, select
 
 from app.db import utcnow

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kit.forms import post_form
 from markupsafe import escape
-from referral_helpers import post_on, referral_id_of, send
+from referral_form import referral_id_of, send
 
 from app.core.forms import clean_text
 from app.referrals.models import Referral
@@ -74,7 +75,7 @@ def test_any_referral_form_never_breaks(
 
 @pytest.fixture
 def link(client, login, offer, prescriber, manager, parent_form, smtp, monkeypatch):
-    from referral_helpers import link_in, readable
+    from kit.mails import link_in, readable
 
     from app.core.limits import limiter
 
@@ -101,9 +102,8 @@ def link(client, login, offer, prescriber, manager, parent_form, smtp, monkeypat
 )
 def test_any_answer_never_breaks(app, link, reponse, date_debut, motif, version, message):
     visitor = app.test_client()
-    response = post_on(
+    response = post_form(
         visitor,
-        "/connexion",
         link,
         {
             "reponse": reponse,
@@ -112,6 +112,7 @@ def test_any_answer_never_breaks(app, link, reponse, date_debut, motif, version,
             "version": version,
             "message": message,
         },
+        token_from="/connexion",
     )
     assert response.status_code in (200, 302, 409, 422)
     assert "Traceback" not in response.get_data(as_text=True)

@@ -4,8 +4,9 @@ structure gets an email with a signed link (no personal data in it)."""
 
 from __future__ import annotations
 
-from html_helpers import tags, text_of, unlabelled_controls
-from referral_helpers import link_in, readable, referral_id_of, send
+from kit.mails import link_in, readable
+from kit.pages import tags, text_of, unlabelled_controls
+from referral_form import form_key, referral_id_of, send
 from sqlalchemy import func, select
 
 from app.referrals.models import Referral, ReferralEvent, ReferralMail, ReferralStatus
@@ -96,9 +97,7 @@ def test_errors_are_french_and_nothing_typed_is_lost(
 def test_a_double_click_sends_one_referral(client, login, offer, prescriber, parent_form, session):
     login(prescriber)
     page = client.get(f"/orientations/nouvelle/{offer.id}").get_data(as_text=True)
-    import re
-
-    key = re.search(r'name="cle" value="([0-9a-f]{32})"', page).group(1)
+    key = form_key(page)
     first = send(client, offer, parent_form, key=key)
     second = send(client, offer, parent_form, key=key)
     assert first.headers["Location"] == second.headers["Location"]

@@ -2,7 +2,7 @@
 
 from datetime import date, time, timedelta
 
-from factories import make_offer
+from kit.factories import make_offer
 from sqlalchemy import func, select
 
 from app.directory.models import OfferKind, OfferStatus, OpeningSlot

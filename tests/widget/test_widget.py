@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from html_helpers import post_form, tags, text_of
+from kit.forms import post_form
+from kit.pages import tags, text_of
 from sqlalchemy import select
 
 from app.directory.models import OfferKind

@@ -1,8 +1,10 @@
-"""Reading the HTML a user gets, with the standard library's parser."""
+"""What a page shows: its tags and attributes, its visible text, its sections and its unlabelled
+controls, read with the standard library's parser."""
 
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 
@@ -33,8 +35,6 @@ def text_of(html: str) -> str:
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"</?(strong|span|em|b|i|a|abbr|small|time)\b[^>]*>", "", html)
     text = re.sub(r"<[^>]+>", " ", text)
-    from html import unescape
-
     return re.sub(r"\s+", " ", unescape(text)).replace("\u00a0", " ").replace("\u202f", " ").strip()
 
 
@@ -58,17 +58,6 @@ def unlabelled_controls(html: str) -> list[str]:
     return missing
 
 
-def csrf_token(client, url: str = "/connexion") -> str:
-    """The CSRF token of the session, read from a page's form."""
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
-def post_form(client, url: str, data: dict, *, token_from: str | None = None, **kwargs):
-    """POST like a browser: with the CSRF token of the form at ``token_from`` (default ``url``)."""
-    token = csrf_token(client, token_from or url)
-    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+def controls_named(html: str, control_name: str, tag: str = "input") -> list[dict[str, str]]:
+    """The ``tag`` elements whose ``name`` attribute is ``control_name``."""
+    return [a for a in tags(html, tag) if a.get("name") == control_name]

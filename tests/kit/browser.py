@@ -1,0 +1,21 @@
+"""The browser tests' viewport (a phone), their screenshots in test-results/ and the overflow
+check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+PHONE = {"width": 390, "height": 844}
+
+
+def screenshot(page, name: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    suffix = "js" if page.js_enabled else "nojs"
+    page.screenshot(path=str(RESULTS / f"{name}-{suffix}.png"), full_page=True)
+
+
+def assert_no_horizontal_overflow(page) -> None:
+    if page.js_enabled:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"page is {width}px wide at a {PHONE['width']}px viewport"
