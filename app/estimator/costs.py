@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from app.core.french import format_date, format_euros, format_number, money, to_decimal, typography
 
-from .errors import InvalidInput, parse_date, parse_decimal
+from .errors import InvalidInput, parse_date, parse_decimal, parse_monthly_resources
 from .parameters import Entry, Reader
 
 __all__ = [
@@ -80,15 +80,8 @@ class CareInput:
         if hours > 744:
             raise InvalidInput("garde.heures_par_mois", "Un mois compte au plus 744 heures.")
         object.__setattr__(self, "heures_par_mois", hours)
-        object.__setattr__(
-            self,
-            "ressources_mensuelles",
-            parse_decimal(
-                "ressources_mensuelles",
-                self.ressources_mensuelles,
-                "Indiquez vos ressources mensuelles en euros.",
-            ),
-        )
+        resources = parse_monthly_resources(self.ressources_mensuelles)
+        object.__setattr__(self, "ressources_mensuelles", resources)
         if (
             isinstance(self.nombre_enfants, bool)
             or not isinstance(self.nombre_enfants, int)

@@ -49,3 +49,10 @@ def parse_decimal(field: str, raw: Any, message: str, *, positive: bool = False)
     if not number.is_finite() or number < 0 or (positive and number == 0):
         raise InvalidInput(field, message)
     return number
+
+
+def parse_monthly_resources(raw: Any) -> Decimal:
+    """The household's monthly resources in euros (``ressources_mensuelles``)."""
+    return parse_decimal(
+        "ressources_mensuelles", raw, "Indiquez vos ressources mensuelles en euros."
+    )

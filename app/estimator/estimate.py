@@ -10,7 +10,7 @@ from app.core.french import typography
 
 from .age import AgeInput, AgeResult, estimate_age
 from .costs import CareInput, ModeCost, care_costs
-from .errors import InvalidInput, parse_decimal
+from .errors import InvalidInput, parse_decimal, parse_monthly_resources
 from .parameters import ParameterNotFound
 
 __all__ = ["CareNeed", "Estimate", "EstimateInput", "estimate"]
@@ -65,15 +65,8 @@ class EstimateInput(AgeInput):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.ressources_mensuelles is not None:
-            object.__setattr__(
-                self,
-                "ressources_mensuelles",
-                parse_decimal(
-                    "ressources_mensuelles",
-                    self.ressources_mensuelles,
-                    "Indiquez vos ressources mensuelles en euros.",
-                ),
-            )
+            resources = parse_monthly_resources(self.ressources_mensuelles)
+            object.__setattr__(self, "ressources_mensuelles", resources)
         if self.garde is not None and not isinstance(self.garde, CareNeed):
             raise InvalidInput("garde", "Décrivez la garde dont vous avez besoin.")
 
