@@ -189,6 +189,13 @@ def _split_week(a: int, b: int) -> list[tuple[int, int]]:
     return [(a, WEEK_MINUTES), (0, b - WEEK_MINUTES)]
 
 
+def slots_overlap(a: Slot, b: Slot) -> bool:
+    """True when two slots share a minute of the week (touching ends do not)."""
+    a_parts = _split_week(a.start_of_week, a.start_of_week + a.duration_minutes)
+    b_parts = _split_week(b.start_of_week, b.start_of_week + b.duration_minutes)
+    return any(x1 < y2 and x2 < y1 for x1, y1 in a_parts for x2, y2 in b_parts)
+
+
 def week_intervals(slots: Iterable[Slot]) -> list[tuple[int, int]]:
     """Merged opening intervals in minutes of the week, within [0, 10080).
 

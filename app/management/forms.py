@@ -10,7 +10,7 @@ manager types: it reports only problems with what was typed, not what is still m
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,8 +29,7 @@ from wtforms.validators import Email, ValidationError
 from app.accounts.models import Role, User
 from app.accounts.policies import can_manage_offer
 from app.core.fields import CheckboxesField, FrenchSelect
-from app.core.forms import FrenchForm, FrenchSubForm, trim
-from app.core.french import parse_date_fr
+from app.core.forms import FrenchForm, trim
 from app.directory import hours
 from app.directory.models import (
     CERTIFICATION_LABELS,
@@ -48,18 +47,21 @@ from app.geo import Commune, get_commune
 from app.geo.lookup import resolve_place
 from app.management import services
 from app.management.inputs import OfferInput, SessionInput, TrainingInput
-from app.management.presenters import HoursOverview, hours_overview
+from app.management.rows import (
+    MAX_CLOSURES,
+    MAX_SESSIONS,
+    MAX_SLOTS,
+    ClosureForm,
+    OfferRows,
+    SessionForm,
+    SlotForm,
+    time_text,
+)
 
-MAX_SLOTS = 42
-MAX_CLOSURES = 30
-MAX_SESSIONS = 20
 MAX_TEXT = 5000
 MAX_NUMBER = 10_000
 MAX_AGE_MONTHS = 216  # 18 years
 
-WEEKDAY_CHOICES = [SelectChoice("", "Choisissez un jour")] + [
-    SelectChoice(str(i), day.capitalize()) for i, day in enumerate(hours.WEEKDAYS_FR)
-]
 KIND_CHOICES = [SelectChoice("", "Choisissez un type")] + [
     SelectChoice(k.value, label) for k, label in OFFER_KIND_LABELS.items()
 ]
@@ -76,43 +78,6 @@ PHONE_RE = re.compile(r"[0-9+().\- ]{6,30}")
 POSTCODE_RE = re.compile(r"\d{5}")
 RNCP_RE = re.compile(r"(RNCP|RS)\d{1,6}")
 UAI_RE = re.compile(r"\d{7}[A-Z]")
-
-#: The buttons that add or remove a row: name → (list, part of the form to show again).
-ROW_BUTTONS = {
-    "ajouter_creneau": ("slots", "horaires"),
-    "retirer_creneau": ("slots", "horaires"),
-    "importer_osm": ("slots", "horaires"),
-    "ajouter_fermeture": ("closures", "horaires"),
-    "retirer_fermeture": ("closures", "horaires"),
-    "ajouter_session": ("sessions", "sessions"),
-    "retirer_session": ("sessions", "sessions"),
-}
-
-
-class SlotForm(FrenchSubForm):
-    weekday = FrenchSelect("Jour", choices=WEEKDAY_CHOICES, default="", validate_choice=False)
-    opens = StringField("Ouverture", filters=[trim])
-    closes = StringField("Fermeture", filters=[trim])
-
-
-class ClosureForm(FrenchSubForm):
-    start = StringField("Du", filters=[trim])
-    end = StringField("Au", filters=[trim])
-    reason = StringField("Motif (facultatif)", filters=[trim])
-
-
-class SessionForm(FrenchSubForm):
-    start = StringField("Début", filters=[trim])
-    end = StringField("Fin (facultatif)", filters=[trim])
-    places = StringField("Nombre de places (facultatif)", filters=[trim])
-    application_deadline = StringField("Date limite de candidature (facultatif)", filters=[trim])
-
-
-def time_text(value: time, *, closing: bool = False) -> str:
-    """« 7:30 »; a closing at midnight is « 24:00 »."""
-    if closing and value == time(0, 0):
-        return "24:00"
-    return f"{value.hour}:{value.minute:02d}"
 
 
 def _iso(value: date | None) -> str:
@@ -340,6 +305,7 @@ class OfferTrainingFields:
 
 
 class OfferForm(
+    OfferRows,
     OfferIdentityFields,
     OfferPlaceFields,
     OfferContactFields,
@@ -375,91 +341,7 @@ class OfferForm(
         self.added: str | None = None  # the list a row was just added to (for the focus)
         self._reset_errors()
 
-    # -- rows -----------------------------------------------------------------------------------
-
-    @staticmethod
-    def row_action(formdata) -> tuple[str, str] | None:
-        """(button, part) when a button adding or removing a row was pressed."""
-        for name, (_, part) in ROW_BUTTONS.items():
-            if name in formdata:
-                return name, part
-        return None
-
-    def edit_rows(self, formdata) -> str | None:
-        """Apply the add/remove/import button pressed, if any; return the part of the form it
-        changed (« horaires » or « sessions »), else None."""
-        action = self.row_action(formdata)
-        if action is None:
-            return None
-        name, part = action
-        rows: FieldList = getattr(self, ROW_BUTTONS[name][0])
-        if name.startswith("ajouter_"):
-            if len(rows.entries) < rows.max_entries:
-                rows.append_entry(self._next_row(rows))
-                self.added = rows.name
-        elif name.startswith("retirer_"):
-            value = formdata.get(name, "")
-            index = int(value) if value.isdigit() else -1
-            if 0 <= index < len(rows.entries):
-                kept = [entry.data for i, entry in enumerate(rows.entries) if i != index]
-                self._refill(rows, kept)
-        elif name == "importer_osm":
-            self._import_osm()
-        return part
-
-    def _next_row(self, rows: FieldList) -> dict:
-        """A new slot copies the times of the one before, on the next day."""
-        if rows.name != "slots" or not rows.entries:
-            return {}
-        last = rows.entries[-1]
-        day = last.weekday.data or ""
-        return {
-            "weekday": str((int(day) + 1) % 7) if day.isdigit() and int(day) < 7 else "",
-            "opens": last.opens.data or "",
-            "closes": last.closes.data or "",
-        }
-
-    @staticmethod
-    def _refill(rows: FieldList, data: list[dict]) -> None:
-        rows.entries, rows.last_index = [], -1
-        for item in data:
-            rows.append_entry(item)
-
-    def _import_osm(self) -> None:
-        text = (self.osm.data or "")[:500]
-        try:
-            slots = hours.from_osm(text)
-        except ValueError as error:
-            self.osm.errors = [str(error)]
-            return
-        if len(slots) > MAX_SLOTS:
-            self.osm.errors = [f"Au plus {MAX_SLOTS} créneaux."]
-            return
-        self._refill(
-            self.slots,
-            [
-                {
-                    "weekday": str(s.weekday),
-                    "opens": time_text(s.opens),
-                    "closes": time_text(s.closes, closing=True),
-                }
-                for s in slots
-            ],
-        )
-
     # -- checking -------------------------------------------------------------------------------
-
-    def _reset_errors(self) -> None:
-        for field in self._all_fields():
-            field.errors = []
-
-    def _all_fields(self):
-        for field in self:
-            if isinstance(field, FieldList):
-                for entry in field.entries:
-                    yield from entry
-            else:
-                yield field
 
     def check_version(self, offer: Offer) -> bool:
         """False (with a message) when someone else saved the offer since the form was shown."""
@@ -574,86 +456,6 @@ class OfferForm(
 
     # field checks: each sets the field's errors and returns the value (None when missing or bad)
 
-    def _require(self, field, message: str) -> None:
-        if self.complete and not field.errors:
-            field.errors = [message]
-
-    def _text(self, field, size: int, required: str | None = None) -> str:
-        value = field.data if isinstance(field.data, str) else ""
-        if len(value) > size:
-            field.errors = [f"{size} caractères au plus (il y en a {len(value)})."]
-            return ""
-        if not value and required:
-            self._require(field, required)
-        return value
-
-    def _choice(self, field, enum_cls, required: str):
-        value = field.data or ""
-        if not value:
-            self._require(field, required)
-            return None
-        try:
-            return enum_cls(value)
-        except ValueError:
-            field.errors = ["Choisissez une réponse dans la liste."]
-            return None
-
-    def _pattern(
-        self, field, pattern: re.Pattern, size: int, message: str, upper: bool = False
-    ) -> str:
-        value = self._text(field, size)
-        if upper:
-            value = value.upper().replace(" ", "")
-        if value and not field.errors and not pattern.fullmatch(value):
-            field.errors = [message]
-            return ""
-        return value
-
-    def _int(
-        self, field, low: int, high: int, message: str, required: str | None = None
-    ) -> int | None:
-        value = (field.data or "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-        if not value:
-            if required:
-                self._require(field, required)
-            return None
-        if (
-            not value.isascii()
-            or not value.isdigit()
-            or len(value) > 6
-            or not low <= int(value) <= high
-        ):
-            field.errors = [message]
-            return None
-        return int(value)
-
-    def _date(self, field, required: str | None = None) -> date | None:
-        value = field.data or ""
-        if not value:
-            if required:
-                self._require(field, required)
-            return None
-        try:
-            day = parse_date_fr(value[:40])
-        except ValueError:
-            field.errors = ["Indiquez une date, par exemple 01/12/2026."]
-            return None
-        if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
-            field.errors = ["Indiquez une date entre l’an 2000 et l’an 2100."]
-            return None
-        return day
-
-    def _time(self, field, required: str) -> time | None:
-        value = field.data or ""
-        if not value:
-            field.errors = [required]
-            return None
-        try:
-            return hours.parse_time(value[:40])
-        except ValueError as error:
-            field.errors = [str(error)]
-            return None
-
     def _check_structure(self) -> int | None:
         value = self.structure.data or ""
         if not value:
@@ -759,60 +561,6 @@ class OfferForm(
             return None, None
         return low, high
 
-    def _check_slots(self) -> list[hours.Slot]:
-        found: list[tuple[int, hours.Slot]] = []
-        for number, entry in enumerate(self.slots.entries, start=1):
-            if not (entry.weekday.data or entry.opens.data or entry.closes.data):
-                continue  # an empty row is ignored
-            day = entry.weekday.data or ""
-            if not day:
-                entry.weekday.errors = ["Choisissez le jour."]
-            elif not (day.isdigit() and int(day) < 7):
-                entry.weekday.errors = ["Choisissez un jour dans la liste."]
-            opens = self._time(entry.opens, "Indiquez l’heure d’ouverture, par exemple 7:30.")
-            closes = self._time(entry.closes, "Indiquez l’heure de fermeture, par exemple 18:30.")
-            if entry.weekday.errors or opens is None or closes is None:
-                continue
-            try:
-                slot = hours.Slot(int(day), opens, closes)
-            except ValueError as error:
-                entry.closes.errors = [str(error)]
-                continue
-            for other_number, other in found:
-                if _overlap(slot, other):
-                    entry.opens.errors = [
-                        f"Ce créneau chevauche le créneau {other_number} "
-                        f"({other_day(other)} {hours.format_range_fr(other.opens, other.closes)})."
-                    ]
-                    break
-            else:
-                found.append((number, slot))
-        return [slot for _, slot in found]
-
-    def _check_closures(self) -> list[hours.Closure]:
-        found = []
-        for entry in self.closures.entries:
-            if not (entry.start.data or entry.end.data or entry.reason.data):
-                continue
-            start = self._date(entry.start)
-            end = self._date(entry.end)
-            if start is None and not entry.start.errors:
-                entry.start.errors = [
-                    "Indiquez le premier jour de fermeture, par exemple 24/12/2026."
-                ]
-            if end is None and not entry.end.errors:
-                entry.end.errors = [
-                    "Indiquez le dernier jour de fermeture, par exemple 02/01/2027."
-                ]
-            reason = self._text(entry.reason, 200)
-            if start is None or end is None or entry.reason.errors:
-                continue
-            if end < start:
-                entry.end.errors = ["Le dernier jour doit être le premier jour ou après."]
-                continue
-            found.append(hours.Closure(start, end, reason))
-        return found
-
     def _check_training(self) -> TrainingInput | None:
         certification = self._choice(
             self.certification, Certification, "Choisissez le diplôme ou le titre préparé."
@@ -873,66 +621,6 @@ class OfferForm(
             organisation_uai=uai,
             sessions=sessions,
         )
-
-    # -- what the page shows ----------------------------------------------------------------------
-
-    def error_list(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) for every problem, in the order of the form."""
-        problems = []
-        for field in self:
-            if isinstance(field, FieldList):
-                row_label = {"slots": "Créneau", "closures": "Fermeture", "sessions": "Session"}[
-                    field.name
-                ]
-                for number, entry in enumerate(field.entries, start=1):
-                    for sub in entry:
-                        for message in sub.errors:
-                            label = sub.label.text
-                            problems.append(
-                                (
-                                    sub.name,
-                                    f"{row_label} {number}, {label[:1].lower()}{label[1:]}",
-                                    message,
-                                )
-                            )
-            else:
-                for message in field.errors or ():
-                    problems.append((field.name, field.label.text, message))
-        return problems
-
-    def hours_overview(self) -> HoursOverview:
-        """What the valid rows amount to (the summary shown under the hours)."""
-        slots = []
-        for entry in self.slots.entries:
-            day = entry.weekday.data or ""
-            try:
-                slots.append(
-                    hours.Slot(
-                        int(day),
-                        hours.parse_time(entry.opens.data or ""),
-                        hours.parse_time(entry.closes.data or ""),
-                    )
-                )
-            except (ValueError, TypeError):
-                continue
-        return hours_overview(slots)
-
-
-def other_day(slot: hours.Slot) -> str:
-    return hours.WEEKDAYS_FR[slot.weekday]
-
-
-def _parts(slot: hours.Slot) -> list[tuple[int, int]]:
-    start = slot.start_of_week
-    end = start + slot.duration_minutes
-    if end <= hours.WEEK_MINUTES:
-        return [(start, end)]
-    return [(start, hours.WEEK_MINUTES), (0, end - hours.WEEK_MINUTES)]
-
-
-def _overlap(a: hours.Slot, b: hours.Slot) -> bool:
-    """True when two slots share a minute (touching ends do not)."""
-    return any(x1 < y2 and x2 < y1 for x1, y1 in _parts(a) for x2, y2 in _parts(b))
 
 
 class PlacesForm(FrenchForm):

@@ -29,6 +29,7 @@ from app.directory.hours import (
     needed_tokens,
     next_opening,
     parse_time,
+    slots_overlap,
     summarize,
     to_osm,
     week_intervals,
@@ -713,3 +714,16 @@ def test_masks_say_exactly_what_tokens_say(case):
     slots, (days, start, end) = case
     by_tokens = needed_tokens(days, start, end) <= coverage_tokens(slots)
     assert masks_cover(coverage_masks(slots), needed_masks(days, start, end)) == by_tokens
+
+
+def test_slots_overlap_shares_a_minute_and_touching_ends_do_not():
+    """The back office refuses two slots of the same offer that overlap (« Ce créneau
+    chevauche… »); touching ends are a continuous opening, and a night slot from Sunday to
+    Monday overlaps Monday's early morning."""
+    morning = Slot(0, time(7, 30), time(12, 0))
+    assert slots_overlap(morning, Slot(0, time(11, 0), time(14, 0)))
+    assert not slots_overlap(morning, Slot(0, time(12, 0), time(18, 30)))
+    assert not slots_overlap(morning, Slot(1, time(7, 30), time(12, 0)))
+    sunday_night = Slot(6, time(21, 0), time(6, 0))
+    assert slots_overlap(sunday_night, Slot(0, time(5, 0), time(8, 0)))
+    assert not slots_overlap(sunday_night, Slot(0, time(6, 0), time(8, 0)))
