@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import cast
 
 from flask import Flask
@@ -21,7 +23,9 @@ def create_app(config: Settings | dict | None = None) -> Flask:
         settings = Settings.from_env()
         if config:
             settings.extra.update(config)
-    settings.check()
+    # A ``flask`` command (not ``flask run``) serves nothing: no mail server needed to start.
+    command_line = os.environ.get("FLASK_RUN_FROM_CLI") == "true" and "run" not in sys.argv[1:]
+    settings.check(command_line=command_line)
 
     app = Flask(
         __name__,

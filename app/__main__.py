@@ -7,8 +7,21 @@ import logging
 
 from app import create_app, migrate
 from app.cli import database_is_empty, load_demo
+from app.config import Settings
 from app.db import get_session
 from app.search import get_index
+
+
+def embedded_settings(host: str, port: int, environ=None) -> Settings:
+    """The environment's settings for the embedded server: its emailed links on its own address
+    (never a request's Host) unless PUBLIC_URL is set, and, without a mail server, the outbox
+    page /dev/courriels (to this machine's clients only)."""
+    settings = Settings.from_env(environ)
+    if not settings.PUBLIC_URL:
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+        settings.PUBLIC_URL = f"http://{shown}:{port}"
+    settings.MAIL_OUTBOX_PAGE = not settings.MAIL_SERVER
+    return settings
 
 
 def main() -> None:
@@ -18,7 +31,7 @@ def main() -> None:
     parser.add_argument("--demo-offers", type=int, default=3000)
     args = parser.parse_args()
 
-    app = create_app()
+    app = create_app(embedded_settings(args.host, args.port))
     migrate.upgrade(app.config["DATABASE_URL"])
     with app.app_context():
         if database_is_empty():

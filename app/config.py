@@ -16,11 +16,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = PROJECT_ROOT / "instance"
 DEV_SECRET_KEY = "passerelle-embedded-dev-key-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
+#: Emailed links' base outside production when PUBLIC_URL is unset (``python3 -m app`` sets its
+#: own address): never the request's host.
+FALLBACK_PUBLIC_URL = "http://127.0.0.1:5000"
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
 
 _UNSET: Any = object()
 
@@ -95,8 +100,28 @@ class Settings:
     MAIL_OUTBOX: str = setting(
         "", env="MAIL_OUTBOX", unset=str(INSTANCE / "mail"), blank_is_unset=True
     )
-    # The address of the site in emailed links (e.g. https://passerelle.example.fr).
-    PUBLIC_URL: str = setting("", env="PUBLIC_URL", parse=lambda value: value.rstrip("/"))
+    #: Outbox-only mode: no mail server, every email written as a ``.eml`` file in MAIL_OUTBOX
+    #: and never shown on a page. On in a bare ``Settings()`` (tests), off from the environment:
+    #: without MAIL_SERVER the app refuses to start unless this is set, or it runs as the
+    #: embedded server of ``python3 -m app``.
+    MAIL_OUTBOX_ONLY: bool = _flag(True, "MAIL_OUTBOX_ONLY", unset=False)
+    #: The page ``/dev/courriels`` listing the outbox, to loopback clients only. Never from the
+    #: environment: set only by ``python3 -m app`` (app/__main__.py), the embedded server.
+    MAIL_OUTBOX_PAGE: bool = setting(False)
+    #: The address of the site in emailed links (e.g. https://passerelle.example.fr): links
+    #: never come from a request's headers. Required in production; ``python3 -m app`` uses
+    #: its own address. A bare ``Settings()`` (tests) is on the test client's host.
+    PUBLIC_URL: str = setting(
+        "http://localhost", env="PUBLIC_URL", parse=lambda value: value.rstrip("/"), unset=""
+    )
+    #: More host names accepted in the Host header (comma list), besides PUBLIC_URL's host (and,
+    #: outside production, localhost and 127.0.0.1); any other host gets a 400.
+    TRUSTED_HOSTS: tuple = setting(
+        (),
+        env="TRUSTED_HOSTS",
+        parse=lambda value: tuple(host.strip() for host in value.split(",") if host.strip()),
+        flask="EXTRA_TRUSTED_HOSTS",
+    )
     # Days after a referral closes before its personal data is blanked (about 6 months).
     REFERRAL_RETENTION_DAYS: int = setting(183, env="REFERRAL_RETENTION_DAYS", parse=int)
     # Operations and hardening (README « Exploitation » and « Sécurité »).
@@ -141,6 +166,8 @@ class Settings:
         }
         production = self.ENV == "production"
         config.update(
+            PUBLIC_URL=self.PUBLIC_URL or FALLBACK_PUBLIC_URL,
+            TRUSTED_HOSTS=self.trusted_hosts(),
             MAIL_OUTBOX=self.MAIL_OUTBOX or str(INSTANCE / "mail"),
             MAX_CONTENT_LENGTH=1024 * 1024,
             SESSION_COOKIE_HTTPONLY=True,
@@ -155,14 +182,37 @@ class Settings:
         config.update(self.extra)
         return config
 
-    def check(self) -> None:
-        """Refuse to run in production with the embedded development key or a short one."""
+    def trusted_hosts(self) -> list[str]:
+        """The names accepted in the Host header: PUBLIC_URL's, TRUSTED_HOSTS, and outside
+        production the loopback names."""
+        hosts = [urlsplit(self.PUBLIC_URL or FALLBACK_PUBLIC_URL).hostname or ""]
+        hosts += list(self.TRUSTED_HOSTS)
         if self.ENV != "production":
-            return
+            hosts += LOOPBACK_HOSTS
+        return list(dict.fromkeys(host for host in hosts if host))
+
+    def check(self, command_line: bool = False) -> None:
+        """Refuse to run in production with the embedded development key or a short one, or
+        without PUBLIC_URL; refuse to serve without a mail server, unless outbox-only or the
+        embedded server (``command_line``: a ``flask`` command, which serves nothing)."""
+        if self.ENV == "production":
+            self._check_production()
+        if not (self.MAIL_SERVER or self.MAIL_OUTBOX_ONLY or self.MAIL_OUTBOX_PAGE or command_line):
+            raise RuntimeError(
+                "MAIL_SERVER must be set (or MAIL_OUTBOX_ONLY=1 to only write emails as .eml "
+                "files in MAIL_OUTBOX); the outbox page exists only under python3 -m app"
+            )
+
+    def _check_production(self) -> None:
         if not self.SECRET_KEY or self.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set when PASSERELLE_ENV=production")
         if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
             raise RuntimeError(
                 f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production "
                 "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if not self.PUBLIC_URL:
+            raise RuntimeError(
+                "PUBLIC_URL must be set when PASSERELLE_ENV=production "
+                "(the site's address in emailed links, e.g. https://passerelle.example.fr)"
             )

@@ -44,11 +44,16 @@ def test_production_refuses_to_start_without_a_real_secret_key(app, key):
 
 
 def test_production_reads_the_key_from_the_environment():
-    settings = Settings.from_env({"PASSERELLE_ENV": "production", "SECRET_KEY": STRONG_KEY})
+    # (with the PUBLIC_URL and MAIL_SERVER production also needs: tests/test_trusted_links.py)
+    needed = {"PUBLIC_URL": "https://passerelle.example.fr", "MAIL_SERVER": "smtp.example.fr"}
+    settings = Settings.from_env(
+        {"PASSERELLE_ENV": "production", "SECRET_KEY": STRONG_KEY, **needed}
+    )
     settings.check()
     with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
-        Settings.from_env({"PASSERELLE_ENV": "production"}).check()
-    Settings.from_env({}).check()  # the embedded default keeps its development key
+        Settings.from_env({"PASSERELLE_ENV": "production", **needed}).check()
+    # the embedded default keeps its development key
+    Settings.from_env({"MAIL_OUTBOX_ONLY": "1"}).check()
 
 
 def test_hsts_only_over_https(client):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,11 @@ MESSAGES = {
     ),
 }
 
+UNTRUSTED_HOST = (
+    "Demande incorrecte : ce site ne répond pas à cette adresse. "
+    "Utilisez l’adresse publique du service.\n"
+)
+
 
 def render_error(status: int, detail: str | None = None):
     """The French error page, or ``{"message": …}`` under ``/api/``."""
@@ -47,6 +52,12 @@ def init_app(app: Flask) -> None:
         return render_error(
             400, "Le formulaire a expiré ou n’est pas valide. Rechargez la page et réessayez."
         )
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error):
+        # A Host (or X-Forwarded-Host) not in TRUSTED_HOSTS: no URL can be built for it, so
+        # plain text rather than the page (whose links would need one).
+        return Response(UNTRUSTED_HOST, status=400, content_type="text/plain; charset=utf-8")
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -7,6 +7,7 @@ the person is told to ask again (:class:`MailError`).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import smtplib
@@ -25,6 +26,7 @@ from flask import (
     current_app,
     has_request_context,
     render_template,
+    request,
     url_for,
 )
 from jinja2 import TemplateNotFound
@@ -110,11 +112,30 @@ def _write_to_outbox(message: EmailMessage, outbox: Path) -> None:
 
 
 def _outbox() -> Path:
-    if current_app.config.get("PASSERELLE_ENV") == "production" or current_app.config.get(
-        "MAIL_SERVER"
+    """The outbox folder, for the page only: served by the embedded server of ``python3 -m app``
+    (MAIL_OUTBOX_PAGE, never set by the environment) without a mail server, to a client on this
+    machine that no proxy forwarded; anyone else gets a 404 (a reset link read there would hand
+    over any account)."""
+    config = current_app.config
+    if (
+        not config.get("MAIL_OUTBOX_PAGE")
+        or config.get("MAIL_SERVER")
+        or config.get("PASSERELLE_ENV") == "production"
+        or not _is_loopback(request.remote_addr)
+        or any(name in request.headers for name in FORWARDING_HEADERS)
     ):
         abort(404)
-    return Path(current_app.config["MAIL_OUTBOX"])
+    return Path(config["MAIL_OUTBOX"])
+
+
+FORWARDING_HEADERS = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
 
 
 @bp.get("/dev/courriels")
@@ -155,11 +176,11 @@ def init_app(app: Flask) -> None:
 
 
 def absolute_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: on PUBLIC_URL when set, else on the request's host (or,
-    outside a request, on the local development address)."""
-    base = current_app.config.get("PUBLIC_URL")
+    """An absolute link for an email, always on PUBLIC_URL (set by the configuration, or by
+    ``python3 -m app`` to its own address): never on the request's Host or X-Forwarded-Host,
+    which an attacker chooses."""
+    base = current_app.config["PUBLIC_URL"]
     if has_request_context():
-        path = url_for(endpoint, **values)
-        return f"{base}{path}" if base else url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
+        return f"{base}{url_for(endpoint, **values)}"
+    with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
