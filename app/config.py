@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ MIN_SECRET_KEY_LENGTH = 32
 #: own address): never the request's host.
 FALLBACK_PUBLIC_URL = "http://127.0.0.1:5000"
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+REMEMBER_DAYS = 30
 
 _UNSET: Any = object()
 
@@ -174,6 +176,8 @@ class Settings:
             SESSION_COOKIE_SAMESITE="Lax",
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_HTTPONLY=True,
+            # « Rester connecté·e »: weeks, not Flask-Login's year (personal data behind it).
+            REMEMBER_COOKIE_DURATION=timedelta(days=REMEMBER_DAYS),
             REMEMBER_COOKIE_SAMESITE="Lax",
             REMEMBER_COOKIE_SECURE=production,
             RATELIMIT_STORAGE_URI=self.REDIS_URL or "memory://",

@@ -1,7 +1,9 @@
 """Sessions (Flask-Login) and the decorators the views use.
 
-The session cookie holds ``"<user id>:<session_version>"``: changing the password bumps the
-version, which logs out every other session. Cookies are HttpOnly, SameSite=Lax, and Secure in
+The session cookie (and the « Rester connecté·e » remember cookie, 30 days) holds
+``"<user id>:<session_version>"``: changing the password bumps the version, which logs out every
+other session, and so does « Se déconnecter » (:func:`log_out`): a copied remember cookie is
+worthless once its owner has logged out. Cookies are HttpOnly, SameSite=Lax, and Secure in
 production (``app/config.py``)."""
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ login_manager.login_message = "Connectez-vous pour accéder à cette page."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
-__all__ = ["current_user", "login_required", "login_user", "logout_user", "role_required"]
+__all__ = [
+    "current_user",
+    "log_out",
+    "login_required",
+    "login_user",
+    "logout_user",
+    "role_required",
+]
 
 
 @login_manager.user_loader
@@ -32,6 +41,17 @@ def _load_user(identifier: str) -> User | None:
     if user is None or user.session_version != int(version) or user.status != AccountStatus.ACTIVE:
         return None
     return user
+
+
+def log_out() -> None:
+    """End this session and revoke, server-side, every session and remember cookie of the
+    account: the cookies hold the session version, which no longer matches."""
+    if current_user.is_authenticated:
+        user = get_session().get(User, current_user.id)
+        if user is not None:
+            user.session_version += 1
+            get_session().commit()
+    logout_user()
 
 
 @login_manager.unauthorized_handler

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy import select
 
 from app.accounts import services
-from app.accounts.auth import current_user, login_required, login_user, logout_user
+from app.accounts.auth import current_user, log_out, login_required, login_user
 from app.accounts.forms import (
     ForgotPasswordForm,
     InvitationForm,
@@ -83,7 +83,7 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
-    logout_user()
+    log_out()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("directory.home"))
 
