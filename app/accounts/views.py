@@ -51,8 +51,15 @@ STATUS_MESSAGES = {
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path of this site (no scheme, no host, no «//»)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path of this site (no scheme, no host, no «//», no control character: a line
+    break would not even fit in the Location header)."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(char) < 32 or ord(char) == 127 for char in target)
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

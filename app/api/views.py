@@ -89,13 +89,44 @@ def _http_caching_and_cors(response):
     return response
 
 
+#: An estimation's body is two levels deep; anything far deeper is refused before it is read.
+MAX_JSON_DEPTH = 20
+TOO_DEEP = object()
+
+
+def nesting_exceeds(value: object, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest more than ``limit`` levels (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            children: list = list(current.values())
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 @bp.post("/estimations")
 def create_estimation():
     if not request.is_json:
         return json_error(
             415, "Envoyez le corps de la requête en JSON (Content-Type: application/json)."
         )
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser's recursion allows
+        payload = TOO_DEEP
+    if payload is TOO_DEEP or nesting_exceeds(payload, MAX_JSON_DEPTH):
+        return json_error(
+            400,
+            f"Le corps de la requête est imbriqué trop profondément "
+            f"(au plus {MAX_JSON_DEPTH} niveaux).",
+        )
     if payload is None:
         return json_error(400, "Le corps de la requête n’est pas un JSON valide.")
     try:
