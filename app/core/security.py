@@ -63,4 +63,10 @@ def init_app(app: Flask) -> None:
         )
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        # A page made for a logged-in person may show personal data (referrals, accounts,
+        # lists): no copy in the browser's or a proxy's cache, unless the view said it is
+        # public (the API's data). Such a page has loaded the user (``g._login_user``); reading
+        # it here loads nothing for the others.
+        if getattr(g.get("_login_user"), "is_authenticated", False):
+            headers.setdefault("Cache-Control", "no-store")
         return response
