@@ -75,6 +75,9 @@ def app(_template_db, tmp_path):
         PAGE_SIZE=5,
         TESTING=True,
         MAIL_OUTBOX=str(tmp_path / "mail"),
+        # As python3 -m app: the outbox page, to loopback clients (the test client is one), so
+        # the cross-cutting tests visit it; tests/core/test_outbox_page.py checks who may not.
+        MAIL_OUTBOX_PAGE=True,
     )
     application = create_app(settings)
     yield application

@@ -287,9 +287,7 @@ def test_session_cookie_is_httponly_and_samesite_and_secure_in_production(
 
 
 def test_without_smtp_emails_go_to_the_outbox_shown_on_a_dev_page(app, client, tmp_path):
-    # The page of the embedded server (python3 -m app sets MAIL_OUTBOX_PAGE): tests/core/
-    # test_outbox_page.py checks who else gets a 404.
-    app.config.update(MAIL_SERVER="", MAIL_OUTBOX=str(tmp_path / "mail"), MAIL_OUTBOX_PAGE=True)
+    app.config.update(MAIL_SERVER="", MAIL_OUTBOX=str(tmp_path / "mail"))
     post_form(client, "/inscription", {**SIGNUP, "role": "prescripteur"})
     files = list((tmp_path / "mail").glob("*.eml"))
     assert len(files) == 1
