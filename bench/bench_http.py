@@ -81,6 +81,7 @@ def start_gunicorn(folder: Path, workers: int, port: int, mmap: bool) -> subproc
         SECRET_KEY="bench-" + "x" * 40,
         PASSERELLE_ENV="embedded",
         REQUEST_LOG="0",
+        MAIL_OUTBOX_ONLY="1",  # gunicorn without a mail server: outbox-only, asked for
         PYTHONPATH=str(ROOT),
     )
     return subprocess.Popen(
