@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import Any
+
+from werkzeug.serving import WSGIRequestHandler
 
 from app import create_app, migrate
 from app.cli import database_is_empty, load_demo
 from app.config import Settings
 from app.db import get_session
 from app.search import get_index
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """werkzeug's request handler without the client's address or the raw request line in its
+    log lines (it logs malformed requests itself, with both): each request is already logged by
+    app.core.request_log, with no address and no query string."""
+
+    def address_string(self) -> str:
+        return "-"
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Nothing: app.core.request_log has its own line (route rule, no query string)."""
+
+    def log_error(self, format: str, *args: Any) -> None:
+        if format.startswith("code ") and args:
+            self.log("error", "malformed request refused (code %s)", args[0])
+        else:
+            self.log("error", "request not served")
 
 
 def embedded_settings(host: str, port: int, environ=None) -> Settings:
@@ -48,7 +69,7 @@ def main() -> None:
     # werkzeug's own access lines, which would print each URL with what was typed in it.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(f"Passerelle est servi sur http://{args.host}:{args.port}")
-    app.run(host=args.host, port=args.port, threaded=True)
+    app.run(host=args.host, port=args.port, threaded=True, request_handler=QuietRequestHandler)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,34 @@
+"""The embedded server (``python3 -m app``) logs a malformed request without the client's
+address or what was sent (issue 24, finding 11, in part): werkzeug's own lines would carry both."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+from werkzeug.serving import make_server
+
+from app.__main__ import QuietRequestHandler
+
+
+def test_a_malformed_request_is_logged_without_address_or_content(app, caplog):
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with (
+            caplog.at_level(logging.INFO, logger="werkzeug"),
+            socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as sock,
+        ):
+            sock.sendall(b"GET /?courriel=amina.k@exemple.fr HTTP/9.9 extra\r\n\r\n")
+            answer = sock.recv(1024)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+    assert answer.startswith(b"HTTP/1.0 400") or b" 400 " in answer.split(b"\r\n")[0]
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert any("malformed request refused (code 400)" in line for line in lines), lines
+    logged = "\n".join(lines)
+    assert "127.0.0.1" not in logged and "amina" not in logged
