@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 
 from app import migrate
 from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
-from app.core.backup import BackupError, backup_sqlite, restore_sqlite
+from app.core.backup import (
+    RESTORE_NOT_SQLITE,
+    BackupError,
+    DatabaseLock,
+    backup_sqlite,
+    restore_sqlite,
+    sqlite_path,
+)
 from app.db import get_session
 from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
 from app.directory.models import Offer
@@ -132,11 +139,20 @@ def init_app(app: Flask) -> None:
         help="Ne pas demander de confirmation.",
     )
     def restore(backup_file: Path) -> None:
-        """Replace the SQLite database by BACKUP_FILE, migrate it, rebuild the search index."""
+        """Replace the SQLite database by BACKUP_FILE, migrate it, rebuild the search index.
+        Refused while another process of the app (the running service) holds the database."""
+        url = current_app.config["DATABASE_URL"]
+        database = sqlite_path(url)
+        lock = current_app.extensions.get("database_lock") or (
+            DatabaseLock(database) if database else None
+        )
         try:
-            report = restore_sqlite(backup_file, current_app.config["DATABASE_URL"])
+            if lock is None:  # not SQLite: restore_sqlite says what to use instead
+                raise BackupError(RESTORE_NOT_SQLITE)
+            with lock.exclusive():
+                report = restore_sqlite(backup_file, url)
+                migrate.upgrade(url)
+                click.echo(f"Base restaurée depuis {backup_file} ({report.offers} offres).")
+                rebuild_index()
         except BackupError as error:
             raise click.ClickException(str(error)) from error
-        migrate.upgrade(current_app.config["DATABASE_URL"])
-        click.echo(f"Base restaurée depuis {backup_file} ({report.offers} offres).")
-        rebuild_index()
