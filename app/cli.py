@@ -1,4 +1,4 @@
-"""Flask commands: migrations, demo data, search index, backup and restore."""
+"""Flask commands: migrations, demo data, search index, backup and restore, mails to send."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app import migrate
@@ -20,9 +21,11 @@ from app.core.backup import (
     restore_sqlite,
     sqlite_path,
 )
+from app.core.outgoing import send_pending
 from app.db import get_session
 from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
 from app.directory.models import Offer
+from app.referrals import notifications
 from app.referrals.demo import create_demo_referrals
 from app.search import get_index
 
@@ -81,7 +84,25 @@ def rebuild_index(echo=click.echo) -> None:
     )
 
 
+mail_group = AppGroup("mail", help="Courriels : envoyer ceux qui attendent.")
+
+
+@mail_group.command("send-pending")
+def send_pending_command() -> None:
+    """Send the queued emails not sent yet (refused or left by a stopped process), and the
+    referrals' ones: for cron, every few minutes."""
+    session = get_session()
+    queued = send_pending(session)
+    referrals = notifications.deliver(session)
+    click.echo(
+        f"Courriels : {queued.sent + referrals.sent} envoyé(s), "
+        f"{queued.failed + referrals.failed} en échec (réessayés au prochain passage)."
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(mail_group)
+
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Apply the database migrations."""
