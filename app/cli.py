@@ -168,7 +168,7 @@ def init_app(app: Flask) -> None:
             DatabaseLock(database) if database else None
         )
         try:
-            if lock is None:  # not SQLite: restore_sqlite says what to use instead
+            if lock is None:  # not SQLite: say what to use instead
                 raise BackupError(RESTORE_NOT_SQLITE)
             with lock.exclusive():
                 report = restore_sqlite(backup_file, url)

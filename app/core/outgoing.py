@@ -3,7 +3,7 @@ the response, so that no answer waits for the mail server and none takes a diffe
 whether an email goes out or not (no account enumeration by timing, issue 24).
 
 A view renders the message with :func:`queue_mail` inside its transaction; the row exists only
-if the transaction commits. Once the response is made, the ids queued by the request are handed
+if the transaction commits. Once the response is made, the ids the request committed are handed
 to this process's sender thread (``MAIL_SEND_IN_BACKGROUND``, on from the environment), or sent
 at once before the response leaves (off in a bare ``Settings()``: the tests read the mailbox
 right after a request). A refused send stays « pending »; ``flask mail send-pending`` (cron,
@@ -26,7 +26,7 @@ from email import policy
 from email.parser import BytesParser
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, select, update
+from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.mail import MailError, compose, deliver
@@ -63,8 +63,23 @@ def queue_mail(session: Session, to: str, subject: str, template: str, **context
     mail = OutgoingMail(message=bytes(compose(to, subject, template, **context)))
     session.add(mail)
     session.flush()
-    if has_request_context():
-        g.setdefault("outgoing_mail_ids", []).append(mail.id)
+    session.info.setdefault(_UNCOMMITTED, []).append(mail.id)
+
+
+_UNCOMMITTED = "outgoing_mails_uncommitted"
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    """Only committed mails are handed to the sender, after the request's response."""
+    ids = session.info.pop(_UNCOMMITTED, None)
+    if ids and has_request_context():
+        g.setdefault("outgoing_mail_ids", []).extend(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
 
 
 def _claim(session: Session, mail_id: int, now: datetime) -> OutgoingMail | None:

@@ -13,13 +13,14 @@ import time
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import g
 from kit.forms import csrf_token
 from kit.mails import SmtpSink, readable
 from kit.pages import text_of
 from sqlalchemy import select
 
 from app.core.limits import limiter
-from app.core.outgoing import OutgoingMail, sender
+from app.core.outgoing import OutgoingMail, queue_mail, send_pending, sender
 
 SLOW = 0.5  # seconds the mail server takes to accept each message
 ROUNDS = 7
@@ -155,3 +156,18 @@ def test_a_hung_mail_server_blocks_no_request_and_the_mail_goes_later(
     assert mail.status == "sent" and mail.message == b""  # the link is not kept
     again = app.test_cli_runner().invoke(args=["mail", "send-pending"])
     assert "Courriels : 0 envoyé(s)" in again.output  # never twice
+
+
+def test_a_mail_queued_in_a_rolled_back_change_never_leaves(app, session, smtp, user_factory):
+    """The email goes with its change or not at all."""
+    owner = user_factory("gestionnaire", "annulee@exemple.fr")
+    with app.test_request_context("/mot-de-passe-oublie", method="POST"):
+        queue_mail(session, owner.email, "Objet", "reset_password", user=owner, url="x")
+        session.rollback()
+        assert "outgoing_mail_ids" not in g
+        queue_mail(session, owner.email, "Gardé", "reset_password", user=owner, url="x")
+        session.commit()
+        assert len(g.outgoing_mail_ids) == 1  # sent after this request's response
+    assert session.scalars(select(OutgoingMail.status)).all() == ["pending"]
+    assert send_pending(session).sent == 1
+    assert [m["Subject"] for m in smtp.messages] == ["Gardé"]
