@@ -10,6 +10,7 @@ import asyncio
 import socket
 import statistics
 import time
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,7 +21,9 @@ from kit.pages import text_of
 from sqlalchemy import select
 
 from app.core.limits import limiter
+from app.core.mail import compose
 from app.core.outgoing import OutgoingMail, queue_mail, send_pending, sender
+from app.db import utcnow
 
 SLOW = 0.5  # seconds the mail server takes to accept each message
 ROUNDS = 7
@@ -172,3 +175,17 @@ def test_a_mail_queued_in_a_rolled_back_change_never_leaves(app, session, smtp, 
     assert session.scalars(select(OutgoingMail.status)).all() == ["pending"]
     assert send_pending(session).sent == 1
     assert [m["Subject"] for m in smtp.messages] == ["Gardé"]
+
+
+def test_a_mail_left_by_a_process_killed_while_sending_goes_later(app, session, smtp):
+    """Claimed (« sending ») by a process that died: taken back after 10 minutes, not before."""
+    with app.test_request_context("/"):
+        message = compose("orpheline@exemple.fr", "Reprise", "reset_password", user=None, url="x")
+    mail = OutgoingMail(message=bytes(message), status="sending", claimed_at=utcnow())
+    session.add(mail)
+    session.commit()
+    assert send_pending(session).sent == 0  # maybe still being sent by a live process
+    mail.claimed_at = utcnow() - timedelta(minutes=11)
+    session.commit()
+    assert send_pending(session).sent == 1
+    assert smtp.last_to("orpheline@exemple.fr")["Subject"] == "Reprise"
