@@ -102,6 +102,9 @@ class Settings:
     MAIL_OUTBOX: str = setting(
         "", env="MAIL_OUTBOX", unset=str(INSTANCE / "mail"), blank_is_unset=True
     )
+    #: Send queued emails from a thread after the response (README « Exploitation »). Off in a
+    #: bare ``Settings()`` (tests: sent before the response leaves), on from the environment.
+    MAIL_SEND_IN_BACKGROUND: bool = _flag(False, "MAIL_SEND_IN_BACKGROUND", unset=True)
     #: Outbox-only mode: no mail server, every email written as a ``.eml`` file in MAIL_OUTBOX
     #: and never shown on a page. On in a bare ``Settings()`` (tests), off from the environment:
     #: without MAIL_SERVER the app refuses to start unless this is set, or it runs as the
