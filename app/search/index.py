@@ -220,6 +220,7 @@ class SearchIndex:
         self._checked = False
         self._retry_at = 0.0  # after a failed background rebuild, the next try waits
         self._rebuilder: threading.Thread | None = None
+        self._start_lock = threading.Lock()
         self._build_mutex = threading.RLock()
         self._build_depth = 0
         self._build_fd: int | None = None
@@ -450,7 +451,7 @@ class SearchIndex:
             if self._holds_every_offer(session):
                 self._checked = True
                 return False
-            log.warning("search index in %s misses offers of the database: rebuilding", self.root)
+            log.warning("search index in %s does not match the database: rebuilding", self.root)
         else:
             log.warning("search index missing, unreadable or outdated in %s: rebuilding", self.root)
         self.close()
@@ -488,15 +489,16 @@ class SearchIndex:
         return current is not None and current != seen and self.is_healthy()
 
     def _start_rebuild(self, bind, seen: str | None) -> None:
-        if self.rebuilding:
-            return
-        self._rebuilder = threading.Thread(
-            target=self._rebuild_in_background,
-            args=(bind, seen),
-            name="search-index-rebuild",
-            daemon=True,
-        )
-        self._rebuilder.start()
+        with self._start_lock:
+            if self.rebuilding:
+                return
+            self._rebuilder = threading.Thread(
+                target=self._rebuild_in_background,
+                args=(bind, seen),
+                name="search-index-rebuild",
+                daemon=True,
+            )
+            self._rebuilder.start()
 
     def _rebuild_in_background(self, bind, seen: str | None) -> None:
         started = time.perf_counter()
