@@ -244,6 +244,8 @@ def test_readiness_is_503_while_a_background_rebuild_runs_and_200_after(app, cli
         # A search meanwhile says its results may be incomplete; so does the API.
         page = client.get("/recherche?q=Zéphyrine").get_data(as_text=True)
         assert NOTE in page and "l’index de recherche est en cours de reconstruction" in page
+        widget = client.get("/widget/recherche?apercu=1&q=Zéphyrine").get_data(as_text=True)
+        assert NOTE in widget
         api = client.get("/api/v1/offres?q=Zéphyrine")
         assert api.status_code == 200
         assert api.get_json()["incomplet"] is True
@@ -252,6 +254,7 @@ def test_readiness_is_503_while_a_background_rebuild_runs_and_200_after(app, cli
         release.set()
     assert index.wait_for_rebuild(timeout=60)
     assert_complete(client, session, index, hidden)
+    assert NOTE not in client.get("/widget/recherche?apercu=1&q=Zéphyrine").get_data(as_text=True)
     api = client.get("/api/v1/offres?q=Zéphyrine")
     assert api.get_json()["incomplet"] is False
     assert [o["id"] for o in api.get_json()["items"]] == [hidden.id]
