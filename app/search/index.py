@@ -473,10 +473,12 @@ class SearchIndex:
 
     def _count_check(self, session: Session) -> tuple[int, int, bool]:
         """(offers in the index, searchable offers in the database, settled): settled when no
-        change was logged while counting and the index has applied the last one."""
-        newest = session.scalar(select(func.max(SearchChange.id))) or 0
-        searchable = searchable_offer_count(session)
-        newest_after = session.scalar(select(func.max(SearchChange.id))) or 0
+        change was logged while counting and the index has applied the last one. Counts through
+        a private session: the caller's transaction may predate the last catch-up."""
+        with Session(bind=session.get_bind()) as private:
+            newest = private.scalar(select(func.max(SearchChange.id))) or 0
+            searchable = searchable_offer_count(private)
+            newest_after = private.scalar(select(func.max(SearchChange.id))) or 0
         searcher = self._generation_searcher()
         state_docs = 1 if searcher.document(id=STATE_DOC_ID) is not None else 0
         indexed = searcher.doc_count() - state_docs
