@@ -33,12 +33,13 @@ def create_app(config: Settings | dict | None = None) -> Flask:
 
     from app import cli, db, search
     from app.accounts import auth
-    from app.core import errors, filters, limits, mail, request_log, security
+    from app.core import backup, errors, filters, limits, mail, outgoing, request_log, security
 
     request_log.init_app(
         app
     )  # first: its clock starts before, and its line ends after, any other hook
     db.init_app(app)
+    backup.init_app(app)  # the database's shared lock: no restore under this process
     search.init_app(app)
     security.init_app(app)
     filters.init_app(app)
@@ -46,6 +47,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     limits.init_app(app)
     auth.init_app(app)
     mail.init_app(app)
+    outgoing.init_app(app)
 
     from app.accounts.views import bp as accounts_bp
     from app.api import commands as api_commands

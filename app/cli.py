@@ -1,4 +1,4 @@
-"""Flask commands: migrations, demo data, search index, backup and restore."""
+"""Flask commands: migrations, demo data, search index, backup and restore, mails to send."""
 
 from __future__ import annotations
 
@@ -8,14 +8,24 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app import migrate
 from app.accounts.demo import DEMO_PASSWORD, create_demo_accounts
-from app.core.backup import BackupError, backup_sqlite, restore_sqlite
+from app.core.backup import (
+    RESTORE_NOT_SQLITE,
+    BackupError,
+    DatabaseLock,
+    backup_sqlite,
+    restore_sqlite,
+    sqlite_path,
+)
+from app.core.outgoing import send_pending
 from app.db import get_session
 from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
 from app.directory.models import Offer
+from app.referrals import notifications
 from app.referrals.demo import create_demo_referrals
 from app.search import get_index
 
@@ -74,7 +84,25 @@ def rebuild_index(echo=click.echo) -> None:
     )
 
 
+mail_group = AppGroup("mail", help="Courriels : envoyer ceux qui attendent.")
+
+
+@mail_group.command("send-pending")
+def send_pending_command() -> None:
+    """Send the queued emails not sent yet (refused or left by a stopped process), and the
+    referrals' ones: for cron, every few minutes."""
+    session = get_session()
+    queued = send_pending(session)
+    referrals = notifications.deliver(session)
+    click.echo(
+        f"Courriels : {queued.sent + referrals.sent} envoyé(s), "
+        f"{queued.failed + referrals.failed} en échec (réessayés au prochain passage)."
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(mail_group)
+
     @app.cli.command("db-upgrade")
     def db_upgrade() -> None:
         """Apply the database migrations."""
@@ -132,11 +160,20 @@ def init_app(app: Flask) -> None:
         help="Ne pas demander de confirmation.",
     )
     def restore(backup_file: Path) -> None:
-        """Replace the SQLite database by BACKUP_FILE, migrate it, rebuild the search index."""
+        """Replace the SQLite database by BACKUP_FILE, migrate it, rebuild the search index.
+        Refused while another process of the app (the running service) holds the database."""
+        url = current_app.config["DATABASE_URL"]
+        database = sqlite_path(url)
+        lock = current_app.extensions.get("database_lock") or (
+            DatabaseLock(database) if database else None
+        )
         try:
-            report = restore_sqlite(backup_file, current_app.config["DATABASE_URL"])
+            if lock is None:  # not SQLite: say what to use instead
+                raise BackupError(RESTORE_NOT_SQLITE)
+            with lock.exclusive():
+                report = restore_sqlite(backup_file, url)
+                migrate.upgrade(url)
+                click.echo(f"Base restaurée depuis {backup_file} ({report.offers} offres).")
+                rebuild_index()
         except BackupError as error:
             raise click.ClickException(str(error)) from error
-        migrate.upgrade(current_app.config["DATABASE_URL"])
-        click.echo(f"Base restaurée depuis {backup_file} ({report.offers} offres).")
-        rebuild_index()

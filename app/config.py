@@ -95,6 +95,9 @@ class Settings:
     MAIL_OUTBOX: str = setting(
         "", env="MAIL_OUTBOX", unset=str(INSTANCE / "mail"), blank_is_unset=True
     )
+    #: Send queued emails from a thread after the response (README « Exploitation »). Off in a
+    #: bare ``Settings()`` (tests: sent before the response leaves), on from the environment.
+    MAIL_SEND_IN_BACKGROUND: bool = _flag(False, "MAIL_SEND_IN_BACKGROUND", unset=True)
     # The address of the site in emailed links (e.g. https://passerelle.example.fr).
     PUBLIC_URL: str = setting("", env="PUBLIC_URL", parse=lambda value: value.rstrip("/"))
     # Days after a referral closes before its personal data is blanked (about 6 months).

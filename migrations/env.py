@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import app.accounts.models
+import app.core.outgoing
 import app.directory.models
 import app.moderation.models
 import app.referrals.models

@@ -80,6 +80,8 @@ def app(_template_db, tmp_path):
     yield application
     application.extensions["search_index"].close()
     application.extensions["db_engine"].dispose()
+    if "database_lock" in application.extensions:  # SQLite: the file lock every app holds
+        application.extensions["database_lock"].release()
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """Account flows as plain functions over a session: sign-up request, email verification,
-approval, login, password reset, invitation. The views commit, then send the emails.
+approval, login, password reset, invitation. The views queue the emails in their transaction
+(:mod:`app.core.outgoing`); they are sent after the response.
 
 No account enumeration: every answer a visitor sees is the same whether the address has an
-account or not; the difference only goes by email to the owner of the address."""
+account or not, and takes the same time (the same hashing on both sign-up paths, no mail
+server in the request); the difference only goes by email to the owner of the address."""
 
 from __future__ import annotations
 
@@ -60,12 +62,15 @@ def request_account(session: Session, request: SignupRequest) -> SignupOutcome:
     and the membership). An address that already has an account creates nothing."""
     if request.role not in SELF_SERVICE_ROLES:
         raise ValueError("role")
+    # Hashed on both paths: the same work, so the same time, whether the address has an
+    # account or not (the slow part of a sign-up).
+    password_hash = hash_password(request.password)
     existing = find_user(session, request.email)
     if existing is not None:
         return SignupOutcome(None, existing)
     user = User(
         email=normalize_email(request.email),
-        password_hash=hash_password(request.password),
+        password_hash=password_hash,
         full_name=request.full_name.strip(),
         organisation=request.organisation.strip(),
         role=request.role,

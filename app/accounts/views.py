@@ -1,7 +1,8 @@
 """Login, logout, sign-up request, email verification, password reset, invitations.
 
-Views stay thin: the flows are in :mod:`app.accounts.services`; each write is committed before
-any email goes out (:mod:`app.core.mail`)."""
+Views stay thin: the flows are in :mod:`app.accounts.services`; the emails are queued in the
+view's transaction and sent after the response (:mod:`app.core.outgoing`), so no answer waits
+for the mail server nor tells by its time whether an address has an account."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from app.accounts.forms import (
 from app.accounts.models import AccountStatus, Role, User
 from app.accounts.tokens import TokenError
 from app.core.limits import LOGIN, SENSITIVE, email_key, limiter
-from app.core.mail import absolute_url, try_send_mail
+from app.core.mail import absolute_url
+from app.core.outgoing import queue_mail
 from app.db import get_session, utcnow
 from app.directory.models import StructureKind
 
@@ -117,9 +119,9 @@ def signup():
                 else None,
             ),
         )
-        session.commit()
         if outcome.user is not None:
-            try_send_mail(
+            queue_mail(
+                session,
                 outcome.user.email,
                 "Confirmez votre adresse électronique – Passerelle",
                 "verify_email",
@@ -129,7 +131,8 @@ def signup():
                 ),
             )
         elif outcome.existing is not None:
-            try_send_mail(
+            queue_mail(
+                session,
                 outcome.existing.email,
                 "Une demande de compte avec votre adresse – Passerelle",
                 "signup_existing",
@@ -137,6 +140,7 @@ def signup():
                 login_url=absolute_url("accounts.login"),
                 reset_url=absolute_url("accounts.forgot_password"),
             )
+        session.commit()
         # The same answer whether the address had an account or not.
         return redirect(url_for("accounts.signup_sent"))
     status = 422 if form.errors else 200
@@ -162,9 +166,10 @@ def verify_email(token: str):
         user = services.verify_email(session, token)
     except TokenError as error:
         return _token_problem(error), 400
-    session.commit()
     if user.status == AccountStatus.PENDING:
         _notify_coordinators(user)
+    session.commit()
+    if user.status == AccountStatus.PENDING:
         text = (
             "Merci, votre adresse est confirmée. La coordination de votre département va "
             "examiner votre demande : vous recevrez un courriel dès qu’elle sera acceptée."
@@ -191,7 +196,8 @@ def _notify_coordinators(user: User) -> None:
         )
     ).all()
     for coordinator in coordinators:
-        try_send_mail(
+        queue_mail(
+            session,
             coordinator.email,
             "Une demande de compte à examiner – Passerelle",
             "new_request",
@@ -223,13 +229,15 @@ def forgot_password():
         session = get_session()
         user = services.find_user(session, form.email.data)
         if user is not None and user.status not in (AccountStatus.REFUSED, AccountStatus.DISABLED):
-            try_send_mail(
+            queue_mail(
+                session,
                 user.email,
                 "Choisir un nouveau mot de passe – Passerelle",
                 "reset_password",
                 user=user,
                 url=absolute_url("accounts.reset_password", token=services.reset_token(user)),
             )
+        session.commit()  # the mail goes after the response, whichever the address
         return render_template(
             "accounts/message.html",
             title="Vérifiez votre messagerie",

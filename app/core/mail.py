@@ -2,7 +2,9 @@
 ``MAIL_OUTBOX`` (the embedded default), listed on the dev-only page ``/dev/courriels``.
 
 Callers send *after* their transaction is committed: a failed send never loses a write, and
-the person is told to ask again (:class:`MailError`).
+the person is told to ask again (:class:`MailError`). Views that must answer at once, whatever
+the mail server does, queue their email instead (:mod:`app.core.outgoing`): it is sent after
+the response and retried.
 """
 
 from __future__ import annotations
@@ -50,14 +52,20 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     return message
 
 
-def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) and send it."""
+def compose(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) into a message."""
     text = render_template(f"emails/{template}.txt", subject=subject, **context)
     try:
         html = render_template(f"emails/{template}.html", subject=subject, **context)
     except TemplateNotFound:  # plain text only
         html = None
-    message = build_message(to, subject, text, html)
+    return build_message(to, subject, text, html)
+
+
+def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """Render and send now (inside the request: prefer :func:`app.core.outgoing.queue_mail`,
+    which sends after the response)."""
+    message = compose(to, subject, template, **context)
     deliver(message)
     return message
 

@@ -98,3 +98,84 @@ def test_the_backup_cannot_overwrite_the_database(two_apps):
     url = source.config["DATABASE_URL"]
     with pytest.raises(BackupError, match="un autre fichier"):
         backup_sqlite(url, Path(url.removeprefix("sqlite:///")))
+
+
+def _offer_titles(url: str) -> list[str]:
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        return sorted(row[0] for row in db.execute("SELECT title FROM offers"))
+
+
+def test_restore_is_refused_while_the_service_holds_the_database(two_apps, tmp_path):
+    """Restoring under a live service corrupted it (issue 24, finding 7): every app process holds
+    the database's shared lock, and restore refuses while another one does."""
+    source, _fresh = two_apps
+    with source.app_context():
+        from app.db import get_session
+
+        make_offer(get_session(), title="Crèche Les Cerfs-Volants")
+    backup = tmp_path / "copie.sqlite"
+    assert source.test_cli_runner().invoke(args=["backup", str(backup)]).exit_code == 0
+    with source.app_context():
+        make_offer(get_session(), title="Écrite après la sauvegarde")
+
+    url = source.config["DATABASE_URL"]
+    # The operator's command: another process (here another app) on the same database.
+    operator = create_app(
+        Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(tmp_path / "op-index"), ENV="test")
+    )
+    try:
+        refused = operator.test_cli_runner().invoke(args=["restore", str(backup), "--oui"])
+        assert refused.exit_code != 0
+        assert "est utilisée par un autre processus de Passerelle" in refused.output
+        assert "Arrêtez d’abord le service" in refused.output
+        assert _offer_titles(url) == ["Crèche Les Cerfs-Volants", "Écrite après la sauvegarde"]
+
+        # The service stops: its lock goes with it.
+        source.extensions["database_lock"].release()
+        source.extensions["db_engine"].dispose()
+        done = operator.test_cli_runner().invoke(args=["restore", str(backup), "--oui"])
+        assert done.exit_code == 0, done.output
+        assert "Base restaurée" in done.output
+        assert _offer_titles(url) == ["Crèche Les Cerfs-Volants"]
+    finally:
+        operator.extensions["search_index"].close()
+        operator.extensions["db_engine"].dispose()
+        operator.extensions["database_lock"].release()
+
+
+SERVICE = """
+import sys, time
+from app import create_app
+from app.config import Settings
+app = create_app(Settings(DATABASE_URL=sys.argv[1], SEARCH_INDEX_DIR=sys.argv[2], ENV="test"))
+print("pret", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_killed_service_no_longer_blocks_the_restore(two_apps, tmp_path):
+    """A real process holds the lock; kill -9 releases it (the system closes its files)."""
+    import subprocess
+    import sys
+
+    _source, fresh = two_apps
+    url = fresh.config["DATABASE_URL"]
+    backup = tmp_path / "copie.sqlite"
+    assert fresh.test_cli_runner().invoke(args=["backup", str(backup)]).exit_code == 0
+    service = subprocess.Popen(
+        [sys.executable, "-c", SERVICE, url, str(tmp_path / "svc-index")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert service.stdout is not None and service.stdout.readline().strip() == "pret"
+        refused = fresh.test_cli_runner().invoke(args=["restore", str(backup), "--oui"])
+        assert refused.exit_code != 0
+        assert "est utilisée par un autre processus de Passerelle" in refused.output
+    finally:
+        service.kill()
+        service.wait()
+        if service.stdout is not None:
+            service.stdout.close()
+    done = fresh.test_cli_runner().invoke(args=["restore", str(backup), "--oui"])
+    assert done.exit_code == 0, done.output
