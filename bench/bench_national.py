@@ -227,7 +227,7 @@ def main() -> None:
                 f"({count / built:.0f} docs/s, procs={args.procs}, "
                 f"{time.process_time() - cpu:.1f} s CPU in the main process)"
             )
-        size = sum(p.stat().st_size for p in (folder / "index").iterdir()) / 1e6
+        size = sum(p.stat().st_size for p in (folder / "index").rglob("*") if p.is_file()) / 1e6
         print(f"index size: {size:.0f} MB; database {db_path.stat().st_size / 1e6:.0f} MB")
 
         ref, ref_built = build_reference(db_path)

@@ -67,7 +67,7 @@ def main() -> None:
         started = time.perf_counter()
         count = get_index().rebuild(get_session())
         built = time.perf_counter() - started
-    size = sum(p.stat().st_size for p in (folder / "index").iterdir()) / 1e6
+    size = sum(p.stat().st_size for p in (folder / "index").rglob("*") if p.is_file()) / 1e6
     print(
         f"offers: {args.offers} (+63 real courses); demo load {loaded:.1f} s; "
         f"index build {built:.1f} s for {count} documents, {size:.1f} MB"

@@ -271,6 +271,14 @@ OFFER_PAGE = {
         "par_page": {"type": "integer", "minimum": 1, "maximum": LIMITS.max_per_page},
         "pages": {"type": "integer", "minimum": 1},
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Offre"}},
+        "incomplet": {
+            "type": "boolean",
+            "description": (
+                "Vrai quand l’index de recherche de ce serveur est en cours de reconstruction : "
+                "des offres peuvent manquer (la réponse n’est alors pas mise en cache). "
+                "Réessayez dans quelques minutes."
+            ),
+        },
     },
 }
 COMMUNE = {
@@ -518,6 +526,7 @@ def read_paths() -> dict[str, Any]:
                                             "par_page": 20,
                                             "pages": 1,
                                             "items": [offer],
+                                            "incomplet": False,
                                         }
                                     }
                                 },

@@ -36,7 +36,7 @@ from app.db import get_session
 from app.directory.criteria import LIMITS
 from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
-from app.search import catch_up, get_index
+from app.search import catch_up, get_index, results_incomplete
 from app.search.services import search_directory
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -159,7 +159,9 @@ def list_offers():
         )
         for row in outcome.rows
     ]
-    cache_for(60)
+    incomplete = results_incomplete()
+    if not incomplete:
+        cache_for(60)  # an incomplete answer is not kept (no-store)
     return jsonify(
         {
             "total": outcome.total,
@@ -167,6 +169,7 @@ def list_offers():
             "par_page": per_page,
             "pages": outcome.pages,
             "items": items,
+            "incomplet": incomplete,
         }
     )
 

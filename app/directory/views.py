@@ -12,7 +12,7 @@ from app.directory.forms import SearchForm
 from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
 from app.referrals.queries import structure_badge
-from app.search import catch_up, get_index
+from app.search import catch_up, get_index, results_incomplete
 from app.search.services import offers_nearby, search_directory
 
 bp = Blueprint("directory", __name__)
@@ -37,7 +37,7 @@ def search():
         outcome=outcome,
         form=SearchForm.showing(request.args, parsed.errors),
         view=presenters.SearchView(outcome, request.args),
-        index_incomplete=get_index().rebuilding,
+        index_incomplete=results_incomplete(),
     )
 
 

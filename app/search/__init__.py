@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from app.search.index import SearchIndex
+from app.search.index import INCOMPLETE as INDEX_INCOMPLETE
+from app.search.index import OK as INDEX_OK
+from app.search.index import REBUILDING as INDEX_REBUILDING
+from app.search.index import UNREADABLE as INDEX_UNREADABLE
+from app.search.index import IndexHealth, SearchIndex
+
+__all__ = [
+    "INDEX_INCOMPLETE",
+    "INDEX_OK",
+    "INDEX_REBUILDING",
+    "INDEX_UNREADABLE",
+    "IndexHealth",
+    "catch_up",
+    "get_index",
+    "init_app",
+    "results_incomplete",
+]
 
 
 def init_app(app: Flask) -> None:
@@ -22,3 +38,9 @@ def get_index() -> SearchIndex:
 def catch_up(session) -> None:
     """Bring this process's index up to date with the change log (cheap when nothing moved)."""
     get_index().catch_up(session)
+
+
+def results_incomplete() -> bool:
+    """May the search this thread just made have missed offers (the index is being rebuilt,
+    or none can be read)? The pages and the API say so."""
+    return get_index().incomplete

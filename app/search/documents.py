@@ -6,6 +6,8 @@ import math
 from datetime import date
 from typing import TypeGuard
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
@@ -97,8 +99,23 @@ def date_number(value: date | None, default: int = NO_END) -> int:
     return default if value is None else value.year * 10000 + value.month * 100 + value.day
 
 
+#: The offers search shows, and so the index holds: ``is_indexable`` says it of one offer,
+#: ``searchable_offer_count`` counts them in the database (one definition for both).
+INDEXED_STATUS = OfferStatus.PUBLISHED
+
+
 def is_indexable(offer: Offer | None) -> TypeGuard[Offer]:
-    return offer is not None and offer.status is OfferStatus.PUBLISHED
+    return offer is not None and offer.status is INDEXED_STATUS
+
+
+def searchable_offer_count(session: Session) -> int:
+    """How many offers the index must hold: those ``is_indexable`` accepts (one COUNT)."""
+    return (
+        session.scalar(
+            select(func.count()).select_from(Offer).where(Offer.status == INDEXED_STATUS)
+        )
+        or 0
+    )
 
 
 def offer_flags(offer: Offer, summary: hours.HoursSummary) -> list[str]:

@@ -22,7 +22,7 @@ from app.directory.forms import SearchForm
 from app.estimator_web.services import evaluate
 from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france
-from app.search import catch_up, get_index
+from app.search import catch_up, get_index, results_incomplete
 from app.search.services import search_directory
 from app.widget.forms import EmbedForm, PartnerForm, StatusForm
 from app.widget.models import PartnerToken
@@ -133,6 +133,7 @@ def search():
         outcome=outcome,
         form=SearchForm.showing(args, parsed.errors),
         view=presenters.SearchView(outcome, args, path=url_for("widget.search")),
+        index_incomplete=results_incomplete(),
     )
 
 
