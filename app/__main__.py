@@ -20,8 +20,13 @@ class QuietRequestHandler(WSGIRequestHandler):
     log lines (it logs malformed requests itself, with both): each request is already logged by
     app.core.request_log, with no address and no query string."""
 
-    def address_string(self) -> str:
-        return "-"
+    def log(self, type: str, message: str, *args: Any) -> None:
+        """werkzeug's line without the client's address. ``address_string`` itself stays:
+        werkzeug builds the request's REMOTE_ADDR from it (the outbox page checks it)."""
+        level = {"error": logging.ERROR, "warning": logging.WARNING}.get(type, logging.INFO)
+        logging.getLogger("werkzeug").log(
+            level, f"[{self.log_date_time_string()}] {message}", *args
+        )
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Nothing: app.core.request_log has its own line (route rule, no query string)."""
