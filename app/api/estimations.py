@@ -152,6 +152,13 @@ _CARE: dict[str, Callable[[Any], Any]] = {
     "age_enfant": _integer(0, 17, "années"),
 }
 _REQUIRED_ACTIVITY = ("type", "date_debut")
+# Fields the OpenAPI document does not declare nullable: null there is refused, as any other
+# value of the wrong type (omit the field for its default).
+_NOT_NULL = frozenset(
+    {"date", "territoire", "parent_isole", "inscrit_france_travail", "enfant_aeeh", "enfants"}
+    | {"type", "date_debut", "salarie_entreprise"}
+)
+NULL_REFUSED = "Ce champ ne peut pas valoir null : omettez-le pour sa valeur par défaut."
 
 
 @dataclass
@@ -176,6 +183,8 @@ class _Reader:
                 )
                 continue
             if raw is None:
+                if key in _NOT_NULL:
+                    self.errors[path] = typography(NULL_REFUSED)
                 continue
             try:
                 values[key] = spec[key](raw)
@@ -221,9 +230,12 @@ def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
         )
     reader = _Reader({})
     root = reader.fields(payload, _ROOT, "", skip=("enfants", "activite", "garde"))
-    children = (
-        _children(payload["enfants"], reader.errors) if payload.get("enfants") is not None else ()
-    )
+    children: tuple[int, ...] = ()
+    if "enfants" in payload:
+        if payload["enfants"] is None:
+            reader.errors["enfants"] = typography(NULL_REFUSED)
+        else:
+            children = _children(payload["enfants"], reader.errors)
 
     activity = None
     if payload.get("activite") is not None:

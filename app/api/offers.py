@@ -42,6 +42,9 @@ __all__ = [
     "parse_offer_query",
 ]
 
+# Offer ids are 32-bit integers in the database: a larger one is no offer (and not an overflow).
+MAX_OFFER_ID = 2**31 - 1
+
 COMMUNES_QUERY = Spelling(
     names={"text": "q", "limit": "limite"},
     messages={
@@ -50,6 +53,7 @@ COMMUNES_QUERY = Spelling(
             f"Tapez de 2 à {MAX_QUERY_LENGTH} caractères : un nom, un code postal ou un code INSEE."
         ),
         "limit": INTEGER_MESSAGE,
+        "empty": "Valeur vide : indiquez une valeur ou omettez ce paramètre.",
     },
     comma_lists=True,
     from_lists=False,
@@ -77,6 +81,7 @@ def parse_offer_query(args: QueryArgs) -> SearchCriteria:
 def parse_communes_query(args: QueryArgs) -> tuple[str, int]:
     r = QueryReader(args, COMMUNES_QUERY)
     r.refuse_unknown()
+    r.refuse_empty("text")
     text = r.text("text")
     if not 2 <= len(text) <= MAX_QUERY_LENGTH:
         r.fail("text", "text")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from app.api.estimations import MAX_CHILDREN, estimation_to_json, run_estimation
-from app.api.openapi_read import read_paths, read_schemas
+from app.api.openapi_read import TOO_MANY_REQUESTS, read_paths, read_schemas
 from app.estimator import ACTIVITY_TYPES, TERRITORIES
 
 API_VERSION = "1.0.0"
@@ -79,8 +79,15 @@ CARE = {
     "additionalProperties": False,
     "description": "La garde nécessaire, pour estimer le coût de chaque mode de garde.",
     "properties": {
-        "heures_par_mois": _number(
-            0, 744, "Heures de garde par mois (par défaut : celles de l’activité)."
+        "heures_par_mois": _nullable(
+            {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "maximum": 744,
+                "description": (
+                    "Heures de garde par mois, plus de 0 (par défaut : celles de l’activité)."
+                ),
+            }
         ),
         "tarif_horaire": _number(
             0,
@@ -411,6 +418,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                                 }
                             },
                         },
+                        "429": TOO_MANY_REQUESTS,
                     },
                 }
             },

@@ -18,7 +18,7 @@ from app.api.datainclusion import (
     SERVICE_FIELDS,
     STRUCTURE_FIELDS,
 )
-from app.api.offers import communes_to_json, offer_to_json
+from app.api.offers import MAX_OFFER_ID, communes_to_json, offer_to_json
 from app.directory.criteria import DAY_CODES, INSEE_CODE, LIMITS, SORTS
 from app.directory.models import (
     Certification,
@@ -340,13 +340,14 @@ OFFER_PARAMETERS = [
     ),
     _parameter(
         "commune",
-        "Code INSEE de la commune autour de laquelle chercher.",
+        "Code INSEE de la commune autour de laquelle chercher ; soit commune, soit lat et lon, "
+        "pas les deux (sinon 422).",
         {"type": "string", "pattern": INSEE_CODE.pattern},
         "83137",
     ),
     _parameter(
         "lat",
-        "Latitude du point (avec lon, à la place de commune).",
+        "Latitude du point (avec lon, à la place de commune : pas les deux, sinon 422).",
         {"type": "number", "minimum": -90, "maximum": 90},
     ),
     _parameter(
@@ -434,15 +435,16 @@ GET_HEADERS = {
         "schema": STRING,
     },
 }
+TOO_MANY_REQUESTS = {
+    "description": (
+        "Trop de demandes depuis cette adresse IP : réessayez après Retry-After secondes."
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    **ERROR_RESPONSE,
+}
 COMMON_GET_RESPONSES = {
     "304": {"description": "Inchangé depuis l’ETag envoyé dans If-None-Match."},
-    "429": {
-        "description": (
-            "Trop de demandes depuis cette adresse IP : réessayez après Retry-After secondes."
-        ),
-        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-        **ERROR_RESPONSE,
-    },
+    "429": TOO_MANY_REQUESTS,
 }
 
 
@@ -553,7 +555,7 @@ def read_paths() -> dict[str, Any]:
                         "name": "id",
                         "in": "path",
                         "required": True,
-                        "schema": {"type": "integer", "minimum": 1},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_OFFER_ID},
                     }
                 ],
                 "responses": {
@@ -582,12 +584,15 @@ def read_paths() -> dict[str, Any]:
                 ),
                 "tags": ["Communes"],
                 "parameters": [
-                    _parameter(
-                        "q",
-                        "Ce qui a été tapé (2 caractères au moins).",
-                        {"type": "string", "minLength": 2, "maxLength": 100},
-                        "toulon",
-                    ),
+                    {
+                        **_parameter(
+                            "q",
+                            "Ce qui a été tapé (2 caractères au moins).",
+                            {"type": "string", "minLength": 2, "maxLength": 100},
+                            "toulon",
+                        ),
+                        "required": True,
+                    },
                     _parameter(
                         "limite",
                         "Nombre de communes (10 par défaut).",

@@ -22,6 +22,7 @@ from app.api.datainclusion import (
 )
 from app.api.estimations import EstimationErrors, estimation_to_json, run_estimation
 from app.api.offers import (
+    MAX_OFFER_ID,
     InvalidParameters,
     communes_to_json,
     offer_to_json,
@@ -176,7 +177,7 @@ def list_offers():
 
 @bp.get("/offres/<int:id>")
 def get_offer(id: int):
-    offer = get_public_offer(get_session(), id)
+    offer = get_public_offer(get_session(), id) if id <= MAX_OFFER_ID else None
     if offer is None:
         return json_error(404, "Cette offre n’existe pas ou n’est plus publiée.")
     cache_for(60)

@@ -168,6 +168,7 @@ API = Spelling(
     },
     messages={
         "unknown_parameter": UNKNOWN_PARAMETER,
+        "empty": "Valeur vide : indiquez une valeur ou omettez ce paramètre.",
         "text_too_long": "Les mots-clés sont trop longs ({max} caractères au plus).",
         "bad_code": "Code commune INSEE inconnu (5 caractères, par exemple 83137 pour Toulon).",
         "number": "Indiquez un nombre entre {low:g} et {high:g}, avec un point pour les décimales.",
@@ -215,6 +216,13 @@ class QueryReader:
         for name in self.args:
             if name not in known:
                 self.fail_param(name, "unknown_parameter")
+
+    def refuse_empty(self, *free_text: str) -> None:
+        """A parameter sent empty (``heure_fin=``) is refused as any value its documented format
+        does not match, except the free-text ones (the keywords)."""
+        for criterion, name in self.spelling.names.items():
+            if criterion not in free_text and any(not v.strip() for v in self.args.getlist(name)):
+                self.fail_param(name, "empty")
 
     def raw(self, criterion: str) -> str | None:
         """The first value as sent, None when the parameter is absent (or not in the spelling)."""
@@ -318,6 +326,7 @@ def parse_criteria(args: QueryArgs, spelling: Spelling) -> ParsedCriteria:
     r = QueryReader(args, spelling)
     if spelling.strict:
         r.refuse_unknown()
+        r.refuse_empty("text", "days")
 
     text = r.text("text")
     if len(text) > LIMITS.text_length:
