@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
+from kit.apps import close_app
 from kit.clients import HtmxClient, login_as
 from kit.factories import PASSWORD, Cast, make_offer, make_structure, make_user
 from kit.mails import SmtpSink
@@ -81,10 +82,7 @@ def app(_template_db, tmp_path):
     )
     application = create_app(settings)
     yield application
-    application.extensions["search_index"].close()
-    application.extensions["db_engine"].dispose()
-    if "database_lock" in application.extensions:  # SQLite: the file lock every app holds
-        application.extensions["database_lock"].release()
+    close_app(application)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ without a mail server refuses to start unless outbox-only is asked for explicitl
 from __future__ import annotations
 
 import pytest
+from kit.apps import close_app
 from kit.forms import post_form
 from kit.pages import text_of
 
@@ -44,8 +45,7 @@ def make_app(app):
 
     yield make
     for each in made:
-        each.extensions["search_index"].close()
-        each.extensions["db_engine"].dispose()
+        close_app(each)
 
 
 def test_the_embedded_server_shows_it_to_this_machine_with_a_banner(app, make_app):
