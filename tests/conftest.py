@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
-from kit.apps import close_app
+from kit.apps import close_app, settings_like
 from kit.clients import HtmxClient, login_as
 from kit.factories import PASSWORD, Cast, make_offer, make_structure, make_user
 from kit.mails import SmtpSink
@@ -83,6 +83,21 @@ def app(_template_db, tmp_path):
     application = create_app(settings)
     yield application
     close_app(application)
+
+
+@pytest.fixture
+def make_app(app):
+    """Another application on ``app``'s database, index and outbox: ``make_app(SETTINGS)`` or
+    ``make_app(**changes)`` to ``app``'s settings; each is closed after the test."""
+    made = []
+
+    def make(settings: Settings | None = None, **changes):
+        made.append(create_app(settings or settings_like(app, **changes)))
+        return made[-1]
+
+    yield make
+    for each in made:
+        close_app(each)
 
 
 @pytest.fixture

@@ -7,34 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from kit.apps import settings_like
 
 from app import create_app
 from app.config import DEV_SECRET_KEY, PROJECT_ROOT, Settings
 
 STRONG_KEY = "k" * 48
-
-
-def settings_like(app, **changes) -> Settings:
-    return Settings(
-        DATABASE_URL=app.config["DATABASE_URL"],
-        SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-        MAIL_OUTBOX=app.config["MAIL_OUTBOX"],
-        **changes,
-    )
-
-
-@pytest.fixture
-def make_app(app):
-    made = []
-
-    def make(**changes):
-        made.append(create_app(settings_like(app, **changes)))
-        return made[-1]
-
-    yield make
-    for each in made:
-        each.extensions["search_index"].close()
-        each.extensions["db_engine"].dispose()
 
 
 @pytest.mark.parametrize("key", ["", DEV_SECRET_KEY, "court"])

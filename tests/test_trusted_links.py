@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from kit.apps import settings_like
 from kit.clients import login_as
 from kit.forms import csrf_token_in, post_form
 from kit.mails import text_of_mail
@@ -22,15 +23,6 @@ STRONG_KEY = "k" * 48
 SITE = "https://passerelle.example.fr"
 EVIL = "evil.example.com"
 REFUSED = "ce site ne répond pas à cette adresse"
-
-
-def settings_like(app, **changes) -> Settings:
-    return Settings(
-        DATABASE_URL=app.config["DATABASE_URL"],
-        SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-        MAIL_OUTBOX=app.config["MAIL_OUTBOX"],
-        **changes,
-    )
 
 
 @pytest.fixture(params=["embedded, Host", "production behind a proxy, X-Forwarded-Host"])

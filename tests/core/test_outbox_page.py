@@ -6,11 +6,10 @@ without a mail server refuses to start unless outbox-only is asked for explicitl
 from __future__ import annotations
 
 import pytest
-from kit.apps import close_app
+from kit.apps import settings_like
 from kit.forms import post_form
 from kit.pages import text_of
 
-from app import create_app
 from app.__main__ import embedded_settings
 from app.config import Settings
 
@@ -24,28 +23,6 @@ SIGNUP = {
     "password": "le soleil se leve sur toulon",
     "confirm": "le soleil se leve sur toulon",
 }
-
-
-def settings_like(app, **changes) -> Settings:
-    return Settings(
-        DATABASE_URL=app.config["DATABASE_URL"],
-        SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"],
-        MAIL_OUTBOX=app.config["MAIL_OUTBOX"],
-        **changes,
-    )
-
-
-@pytest.fixture
-def make_app(app):
-    made = []
-
-    def make(settings: Settings):
-        made.append(create_app(settings))
-        return made[-1]
-
-    yield make
-    for each in made:
-        close_app(each)
 
 
 def test_the_embedded_server_shows_it_to_this_machine_with_a_banner(app, make_app):

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from kit.apps import close_app
 from kit.factories import make_offer
 
 from app import create_app, migrate
@@ -36,8 +37,7 @@ def two_apps(tmp_path):
     apps = [sqlite_app(tmp_path, "source"), sqlite_app(tmp_path, "neuve")]
     yield apps
     for each in apps:
-        each.extensions["search_index"].close()
-        each.extensions["db_engine"].dispose()
+        close_app(each)
 
 
 def test_backup_then_restore_into_a_new_app_brings_the_data_back(two_apps, tmp_path):
