@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+from app.geo.timezones import PARIS
 
 __all__ = ["add_months", "as_date", "last_day_of_month"]
 
@@ -29,5 +31,10 @@ def last_day_of_month(day: date) -> int:
 
 
 def as_date(moment: datetime | date) -> date:
-    """The calendar day of a datetime (a date is returned as it is)."""
-    return moment.date() if isinstance(moment, datetime) else moment
+    """The calendar day in France of a moment, as ``today_in_france`` counts days: a naive
+    datetime is UTC (as the database stores it), an aware one is converted; a date is returned
+    as it is. (An update at 0:30 in Paris is « aujourd’hui », not « hier ».)"""
+    if not isinstance(moment, datetime):
+        return moment
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(PARIS).date()

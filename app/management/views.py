@@ -57,7 +57,11 @@ def _user():
 
 def _page_arg(value: str | None) -> int:
     value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < len(value) < 6 and int(value) > 0 else 1
+    return (
+        int(value)
+        if value.isascii() and value.isdigit() and 0 < len(value) < 6 and int(value) > 0
+        else 1
+    )
 
 
 def _offer_or_404(offer_id: int) -> Offer:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from kit.factories import make_offer
 from kit.forms import csrf_token
@@ -11,6 +11,7 @@ from kit.pages import section, tags, text_of
 
 from app.db import utcnow
 from app.directory.models import Offer, OfferChange, OfferStatus, Structure, StructureKind
+from app.geo.timezones import today_in_france
 
 HTMX = {"HX-Request": "true"}
 
@@ -60,7 +61,7 @@ def test_the_list_is_scoped_to_what_each_role_manages(
 
 
 def test_freshness_and_offers_to_check(client, session, structure, logged_manager):
-    today = date.today()
+    today = today_in_france()
     make_offer(session, title="Fraîche", structure=structure)
     make_offer(
         session,
@@ -110,7 +111,7 @@ def test_free_places_in_one_click_without_javascript(client, session, offer, log
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/gestion#offre-{offer.id}"
     )
-    today = date.today()
+    today = today_in_france()
     page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
     assert f"« Multi-accueil Les Lucioles » : 2 places disponibles au {today:%d/%m}." in page
     session.expire_all()
@@ -132,7 +133,7 @@ def test_free_places_with_htmx_swap_the_row_and_announce_it(client, session, off
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert fragment.lstrip().startswith(f'<li class="manage-row" id="offre-{offer.id}">')
-    assert f"Complet au {date.today():%d/%m}" in text_of(fragment)
+    assert f"Complet au {today_in_france():%d/%m}" in text_of(fragment)
     # said aloud by the status region that stays on the page (its content is swapped)
     assert tags(fragment, "p", id="annonce", **{"hx-swap-oob": "innerHTML"})
     assert tags(client.get("/gestion").get_data(as_text=True), "p", id="annonce", role="status")
