@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from app.core.filters import elide_de
-from app.directory import hours
-from app.directory.criteria import LIMITS
+from app.directory import fit, hours
+from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
@@ -31,10 +31,17 @@ class Badge:
 
 
 class OfferCard:
-    def __init__(self, offer: Offer, distance_km: float | None, today: date):
+    def __init__(
+        self,
+        offer: Offer,
+        distance_km: float | None,
+        today: date,
+        criteria: SearchCriteria | None = None,
+    ):
         self.offer = offer
         self.distance_km = distance_km
         self.today = today
+        self.criteria = criteria  # the search shown, when the card is a result
         self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
@@ -64,6 +71,33 @@ class OfferCard:
         if self.stale:
             badges.append(Badge("À vérifier", "stale"))
         return badges
+
+    @property
+    def card_badges(self) -> list[Badge]:
+        """The badges of a result card: the places (with their date) are said in :attr:`fits`, the
+        atypical hours in :attr:`atypical_text`."""
+        return [b for b in self.badges if b.kind not in ("free", "full", "atypical")]
+
+    @property
+    def icon(self) -> str:
+        return fit.KIND_ICONS.get(self.offer.kind, "creche")
+
+    @property
+    def atypical_text(self) -> str:
+        """« Horaires atypiques : dès 5 h 30, la nuit, le samedi »"""
+        words = fit.atypical_hours(self.slots)
+        return f"Horaires atypiques\u00a0: {', '.join(words)}" if words else ""
+
+    @property
+    def fits(self) -> list[str]:
+        """How the offer meets the need, most telling first: hours, ages, places."""
+        o, criteria = self.offer, self.criteria
+        lines = [fit.hours_fit(criteria)]
+        if not o.is_training:
+            age = criteria.child_age_months if criteria else None
+            lines.append(fit.ages_fit(o.age_min_months, o.age_max_months, age))
+        lines.append(fit.places_fit(o.free_places, o.free_places_on))
+        return [line for line in lines if line]
 
     @property
     def stale(self) -> bool:
@@ -111,7 +145,30 @@ class SearchView:
         self.path = path  # the partner widget keeps its links in /widget/recherche
         self.args = MultiDict(args)
         self.args.pop("page", None)
-        self.cards = [OfferCard(r.offer, r.distance_km, today_in_france()) for r in outcome.rows]
+        today = today_in_france()
+        self.cards = [
+            OfferCard(r.offer, r.distance_km, today, outcome.criteria) for r in outcome.rows
+        ]
+
+    @property
+    def folded(self) -> bool:
+        """The form folded under the one-line summary: a place was found (results first)."""
+        return self.outcome.commune is not None
+
+    @property
+    def criteria_line(self) -> str:
+        commune = self.outcome.commune
+        return fit.criteria_line(self.outcome.criteria, commune.name if commune else None)
+
+    @property
+    def see_results_text(self) -> str:
+        """« Voir les 3 résultats », « Voir le résultat », « Aucun résultat »."""
+        total = self.outcome.total
+        if not self.outcome.searched:
+            return ""
+        if total == 0:
+            return "Aucun résultat : voir comment élargir"
+        return "Voir le résultat" if total == 1 else f"Voir les {total} résultats"
 
     def url(self, drop: tuple[str, ...] = (), **changes) -> str:
         args = MultiDict(self.args)

@@ -1,0 +1,157 @@
+"""A parent on a phone (390 × 844), with and without JavaScript (issue 14): hours typed on a
+keypad, Back/Forward/Reload after each kind of update, results first, homonyms."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+import pytest
+from playwright.sync_api import expect
+from kit.browser import PHONE, assert_no_horizontal_overflow, screenshot
+from kit.factories import make_offer
+
+EARLY = [(d, time(5, 30), time(21, 0)) for d in range(5)]
+USUAL = [(d, time(7, 30), time(18, 30)) for d in range(5)]
+
+
+@pytest.fixture
+def toulon(session, index):
+    make_offer(session, title="Multi-accueil Les Lucioles", free_places=2, slots=EARLY,
+               offset_km=(1.0, 0.0))
+    make_offer(session, title="Crèche Les Petits Pas", slots=USUAL, offset_km=(3.0, 0.0))
+    index.sync(session)
+
+
+def open_criteria(page) -> None:
+    """Unfold the search form under its one-line summary (« … — Modifier »)."""
+    details = page.locator("#criteres")
+    if details.get_attribute("open") is None:
+        details.locator("> summary").click()
+
+
+def apply(page) -> None:
+    """With JS the change already refreshed the results; without, the form is sent."""
+    if not page.js_enabled:
+        page.get_by_role("button", name="Rechercher").click()
+
+
+def assert_whole_search_page(page, count: str) -> None:
+    """The header, the title, the criteria and the results: a whole page, not a fragment."""
+    expect(page.locator("#champ-lieu")).to_have_value(re.compile("^Toulon"))
+    expect(page.locator("#ligne-criteres")).to_contain_text("Toulon")
+    page.locator("#resultats").get_by_text(count).wait_for()
+    page.get_by_role("heading", name="Trouver un mode de garde ou une formation").wait_for()
+    assert page.locator("header.site-header .brand").is_visible()
+    assert page.locator("main").count() == 1 and page.locator("footer.site-footer").count() == 1
+
+
+def test_hours_typed_on_a_keypad(page, live_server, toulon):
+    page.goto(f"{live_server}/recherche?lieu=Toulon")
+    open_criteria(page)
+    page.get_by_text("Quand ?").click()
+    for day in ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"):
+        page.get_by_label(day, exact=True).check()
+    start, end = page.get_by_label("De", exact=True), page.get_by_label("À", exact=True)
+    assert start.get_attribute("inputmode") != "numeric"
+    start.fill("530")
+    end.fill("1400")
+    if page.js_enabled:
+        end.blur()
+    apply(page)
+    results = page.locator("#resultats")
+    results.get_by_text("1 résultat à moins de 10 km de Toulon").wait_for()
+    card = results.locator(".offer-card")
+    assert "Couvre vos horaires lun–ven 5:30–14:00" in card.inner_text().replace("\xa0", " ")
+    assert start.input_value() == "530" and end.input_value() == "1400"  # shown as typed
+    assert "de=530" in page.url and "a=1400" in page.url
+    assert page.locator("#erreur-de").inner_text().strip() == ""
+    assert_no_horizontal_overflow(page)
+    screenshot(page, "telephone-heures-clavier")
+
+
+def test_back_forward_reload_after_a_filter(page, live_server, toulon):
+    page.goto(f"{live_server}/recherche?lieu=Toulon")
+    assert_whole_search_page(page, "2 résultats")
+    open_criteria(page)
+    page.get_by_text("Quoi ?").click()
+    page.get_by_label("Avec des places disponibles").check()
+    apply(page)
+    assert_whole_search_page(page, "1 résultat à moins de 10 km de Toulon")
+    page.wait_for_url("**places=1**")
+    if page.js_enabled:
+        history = page.evaluate("history.length")
+        page.get_by_label("Uniquement les accueils AVIP").check()
+        page.locator("#resultats").get_by_text("Aucun résultat").wait_for()
+        page.get_by_label("Uniquement les accueils AVIP").uncheck()
+        page.locator("#resultats").get_by_text("1 résultat").wait_for()
+        assert page.evaluate("history.length") == history  # filters replace, never push
+
+    page.get_by_role("link", name="Multi-accueil Les Lucioles").click()
+    page.get_by_role("heading", name="Multi-accueil Les Lucioles", level=1).wait_for()
+    page.go_back()
+    assert_whole_search_page(page, "1 résultat à moins de 10 km de Toulon")
+    assert "places=1" in page.url
+    page.go_forward()
+    page.get_by_role("heading", name="Multi-accueil Les Lucioles", level=1).wait_for()
+    page.go_back()
+    page.reload()
+    assert_whole_search_page(page, "1 résultat à moins de 10 km de Toulon")
+    assert_no_horizontal_overflow(page)
+    screenshot(page, "telephone-retour-filtre")
+
+
+def test_typing_a_commune_never_changes_the_address(page, live_server, toulon):
+    page.goto(f"{live_server}/recherche?lieu=Toulon")
+    open_criteria(page)
+    address = page.url
+    place = page.get_by_label("Commune ou code postal")
+    place.fill("")
+    if page.js_enabled:
+        with page.expect_response(lambda r: "/lieux" in r.url):
+            place.press_sequentially("La Seyne", delay=30)
+        page.wait_for_timeout(300)  # let htmx settle (a swap, never a history entry)
+        assert page.url == address
+        page.reload()
+        assert_whole_search_page(page, "2 résultats")
+        open_criteria(page)
+        place.fill("")
+        place.press_sequentially("La Seyne", delay=30)
+        page.get_by_role("button", name="Rechercher").click()  # a new search: one entry
+        page.locator("#resultats").get_by_text("de La Seyne-sur-Mer").wait_for()
+        page.wait_for_load_state("networkidle")
+        assert "lieu=La+Seyne" in page.url or "lieu=La%20Seyne" in page.url, page.url
+        page.go_back()
+        assert_whole_search_page(page, "2 résultats")
+        page.go_forward()
+        page.locator("#resultats").get_by_text("de La Seyne-sur-Mer").wait_for()
+    else:
+        place.fill("La Seyne-sur-Mer")
+        page.get_by_role("button", name="Rechercher").click()
+        page.locator("#resultats").get_by_text("de La Seyne-sur-Mer").wait_for()
+        page.go_back()
+        assert_whole_search_page(page, "2 résultats")
+    assert "/lieux" not in page.url
+    page.reload()
+    assert page.get_by_role("heading", name="Trouver un mode de garde ou une formation").count()
+    screenshot(page, "telephone-retour-commune")
+
+
+def test_first_result_in_the_first_screen_from_the_home_page(page, live_server, toulon):
+    page.goto(live_server)
+    page.get_by_label("Votre commune ou code postal").fill("Toulon")
+    page.get_by_role("button", name="Trouver un mode de garde").click()
+    first = page.locator(".offer-card").first
+    first.wait_for()
+    box = first.locator("h3").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    header = page.locator("header.site-header").bounding_box()
+    assert header is not None and header["height"] < 70, header  # one line
+    assert not page.get_by_role("link", name="Estimer mes aides").is_visible()
+    page.get_by_text("Menu", exact=True).click()  # a details/summary: no JS needed
+    assert page.get_by_role("link", name="Estimer mes aides").is_visible()
+    page.get_by_text("Menu", exact=True).click()
+    page.locator("#criteres > summary").click()  # « Modifier »
+    assert page.get_by_label("Commune ou code postal").is_visible()
+    assert_no_horizontal_overflow(page)
+    screenshot(page, "telephone-resultats-d-abord")
