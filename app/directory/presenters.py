@@ -14,7 +14,7 @@ from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
-from app.geo import get_commune
+from app.geo import by_departement, get_commune
 from app.geo.timezones import local_now, today_in_france
 
 
@@ -149,6 +149,12 @@ class SearchView:
         self.cards = [
             OfferCard(r.offer, r.distance_km, today, outcome.criteria) for r in outcome.rows
         ]
+
+    @property
+    def place_groups(self):
+        """The communes to choose from when the place typed names several, by département."""
+        place = self.outcome.place
+        return by_departement(place.suggestions) if place else []
 
     @property
     def folded(self) -> bool:
