@@ -126,23 +126,22 @@ def places_fit(free_places: int | None, on: date | None) -> str:
 
 
 def atypical_hours(slots: Sequence[hours.Slot]) -> list[str]:
-    """What « horaires atypiques » means for these slots: « dès 5 h 30 », « jusqu’à 21 h 00 »,
-    « la nuit », « le samedi », « le dimanche » or « le week-end » (windows of
-    :func:`app.directory.hours.summarize`)."""
+    """What « horaires atypiques » means for these slots (the windows of
+    :func:`app.directory.hours.summarize`): « dès 5 h 30 » (open before 7:30), « jusqu’à
+    21 h 00 » or « jusqu’à minuit » (after 19:00), « la nuit » (a slot running past midnight),
+    « le samedi », « le dimanche » or « le week-end »."""
     summary = hours.summarize(slots)
     words: list[str] = []
-    crosses = [s for s in slots if s.closes <= s.opens and s.closes != hours.MIDNIGHT]
-    day = [s for s in slots if s not in crosses]
-    if summary.early:
-        early = [s.opens for s in day if s.opens < hours.EARLY_BEFORE]
-        if early:
-            words.append(f"dès {hours.format_time_fr(min(early))}")
-    if summary.late and not summary.night:
-        late = [s.closes for s in day if s.closes > hours.LATE_AFTER or s.closes == hours.MIDNIGHT]
-        if late:
-            latest = hours.MIDNIGHT if hours.MIDNIGHT in late else max(late)
-            words.append(f"jusqu’à {hours.format_time_fr(latest, closing=True)}")
-    if summary.night:
+    overnight = [s for s in slots if s.closes <= s.opens and s.closes != hours.MIDNIGHT]
+    overnight += [s for s in slots if s.opens == s.closes == hours.MIDNIGHT]
+    day = [s for s in slots if s not in overnight]
+    if summary.early and (early := [s.opens for s in day if s.opens < hours.EARLY_BEFORE]):
+        words.append(f"dès {hours.format_time_fr(min(early))}")
+    late = [s.closes for s in day if s.closes > hours.LATE_AFTER or s.closes == hours.MIDNIGHT]
+    if summary.late and late:
+        latest = hours.MIDNIGHT if hours.MIDNIGHT in late else max(late)
+        words.append(f"jusqu’à {hours.format_time_fr(latest, closing=True)}")
+    if overnight:
         words.append("la nuit")
     if summary.weekend:
         saturday, sunday = (d in summary.open_days for d in (5, 6))

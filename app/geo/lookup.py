@@ -814,7 +814,10 @@ def _same_place(ix: _Index, search: _Search) -> list[int]:
     elif search.kind == "text":
         numbers = search.numbers
         name = search.words or search.norm
-        found = [*ix.exact.get(name, ()), *(ix.aliases[i].rank for i in ix.alias_exact.get(name, ()))]
+        found = [
+            *ix.exact.get(name, ()),
+            *(ix.aliases[i].rank for i in ix.alias_exact.get(name, ())),
+        ]
         found = [r for r in found if not numbers or _numbers_fit(ix.communes[r], numbers)]
     else:
         found = []

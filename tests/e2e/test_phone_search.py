@@ -7,9 +7,9 @@ import re
 from datetime import time
 
 import pytest
-from playwright.sync_api import expect
 from kit.browser import PHONE, assert_no_horizontal_overflow, screenshot
 from kit.factories import make_offer
+from playwright.sync_api import expect
 
 EARLY = [(d, time(5, 30), time(21, 0)) for d in range(5)]
 USUAL = [(d, time(7, 30), time(18, 30)) for d in range(5)]
@@ -17,8 +17,13 @@ USUAL = [(d, time(7, 30), time(18, 30)) for d in range(5)]
 
 @pytest.fixture
 def toulon(session, index):
-    make_offer(session, title="Multi-accueil Les Lucioles", free_places=2, slots=EARLY,
-               offset_km=(1.0, 0.0))
+    make_offer(
+        session,
+        title="Multi-accueil Les Lucioles",
+        free_places=2,
+        slots=EARLY,
+        offset_km=(1.0, 0.0),
+    )
     make_offer(session, title="Crèche Les Petits Pas", slots=USUAL, offset_km=(3.0, 0.0))
     index.sync(session)
 
