@@ -73,7 +73,7 @@ def criteria_line(criteria: SearchCriteria, place_name: str | None) -> str:
     """The search in one line: « Toulon · 10 km · lun–ven 5:30–14:00 · 2 ans · AVIP »."""
     parts: list[str] = []
     if place_name:
-        parts += [place_name, f"{criteria.radius_km:g}{NBSP}km"]
+        parts += [place_name[:60], f"{criteria.radius_km:g}{NBSP}km"]
     if criteria.kinds:
         kinds = [OFFER_KIND_LABELS[OfferKind(k)] for k in criteria.kinds]
         parts.append(kinds[0] if len(kinds) == 1 else f"{len(kinds)} types d’offre")
@@ -90,7 +90,7 @@ def criteria_line(criteria: SearchCriteria, place_name: str | None) -> str:
             parts.append(label)
     if criteria.text:
         parts.append(f"«{NBSP}{criteria.text[:30]}{NBSP}»")
-    return " · ".join(parts) if parts else "Toutes les offres"
+    return " · ".join(parts) if parts else "Partout en France"
 
 
 def age_words(months: int) -> str:

@@ -158,18 +158,23 @@ class SearchView:
 
     @property
     def folded(self) -> bool:
-        """The form folded under the one-line summary: a place was found (results first)."""
-        return self.outcome.commune is not None
+        """The form folded under the one-line summary, the results first: a place was found,
+        or the communes it may name are offered."""
+        place = self.outcome.place
+        return self.outcome.commune is not None or bool(place and place.suggestions)
 
     @property
     def criteria_line(self) -> str:
         commune = self.outcome.commune
-        return fit.criteria_line(self.outcome.criteria, commune.name if commune else None)
+        typed = self.outcome.criteria.place
+        return fit.criteria_line(self.outcome.criteria, commune.name if commune else typed)
 
     @property
     def see_results_text(self) -> str:
-        """« Voir les 3 résultats », « Voir le résultat », « Aucun résultat »."""
-        total = self.outcome.total
+        """« Voir les 3 résultats », « Voir le résultat », « Choisir la commune »…"""
+        total, place = self.outcome.total, self.outcome.place
+        if place is not None and place.commune is None and place.suggestions:
+            return "Choisir la commune"
         if not self.outcome.searched:
             return ""
         if total == 0:

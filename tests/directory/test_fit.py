@@ -47,7 +47,7 @@ def test_criteria_line_says_the_search_in_one_line():
     assert criteria_line(SearchCriteria(kinds=("mam", "micro_creche")), "Lyon").endswith(
         "2 types d’offre"
     )
-    assert criteria_line(SearchCriteria(), None) == "Toutes les offres"
+    assert criteria_line(SearchCriteria(), None) == "Partout en France"
 
 
 def test_hours_fit_only_when_the_search_gives_hours():

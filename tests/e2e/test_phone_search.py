@@ -7,9 +7,11 @@ import re
 from datetime import time
 
 import pytest
-from kit.browser import PHONE, assert_no_horizontal_overflow, screenshot
+from kit.browser import PHONE, assert_no_horizontal_overflow, screenshot, unfold_criteria
 from kit.factories import make_offer
 from playwright.sync_api import expect
+
+from app.directory.models import OfferKind
 
 EARLY = [(d, time(5, 30), time(21, 0)) for d in range(5)]
 USUAL = [(d, time(7, 30), time(18, 30)) for d in range(5)]
@@ -26,13 +28,6 @@ def toulon(session, index):
     )
     make_offer(session, title="Crèche Les Petits Pas", slots=USUAL, offset_km=(3.0, 0.0))
     index.sync(session)
-
-
-def open_criteria(page) -> None:
-    """Unfold the search form under its one-line summary (« … — Modifier »)."""
-    details = page.locator("#criteres")
-    if details.get_attribute("open") is None:
-        details.locator("> summary").click()
 
 
 def apply(page) -> None:
@@ -53,7 +48,7 @@ def assert_whole_search_page(page, count: str) -> None:
 
 def test_hours_typed_on_a_keypad(page, live_server, toulon):
     page.goto(f"{live_server}/recherche?lieu=Toulon")
-    open_criteria(page)
+    unfold_criteria(page)
     page.get_by_text("Quand ?").click()
     for day in ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"):
         page.get_by_label(day, exact=True).check()
@@ -78,7 +73,7 @@ def test_hours_typed_on_a_keypad(page, live_server, toulon):
 def test_back_forward_reload_after_a_filter(page, live_server, toulon):
     page.goto(f"{live_server}/recherche?lieu=Toulon")
     assert_whole_search_page(page, "2 résultats")
-    open_criteria(page)
+    unfold_criteria(page)
     page.get_by_text("Quoi ?").click()
     page.get_by_label("Avec des places disponibles").check()
     apply(page)
@@ -108,7 +103,7 @@ def test_back_forward_reload_after_a_filter(page, live_server, toulon):
 
 def test_typing_a_commune_never_changes_the_address(page, live_server, toulon):
     page.goto(f"{live_server}/recherche?lieu=Toulon")
-    open_criteria(page)
+    unfold_criteria(page)
     address = page.url
     place = page.get_by_label("Commune ou code postal")
     place.fill("")
@@ -119,7 +114,7 @@ def test_typing_a_commune_never_changes_the_address(page, live_server, toulon):
         assert page.url == address
         page.reload()
         assert_whole_search_page(page, "2 résultats")
-        open_criteria(page)
+        unfold_criteria(page)
         place.fill("")
         place.press_sequentially("La Seyne", delay=30)
         page.get_by_role("button", name="Rechercher").click()  # a new search: one entry
@@ -160,3 +155,27 @@ def test_first_result_in_the_first_screen_from_the_home_page(page, live_server, 
     assert page.get_by_label("Commune ou code postal").is_visible()
     assert_no_horizontal_overflow(page)
     screenshot(page, "telephone-resultats-d-abord")
+
+
+@pytest.mark.parametrize("typed", ["Sainte-Colombe", "17210"])
+def test_sainte_colombe_17_by_name_and_by_postcode(page, live_server, session, index, typed):
+    make_offer(session, title="MAM Les Colombes", kind=OfferKind.MAM, code_insee="17319")
+    index.sync(session)
+    page.goto(f"{live_server}/recherche")
+    page.get_by_label("Commune ou code postal").fill(typed)
+    page.get_by_role("button", name="Rechercher").click()
+    results = page.locator("#resultats")
+    results.get_by_role("heading", name="Précisez le lieu").wait_for()
+    group = results.locator(".choices > li", has_text="17 – Charente-Maritime")
+    assert group.count() == 1
+    if typed == "Sainte-Colombe":
+        assert results.locator(".choices a").count() == 12  # all the communes of that name
+        assert "autres communes correspondent aussi" in results.inner_text()
+    else:
+        assert results.locator(".choices a").count() == 14  # every commune of the postcode
+    assert_no_horizontal_overflow(page)
+    screenshot(page, f"telephone-homonymes-{typed.lower()}")
+    group.get_by_role("link", name="Sainte-Colombe").click()
+    results.get_by_text("1 résultat à moins de 10 km de Sainte-Colombe").wait_for()
+    assert "MAM Les Colombes" in results.inner_text()
+    expect(page.locator("#ligne-criteres")).to_contain_text("Sainte-Colombe · 10 km")
