@@ -62,8 +62,11 @@ def check_free_places(page):
 
 def open_details(page):
     """Every fold of the page's content opened (the site menu aside: it covers the page)."""
-    for details in page.locator("main details:not([open])").all():
-        details.locator("> summary").click()
+    closed = page.locator("main details:not([open])")
+    for _ in range(20):  # outer folds first (document order), then the ones they held
+        if not closed.count():
+            break
+        closed.first.locator("> summary").click()
 
 
 def estimator_query() -> str:
@@ -213,7 +216,7 @@ def states(world) -> list[State]:
             None,
             "/recherche?lieu=Toulon",
             check_free_places,
-            shows="css=#champ-places:checked",
+            shows="places libres",  # in the one-line summary of the criteria
         ),
     ]
 
