@@ -86,6 +86,12 @@ def test_back_forward_reload_after_a_filter(page, live_server, toulon):
         page.get_by_label("Uniquement les accueils AVIP").uncheck()
         page.locator("#resultats").get_by_text("1 résultat").wait_for()
         assert page.evaluate("history.length") == history  # filters replace, never push
+        # The results refreshed below the open form: a way down to them stays in sight.
+        page.get_by_text("Quoi ?").scroll_into_view_if_needed()
+        see = page.get_by_role("link", name="Voir le résultat")
+        expect(see).to_be_in_viewport()
+        see.click()
+        expect(page.locator("#titre-resultats")).to_be_in_viewport()
 
     page.get_by_role("link", name="Multi-accueil Les Lucioles").click()
     page.get_by_role("heading", name="Multi-accueil Les Lucioles", level=1).wait_for()
