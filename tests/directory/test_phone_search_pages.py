@@ -8,7 +8,10 @@ from datetime import time
 import pytest
 from kit.factories import make_offer
 from kit.pages import section, tags, text_of
+from werkzeug.datastructures import MultiDict
 
+from app.core.forms import FrenchQueryForm
+from app.directory.forms import TimeField
 from app.directory.models import OfferKind
 from app.widget.models import PartnerToken
 
@@ -147,3 +150,29 @@ def test_every_homonym_and_every_commune_of_a_postcode_is_offered(client, typed,
     assert "Précisez le lieu" in page and "17 – Charente-Maritime" in page
     if typed == "Sainte-Colombe":
         assert "autres communes correspondent aussi" in page  # Sainte-Colombe-sur-…
+
+
+class _HoursForm(FrenchQueryForm):
+    """The hour fields as the estimator and the referral forms declare them."""
+
+    de = TimeField("De")
+    a = TimeField("À")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("530", time(5, 30)), ("1400", time(14)), ("14h", time(14)), ("minuit", time(0))],
+)
+def test_the_estimator_and_referral_hour_field_reads_a_keypad(typed, read):
+    form = _HoursForm(MultiDict({"de": typed, "a": "19:00"}))
+    assert form.validate(), form.errors
+    assert form.de.time_value == read and form.de.data == typed
+
+
+def test_the_hour_field_refuses_nonsense_in_french():
+    form = _HoursForm(MultiDict({"de": "5:75", "a": "2460"}))
+    assert not form.validate()
+    assert form.errors == {
+        "de": ["Heure invalide\u00a0: «\u00a05:75\u00a0». Utilisez le format 7:30."],
+        "a": ["Heure invalide\u00a0: «\u00a02460\u00a0». Utilisez le format 7:30."],
+    }
