@@ -42,22 +42,9 @@ def clock(t: time) -> str:
 
 
 def days_text(days: Iterable[int]) -> str:
-    """« lun–ven », « lun, mer », « sam–dim », « lun–mer, ven »: runs of three days or more
+    """« lun–ven », « lun, mer », « sam, dim », « lun–mer, ven »: runs of three days or more
     joined by a dash."""
-    ordered = sorted(set(days))
-    runs: list[list[int]] = []
-    for day in ordered:
-        if runs and day == runs[-1][-1] + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    parts: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{DAY_SHORT[run[0]]}–{DAY_SHORT[run[-1]]}")
-        else:
-            parts.extend(DAY_SHORT[d] for d in run)
-    return ", ".join(parts)
+    return hours.join_day_runs(sorted(set(days)), DAY_SHORT, "–", ", ")
 
 
 def need_hours_text(criteria: SearchCriteria) -> str:

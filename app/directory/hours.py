@@ -36,6 +36,7 @@ __all__ = [
     "DAY_MINUTES",
     "EARLY_BEFORE",
     "LATE_AFTER",
+    "MIDNIGHT",
     "NBSP",
     "NEXT_OPENING_HORIZON",
     "NIGHT_END",
@@ -54,6 +55,7 @@ __all__ = [
     "format_time_fr",
     "from_osm",
     "is_closed_on",
+    "join_day_runs",
     "masks_cover",
     "needed_masks",
     "needed_tokens",
@@ -584,21 +586,27 @@ def _osm_time(t: time, *, closing: bool) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
-def _osm_days(days: list[int]) -> str:
-    """[0, 1, 2, 3, 4] → "Mo-Fr"; [5, 6] → "Sa,Su"; [0, 2] → "Mo,We"."""
+def join_day_runs(days: Iterable[int], names: Sequence[str], dash: str, sep: str) -> str:
+    """Days (in order) by name, a run of three days or more as its first and last:
+    ([0, 1, 2, 3, 4], OSM_DAYS, "-", ",") → "Mo-Fr"; ([0, 2], …) → "Mo,We"."""
     runs: list[list[int]] = []
     for d in days:
         if runs and d == runs[-1][-1] + 1:
             runs[-1].append(d)
         else:
             runs.append([d])
-    parts = []
+    parts: list[str] = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{OSM_DAYS[run[0]]}-{OSM_DAYS[run[-1]]}")
+            parts.append(f"{names[run[0]]}{dash}{names[run[-1]]}")
         else:
-            parts.extend(OSM_DAYS[d] for d in run)
-    return ",".join(parts)
+            parts.extend(names[d] for d in run)
+    return sep.join(parts)
+
+
+def _osm_days(days: list[int]) -> str:
+    """[0, 1, 2, 3, 4] → "Mo-Fr"; [5, 6] → "Sa,Su"; [0, 2] → "Mo,We"."""
+    return join_day_runs(days, OSM_DAYS, "-", ",")
 
 
 def to_osm(slots: Iterable[Slot]) -> str:
