@@ -185,3 +185,23 @@ def test_sainte_colombe_17_by_name_and_by_postcode(page, live_server, session, i
     results.get_by_text("1 résultat à moins de 10 km de Sainte-Colombe").wait_for()
     assert "MAM Les Colombes" in results.inner_text()
     expect(page.locator("#ligne-criteres")).to_contain_text("Sainte-Colombe · 10 km")
+
+
+def test_back_forward_reload_after_a_page_of_results(page, live_server, session, index):
+    for n in range(7):
+        make_offer(session, title=f"Crèche numéro {n + 1}", offset_km=(0.5 * n, 0.0))
+    index.sync(session)
+    page.goto(f"{live_server}/recherche?lieu=Toulon")
+    page.get_by_role("link", name="Page suivante").click()
+    page.locator(".offer-card", has_text="Crèche numéro 6").wait_for()
+    page.wait_for_url("**page=2**")
+    assert page.locator("h1").count() == 1 and page.locator("header.site-header").count() == 1
+    page.go_back()
+    page.locator(".offer-card", has_text="Crèche numéro 1").first.wait_for()
+    assert_whole_search_page(page, "7 résultats")
+    page.go_forward()
+    page.locator(".offer-card", has_text="Crèche numéro 6").wait_for()
+    page.reload()
+    assert_whole_search_page(page, "7 résultats")
+    assert page.locator(".offer-card").count() == 2
+    assert page.locator("h1").count() == 1
