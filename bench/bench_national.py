@@ -54,12 +54,14 @@ PARENT_WORDS = (
     "halte-garderie",
     "horaires élargis",
     "crèche parentale",
+    "crèche familiale",
     "MAM",
     "garde à domicile",
     "accueil occasionnel",
-    "bilingue",
-    "places disponibles",
-    "nuit",
+    "accueil d'urgence",
+    "jardin d'enfants",
+    "week-end",
+    "bilingue",  # found nowhere in the demo data: the empty answer is timed too
 )
 PAGE = 20
 
@@ -419,7 +421,7 @@ def open_references(folder: Path, postgres: str | None) -> list:
         print("PostgreSQL reference skipped: no --postgres URL nor postgresql DATABASE_URL")
         return found
     try:
-        found.append(refs.PostgresReference(postgres))
+        found.append(refs.PostgresReference(postgres, refs.schema_for(folder)))
     except Exception as error:  # not reachable, refused, no such role…
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"PostgreSQL reference skipped: {refs.pg_url(postgres)} not reachable ({reason})")

@@ -29,6 +29,7 @@ like Whoosh's BM25F, so for relevance-ordered searches only the hits are compare
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import sqlite3
@@ -334,7 +335,9 @@ def _finish(rows: list[tuple], c, offset: int, limit: int) -> RefHits:
     return RefHits(total, [r[1] for r in chosen], [dist[r[1]] for r in chosen])
 
 
-def compile_search(c, offset: int, limit: int, dialect: str, earth: bool = False) -> tuple:
+def compile_search(
+    c, offset: int, limit: int, dialect: str, earth: bool = False, schema: str = ""
+) -> tuple:
     """(SQL, parameters) answering ``c`` on a reference: the count of hits, the first
     ``offset + limit`` (and a margin) in the app's order, and the hits near the radius (for the
     exact recheck). Rows: (kind, id, lat, lon, distance, score, updated); see :func:`_finish`."""
@@ -345,7 +348,7 @@ def compile_search(c, offset: int, limit: int, dialect: str, earth: bool = False
     place = has_point and bool(c.radius_km)
     order = effective_sort(c)
     clauses = text_clauses(c.text)
-    sources = ["docs d"] if sqlite else [f"{PG_SCHEMA}.docs d"]
+    sources = ["docs d"] if sqlite else [f"{schema}.docs d"]
     conds: list[tuple[str, list]] = []
     score_sql, score_params = ("0.0" if sqlite else "0.0::float8"), []
     if place:
@@ -494,9 +497,19 @@ class SQLiteReference:
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
-        self.db = sqlite3.connect(self.path, check_same_thread=False)
-        self.db.execute("PRAGMA cache_size = -200000")  # 200 MB: the whole data set stays hot
+        self.db = self._connect()
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False)
+        db.execute("PRAGMA cache_size = -200000")  # 200 MB: the whole data set stays hot
+        return db
+
+    def reopen(self) -> None:
+        """A fresh connection, as a server would have: after a build, the writing connection
+        searches several times slower."""
+        self.db.close()
+        self.db = self._connect()
 
     def build(self, docs: Iterable[RefDoc]) -> int:
         self.db.executescript(SQLITE_SCHEMA)
@@ -585,6 +598,15 @@ class SQLiteReference:
 #: The reference lives in its own schema, so that a DATABASE_URL naming the app's database is
 #: not disturbed.
 PG_SCHEMA = "bench_reference"
+
+
+def schema_for(folder: Path) -> str:
+    """The schema of the reference of the data set in ``folder``: data sets of other sizes keep
+    theirs (``bench_reference_`` and a digest of the folder's path)."""
+    digest = hashlib.sha1(str(Path(folder).resolve()).encode()).hexdigest()[:10]
+    return f"{PG_SCHEMA}_{digest}"
+
+
 #: earthdistance's Earth radius (metres): a box of r km in the app's metric is a box of
 #: r × PG_EARTH_M / EARTH_RADIUS_KM metres in earthdistance's.
 PG_EARTH_M = 6378168.0
@@ -616,12 +638,16 @@ def connect_postgres(url: str):
 
 
 class PostgresReference:
-    """The PostgreSQL reference, in the schema :data:`PG_SCHEMA` of the database named."""
+    """The PostgreSQL reference, in its own schema of the database named (one per data set:
+    see :func:`schema_for`)."""
 
     name = "PostgreSQL"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, schema: str = PG_SCHEMA) -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
+            raise ValueError(f"not a schema name: {schema!r}")
         self.url = url
+        self.schema = schema
         self.db = connect_postgres(url)
         self.earth = self._has_earthdistance()
 
@@ -639,11 +665,11 @@ class PostgresReference:
         except Exception:
             pass  # not installed, or not allowed: a GiST index on a point instead
         self.earth = self._has_earthdistance()
-        db.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
-        db.execute(f"CREATE SCHEMA {PG_SCHEMA}")
-        db.execute(f"CREATE TABLE {PG_SCHEMA}.meta (key text PRIMARY KEY, value text NOT NULL)")
+        db.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+        db.execute(f"CREATE SCHEMA {self.schema}")
+        db.execute(f"CREATE TABLE {self.schema}.meta (key text PRIMARY KEY, value text NOT NULL)")
         db.execute(
-            f"""CREATE TABLE {PG_SCHEMA}.docs (
+            f"""CREATE TABLE {self.schema}.docs (
             id integer PRIMARY KEY, kind text NOT NULL, avip boolean NOT NULL,
             places boolean NOT NULL, handicap boolean NOT NULL, departement text NOT NULL,
             lat float8 NOT NULL, lon float8 NOT NULL, age_min integer, age_max integer,
@@ -653,14 +679,14 @@ class PostgresReference:
             title text NOT NULL, body text NOT NULL, tsv tsvector, pt point)"""
         )
         count = self.insert(docs, bulk=True)
-        db.execute(f"CREATE INDEX ON {PG_SCHEMA}.docs USING gin (tsv)")
+        db.execute(f"CREATE INDEX ON {self.schema}.docs USING gin (tsv)")
         if self.earth:
-            db.execute(f"CREATE INDEX ON {PG_SCHEMA}.docs USING gist (ll_to_earth(lat, lon))")
+            db.execute(f"CREATE INDEX ON {self.schema}.docs USING gist (ll_to_earth(lat, lon))")
         else:
-            db.execute(f"CREATE INDEX ON {PG_SCHEMA}.docs USING gist (pt)")
-        db.execute(f"CREATE INDEX ON {PG_SCHEMA}.docs (departement, updated)")
-        db.execute(f"CREATE INDEX ON {PG_SCHEMA}.docs (kind, updated)")
-        db.execute(f"CREATE INDEX ON {PG_SCHEMA}.docs (updated)")
+            db.execute(f"CREATE INDEX ON {self.schema}.docs USING gist (pt)")
+        db.execute(f"CREATE INDEX ON {self.schema}.docs (departement, updated)")
+        db.execute(f"CREATE INDEX ON {self.schema}.docs (kind, updated)")
+        db.execute(f"CREATE INDEX ON {self.schema}.docs (updated)")
         self.optimize()
         return count
 
@@ -668,13 +694,13 @@ class PostgresReference:
         """COPY the documents, then derive the text vector (the app's terms as lexemes, no
         parsing; the title weighted A) and the point."""
         count = 0
-        copy_sql = f"COPY {PG_SCHEMA}.docs ({DOC_COLUMNS}, title, body) FROM STDIN"
+        copy_sql = f"COPY {self.schema}.docs ({DOC_COLUMNS}, title, body) FROM STDIN"
         with self.db.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for d in docs:
                 copy.write_row((*_row(d), d.title, d.body))
                 count += 1
         self.db.execute(
-            f"""UPDATE {PG_SCHEMA}.docs SET
+            f"""UPDATE {self.schema}.docs SET
             tsv = setweight(array_to_tsvector(string_to_array(title, ' ')), 'A')
                   || array_to_tsvector(string_to_array(body, ' ')),
             pt = point(lon, lat)"""
@@ -683,27 +709,30 @@ class PostgresReference:
         return count
 
     def remove(self, ids: Iterable[int]) -> None:
-        self.db.execute(f"DELETE FROM {PG_SCHEMA}.docs WHERE id = ANY(%s)", [list(ids)])
+        self.db.execute(f"DELETE FROM {self.schema}.docs WHERE id = ANY(%s)", [list(ids)])
 
     def optimize(self) -> None:
-        self.db.execute(f"VACUUM ANALYZE {PG_SCHEMA}.docs")
+        self.db.execute(f"VACUUM ANALYZE {self.schema}.docs")
 
     def stamp(self) -> dict[str, str]:
         try:
-            return dict(self.db.execute(f"SELECT key, value FROM {PG_SCHEMA}.meta").fetchall())
+            return dict(self.db.execute(f"SELECT key, value FROM {self.schema}.meta").fetchall())
         except Exception:
             return {}
 
     def set_stamp(self, stamp: dict[str, str]) -> None:
         with self.db.transaction():
-            self.db.execute(f"DELETE FROM {PG_SCHEMA}.meta")
+            self.db.execute(f"DELETE FROM {self.schema}.meta")
             for key, value in stamp.items():
-                self.db.execute(f"INSERT INTO {PG_SCHEMA}.meta VALUES (%s, %s)", (key, value))
+                self.db.execute(f"INSERT INTO {self.schema}.meta VALUES (%s, %s)", (key, value))
 
     def search(self, c, offset: int = 0, limit: int = 20) -> RefHits:
-        sql, params = compile_search(c, offset, limit, "postgres", self.earth)
+        sql, params = compile_search(c, offset, limit, "postgres", self.earth, self.schema)
         rows = self.db.execute(sql, params, prepare=False).fetchall()
         return _finish(rows, c, offset, limit)
+
+    def drop(self) -> None:
+        self.db.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
 
     def close(self) -> None:
         self.db.close()
@@ -789,5 +818,7 @@ def refresh(session, references: list) -> Refresh:
             out.notes.append(f"{other.name} rebuilt from the SQLite reference's documents")
         other.set_stamp(stamp)
     first.set_stamp(stamp)
+    if out.built or out.changed:
+        first.reopen()
     out.seconds = time.perf_counter() - started
     return out
