@@ -243,6 +243,7 @@ def search_mix(today: date) -> list[Family]:
 @dataclass
 class FamilyResult:
     family: Family
+    searches: list[tuple] = field(default_factory=list)  # (criteria, offset) timed
     totals: list[int] = field(default_factory=list)
     app: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
@@ -347,6 +348,7 @@ def run_family(
             if family.fixed or (c, offset) not in seen:
                 break
         seen.add((c, offset))
+        result.searches.append((c, offset))
         empty_result_windows()
         t0 = time.perf_counter()
         found = find_offers(index, c, offset, PAGE)

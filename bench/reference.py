@@ -548,6 +548,9 @@ class SQLiteReference:
     def ids(self) -> set[int]:
         return {i for (i,) in self.db.execute("SELECT id FROM docs")}
 
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
     def documents(self) -> Iterator[RefDoc]:
         """The documents back (to build another reference from the same ones)."""
         rows = self.db.execute(
@@ -707,6 +710,9 @@ class PostgresReference:
             + ("" if bulk else " WHERE tsv IS NULL")
         )
         return count
+
+    def count(self) -> int:
+        return self.db.execute(f"SELECT count(*) FROM {self.schema}.docs").fetchone()[0]
 
     def remove(self, ids: Iterable[int]) -> None:
         self.db.execute(f"DELETE FROM {self.schema}.docs WHERE id = ANY(%s)", [list(ids)])
