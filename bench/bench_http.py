@@ -368,6 +368,7 @@ def main() -> None:
     phases.add_argument("--cold-only", action="store_true")
     phases.add_argument("--warm-only", action="store_true")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # a line at a time, even into a file
     if not (args.folder / "national.db").exists():
         raise SystemExit(
             f"{args.folder / 'national.db'} is missing: run bench/bench_national.py --folder "

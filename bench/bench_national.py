@@ -307,11 +307,11 @@ def compare_all(index, reference, c) -> str | None:
     """The whole set of hits (not timed)."""
     from app.search.query import find_offers
 
-    found = find_offers(index, c, 0, 1)
+    found = find_offers(index, c, offset=0, limit=1)
     if found.total == 0:
         theirs = reference.search(c, 0, 1)
         return None if theirs.total == 0 else f"total 0 vs {theirs.total}"
-    ours = {h.offer_id for h in find_offers(index, c, 0, found.total).hits}
+    ours = {h.offer_id for h in find_offers(index, c, offset=0, limit=found.total).hits}
     theirs_ids = set(reference.search(c, 0, found.total + 10).ids)
     if ours == theirs_ids:
         return None
@@ -351,11 +351,13 @@ def run_family(
         result.searches.append((c, offset))
         empty_result_windows()
         t0 = time.perf_counter()
-        found = find_offers(index, c, offset, PAGE)
+        found = find_offers(index, c, offset=offset, limit=PAGE)
         result.app.append((time.perf_counter() - t0) * 1000)
         result.totals.append(found.total)
         t0 = time.perf_counter()
-        find_offers(index, c, offset + PAGE, PAGE)  # the next page: from the window, if any
+        find_offers(
+            index, c, offset=offset + PAGE, limit=PAGE
+        )  # the next page: from the window, if any
         result.warm.append((time.perf_counter() - t0) * 1000)
         for reference in references:
             t0 = time.perf_counter()
@@ -523,6 +525,7 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--only", help="run only the families whose label contains this")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # a line at a time, even into a file
 
     from sqlalchemy import func, select
 

@@ -61,7 +61,7 @@ def mismatches(bench_national, index, references, searches) -> list[str]:
     found = []
     for c, offset in searches:
         bench_national.empty_result_windows()
-        ours = find_offers(index, c, offset, 20)
+        ours = find_offers(index, c, offset=offset, limit=20)
         for each in references:
             problem = bench_national.compare(ours, each.search(c, offset, 20), c)
             problem = problem or bench_national.compare_all(index, each, c)
