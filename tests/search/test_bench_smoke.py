@@ -143,6 +143,30 @@ def test_searches_around_real_offers_agree_hits_and_distance_order(demo, bench):
     assert sum(1 for total in totals if total > 0) > len(searches) * 0.8
 
 
+def test_both_sqlite_plans_of_text_and_place_agree(demo, bench, monkeypatch):
+    """Frequent words around a small place are tested on each candidate (a plan chosen at
+    national scale only): that plan gives the same answers."""
+    session, index, references = demo
+    bench_national, reference, _ = bench
+    reference.refresh(session, references)
+    today = today_in_france()
+    searches = [
+        (
+            OfferCriteria(
+                text=offer.title.split()[0],
+                latitude=offer.latitude,
+                longitude=offer.longitude,
+                radius_km=50,
+                today=today,
+            ),
+            0,
+        )
+        for offer in session.scalars(select(Offer).order_by(Offer.id).limit(100)).all()[::10]
+    ]
+    monkeypatch.setattr(reference.SQLiteReference, "_per_candidate", lambda self, c: True)
+    assert mismatches(bench_national, index, references[:1], searches) == []
+
+
 def test_a_saved_edit_and_an_unpublished_offer_reach_the_references(demo, bench):
     session, index, references = demo
     bench_national, reference, _ = bench
