@@ -354,6 +354,16 @@ def report(title: str, phase: Phase) -> None:
         )
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn: its master stops its workers; the whole group if it does not."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, required=True)
@@ -414,8 +424,7 @@ def main() -> None:
             )
         memory = [rss_mb(pid) for pid in worker_pids(server.pid)]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
     print(
         f"gunicorn, {args.workers} workers{' (index mapped in memory)' if args.mmap else ''}, "

@@ -241,16 +241,8 @@ class RefHits:
 
 
 def effective_sort(c) -> str:
-    """The app's rule (``OfferCriteria.effective_sort``), restated so that it holds for any
-    engine version."""
-    has_point = c.latitude is not None and c.longitude is not None
-    if c.sort == SORT_RELEVANCE and c.text.strip():
-        return SORT_RELEVANCE
-    if c.sort == SORT_UPDATED:
-        return SORT_UPDATED
-    if has_point:
-        return SORT_DISTANCE
-    return SORT_RELEVANCE if c.text.strip() else SORT_UPDATED
+    """The order the app gives these criteria (its rule: ``OfferCriteria.effective_sort``)."""
+    return c.effective_sort
 
 
 def _filters(c, today: int | None) -> list[tuple[str, list]]:
