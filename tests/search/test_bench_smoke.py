@@ -78,6 +78,7 @@ def test_the_references_hold_every_published_offer(demo, bench):
         select(func.count(Offer.id)).where(Offer.status == OfferStatus.PUBLISHED)
     )
     assert done.built and done.documents == published
+    assert [each.name for each in references] == ["SQLite"] + (["PostgreSQL"] if PG_URL else [])
     for each in references:
         assert each.count() == published
 
