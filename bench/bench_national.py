@@ -561,6 +561,11 @@ def main() -> None:
             load_demo(args.offers, seed=2022, mix="national")
             print(f"demo data: {args.offers} offers in {time.perf_counter() - started:.1f} s")
         total = session.scalar(select(func.count(Offer.id)))
+        if total < args.offers:
+            sys.exit(
+                f"{db_path} holds {total} offers, fewer than --offers {args.offers} (a build "
+                f"interrupted?): delete {folder} to build it again"
+            )
         index = get_index()
         if not (reuse and index.exists() and index.is_healthy()):
             started, cpu = time.perf_counter(), time.process_time()
