@@ -276,7 +276,9 @@ def describe(c, offset: int) -> str:
             parts.append(name)
     if offset:
         parts.append(f"offset {offset}")
-    return " ".join(parts) or "everything"
+    if c.today is not None:
+        parts.append(f"on {c.today.isoformat()}")
+    return " ".join(parts)
 
 
 def compare(found, ref_hits, c) -> str | None:
@@ -367,6 +369,8 @@ def run_family(
             problem = compare(found, theirs, c)
             if problem is None and n == 0 and check_all:
                 problem = compare_all(index, reference, c)
+            elif problem is not None and max(found.total, theirs.total) <= 5000:
+                problem += f" ({compare_all(index, reference, c)})"  # which offers differ
             if problem is not None:
                 result.mismatches.append((reference.name, f"{describe(c, offset)}: {problem}"))
     return result
