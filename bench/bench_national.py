@@ -278,7 +278,7 @@ def describe(c, offset: int) -> str:
         parts.append(f"offset {offset}")
     if c.today is not None:
         parts.append(f"on {c.today.isoformat()}")
-    return " ".join(parts)
+    return " ".join(parts) or "everything"
 
 
 def compare(found, ref_hits, c) -> str | None:
