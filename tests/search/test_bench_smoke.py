@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app.db import get_session
 from app.directory.demo import generate_demo
-from app.directory.models import Offer, OfferStatus
+from app.directory.models import Offer, OfferKind, OfferStatus
+from app.geo.communes import all_departements
 from app.geo.timezones import today_in_france
 from app.search import get_index
 from app.search.query import OfferCriteria
@@ -142,6 +143,24 @@ def test_searches_around_real_offers_agree_hits_and_distance_order(demo, bench):
     # They found offers: the agreement is not one of empty answers.
     totals = [references[0].search(c, offset, 20).total for c, offset in searches]
     assert sum(1 for total in totals if total > 0) > len(searches) * 0.8
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="today's engine (Whoosh AndNot over kinds AND département) keeps offers whose "
+    "validity ended: found by this agreement check (issue 23); the rewritten engine must not",
+)
+def test_kinds_in_every_departement_agree(demo, bench):
+    session, index, references = demo
+    bench_national, reference, _ = bench
+    reference.refresh(session, references)
+    today = today_in_france()
+    searches = [
+        (OfferCriteria(kinds=(kind.value,), departement=departement.code, today=today), 0)
+        for departement in all_departements()
+        for kind in OfferKind
+    ]
+    assert mismatches(bench_national, index, references, searches) == []
 
 
 def test_both_sqlite_plans_of_text_and_place_agree(demo, bench, monkeypatch):
