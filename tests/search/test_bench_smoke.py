@@ -226,3 +226,13 @@ def test_the_http_cold_requests_are_new_and_every_search_searches(app, bench):
         assert bench_http.searched(path, response.data), (label, path)
     avip = client.get(dict(bench_http.MIX)["AVIP in a département"])
     assert "résultat" in bench_http.count_text(avip.data).lower()
+
+
+def test_a_place_that_names_no_commune_counts_as_not_searched(app, bench):
+    """The old « AVIP in a département » request: « Bouches-du-Rhône » in the place field asks
+    which commune is meant, and searches nothing; the bench counts it so."""
+    _, _, bench_http = bench
+    path = "/recherche?lieu=Bouches-du-R%C3%B4ne&avip=1"
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    assert not bench_http.searched(path, response.data)
