@@ -30,6 +30,7 @@ from app.directory.models import (
     Offer,
     OfferKind,
 )
+from app.directory.reach import public_point, public_street
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
 from app.geo import get_commune, lookup_places, place_to_json
 from app.geo.lookup import MAX_QUERY_LENGTH
@@ -118,14 +119,14 @@ def offer_to_json(
         "description": offer.description,
         "structure": {"id": offer.structure.id, "nom": offer.structure.name},
         "adresse": {
-            "adresse": offer.address,
+            "adresse": public_street(offer),
             "code_postal": offer.postcode,
             "code_insee": offer.code_insee,
             "commune": offer.commune_name,
             "departement": offer.departement_code,
             "libelle_commune": commune.label if commune else offer.commune_name,
-            "latitude": offer.latitude,
-            "longitude": offer.longitude,
+            "latitude": public_point(offer)[0],
+            "longitude": public_point(offer)[1],
         },
         "distance_km": round(distance_km, 2) if distance_km is not None else None,
         "avip": avip_label_valid(offer, today),

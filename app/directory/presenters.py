@@ -13,8 +13,9 @@ from app.directory import hours
 from app.directory.criteria import LIMITS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
+from app.directory.reach import Reach, how_to_apply, public_place, reach
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
-from app.geo import get_commune
+from app.geo import get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 
 
@@ -38,6 +39,21 @@ class OfferCard:
         self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
+
+    @property
+    def reach(self) -> Reach:
+        """How a parent reaches this offer (one rule: :func:`app.directory.reach.reach`)."""
+        departement = get_departement(self.offer.departement_code)
+        return reach(self.offer, departement.name if departement else "")
+
+    @property
+    def place(self) -> str:
+        """The published address: the commune only for a private person."""
+        return public_place(self.offer)
+
+    @property
+    def how_to_apply(self) -> str:
+        return how_to_apply(self.offer, self.reach)
 
     @property
     def avip_valid(self) -> bool:

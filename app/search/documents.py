@@ -19,6 +19,7 @@ from app.directory.models import (
     Offer,
     OfferStatus,
 )
+from app.directory.reach import public_street
 from app.directory.rules import offer_slots
 from app.search.analysis import french_analyzer
 
@@ -148,7 +149,7 @@ def offer_document(offer: Offer) -> dict:
         offer.structure.name,
         offer.kind_label,
         offer.commune_name,
-        offer.address,
+        public_street(offer),
         offer.cost_info,
     ]
     if offer.training is not None:
