@@ -74,6 +74,8 @@ class Reach:
     channels: tuple[Channel, ...]
     #: Whom to ask when the offer cannot be reached directly (empty when it can).
     ask: str = ""
+    #: The same in a few words, for a result card.
+    ask_short: str = ""
 
     @property
     def by_phone(self) -> bool:
@@ -133,5 +135,14 @@ def reach(offer: Offer, departement_name: str = "") -> Reach:
             channels.append(Channel("email", offer.contact_email.strip()))
         if _website(offer.website):
             channels.append(Channel("website", _website(offer.website)))
-    ask = "" if channels else whom_to_ask(offer, departement_name)
-    return Reach(tuple(channels), ask)
+    if channels:
+        return Reach(tuple(channels))
+    return Reach((), whom_to_ask(offer, departement_name), whom_to_ask_short(offer))
+
+
+def whom_to_ask_short(offer: Offer) -> str:
+    if offer.kind is OfferKind.FORMATION:
+        return "À demander à votre conseiller"
+    if offer.avip:
+        return "À demander à votre conseiller ou à la coordination AVIP"
+    return f"À demander au relais petite enfance de {offer.commune_name}"

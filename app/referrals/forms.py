@@ -335,15 +335,20 @@ class AnswerForm(FrenchForm):
     )
     version = VersionField()
 
-    def __init__(self, status: ReferralStatus, *args, **kwargs):
+    def __init__(self, status: ReferralStatus, *args, from_parent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if from_parent:  # a parent's own request: she reads the message in her email
+            self.message.label.text = "Message au parent (facultatif)"
+            self.message.description = "Il lui est envoyé par courriel avec votre réponse."
         labels = {
             ReferralStatus.ACCEPTED: "Accepter : le parent a une place",
             ReferralStatus.WAITING_LIST: "Inscrire sur la liste d’attente",
             ReferralStatus.REFUSED: "Refuser",
             ReferralStatus.INFO_REQUESTED: "Demander des informations au prescripteur",
         }
-        self.reponse.choices = [SelectChoice(s.value, labels[s]) for s in rules.answers_for(status)]
+        self.reponse.choices = [
+            SelectChoice(s.value, labels[s]) for s in rules.answers_for(status, from_parent)
+        ]
         self.start: date | None = None
 
     def validate(self, extra_validators=None) -> bool:
