@@ -252,6 +252,7 @@ def offer_card(offer: Offer) -> OfferCard:
 
 TEMPLATE_HELPERS = {
     "offer_card": offer_card,
+    "estimate_args": estimate_args,
     "ages_text": ages_text,
     "modality_label": modality_label,
     "funding_labels": funding_labels,

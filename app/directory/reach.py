@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.directory.models import Offer, OfferKind, OfferStatus, StructureKind
+from app.directory.models import Offer, OfferKind, StructureKind
 
 #: Decimal places of a private offer's published latitude/longitude: 0.01° is about 1.1 km.
 COARSE_DECIMALS = 2
@@ -51,11 +51,11 @@ def public_point(offer: Offer) -> tuple[float, float]:
 
 
 def takes_online_requests(offer: Offer) -> bool:
-    """« Demander une place » is offered: a published childcare offer whose structure has an
-    email address to receive the request and has not turned requests off."""
+    """« Demander une place » is offered: a childcare offer whose structure has an email
+    address to receive the request and has not turned requests off (the request itself is
+    only taken for a published offer)."""
     return (
-        offer.status is OfferStatus.PUBLISHED
-        and offer.kind is not OfferKind.FORMATION
+        offer.kind is not OfferKind.FORMATION
         and offer.online_requests
         and bool(offer.contact_email.strip())
     )

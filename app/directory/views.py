@@ -56,7 +56,6 @@ def offer_detail(offer_id: int):
         "directory/offer.html",
         offer=offer,
         retour=retour,
-        estimate_args=presenters.estimate_args(offer, retour),
         card=presenters.OfferCard(offer, None, today),
         commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),
