@@ -198,7 +198,7 @@ def test_the_offer_page_links_to_a_prefilled_estimate_and_back_to_the_search(
     back = tags(page, "a", href="/recherche?lieu=Toulon&jours=lu&de=8%3A00&a=17%3A00")
     assert "Revenir à ma recherche" in page
     [estimate] = [a for a in tags(page, "a") if a.get("href", "").startswith("/estimer-mes-aides?")]
-    assert "tarif=4%2C20" in estimate["href"] and "jours=lu" in estimate["href"]
+    assert "tarif=4,20" in estimate["href"] and "jours=lu" in estimate["href"]
     assert back
     hostile = client.get(f"/offre/{sophie.id}", query_string={"retour": "https://evil.example/"})
     assert "evil.example" not in hostile.get_data(as_text=True)
