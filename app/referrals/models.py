@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Date,
-    Index,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,

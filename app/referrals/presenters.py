@@ -31,7 +31,9 @@ EVENT_LABELS = {
 }
 PARENT_EVENT_LABELS = {
     "sent": "Demande envoyée par le parent",
-    "expired": f"Expirée : pas de réponse en {rules.EXPIRY_DAYS}\u00a0jours (le parent est prévenu)",
+    "expired": (
+        f"Expirée : pas de réponse en {rules.EXPIRY_DAYS}\u00a0jours (le parent est prévenu)"
+    ),
 }
 SIDE_LABELS = {
     Side.PRESCRIBER: "le prescripteur",

@@ -490,7 +490,9 @@ def expire(session: Session, now: datetime) -> int:
             continue
         _move(session, referral, S.EXPIRED, Side.SYSTEM, referral.version, now)
         _event(session, referral, "expired", Side.SYSTEM, None, now=now)
-        queue_mail(session, referral, "expired", "parent" if referral.from_parent else "prescripteur")
+        queue_mail(
+            session, referral, "expired", "parent" if referral.from_parent else "prescripteur"
+        )
         count += 1
     return count
 

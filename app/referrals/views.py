@@ -478,7 +478,10 @@ def place_request(offer_id: int):
                 notifications.deliver_quietly(session, done.id)  # queued, sent after the response
         return redirect(url_for(".place_request_sent", offer_id=offer.id), 303)
     return render_template(
-        "referrals/place_request.html", offer=offer, form=form, retour=search_return(request.args.get("retour"))
+        "referrals/place_request.html",
+        offer=offer,
+        form=form,
+        retour=search_return(request.args.get("retour")),
     ), (422 if form is not None and form.errors else 200)
 
 
@@ -493,7 +496,6 @@ def place_request_sent(offer_id: int):
         expiry_days=rules.EXPIRY_DAYS,
         retour=search_return(request.args.get("retour")),
     )
-
 
 
 @bp.get("/orientations/vos-donnees")

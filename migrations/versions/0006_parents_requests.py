@@ -18,9 +18,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-_ORIGIN = sa.Enum(
-    "prescripteur", "parent", name="referral_origin", native_enum=False, length=40
-)
+_ORIGIN = sa.Enum("prescripteur", "parent", name="referral_origin", native_enum=False, length=40)
 _REASON = sa.Enum(
     "emploi",
     "formation",
