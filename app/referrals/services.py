@@ -200,16 +200,14 @@ def existing(session: Session, prescriber: User, key: str) -> Referral | None:
     )
 
 
-def create(
-    session: Session, prescriber: User, offer: Offer, data: ReferralInput, now: datetime
+def _saved(
+    session: Session, offer: Offer, data: ReferralInput, now: datetime, **origin
 ) -> Referral:
-    """A new referral, its « sent » event and the email to the structure. The caller has
-    checked :func:`existing` for the idempotency key (the unique constraint catches races)."""
+    """A new referral of ``data`` to ``offer``, consented and sent ``now``, saved (with an id)."""
     referral = Referral(
         offer_id=offer.id,
         structure_id=offer.structure_id,
         departement_code=offer.departement_code,
-        prescriber_id=prescriber.id,
         status=S.SENT,
         version=1,
         idempotency_key=data.idempotency_key,
@@ -229,9 +227,19 @@ def create(
         consent_at=now,
         sent_at=now,
         last_activity_at=now,
+        **origin,
     )
     session.add(referral)
     session.flush()
+    return referral
+
+
+def create(
+    session: Session, prescriber: User, offer: Offer, data: ReferralInput, now: datetime
+) -> Referral:
+    """A new referral, its « sent » event and the email to the structure. The caller has
+    checked :func:`existing` for the idempotency key (the unique constraint catches races)."""
+    referral = _saved(session, offer, data, now, prescriber_id=prescriber.id)
     _event(session, referral, "sent", Side.PRESCRIBER, prescriber, now=now)
     queue_mail(session, referral, "new", "structure")
     return referral
@@ -250,33 +258,7 @@ def create_parent_request(
     answered by the structure like one (same states, link, reminders, expiry and purge). The
     structure gets the request with its answer link, the parent a receipt. The caller has
     checked :func:`existing_parent_request` (the unique index catches races)."""
-    referral = Referral(
-        offer_id=offer.id,
-        structure_id=offer.structure_id,
-        departement_code=offer.departement_code,
-        prescriber_id=None,
-        origin=Origin.PARENT,
-        status=S.SENT,
-        version=1,
-        idempotency_key=data.idempotency_key,
-        parent_first_name=data.first_name,
-        parent_initial=data.initial.upper(),
-        parent_phone=data.phone,
-        parent_email=data.email.lower(),
-        children_months=list(data.children_months),
-        children_count=len(data.children_months),
-        start_date=data.start_date,
-        days=",".join(data.days),
-        hours_start=data.hours_start,
-        hours_end=data.hours_end,
-        reason=None,
-        message=data.message,
-        consent_at=now,
-        sent_at=now,
-        last_activity_at=now,
-    )
-    session.add(referral)
-    session.flush()
+    referral = _saved(session, offer, data, now, prescriber_id=None, origin=Origin.PARENT)
     _event(session, referral, "sent", Side.PARENT, None, now=now)
     queue_mail(session, referral, "new", "structure")
     queue_mail(session, referral, "received", "parent")

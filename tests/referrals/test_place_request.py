@@ -174,6 +174,15 @@ def _structure_link(smtp) -> str:
     return link_in(readable(smtp.text(smtp.last_to("accueil@lucioles.fr"))))
 
 
+def answer_from_link(app, session, link: str, reponse: str, message: str):
+    """The structure, with no account nor cookie, opens its link and answers."""
+    other = app.test_client()
+    page = other.get(link).get_data(as_text=True)
+    request = parent_requests(session)[0]
+    data = {"csrf_token": csrf_token_in(page), "version": str(request.version)}
+    return other, other.post(link, data={**data, "reponse": reponse, "message": message})
+
+
 def test_the_structure_answers_from_its_link_and_the_parent_is_told(
     client, app, offer, request_form, session, smtp
 ):
@@ -186,15 +195,8 @@ def test_the_structure_answers_from_its_link_and_the_parent_is_told(
     # No « demander des informations » (the parent has no account) and no message thread.
     assert "Demander des informations" not in text_of(page)
     assert "Écrire à" not in text_of(page)
-    request = parent_requests(session)[0]
-    answer = other.post(
-        link,
-        data={
-            "csrf_token": csrf_token_in(page),
-            "version": str(request.version),
-            "reponse": "liste-d-attente",
-            "message": "Une place se libère sans doute en mars.",
-        },
+    other, answer = answer_from_link(
+        app, session, link, "liste-d-attente", "Une place se libère sans doute en mars."
     )
     assert answer.status_code == 302
     assert "Le parent est prévenu par courriel" in text_of(other.get(link).get_data(as_text=True))
@@ -210,18 +212,8 @@ def test_asking_for_information_is_refused_for_a_parent_request(
     client, app, offer, request_form, session, smtp
 ):
     ask(client, offer, request_form)
-    link = _structure_link(smtp)
-    other = app.test_client()
-    page = other.get(link).get_data(as_text=True)
-    request = parent_requests(session)[0]
-    response = other.post(
-        link,
-        data={
-            "csrf_token": csrf_token_in(page),
-            "version": str(request.version),
-            "reponse": "informations-demandees",
-            "message": "Quel âge exactement ?",
-        },
+    _, response = answer_from_link(
+        app, session, _structure_link(smtp), "informations-demandees", "Quel âge exactement ?"
     )
     assert response.status_code == 422
     assert parent_requests(session)[0].status == ReferralStatus.SENT
