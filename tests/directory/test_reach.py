@@ -232,3 +232,14 @@ def test_the_search_index_does_not_find_a_private_street(client, session, index)
     index.sync(session)
     page = client.get("/recherche", query_string={"q": "Lilas"}).get_data(as_text=True)
     assert "Sophie M." not in page
+
+
+def test_a_distance_does_not_give_a_private_persons_home(session):
+    """The search index holds her rounded point: distances and the map go to it, not her door."""
+    from app.search.documents import offer_document, to_micro
+
+    sophie = childminder(session, latitude=43.12463, longitude=5.93047)
+    document = offer_document(sophie)
+    assert (document["lat"], document["lon"]) == (to_micro(43.12), to_micro(5.93))
+    creche = make_offer(session, latitude=43.12463, longitude=5.93047)
+    assert offer_document(creche)["lat"] == to_micro(43.12463)
