@@ -394,7 +394,13 @@ def post_message(
 ) -> None:
     """A message between the two sides while the referral is open. The prescripteur's message
     after « informations demandées » gives the information: the referral waits for an answer
-    again."""
+    again. A parent's own request has no thread (the parent has no account): the structure
+    writes in its answer, or contacts her directly."""
+    if referral.from_parent:
+        raise rules.TransitionError(
+            "Cette demande vient directement du parent : écrivez-lui avec votre réponse, ou "
+            "contactez-le par courriel ou téléphone."
+        )
     if referral.status in rules.CLOSED:
         rules.check_transition(referral.status, S.SENT, side)  # raises the « closed » message
     if side == Side.PRESCRIBER and referral.status == S.INFO_REQUESTED:

@@ -463,6 +463,7 @@ def place_request(offer_id: int):
     if offer is None:
         abort(404)
     form = PlaceRequestForm() if takes_online_requests(offer) else None
+    retour = search_return(request.args.get("retour")) or None
     if form is not None and form.validate_on_submit():
         data = form.to_input()
         done = services.existing_parent_request(session, data.idempotency_key)
@@ -476,13 +477,10 @@ def place_request(offer_id: int):
                     raise
             else:
                 notifications.deliver_quietly(session, done.id)  # queued, sent after the response
-        return redirect(url_for(".place_request_sent", offer_id=offer.id), 303)
-    return render_template(
-        "referrals/place_request.html",
-        offer=offer,
-        form=form,
-        retour=search_return(request.args.get("retour")),
-    ), (422 if form is not None and form.errors else 200)
+        return redirect(url_for(".place_request_sent", offer_id=offer.id, retour=retour), 303)
+    return render_template("referrals/place_request.html", offer=offer, form=form, retour=retour), (
+        422 if form is not None and form.errors else 200
+    )
 
 
 @bp.get("/offre/<int:offer_id>/demande-envoyee")

@@ -328,3 +328,19 @@ def test_the_unique_key_catches_a_race(session, offer, request_form):
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Referral)) == 1
     assert re.fullmatch(r"[0-9a-f]{32}", key)
+
+
+def test_no_message_thread_on_a_parent_request(client, app, offer, request_form, session, smtp):
+    """A message posted anyway (no form offers it) is refused in French and queues nothing."""
+    ask(client, offer, request_form)
+    link = _structure_link(smtp)
+    other = app.test_client()
+    page = other.get(link).get_data(as_text=True)
+    request = parent_requests(session)[0]
+    response = other.post(
+        link + "/message",
+        data={"csrf_token": csrf_token_in(page), "version": str(request.version), "texte": "Hé"},
+        follow_redirects=True,
+    )
+    assert "Cette demande vient directement du parent" in text_of(response.get_data(as_text=True))
+    assert [e.kind for e in parent_requests(session)[0].events] == ["sent", "seen"]
