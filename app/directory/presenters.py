@@ -13,7 +13,7 @@ from app.directory import hours
 from app.directory.criteria import LIMITS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
-from app.directory.reach import Reach, how_to_apply, public_place, reach
+from app.directory.reach import Reach, how_to_apply, public_place, reach, street_is_private
 from app.directory.rules import avip_label_valid, hourly_rate, is_stale, offer_slots
 from app.geo import get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
@@ -50,6 +50,10 @@ class OfferCard:
     def place(self) -> str:
         """The published address: the commune only for a private person."""
         return public_place(self.offer)
+
+    @property
+    def street_hidden(self) -> bool:
+        return bool(self.offer.address.strip()) and street_is_private(self.offer)
 
     @property
     def how_to_apply(self) -> str:
