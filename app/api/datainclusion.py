@@ -41,7 +41,7 @@ from app.directory.models import (
     OfferStatus,
     Training,
 )
-from app.directory.reach import public_point, public_street
+from app.directory.reach import how_to_apply, public_point, public_street, reach
 from app.directory.rules import avip_label_valid, offer_slots
 
 SOURCE = "passerelle"
@@ -307,7 +307,7 @@ def service_record(offer: Offer, *, page_url: str, today: date) -> dict[str, Any
         "lien_mobilisation": _url(offer.website),
         "modes_mobilisation": modes or None,
         "mobilisable_par": ["professionnels", "usagers"],
-        "mobilisation_precisions": _or_none(offer.how_to_apply),
+        "mobilisation_precisions": _or_none(how_to_apply(offer, reach(offer))),
         "volume_horaire_hebdomadaire": None,
         "nombre_semaines": None,
         "horaires_accueil": _horaires(offer),

@@ -30,7 +30,7 @@ from app.directory.models import (
     Offer,
     OfferKind,
 )
-from app.directory.reach import public_point, public_street
+from app.directory.reach import how_to_apply, public_point, public_street, reach
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
 from app.geo import get_commune, lookup_places, place_to_json
 from app.geo.lookup import MAX_QUERY_LENGTH
@@ -157,7 +157,7 @@ def offer_to_json(
         }
         if offer.contact_public
         else None,
-        "comment_candidater": offer.how_to_apply,
+        "comment_candidater": how_to_apply(offer, reach(offer)),
         "tarifs": offer.cost_info,
         "tarification_psu": offer.psu_pricing,
         "accueil_handicap": offer.disability_access,

@@ -221,10 +221,12 @@ def test_the_api_and_the_open_data_export_publish_no_private_street(client, sess
     assert record["adresse"]["adresse"] == ""
     assert record["adresse"]["latitude"] == round(sophie.latitude, 2)
     assert record["contact"] is None
+    assert record["comment_candidater"] == ""  # « Téléphonez… » without a public phone
     for kind in ("structures", "services"):
         exported = client.get(f"/api/v1/export/data-inclusion/{kind}.json").get_data(as_text=True)
         assert "rue des Lilas" not in exported
         assert "06 11 22 33 44" not in exported
+        assert "Téléphonez" not in exported
 
 
 def test_the_search_index_does_not_find_a_private_street(client, session, index):
