@@ -156,6 +156,7 @@ def reference_documents(session, ids: list[int] | None = None, batch: int = 500)
     from sqlalchemy.orm import selectinload
 
     from app.directory.models import Offer, OfferStatus, Training
+    from app.directory.reach import public_point
 
     if ids is None:
         ids = published_ids(session)
@@ -183,8 +184,9 @@ def reference_documents(session, ids: list[int] | None = None, batch: int = 500)
                 places=bool(offer.free_places),
                 handicap=bool(offer.disability_access),
                 departement=offer.departement_code or "",
-                lat=micro_round(offer.latitude),
-                lon=micro_round(offer.longitude),
+                # The point the index holds (a private person's is coarse: app.directory.reach).
+                lat=micro_round(public_point(offer)[0]),
+                lon=micro_round(public_point(offer)[1]),
                 age_min=offer.age_min_months,
                 age_max=offer.age_max_months,
                 valid_until=date_number(offer.valid_until),
