@@ -201,6 +201,8 @@ class AgeResult:
     """The answer for the AGE / AGEPI.
 
     ``dispositif``: "age" or "agepi" (the rules applied on ``as_of``); ``name``: "AGE" / "AGEPI";
+    ``reference_date``: the day the conditions were judged on (the start of the job or course,
+    else the day of the estimate) and ``reference_text`` says so in French;
     ``amount``: paid once, 0 when not eligible; ``amount_if_eligible``: what it would be if every
     condition held (e.g. after a derogation); ``deadline``: last day to apply (None without an
     activity); ``parameters_used``: the dated values used, with their sources.
@@ -219,6 +221,8 @@ class AgeResult:
     next_steps: str
     notes: tuple[str, ...]
     parameters_used: tuple[Entry, ...]
+    reference_date: date | None = None
+    reference_text: str = ""
 
     def condition(self, code: str) -> Condition:
         """The condition with this code (KeyError if absent)."""
@@ -257,18 +261,23 @@ class _Rules:
 
     def __init__(self, inputs: AgeInput) -> None:
         self.inputs = inputs
-        self.read = Reader(inputs.as_of)
+        # The conditions are judged on the day the job or training starts (instruction DG
+        # n°2024-16 §3.1); without an activity, on the day of the estimate.
+        activity = inputs.activite
+        self.on = activity.date_debut if activity is not None else inputs.as_of
+        self.read = Reader(self.on)
         try:
             self.dispositif: str = self.read("age.dispositif")
         except ParameterNotFound:
             first = parameter("age.dispositif").entries[0].start
             raise DateOutOfRange(
-                "date",
+                "activite.date_debut" if activity is not None else "date",
                 "Les règles de l'aide à la garde d'enfants ne sont connues qu'à partir du "
                 f"{format_date(first)}.",
             ) from None
         self.aid = _AID[self.dispositif]
         self.organisation: str = self.read("age.organisme")
+        self.amount_entries: tuple[Entry, ...] = ()
 
     def param(self, key: str) -> Any:
         return self.read(f"{self.dispositif}.{key}")
@@ -312,6 +321,8 @@ class _Rules:
 
     def resources_threshold(self) -> tuple[Decimal, Decimal, Decimal]:
         minimum = self.read("are.montant_minimum")
+        if self.inputs.territoire == "mayotte":
+            minimum = money(minimum * self.read("are.coefficient_mayotte"))
         coefficient = self.read("are.coefficient_seuil_ressources")
         return money(minimum * coefficient), minimum, coefficient
 
@@ -571,11 +582,15 @@ class _Rules:
     # -- amount ---------------------------------------------------------------------------
 
     def amount(self) -> tuple[Decimal, str, list[str]]:
-        """Amount if eligible, its explanation, and notes."""
+        """Amount if eligible, its explanation, and notes. The amounts are those in force when
+        the aid is granted: on the application date, not before the start."""
         notes: list[str] = []
         count = self.eligible_children()
         limit = self.param("age_enfant_maximum")
-        tables = self.param("montants")
+        granted = max(self.inputs.date_demande or self.inputs.as_of, self.on)
+        read = Reader(granted)
+        tables = read(f"{self.dispositif}.montants")
+        self.amount_entries = read.used
         weekly_threshold = self.param("seuil_hebdomadaire_heures")
         monthly_threshold = self.param("seuil_mensuel_heures")
         activity = self.inputs.activite
@@ -606,7 +621,8 @@ class _Rules:
             )
         index = min(count, len(tables["plein"])) - 1
         mayotte = self.inputs.territoire == "mayotte"
-        coefficient = self.param("coefficient_mayotte") if mayotte else Decimal(1)
+        coefficient = read(f"{self.dispositif}.coefficient_mayotte") if mayotte else Decimal(1)
+        self.amount_entries = read.used
         full_amount = money(tables["plein"][index] * coefficient)
         reduced_amount = money(tables["reduit"][index] * coefficient)
         if count > len(tables["plein"]):
@@ -650,6 +666,18 @@ class _Rules:
             explanation += " À Mayotte, le montant est la moitié de celui de la métropole."
         explanation += " L'aide est versée une seule fois, elle n'est pas imposable."
         return amount, typography(explanation), notes
+
+    def reference_text(self) -> str:
+        aid = _AID_NAME[self.dispositif]
+        if self.inputs.activite is None:
+            return typography(
+                f"Règles de l'{aid} lues au {format_date(self.on)}, date de l'estimation : indiquez "
+                "la date de début de l'emploi ou de la formation, c'est elle qui compte."
+            )
+        return typography(
+            f"Règles de l'{aid} lues au {format_date(self.on)}, date de début de votre emploi ou de "
+            "votre formation : c'est ce jour-là que les conditions sont appréciées."
+        )
 
     def next_steps(self, eligible: bool, deadline: date | None) -> str:
         org = self.organisation
@@ -701,5 +729,8 @@ def estimate_age(inputs: AgeInput) -> AgeResult:
         deadline=deadline,
         next_steps=rules.next_steps(eligible, deadline),
         notes=tuple(notes),
-        parameters_used=rules.read.used,
+        parameters_used=rules.read.used
+        + tuple(e for e in rules.amount_entries if e not in rules.read.used),
+        reference_date=rules.on,
+        reference_text=rules.reference_text(),
     )

@@ -134,7 +134,7 @@ def test_costs_before_the_recorded_caf_scales_are_left_out():
 
 def test_date_out_of_range_and_invalid_input():
     with pytest.raises(DateOutOfRange):
-        estimate(full_input(as_of=date(2010, 1, 1)))
+        estimate(full_input(as_of=date(2010, 1, 1), activite=None))
     with pytest.raises(InvalidInput) as error:
         full_input(ressources_mensuelles=D(-5))
     assert error.value.field == "ressources_mensuelles"

@@ -581,8 +581,11 @@ AGREE: list[tuple[str, Case, bool, str]] = [
     ("previous-aid-11-months-before", _c(previous=date(2022, 7, 5)), False, "0.00"),
     ("previous-aid-14-months-before", _c(previous=date(2022, 4, 20)), True, "416.00"),
     ("previous-aid-24-months-before", _c(previous=date(2021, 6, 5)), True, "416.00"),
-    # Mayotte: half the amounts.
+    # Mayotte: half the amounts, and half the minimum ARE for the resources condition
+    # (are.coefficient_mayotte; issue 15 « Mayotte's own allowance threshold »).
     ("mayotte", _c(mayotte=True), True, "208.00"),
+    ("mayotte-allowance-above-half-minimum", _c(mayotte=True, allowance=D("20.00")), False, "0.00"),
+    ("mayotte-allowance-under-half-minimum", _c(mayotte=True, allowance=D("15.00")), True, "208.00"),
     (
         "mayotte-reduced-three-children",
         _c(mayotte=True, weekly=D(10), children=(1, 3, 7)),
@@ -642,15 +645,14 @@ class Divergence:
 
 
 DIVERGENCES: dict[str, Divergence] = {
-    "mayotte-are-minimum": Divergence(
-        _c(mayotte=True, allowance=Decimal("20.00")),
+    "mayotte-are-minimum-rounding": Divergence(
+        _c(mayotte=True, allowance=Decimal("15.50")),
         ours=(True, "208.00"),
         theirs=(False, "0.00"),
         reason=(
-            "Mayotte ARE minimum: OpenFisca compares the allowance with the Mayotte minimum ARE "
-            "(15.49 EUR in June 2023, about half); we use the minimum ARE « hors Mayotte » "
-            "(31.00 EUR), the only one AIDS.md gives (are.montant_minimum). Only the amounts are "
-            "halved in Mayotte on our side."
+            "Mayotte ARE minimum: we take half the mainland minimum (are.coefficient_mayotte, "
+            "31.00 / 2 = 15.50 EUR in June 2023); OpenFisca records its own Mayotte minimum, "
+            "15.49 EUR. An allowance of exactly 15.50 EUR is under our threshold, above theirs."
         ),
     ),
     "hours-unknown-low-tier": Divergence(
