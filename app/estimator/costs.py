@@ -260,7 +260,6 @@ def _ceilings(read: Reader, children: int, isolated: bool) -> tuple[Decimal, Dec
     return low, high
 
 
-
 def _half_rate(
     read: Reader, child_age: Decimal | int, scolarise: bool | None, birth_month: int | None
 ) -> bool | None:
@@ -290,7 +289,11 @@ def _majoration(
         (isolated, "cmg.majoration_parent_isole", "vous élevez seul·e votre enfant"),
         (aeeh, "cmg.majoration_aeeh", "votre famille perçoit l'AEEH"),
         (aah, "cmg.majoration_aah", "vous ou votre conjoint·e percevez l'AAH"),
-        (atypical, "cmg.majoration_horaires_specifiques", "la garde a lieu en horaires spécifiques"),
+        (
+            atypical,
+            "cmg.majoration_horaires_specifiques",
+            "la garde a lieu en horaires spécifiques",
+        ),
     ):
         if applies and read(name):
             found.append((read(name), reason))
@@ -343,9 +346,7 @@ def _cmg(
         bracket = 0 if annual <= low else 1 if annual <= high else 2
         rate = read("cmg.taux_assistant_maternel")[bracket]
         base = read("bmaf.bmaf") * rate * read("cmg.coefficient_crds")
-        increase, why = _majoration(
-            read, isolated=isolated, aeeh=aeeh, aah=aah, atypical=atypical
-        )
+        increase, why = _majoration(read, isolated=isolated, aeeh=aeeh, aah=aah, atypical=atypical)
         half = _half_rate(read, child_age, scolarise, birth_month)
         share = read("cmg.part_minimale_famille")
         cap = money(monthly_cost * (1 - share))
@@ -507,7 +508,10 @@ def _tax_credit_eligible(
 
 
 def _tax_credit(
-    read: Reader, monthly_expenses: Decimal, child_age: Decimal | int, birth_month: int | None = None
+    read: Reader,
+    monthly_expenses: Decimal,
+    child_age: Decimal | int,
+    birth_month: int | None = None,
 ) -> _Credit:
     age_limit = read("credit_impot.age_maximum")
     ceiling = read("credit_impot.plafond_depenses_par_enfant")
@@ -619,7 +623,9 @@ def creche_cost(inputs: CareInput) -> ModeCost:
     read = Reader(inputs.as_of)
     limit = read("psu.age_maximum")
     if inputs.age_enfant >= limit:
-        raise InvalidInput("enfants", f"Les crèches accueillent les enfants de moins de {limit} ans.")
+        raise InvalidInput(
+            "enfants", f"Les crèches accueillent les enfants de moins de {limit} ans."
+        )
     family = inputs.nombre_enfants + (1 if inputs.enfant_aeeh else 0)
     hourly, used, floor, ceiling, rate_pct = _psu(read, inputs.ressources_mensuelles, family)
     monthly = money(hourly * inputs.heures_par_mois)

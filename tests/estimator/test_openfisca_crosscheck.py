@@ -585,7 +585,12 @@ AGREE: list[tuple[str, Case, bool, str]] = [
     # (are.coefficient_mayotte; issue 15 « Mayotte's own allowance threshold »).
     ("mayotte", _c(mayotte=True), True, "208.00"),
     ("mayotte-allowance-above-half-minimum", _c(mayotte=True, allowance=D("20.00")), False, "0.00"),
-    ("mayotte-allowance-under-half-minimum", _c(mayotte=True, allowance=D("15.00")), True, "208.00"),
+    (
+        "mayotte-allowance-under-half-minimum",
+        _c(mayotte=True, allowance=D("15.00")),
+        True,
+        "208.00",
+    ),
     (
         "mayotte-reduced-three-children",
         _c(mayotte=True, weekly=D(10), children=(1, 3, 7)),
