@@ -224,7 +224,9 @@ REQUEST = {
         "parent_aah": {
             "type": "boolean",
             "default": False,
-            "description": "Le parent ou son conjoint perçoit l’AAH (CMG majoré avant septembre 2025).",
+            "description": (
+                "Le parent ou son conjoint perçoit l’AAH (CMG majoré avant septembre 2025)."
+            ),
         },
         "horaires_atypiques": {
             "type": "boolean",

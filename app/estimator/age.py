@@ -671,12 +671,12 @@ class _Rules:
         aid = _AID_NAME[self.dispositif]
         if self.inputs.activite is None:
             return typography(
-                f"Règles de l'{aid} lues au {format_date(self.on)}, date de l'estimation : indiquez "
-                "la date de début de l'emploi ou de la formation, c'est elle qui compte."
+                f"Règles de l'{aid} lues au {format_date(self.on)}, date de l'estimation : "
+                "indiquez la date de début de l'emploi ou de la formation, c'est elle qui compte."
             )
         return typography(
-            f"Règles de l'{aid} lues au {format_date(self.on)}, date de début de votre emploi ou de "
-            "votre formation : c'est ce jour-là que les conditions sont appréciées."
+            f"Règles de l'{aid} lues au {format_date(self.on)}, date de début de votre emploi ou "
+            "de votre formation : c'est ce jour-là que les conditions sont appréciées."
         )
 
     def next_steps(self, eligible: bool, deadline: date | None) -> str:

@@ -529,9 +529,9 @@ def _tax_credit(
         beside = ""
         if eligible is None:
             beside = (
-                f"Si votre enfant a eu {age_limit} ans après le 1er janvier {year}, vous avez encore "
-                f"droit au crédit d'impôt pour {year} : environ {format_euros(annual)}, versés en "
-                f"{year + 1}."
+                f"Si votre enfant a eu {age_limit} ans après le 1er janvier {year}, vous avez "
+                f"encore droit au crédit d'impôt pour {year} : environ "
+                f"{format_euros(annual)}, versés en {year + 1}."
             )
         return _Credit(_ZERO, _ZERO, year + 1, text, beside)
     text = (
@@ -668,7 +668,8 @@ def creche_cost(inputs: CareInput) -> ModeCost:
         not_counted.insert(
             0,
             f"À partir de {school_age} ans, un enfant va en général à l'école : la crèche "
-            "n'accueille alors que rarement, hors temps scolaire (pensez à l'accueil périscolaire).",
+            "n'accueille alors que rarement, hors temps scolaire (pensez à l'accueil "
+            "périscolaire).",
         )
     steps = [
         "Demandez une place à la crèche (ou au relais petite enfance de votre commune) : elle "
@@ -799,7 +800,8 @@ def child_notes(inputs: CareInput) -> tuple[str, ...]:
             typography(
                 f"Pas de crèche : elles accueillent les enfants de moins de {limit} ans. Pour un "
                 "enfant à l'école, la garde suivante est l'accueil périscolaire (matin, soir, "
-                "mercredi) et l'accueil de loisirs (vacances) : renseignez-vous auprès de la mairie."
+                "mercredi) et l'accueil de loisirs (vacances) : renseignez-vous auprès de la "
+                "mairie."
             ),
         )
     return ()

@@ -11,7 +11,7 @@ from app.core.french import format_date, money, typography
 from .age import AgeInput, AgeResult, estimate_age
 from .costs import CareInput, ModeCost, care_costs, child_notes
 from .errors import InvalidInput, parse_date, parse_decimal, parse_monthly_resources
-from .parameters import ParameterNotFound, value
+from .parameters import ParameterNotFound
 
 __all__ = ["CareNeed", "Child", "ChildCare", "Estimate", "EstimateInput", "ModeTotal", "estimate"]
 
@@ -236,7 +236,8 @@ def _care_inputs(inputs: EstimateInput) -> tuple[list[tuple[int, CareInput]], li
         )
     if reference != inputs.as_of.replace(day=1):
         notes.append(
-            f"Les barèmes de la Caf sont ceux du mois où la garde commence ({format_date(reference)})."
+            "Les barèmes de la Caf sont ceux du mois où la garde commence "
+            f"({format_date(reference)})."
         )
     return cares, [typography(note) for note in notes]
 

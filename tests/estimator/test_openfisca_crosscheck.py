@@ -584,9 +584,9 @@ AGREE: list[tuple[str, Case, bool, str]] = [
     # Mayotte: half the amounts, and half the minimum ARE for the resources condition
     # (are.coefficient_mayotte; issue 15 « Mayotte's own allowance threshold »).
     ("mayotte", _c(mayotte=True), True, "208.00"),
-    ("mayotte-allowance-above-half-minimum", _c(mayotte=True, allowance=D("20.00")), False, "0.00"),
+    ("mayotte-above-half-minimum", _c(mayotte=True, allowance=D("20.00")), False, "0.00"),
     (
-        "mayotte-allowance-under-half-minimum",
+        "mayotte-under-half-minimum",
         _c(mayotte=True, allowance=D("15.00")),
         True,
         "208.00",
