@@ -146,6 +146,8 @@ class AidLine:
     explanation: str
     annual_amount: Decimal | None = None
     paid_in: int | None = None
+    first_year_amount: Decimal | None = None
+    first_year_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -490,6 +492,8 @@ class _Credit:
     paid_in: int
     text: str
     beside: str = ""
+    first_year: Decimal = _ZERO
+    first_year_months: int = 12
 
 
 def _tax_credit_eligible(
@@ -533,14 +537,16 @@ def _tax_credit(
                 f"encore droit au crédit d'impôt pour {year} : environ "
                 f"{format_euros(annual)}, versés en {year + 1}."
             )
-        return _Credit(_ZERO, _ZERO, year + 1, text, beside)
+        return _Credit(_ZERO, _ZERO, year + 1, text, beside, _ZERO, 13 - read.on.month)
+    months = 13 - read.on.month  # the months of care left in the year it starts
+    first_year = money(min(max(monthly_expenses, Decimal(0)) * months, ceiling) * rate)
     text = (
         f"Crédit d'impôt pour frais de garde : {format_number(rate * 100)} % des dépenses qui "
         f"restent à votre charge, dans la limite de {format_euros(ceiling)} de dépenses par enfant "
         f"et par an (la moitié en résidence alternée). Déclarez les frais de {year} en case {box} "
         f"de votre déclaration de revenus : le crédit d'impôt est versé en {year + 1}."
     )
-    return _Credit(money(annual / 12), annual, year + 1, text)
+    return _Credit(money(annual / 12), annual, year + 1, text, "", first_year, months)
 
 
 def tax_credit_monthly(
@@ -559,6 +565,8 @@ def _credit_line(credit: _Credit) -> AidLine:
         typography(credit.text),
         annual_amount=credit.annual,
         paid_in=credit.paid_in,
+        first_year_amount=credit.first_year,
+        first_year_months=credit.first_year_months,
     )
 
 

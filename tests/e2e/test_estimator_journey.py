@@ -51,7 +51,7 @@ def test_parent_estimates_her_aid_then_looks_for_care(page, live_server):
     results.get_by_text("Votre estimation").wait_for()
     text = results.inner_text().replace("\xa0", " ").replace("\u202f", " ")
     assert "Vous pouvez demander l’AGE : 478,40 €" in text
-    assert "Assistant·e maternel·le" in text and "par mois après les aides" in text
+    assert "Assistant·e maternel·le" in text and "par mois après toutes les aides" in text
     assert "calculer=1" in page.url  # the address is the shareable link
     assert_no_horizontal_overflow(page)
     screenshot(page, "estimateur-resultat")

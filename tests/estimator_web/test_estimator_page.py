@@ -96,11 +96,22 @@ def test_full_answers_give_the_age_and_the_cost_of_each_mode(client):
     assert [c.mode for c in expected.costs] == ["creche", "assistant_maternel", "mam"]
     for cost in expected.costs:
         card = text_of(section(html, f"titre-{cost.mode}").split("</article>")[0])
-        assert f"{euros(cost.monthly_out_of_pocket)} par mois après les aides" in card
+        # Issue 14: the headline is the cash paid each month; the tax credit comes apart,
+        # for the year, with the year it is paid in.
+        assert card.split(" à payer chaque mois")[0].endswith(euros(cost.monthly_cash))
         assert f"Coût avant les aides {euros(cost.monthly_cost)}" in card
         for aid in cost.aids:
-            assert euros(aid.monthly_amount) in card
-    assert "Pour environ 228 heures de garde par mois, d’après vos horaires de garde." in results
+            if aid.code == "cmg":
+                assert euros(aid.monthly_amount) in card
+            else:
+                assert (
+                    f"{euros(aid.first_year_amount)} pour 1 mois de garde en 2026, versés en 2027"
+                    in card
+                )
+        assert f"soit {euros(cost.monthly_out_of_pocket)} par mois après toutes les aides" in card
+    assert (
+        "Pour environ 228 heures de garde par mois, d’après vos réponses sur la garde." in results
+    )
 
 
 def test_amounts_are_written_the_french_way(client):
@@ -260,7 +271,8 @@ def test_adding_a_child_with_htmx_returns_the_children_step(htmx_client):
     )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<fieldset class="step" data-etape="3" id="etape-enfants"')
-    assert len(list(tags(html, "select"))) == 3
+    # Age, month of birth and « à faire garder ? » of each of the 3 children.
+    assert len(list(tags(html, "select"))) == 9
 
 
 class TestInlineCheck:
