@@ -160,19 +160,17 @@ class Estimate:
 
 
 def _children_in_care(inputs: EstimateInput) -> list[tuple[int, Child]]:
-    """(position, child) of each child who needs care: those marked ``garde``; else those under
-    the crèche age (6); else the youngest. ``garde.age_enfant`` names a single child."""
+    """(position, child) of each child who needs care: those marked ``garde``, and those under
+    the crèche age (6) unless marked otherwise; with no answer and no child under 6, the
+    youngest. ``garde.age_enfant`` names a single child."""
     need = inputs.garde or CareNeed()
     if need.age_enfant is not None:
         return [(1, Child(int(need.age_enfant)))]
     details = inputs.enfants_details or tuple(Child(int(age)) for age in inputs.enfants)
     numbered = list(enumerate(details, start=1))
-    chosen = [(i, c) for i, c in numbered if c.garde]
-    if chosen or any(c.garde is False for c in details):
+    chosen = [(i, c) for i, c in numbered if c.garde or (c.garde is None and c.age < 6)]
+    if chosen or any(c.garde is not None for c in details):
         return chosen
-    young = [(i, c) for i, c in numbered if c.age < 6]
-    if young:
-        return young
     return [min(numbered, key=lambda item: item[1].age)] if numbered else []
 
 

@@ -242,20 +242,34 @@ class EstimatorForm(FrenchQueryForm):
         self.commune: Commune | None = None
         self.place_suggestions: list = []
         self.form_errors: list[str] = []
-        self.align_children()
+        self.align_children(formdata)
         year = self.as_of().year - 2
         self.ressources.description = (
             f"Les revenus de l’année {year} (année N-2) avant abattements, divisés par 12 : "
             "c’est ce que retient la Caf. Par exemple 1 800."
         )
 
-    def align_children(self) -> None:
-        """One birth month and one « à faire garder ? » per child, in step with the ages."""
+    def align_children(self, formdata=None) -> None:
+        """One birth month and one « à faire garder ? » per child, read with the index the
+        child's age was sent with (``naissance-2`` goes with ``enfants-2``): WTForms renumbers
+        each list from 0, so a month sent alone would otherwise go to the first child."""
+        sent = sorted(
+            {
+                int(key.rsplit("-", 1)[1])
+                for key in (formdata.keys() if formdata is not None else ())
+                if key.startswith("enfants-") and key.rsplit("-", 1)[1].isdigit()
+            }
+        )
         for extra in (self.naissance, self.besoin):
-            while len(extra.entries) < len(self.enfants.entries):
-                extra.append_entry()
-            while len(extra.entries) > len(self.enfants.entries):
-                extra.pop_entry()
+            known = [entry.data or "" for entry in extra.entries]
+            extra.entries = []
+            extra.last_index = -1
+            for position in range(len(self.enfants.entries)):
+                if formdata is not None and position < len(sent):
+                    raw = formdata.get(f"{extra.name}-{sent[position]}", "")
+                else:
+                    raw = known[position] if position < len(known) else ""
+                extra.append_entry(str(raw)[:10])
 
     def child_rows(self) -> list[tuple[Any, Any, Any]]:
         """(age, month of birth, needs care) fields of each child."""
@@ -348,7 +362,7 @@ class EstimatorForm(FrenchQueryForm):
         """Field name → messages, in the order of the form (children as ``enfants-0``…)."""
         found: dict[str, list[str]] = {}
         for field in self:
-            if field.name == "enfants":
+            if field.name in ("enfants", "naissance", "besoin"):
                 for entry in field.entries:
                     if entry.errors:
                         found[entry.id] = list(entry.errors)

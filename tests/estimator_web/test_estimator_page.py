@@ -417,3 +417,41 @@ def test_any_answers_never_break_the_page(client, params):
                         id=f"champ-{key}",
                         value=next(v for k, v in params if k == key),
                     )
+
+
+# ---- Issue 15: every child, and what a child's answers change -------------------------------
+
+
+def test_a_month_of_birth_stays_with_its_child(client):
+    html, _ = page(client, url(**{"naissance-1": "3"}))
+    selects = {s["name"]: s for s in tags(html, "select")}
+    assert {"naissance-0", "naissance-1", "besoin-0", "besoin-1"} <= set(selects)
+    # The month sent for the 2nd child is selected in the 2nd child's list, not the 1st's.
+    second = html.split('name="naissance-1"')[1].split("</select>")[0]
+    first = html.split('name="naissance-0"')[1].split("</select>")[0]
+    assert '<option value="3" selected>' in second
+    assert " selected" not in first.replace('<option value="" selected>', "")
+
+
+def test_a_child_marked_for_care_gets_a_card(client):
+    # The child of 7 is at school: by default no card; « à faire garder : oui » gives one,
+    # without a crèche (crèches take children under 6, CSP art. R.2324-17).
+    _, text = page(client, url())
+    assert "2e enfant (7 ans)" not in text
+    _, text = page(client, url(**{"besoin-1": "oui"}))
+    assert "2e enfant (7 ans)" in text
+    assert "Pas de crèche" in text and "périscolaire" in text
+
+
+def test_the_resources_hint_names_the_year_n_minus_2(client):
+    _, text = page(client, url(calculer=False))
+    assert "Les revenus de l’année 2024 (année N-2)" in text
+    _, text = page(client, url(calculer=False, date="2027-03-01"))
+    assert "Les revenus de l’année 2025 (année N-2)" in text
+
+
+def test_an_offer_page_can_put_its_mode_first(client):
+    html, _ = page(client, url(mode="assistant_maternel"))
+    cards = [tag["aria-labelledby"] for tag in tags(html, "article")]
+    assert cards[0] == "titre-assistant_maternel"
+    assert 'name="mode" value="assistant_maternel"' in html
