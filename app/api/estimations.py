@@ -155,6 +155,8 @@ _CARE: dict[str, Callable[[Any], Any]] = {
     "frais_repas_mensuels": _number(0, 10_000, "euros par mois"),
     "age_enfant": _integer(0, 17, "années"),
     "date_debut": _date,
+    "prix_horaire_micro_creche": _number(0, 100, "euros de l'heure"),
+    "tarif_horaire_domicile": _number(0, 100, "euros de l'heure"),
 }
 _CHILD: dict[str, Callable[[Any], Any]] = {
     "age": _integer(0, 25, "âge en années"),

@@ -103,6 +103,17 @@ CARE = {
             "Indemnités d’entretien par mois (absent ou null : estimées au minimum légal).",
         ),
         "frais_repas_mensuels": _number(0, 10000, "Frais de repas par mois."),
+        "prix_horaire_micro_creche": _number(
+            0, 100, "Prix horaire d’une micro-crèche hors barème de la Caf (CMG « structure »)."
+        ),
+        "tarif_horaire_domicile": _number(
+            0,
+            100,
+            (
+                "Salaire horaire net d’une garde à domicile (un salaire pour tous les enfants "
+                "gardés ensemble)."
+            ),
+        ),
         "age_enfant": _nullable(
             {
                 "type": "integer",

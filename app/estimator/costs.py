@@ -37,11 +37,13 @@ __all__ = [
     "tax_credit_monthly",
 ]
 
-MODES = ("creche", "assistant_maternel", "mam")
+MODES = ("creche", "micro_creche", "assistant_maternel", "mam", "garde_domicile")
 _MODE_LABEL = {
     "creche": "Crèche (tarif national de la Caf)",
+    "micro_creche": "Micro-crèche hors barème de la Caf",
     "assistant_maternel": "Assistant·e maternel·le",
     "mam": "Maison d’assistants maternels (MAM)",
+    "garde_domicile": "Garde à domicile",
 }
 _ZERO = Decimal("0.00")
 
@@ -62,6 +64,10 @@ class CareInput:
     school and the month of birth (1–12), each None when unknown (they decide the full CMG of a
     child who turned 3 before the school year, and the tax credit of a child who turned 6).
 
+    ``prix_horaire_micro_creche``: the hourly price of a micro-crèche outside the PSU (None: not
+    estimated); ``tarif_horaire_domicile``: a home carer's net hourly wage, and
+    ``enfants_garde_domicile`` the children she or he looks after together (0: not estimated).
+
     ``as_of`` is the reference date of the Caf scales: the month of care.
     """
 
@@ -79,6 +85,9 @@ class CareInput:
     horaires_atypiques: bool = False
     scolarise: bool | None = None
     mois_naissance: int | None = None
+    prix_horaire_micro_creche: Decimal | None = None
+    tarif_horaire_domicile: Decimal | None = None
+    enfants_garde_domicile: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "as_of", parse_date("date", self.as_of, required=True))
@@ -110,6 +119,14 @@ class CareInput:
             or not 0 <= self.age_enfant < 30
         ):
             raise InvalidInput("enfants", "Indiquez l'âge de l'enfant en années (0 pour un bébé).")
+        for name, message in (
+            ("prix_horaire_micro_creche", "Indiquez le prix horaire de la micro-crèche."),
+            ("tarif_horaire_domicile", "Indiquez le salaire horaire net de la garde à domicile."),
+        ):
+            if getattr(self, name) is not None:
+                object.__setattr__(
+                    self, name, parse_decimal(f"garde.{name}", getattr(self, name), message)
+                )
         if self.tarif_horaire is not None:
             object.__setattr__(
                 self,
@@ -329,6 +346,7 @@ def _cmg(
     scolarise: bool | None = None,
     birth_month: int | None = None,
     hourly_cap_name: str = "cmg.cout_horaire_maximum_assistant_maternel",
+    structure: bool = False,
 ) -> tuple[Decimal, list[str], list[str]]:
     """CMG per month, the sentences explaining it, and the sentences to show next to the figure
     (a second figure when the answer depends on something we do not know)."""
@@ -342,15 +360,17 @@ def _cmg(
             reason += " quand on élève seul·e son enfant"
         notes.append(f"Pas de CMG : votre enfant a {format_number(child_age)} ans, {reason}.")
         return _ZERO, notes, beside
-    if read("cmg.bareme") == "tranches":
+    if structure or read("cmg.bareme") == "tranches":
         low, high = _ceilings(read, children, isolated)
         annual = resources * 12
         bracket = 0 if annual <= low else 1 if annual <= high else 2
-        rate = read("cmg.taux_assistant_maternel")[bracket]
+        rate = read("cmg.taux_structure" if structure else "cmg.taux_assistant_maternel")[bracket]
         base = read("bmaf.bmaf") * rate * read("cmg.coefficient_crds")
         increase, why = _majoration(read, isolated=isolated, aeeh=aeeh, aah=aah, atypical=atypical)
         half = _half_rate(read, child_age, scolarise, birth_month)
-        share = read("cmg.part_minimale_famille")
+        share = read(
+            "cmg.part_minimale_famille_structure" if structure else "cmg.part_minimale_famille"
+        )
         cap = money(monthly_cost * (1 - share))
 
         def maximum_for(halved: bool) -> Decimal:
@@ -788,14 +808,161 @@ def childminder_cost(inputs: CareInput, mode: str = "assistant_maternel") -> Mod
     )
 
 
+def micro_creche_cost(inputs: CareInput) -> ModeCost:
+    """Micro-crèche outside the PSU: a free hourly price, the CMG « structure » (by income
+    bracket, at least 15 % of the price left to the family, at least 16 hours a month)."""
+    if inputs.prix_horaire_micro_creche is None:
+        raise InvalidInput(
+            "garde.prix_horaire_micro_creche", "Indiquez le prix horaire de la micro-crèche."
+        )
+    read = Reader(inputs.as_of)
+    hours = inputs.heures_par_mois
+    price = money(inputs.prix_horaire_micro_creche)
+    monthly = money(price * hours)
+    minimum = read("cmg.heures_minimum_structure")
+    hypotheses = [
+        f"Prix de la micro-crèche : {format_euros(price)} de l'heure pour {format_number(hours)} "
+        f"heures par mois, soit {format_euros(monthly)}. Hors barème de la Caf (PSU), la "
+        "micro-crèche fixe librement son prix."
+    ]
+    if hours < minimum:
+        cmg, cmg_notes, beside = (
+            _ZERO,
+            [f"Pas de CMG : il faut au moins {minimum} heures de garde par mois en micro-crèche."],
+            [],
+        )
+    else:
+        cmg, cmg_notes, beside = _cmg(
+            read,
+            monthly_cost=monthly,
+            hours=hours,
+            resources=inputs.ressources_mensuelles,
+            children=inputs.nombre_enfants,
+            child_age=inputs.age_enfant,
+            isolated=inputs.parent_isole,
+            aeeh=inputs.enfant_aeeh,
+            aah=inputs.parent_aah,
+            atypical=inputs.horaires_atypiques,
+            scolarise=inputs.scolarise,
+            birth_month=inputs.mois_naissance,
+            structure=True,
+        )
+    hypotheses += cmg_notes
+    credit = _tax_credit(read, monthly - cmg, inputs.age_enfant, inputs.mois_naissance)
+    hypotheses.append(credit.text)
+    aids = [
+        AidLine(
+            "cmg",
+            "CMG « structure » (aide de la Caf pour une micro-crèche)",
+            cmg,
+            typography(" ".join(cmg_notes)),
+        ),
+        _credit_line(credit),
+    ]
+    not_counted = [
+        "Prix libre, hors barème PSU : la Caf verse le CMG « structure » à la micro-crèche ou à "
+        "vous, au moins 15 % du prix restent à votre charge.",
+        *beside,
+        credit.beside,
+    ]
+    steps = [
+        "CMG « structure » : demandez-le à la Caf (ou à la MSA) sur caf.fr ; la micro-crèche "
+        "déclare chaque mois la garde (Pajemploi+ ou sa facture) et la Caf verse l'aide.",
+        _tax_credit_step(read),
+    ]
+    return _finish(
+        read,
+        inputs,
+        _Draft("micro_creche", price, monthly, aids, hypotheses, not_counted, steps, False),
+    )
+
+
+def home_care_cost(inputs: CareInput) -> ModeCost:
+    """A home carer employed by the parent (« garde à domicile », CMG emploi direct), for the
+    ``enfants_garde_domicile`` children cared for together: one salary for all of them."""
+    if inputs.tarif_horaire_domicile is None:
+        raise InvalidInput(
+            "garde.tarif_horaire_domicile",
+            "Indiquez le salaire horaire net de la garde à domicile.",
+        )
+    read = Reader(inputs.as_of)
+    hours = inputs.heures_par_mois
+    wage = money(inputs.tarif_horaire_domicile)
+    monthly = money(wage * hours)
+    together = max(inputs.enfants_garde_domicile, 1)
+    share = read("cmg.taux_prise_en_charge_cotisations_garde_domicile")
+    hypotheses = [
+        f"Salaire net de {format_euros(wage)} de l'heure pour {format_number(hours)} heures par "
+        f"mois : {format_euros(monthly)}"
+        + (f", pour vos {together} enfants gardés ensemble." if together > 1 else ".")
+    ]
+    cmg, cmg_notes, beside = _cmg(
+        read,
+        monthly_cost=monthly,
+        hours=hours,
+        resources=inputs.ressources_mensuelles,
+        children=inputs.nombre_enfants,
+        child_age=inputs.age_enfant,
+        isolated=inputs.parent_isole,
+        aeeh=inputs.enfant_aeeh,
+        aah=inputs.parent_aah,
+        atypical=inputs.horaires_atypiques,
+        scolarise=inputs.scolarise,
+        birth_month=inputs.mois_naissance,
+        hourly_cap_name="cmg.cout_horaire_maximum_garde_domicile",
+    )
+    hypotheses += cmg_notes
+    hypotheses.append(
+        "Une garde à domicile ouvre droit au crédit d'impôt pour l'emploi d'un salarié à domicile "
+        "(50 %, autre plafond), que nous ne calculons pas : nous ne le comptons pas."
+    )
+    aids = [
+        AidLine(
+            "cmg",
+            "CMG (aide de la Caf pour l’emploi d’une garde à domicile)",
+            cmg,
+            typography(" ".join(cmg_notes)),
+        )
+    ]
+    not_counted = [
+        f"Cotisations sociales de l'employeur non comptées : le CMG en prend en charge "
+        f"{format_number(share * 100)} % (dans une limite), le reste est à votre charge.",
+        "Crédit d'impôt pour l'emploi d'un salarié à domicile (case 7DB) non compté.",
+        *beside,
+    ]
+    if together > 1:
+        not_counted.insert(
+            0,
+            f"Un seul salaire pour vos {together} enfants gardés ensemble : ce coût n'est compté "
+            "qu'une fois.",
+        )
+    steps = [
+        "CMG : faites la demande à la Caf (ou à la MSA) sur caf.fr, puis déclarez chaque mois "
+        "le salaire sur Pajemploi (pajemploi.urssaf.fr).",
+        "Crédit d'impôt pour l'emploi d'un salarié à domicile : déclarez les sommes versées "
+        "(nettes du CMG) l'année suivante.",
+    ]
+    return _finish(
+        read,
+        inputs,
+        _Draft("garde_domicile", wage, monthly, aids, hypotheses, not_counted, steps, False),
+    )
+
+
 def care_costs(inputs: CareInput) -> tuple[ModeCost, ...]:
-    """Every mode the inputs allow: the crèche for a child under 6, and the childminder and MAM
-    when a wage is given."""
+    """Every mode the inputs allow: the crèche for a child under 6 (and a micro-crèche outside
+    the PSU when its price is given), the childminder and MAM when a wage is given, the home
+    carer when a wage and the children cared for together are given."""
     costs = []
-    if inputs.age_enfant < Reader(inputs.as_of)("psu.age_maximum"):
+    under_limit = inputs.age_enfant < Reader(inputs.as_of)("psu.age_maximum")
+    if under_limit:
         costs.append(creche_cost(inputs))
+    if under_limit and inputs.prix_horaire_micro_creche is not None:
+        costs.append(micro_creche_cost(inputs))
     if inputs.tarif_horaire is not None:
         costs += [childminder_cost(inputs, "assistant_maternel"), childminder_cost(inputs, "mam")]
+    if inputs.tarif_horaire_domicile is not None and inputs.enfants_garde_domicile:
+        costs.append(home_care_cost(inputs))
     return tuple(costs)
 
 

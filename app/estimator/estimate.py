@@ -40,7 +40,9 @@ class CareNeed:
     ``tarif_horaire``: a childminder's net hourly wage (None: only the crèche is estimated);
     ``age_enfant``: the child to be cared for (None: the children of :class:`Child`);
     ``frais_entretien_mensuels``: the childminder's maintenance allowance per month (None:
-    estimated from the legal minimum); ``date_debut``: first day of care (None: the start of the
+    estimated from the legal minimum); ``prix_horaire_micro_creche``: the hourly price of a
+    micro-crèche outside the PSU; ``tarif_horaire_domicile``: a home carer's net hourly wage
+    (one salary for all the children cared for); ``date_debut``: first day of care (None: the start of the
     job or course, else the day of the estimate) — the Caf scales of that month apply.
     """
 
@@ -50,6 +52,8 @@ class CareNeed:
     frais_repas_mensuels: Decimal = Decimal(0)
     age_enfant: int | None = None
     date_debut: date | None = None
+    prix_horaire_micro_creche: Decimal | None = None
+    tarif_horaire_domicile: Decimal | None = None
 
     def __post_init__(self) -> None:
         checks = (
@@ -57,6 +61,8 @@ class CareNeed:
             ("tarif_horaire", "Indiquez le salaire horaire net, en euros.", False),
             ("frais_entretien_mensuels", "Indiquez les indemnités d'entretien par mois.", False),
             ("frais_repas_mensuels", "Indiquez les frais de repas par mois, en euros.", False),
+            ("prix_horaire_micro_creche", "Indiquez le prix horaire de la micro-crèche.", False),
+            ("tarif_horaire_domicile", "Indiquez le salaire horaire net, en euros.", False),
         )
         for name, message, positive in checks:
             raw = getattr(self, name)
@@ -205,6 +211,7 @@ def _care_inputs(inputs: EstimateInput) -> tuple[list[tuple[int, CareInput]], li
     # Nothing is missing: mypy cannot see it from the list above.
     assert hours and inputs.ressources_mensuelles is not None
     reference = _care_reference(inputs)
+    youngest = min(children, key=lambda item: item[1].age)[0]
     cares = [
         (
             position,
@@ -223,6 +230,9 @@ def _care_inputs(inputs: EstimateInput) -> tuple[list[tuple[int, CareInput]], li
                 horaires_atypiques=inputs.horaires_atypiques,
                 scolarise=child.scolarise,
                 mois_naissance=child.mois_naissance,
+                prix_horaire_micro_creche=need.prix_horaire_micro_creche,
+                tarif_horaire_domicile=need.tarif_horaire_domicile,
+                enfants_garde_domicile=len(children) if position == youngest else 0,
             ),
         )
         for position, child in children
@@ -240,6 +250,10 @@ def _care_inputs(inputs: EstimateInput) -> tuple[list[tuple[int, CareInput]], li
     return cares, [typography(note) for note in notes]
 
 
+#: Modes paid once for all the children cared for together.
+_SHARED_MODES = ("garde_domicile",)
+
+
 def _totals(children: tuple[ChildCare, ...]) -> tuple[ModeTotal, ...]:
     modes: dict[str, list[tuple[int, ModeCost]]] = {}
     for child in children:
@@ -253,7 +267,9 @@ def _totals(children: tuple[ChildCare, ...]) -> tuple[ModeTotal, ...]:
             ModeTotal(
                 mode=mode,
                 label=costs[0].label,
-                children=tuple(position for position, _ in items),
+                children=tuple(child.position for child in children)
+                if mode in _SHARED_MODES
+                else tuple(position for position, _ in items),
                 monthly_cost=sum((c.monthly_cost for c in costs), _ZERO),
                 monthly_cmg=sum(
                     (a.monthly_amount for c in costs for a in c.aids if a.code == "cmg"), _ZERO

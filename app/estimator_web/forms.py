@@ -89,7 +89,14 @@ SITUATIONS = [
     ),
 ]
 #: Modes an offer page may name in ``?mode=`` to put its card first.
-MODE_PARAMS = ("creche", "assistant_maternel", "mam")
+MODE_PARAMS = ("creche", "micro_creche", "assistant_maternel", "mam", "garde_domicile")
+#: ``?mode=…&prix=…`` (an offer page's kind and hourly price) fills this field.
+PRICE_FIELD = {
+    "micro_creche": "prix_micro_creche",
+    "assistant_maternel": "tarif",
+    "mam": "tarif",
+    "garde_domicile": "tarif_domicile",
+}
 #: « Horaires spécifiques » of the CMG: care between these hours, or on Sundays.
 NIGHT = (time(22, 0), time(6, 0))
 STEPS = (
@@ -122,6 +129,8 @@ _API_TO_FORM = {
     "garde.tarif_horaire": "tarif",
     "garde.frais_entretien_mensuels": "entretien",
     "garde.frais_repas_mensuels": "repas",
+    "garde.prix_horaire_micro_creche": "prix_micro_creche",
+    "garde.tarif_horaire_domicile": "tarif_domicile",
     "garde.age_enfant": "enfants",
 }
 
@@ -234,7 +243,22 @@ class EstimatorForm(FrenchQueryForm):
         low=Decimal(0),
         high=Decimal(100),
     )
+    prix_micro_creche = DecimalText(
+        "Prix horaire d’une micro-crèche hors barème de la Caf, en euros (facultatif)",
+        description="Si une micro-crèche vous annonce son prix, par exemple 9,50.",
+        message="Indiquez un prix horaire entre 0 et 100 euros, par exemple 9,50.",
+        low=Decimal(0),
+        high=Decimal(100),
+    )
+    tarif_domicile = DecimalText(
+        "Salaire horaire net d’une garde à domicile, en euros (facultatif)",
+        description="Un seul salaire pour les enfants gardés ensemble chez vous, par exemple 11.",
+        message="Indiquez un salaire horaire entre 0 et 100 euros, par exemple 11.",
+        low=Decimal(0),
+        high=Decimal(100),
+    )
     mode = HiddenField()
+    prix = HiddenField()
 
     def __init__(self, formdata=None, *, today: dt.date, **kwargs):
         super().__init__(formdata, **kwargs)
@@ -243,11 +267,21 @@ class EstimatorForm(FrenchQueryForm):
         self.place_suggestions: list = []
         self.form_errors: list[str] = []
         self.align_children(formdata)
+        self._prefill_price()
         year = self.as_of().year - 2
         self.ressources.description = (
             f"Les revenus de l’année {year} (année N-2) avant abattements, divisés par 12 : "
             "c’est ce que retient la Caf. Par exemple 1 800."
         )
+
+    def _prefill_price(self) -> None:
+        """An offer page links here with ``mode`` (its kind) and ``prix`` (its hourly price):
+        the price goes to the field of that mode unless the parent typed one."""
+        target = PRICE_FIELD.get(self.mode.data or "")
+        price = (self.prix.data or "").strip()[:20]
+        if target and price and not (self[target].data or "").strip():
+            self[target].process_formdata([price])
+        self.prix.data = ""
 
     def align_children(self, formdata=None) -> None:
         """One birth month and one « à faire garder ? » per child, read with the index the
@@ -492,7 +526,12 @@ class EstimatorForm(FrenchQueryForm):
         hours, _ = self.care_hours()
         care: dict[str, Any] | None = None
         if hours:
-            care = {"heures_par_mois": hours, "tarif_horaire": self.tarif.number}
+            care = {
+                "heures_par_mois": hours,
+                "tarif_horaire": self.tarif.number,
+                "prix_horaire_micro_creche": self.prix_micro_creche.number,
+                "tarif_horaire_domicile": self.tarif_domicile.number,
+            }
             days = self.care_days() or hours / 9
             for name, field in (
                 ("frais_entretien_mensuels", self.entretien),

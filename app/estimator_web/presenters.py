@@ -101,7 +101,18 @@ class EstimatorView:
                 if entry.data:
                     pairs.append((entry.name, entry.data))
         pairs += [("jours", day) for day in form.jours.data or []]
-        for name in ("de", "a", "heures_mois", "ressources", "tarif", "entretien", "repas", "mode"):
+        for name in (
+            "de",
+            "a",
+            "heures_mois",
+            "ressources",
+            "tarif",
+            "entretien",
+            "repas",
+            "prix_micro_creche",
+            "tarif_domicile",
+            "mode",
+        ):
             if form[name].data:
                 pairs.append((name, form[name].data))
         pairs += [("situations", item) for item in form.situations.data or []]
@@ -263,7 +274,7 @@ class EstimatorView:
             out.append(
                 ("Salaire horaire de l’assistant·e maternel·le", f"{form.tarif.data}\u00a0€")
             )
-        for fld in (form.entretien, form.repas):
+        for fld in (form.entretien, form.repas, form.prix_micro_creche, form.tarif_domicile):
             if fld.data:
                 out.append((fld.label.text, f"{fld.data}\u00a0€"))
         return out

@@ -261,3 +261,40 @@ def test_a_child_who_turned_6_this_year_still_counts(month, amount):
 def test_unknown_month_of_birth_shows_the_second_figure():
     cost = childminder_cost(_care(6, frais_entretien_mensuels=D(0)))
     assert any("après le 1er\u00a0janvier 2024" in text for text in cost.not_counted)
+
+
+# ---- Missing modes: micro-crèche outside the PSU, garde à domicile ----------------------------
+
+
+def test_micro_creche_outside_the_psu_gets_the_cmg_structure():
+    # CSS art. D.531-23: 9 €/h × 120 h = 1 080 €; 30 000 € a year: middle bracket;
+    # 466,44 × 1,4381 × 0,995 = 667,43 € (UNVERIFIED rate, from OpenFisca-France), under
+    # 85 % of 1 080 € = 918 €. Tax credit: (1 080 − 667,43) × 12 > 3 500 → 1 750 €.
+    from app.estimator.costs import micro_creche_cost
+
+    cost = micro_creche_cost(_care(1, heures_par_mois=D(120), prix_horaire_micro_creche=D(9)))
+    assert (cost.monthly_cost, cost.aid("cmg").monthly_amount) == (D("1080.00"), D("667.43"))
+    assert cost.monthly_cash == D("412.57") and cost.psu is False
+    assert cost.tax_credit.annual_amount == D("1750.00")
+    # At least 16 hours a month for the CMG « structure ».
+    few = micro_creche_cost(_care(1, heures_par_mois=D(10), prix_horaire_micro_creche=D(9)))
+    assert few.aid("cmg").monthly_amount == D("0.00")
+
+
+def test_home_care_is_one_salary_for_the_children_cared_for_together():
+    # Décret n°2025-515: cost counted at most 15 €/h: min(16 × 160, 15 × 160) = 2 400 €;
+    # 2 children: 2 500 × 0,0516 % = 1,29; 2 400 × (1 − 1,29 ÷ 4,85) = 1 761,65 €.
+    result = estimate(
+        EstimateInput(
+            as_of=date(2025, 10, 1),
+            enfants=(1, 2),
+            ressources_mensuelles=D(2500),
+            garde=CareNeed(heures_par_mois=D(160), tarif_horaire_domicile=D(16)),
+        )
+    )
+    homes = [c for child in result.children for c in child.costs if c.mode == "garde_domicile"]
+    assert len(homes) == 1  # one card, on the youngest child
+    assert homes[0].aid("cmg").monthly_amount == D("1761.65")
+    total = next(t for t in result.totals if t.mode == "garde_domicile")
+    assert total.children == (1, 2) and total.monthly_cash == D("798.35")
+    assert any("Cotisations sociales" in text for text in homes[0].not_counted)

@@ -455,3 +455,30 @@ def test_an_offer_page_can_put_its_mode_first(client):
     cards = [tag["aria-labelledby"] for tag in tags(html, "article")]
     assert cards[0] == "titre-assistant_maternel"
     assert 'name="mode" value="assistant_maternel"' in html
+
+
+@pytest.mark.parametrize(
+    "mode, field",
+    [
+        ("assistant_maternel", "tarif"),
+        ("mam", "tarif"),
+        ("micro_creche", "prix_micro_creche"),
+        ("garde_domicile", "tarif_domicile"),
+    ],
+)
+def test_an_offer_page_prefills_its_kind_and_price(client, mode, field):
+    # The offer page links to /estimer-mes-aides?mode=<kind>&prix=<hourly price>.
+    html, _ = page(client, f"/estimer-mes-aides?mode={mode}&prix=4,20")
+    inputs = {tag["name"]: tag for tag in tags(html, "input") if tag.get("name")}
+    assert inputs[field]["value"] == "4,20"
+    assert inputs["mode"]["value"] == mode
+    # A price the parent typed wins.
+    html, _ = page(client, f"/estimer-mes-aides?mode={mode}&prix=4,20&{field}=5")
+    inputs = {tag["name"]: tag for tag in tags(html, "input") if tag.get("name")}
+    assert inputs[field]["value"] == "5"
+
+
+def test_micro_creche_and_home_care_cards(client):
+    _, text = page(client, url(prix_micro_creche="9,50", tarif_domicile="11"))
+    assert "Micro-crèche hors barème de la Caf" in text
+    assert "Garde à domicile" in text and "Cotisations sociales de l’employeur" in text
