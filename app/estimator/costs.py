@@ -825,6 +825,7 @@ def micro_creche_cost(inputs: CareInput) -> ModeCost:
         f"heures par mois, soit {format_euros(monthly)}. Hors barème de la Caf (PSU), la "
         "micro-crèche fixe librement son prix."
     ]
+    beside: list[str]
     if hours < minimum:
         cmg, cmg_notes, beside = (
             _ZERO,

@@ -42,8 +42,9 @@ class CareNeed:
     ``frais_entretien_mensuels``: the childminder's maintenance allowance per month (None:
     estimated from the legal minimum); ``prix_horaire_micro_creche``: the hourly price of a
     micro-crèche outside the PSU; ``tarif_horaire_domicile``: a home carer's net hourly wage
-    (one salary for all the children cared for); ``date_debut``: first day of care (None: the start of the
-    job or course, else the day of the estimate) — the Caf scales of that month apply.
+    (one salary for all the children cared for); ``date_debut``: first day of care (None: the
+    start of the job or course, else the day of the estimate) — the Caf scales of that month
+    apply.
     """
 
     heures_par_mois: Decimal | None = None
