@@ -330,7 +330,8 @@ def estimation_to_json(result: Estimate) -> dict[str, Any]:
             "montant_si_eligible": _money(age.amount_if_eligible),
             "explication_montant": age.amount_explanation,
             "conditions": [
-                {"code": c.code, "ok": c.ok, "message": c.message} for c in age.conditions
+                {"code": c.code, "ok": c.ok, "statut": c.verdict, "message": c.message}
+                for c in age.conditions
             ],
             "date_limite_demande": _iso(age.deadline),
             "prochaines_etapes": age.next_steps,

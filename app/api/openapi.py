@@ -251,7 +251,7 @@ REQUEST = {
 }
 CONDITION = {
     "type": "object",
-    "required": ["code", "ok", "message"],
+    "required": ["code", "ok", "statut", "message"],
     "properties": {
         "code": {
             "type": "string",
@@ -266,6 +266,14 @@ CONDITION = {
             ],
         },
         "ok": {"type": "boolean"},
+        "statut": {
+            "type": "string",
+            "enum": ["oui", "non", "a_verifier"],
+            "description": (
+                "« a_verifier » : impossible à trancher d’après les réponses (ok reste vrai), "
+                "le message dit quoi vérifier."
+            ),
+        },
         "message": {"type": "string", "description": "La raison, en français clair."},
     },
 }

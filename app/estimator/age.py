@@ -189,11 +189,23 @@ class AgeInput:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of the aid: ``code`` (stable identifier), ``ok`` and a French ``message``."""
+    """One condition of the aid: ``code`` (stable identifier), ``ok``, a French ``message`` and
+    the ``verdict``: "oui", "non" or "a_verifier" (cannot be judged from the answers: ``ok`` stays
+    True, the parent is told what to check)."""
 
     code: str
     ok: bool
     message: str
+    verdict: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            object.__setattr__(self, "verdict", "oui" if self.ok else "non")
+
+    @property
+    def to_check(self) -> bool:
+        """Neither yes nor no from the answers: « à vérifier » (counted as met)."""
+        return self.verdict == "a_verifier"
 
 
 @dataclass(frozen=True)
@@ -232,8 +244,8 @@ class AgeResult:
         raise KeyError(code)
 
 
-def _condition(code: str, ok: bool, message: str) -> Condition:
-    return Condition(code, ok, typography(message))
+def _condition(code: str, ok: bool, message: str, *, to_check: bool = False) -> Condition:
+    return Condition(code, ok, typography(message), "a_verifier" if to_check else "")
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -292,7 +304,13 @@ class _Rules:
                 False,
                 f"Vous n'êtes pas inscrit·e à {org}. Pour avoir {aid}, il faut être inscrit·e "
                 "comme demandeur ou demandeuse d'emploi le jour où l'emploi ou la formation "
-                "commence.",
+                "commence"
+                + (
+                    f" : inscrivez-vous avant le {format_date(inputs.activite.date_debut)} sur "
+                    "francetravail.fr."
+                    if inputs.activite is not None
+                    else "."
+                ),
             )
         eligible = self.param("categories_eligibles")
         category = inputs.categorie_demandeur
@@ -301,7 +319,14 @@ class _Rules:
                 "registration",
                 True,
                 f"Vous êtes inscrit·e à {org}. Vérifiez votre catégorie d'inscription le jour du "
-                f"début : {_category_list(eligible)} ouvrent droit à {aid}.",
+                f"début : {_category_list(eligible)} ouvrent droit à {aid}"
+                + (
+                    " (la catégorie 4 pour un·e stagiaire de la formation professionnelle, la 5 "
+                    "pour un contrat aidé)."
+                    if 4 in eligible and 5 in eligible
+                    else "."
+                ),
+                to_check=True,
             )
         label = _category_label(category)
         if category in eligible:
@@ -332,8 +357,9 @@ class _Rules:
             return _condition(
                 "resources",
                 True,
-                "Vous ne touchez pas d'allocation chômage (le RSA ne compte pas comme une "
-                "allocation chômage) : la condition de ressources est remplie.",
+                f"Vous ne touchez pas d'allocation de {self.organisation} (ARE, ASP d'un CSP, ASS "
+                "ou allocation du CEJ ; le RSA n'en est pas une) : la condition de ressources est "
+                "remplie.",
             )
         threshold, minimum, coefficient = self.resources_threshold()
         if coefficient == 1:
@@ -448,6 +474,7 @@ class _Rules:
                     f"Votre formation dure {hours} heures : il faut au moins {minimum} heures, la "
                     f"condition est remplie si {self.organisation} l'a validée (la formation à "
                     "distance compte).",
+                    to_check=True,
                 )
             return _condition(
                 "event",
@@ -689,6 +716,14 @@ class _Rules:
                 "conseillère. Gardez sous la main votre contrat de travail ou votre attestation "
                 "d'entrée en formation, et un justificatif de l'âge de vos enfants (livret de "
                 "famille ou acte de naissance)."
+            )
+        elif not self.inputs.inscrit_france_travail and self.inputs.activite is not None:
+            text = (
+                f"Inscrivez-vous à {org} avant le "
+                f"{format_date(self.inputs.activite.date_debut)} (francetravail.fr, rubrique "
+                "« S'inscrire »), puis faites la demande"
+                + (f" au plus tard le {format_date(deadline)}" if deadline else "")
+                + ". Sans inscription le jour du début, l'aide n'est pas possible."
             )
         else:
             text = (

@@ -169,7 +169,12 @@ class EstimatorForm(FrenchQueryForm):
     )
     inscrit = FrenchRadio("Êtes-vous inscrit·e à France Travail ?", choices=YES_NO)
     categorie = FrenchSelect("Votre catégorie d’inscription", choices=CATEGORIES, default="")
-    allocation = FrenchRadio("Touchez-vous une allocation chômage (ARE) ?", choices=YES_NO)
+    allocation = FrenchRadio(
+        "Touchez-vous une allocation de France Travail ?",
+        description="ARE, ASP d’un contrat de sécurisation professionnelle (CSP), ASS ou "
+        "allocation du contrat d’engagement jeune (CEJ). Le RSA n’en est pas une.",
+        choices=YES_NO,
+    )
     montant_allocation = DecimalText(
         "Montant net de l’allocation par jour, en euros",
         description="Sur votre avis de paiement, par exemple 38,50. Le RSA ne compte pas.",
@@ -366,8 +371,9 @@ class EstimatorForm(FrenchQueryForm):
 
     def _check_situation(self, complete: bool) -> None:
         self._require(self.inscrit, "Répondez oui ou non.", complete)
-        self._require(self.allocation, "Répondez oui ou non.", complete)
-        if self.allocation.data == "oui":
+        if self.inscrit.data == "oui":
+            self._require(self.allocation, "Répondez oui ou non.", complete)
+        if self.inscrit.data == "oui" and self.allocation.data == "oui":
             self._require(
                 self.montant_allocation,
                 "Indiquez le montant par jour, par exemple 38,50.",
@@ -448,9 +454,16 @@ class EstimatorForm(FrenchQueryForm):
             and (kind not in CONTRACTS or (self.date_fin.data and not self.date_fin.errors))
             and (kind != "formation" or (self.duree_heures.data and not self.duree_heures.errors))
         )
+        registered = self.inscrit.data == "oui"
         step2 = bool(
-            self.inscrit.data and self.allocation.data and not self.montant_allocation.errors
-        ) and (self.allocation.data != "oui" or bool(self.montant_allocation.number is not None))
+            self.inscrit.data
+            and (self.allocation.data or not registered)
+            and not self.montant_allocation.errors
+        ) and (
+            not registered
+            or self.allocation.data != "oui"
+            or bool(self.montant_allocation.number is not None)
+        )
         step3 = bool(self.children_ages())
         done = 0
         for ok in (step1, step2, step3):
@@ -549,7 +562,7 @@ class EstimatorForm(FrenchQueryForm):
             "inscrit_france_travail": self.inscrit.data == "oui",
             "categorie_demandeur": self.categorie.data or None,
             "allocation_journaliere": self.montant_allocation.number
-            if self.allocation.data == "oui"
+            if self.inscrit.data == "oui" and self.allocation.data == "oui"
             else None,
             "enfants": [
                 {"age": age, "mois_naissance": birth, "garde": care_needed}

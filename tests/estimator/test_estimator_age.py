@@ -71,7 +71,9 @@ def test_eligible_agepi_case():
 
 
 def test_not_eligible_gives_zero_the_potential_amount_and_mentions_a_derogation():
-    result = estimate_age(age_input(inscrit_france_travail=False))
+    result = estimate_age(
+        age_input(activite=activity("cdd", duree_jours=10, heures_par_semaine=Decimal(35)))
+    )
     assert result.eligible is False
     assert result.amount == Decimal("0.00")
     assert result.amount_if_eligible == Decimal("416.00")

@@ -298,3 +298,29 @@ def test_home_care_is_one_salary_for_the_children_cared_for_together():
     total = next(t for t in result.totals if t.mode == "garde_domicile")
     assert total.children == (1, 2) and total.monthly_cash == D("798.35")
     assert any("Cotisations sociales" in text for text in homes[0].not_counted)
+
+
+# ---- The allowance question and « à vérifier » -----------------------------------------------
+
+
+def test_a_parent_not_registered_is_told_to_register_before_the_start():
+    # Délibération n°2024-35: registered on the day the job starts.
+    result = estimate_age(_age(date(2024, 6, 1), date(2024, 6, 10), inscrit_france_travail=False))
+    assert result.eligible is False
+    assert "inscrivez-vous avant le 10\u00a0juin 2024" in result.condition("registration").message
+    assert result.next_steps.startswith(
+        "Inscrivez-vous à France Travail avant le 10\u00a0juin 2024"
+    )
+
+
+def test_what_cannot_be_judged_is_to_check():
+    result = estimate_age(_age(date(2024, 6, 1), date(2024, 6, 10), categorie_demandeur=None))
+    registration = result.condition("registration")
+    assert registration.verdict == "a_verifier" and registration.to_check
+    assert "la catégorie 4\u00a0pour un·e stagiaire" in registration.message
+    assert result.condition("child_age").verdict == "oui"
+
+
+def test_every_france_travail_allowance_counts():
+    message = estimate_age(_age(date(2024, 6, 1), date(2024, 6, 10))).condition("resources")
+    assert "ARE, ASP d’un CSP, ASS ou allocation du CEJ" in message.message
