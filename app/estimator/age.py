@@ -706,6 +706,17 @@ class _Rules:
             "de votre formation : c'est ce jour-là que les conditions sont appréciées."
         )
 
+    def proof_step(self) -> str:
+        """The second deadline: the proof of care, after the aid is granted (AGE only)."""
+        if self.dispositif != "age":
+            return ""
+        months = self.param("delai_justificatif_garde_mois")
+        return (
+            f" Une fois l'aide accordée, envoyez à {self.organisation} un justificatif de garde "
+            f"(attestation de la crèche ou de l'assistant·e maternel·le) dans les {months} mois : "
+            "l'aide est versée après sa réception."
+        )
+
     def next_steps(self, eligible: bool, deadline: date | None) -> str:
         org = self.organisation
         if eligible:
@@ -716,7 +727,7 @@ class _Rules:
                 "conseillère. Gardez sous la main votre contrat de travail ou votre attestation "
                 "d'entrée en formation, et un justificatif de l'âge de vos enfants (livret de "
                 "famille ou acte de naissance)."
-            )
+            ) + self.proof_step()
         elif not self.inputs.inscrit_france_travail and self.inputs.activite is not None:
             text = (
                 f"Inscrivez-vous à {org} avant le "

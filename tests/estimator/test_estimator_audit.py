@@ -23,7 +23,7 @@ from app.estimator import (
     estimate_age,
     tax_credit_monthly,
 )
-from app.estimator.costs import child_notes
+from app.estimator.costs import child_notes, micro_creche_cost
 
 D = Decimal
 JUNE_2024 = date(2024, 6, 1)
@@ -270,8 +270,6 @@ def test_micro_creche_outside_the_psu_gets_the_cmg_structure():
     # CSS art. D.531-23: 9 €/h × 120 h = 1 080 €; 30 000 € a year: middle bracket;
     # 466,44 × 1,4381 × 0,995 = 667,43 € (UNVERIFIED rate, from OpenFisca-France), under
     # 85 % of 1 080 € = 918 €. Tax credit: (1 080 − 667,43) × 12 > 3 500 → 1 750 €.
-    from app.estimator.costs import micro_creche_cost
-
     cost = micro_creche_cost(_care(1, heures_par_mois=D(120), prix_horaire_micro_creche=D(9)))
     assert (cost.monthly_cost, cost.aid("cmg").monthly_amount) == (D("1080.00"), D("667.43"))
     assert cost.monthly_cash == D("412.57") and cost.psu is False
@@ -324,3 +322,9 @@ def test_what_cannot_be_judged_is_to_check():
 def test_every_france_travail_allowance_counts():
     message = estimate_age(_age(date(2024, 6, 1), date(2024, 6, 10))).condition("resources")
     assert "ARE, ASP d’un CSP, ASS ou allocation du CEJ" in message.message
+
+
+def test_the_age_says_its_second_deadline():
+    # Instruction DG n°2024-16 (UNVERIFIED delay): proof of care within 2 months.
+    result = estimate_age(_age(date(2024, 6, 1), date(2024, 6, 10)))
+    assert "justificatif de garde" in result.next_steps and "2\u00a0mois" in result.next_steps
