@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from app.core.french import format_date, format_euros, format_number, money, to_decimal, typography
 
@@ -463,6 +464,28 @@ def _cmg(
     return amount, notes, beside
 
 
+def _family_cmg(
+    read: Reader, inputs: CareInput, monthly_cost: Decimal, **mode: Any
+) -> tuple[Decimal, list[str], list[str]]:
+    """:func:`_cmg` for the family and child of ``inputs``; ``mode``: the structure rates or the
+    home carer's hourly cap."""
+    return _cmg(
+        read,
+        monthly_cost=monthly_cost,
+        hours=inputs.heures_par_mois,
+        resources=inputs.ressources_mensuelles,
+        children=inputs.nombre_enfants,
+        child_age=inputs.age_enfant,
+        isolated=inputs.parent_isole,
+        aeeh=inputs.enfant_aeeh,
+        aah=inputs.parent_aah,
+        atypical=inputs.horaires_atypiques,
+        scolarise=inputs.scolarise,
+        birth_month=inputs.mois_naissance,
+        **mode,
+    )
+
+
 def cmg_monthly(
     on: date,
     *,
@@ -766,20 +789,7 @@ def childminder_cost(inputs: CareInput, mode: str = "assistant_maternel") -> Mod
         "Les cotisations sociales de l'assistant·e maternel·le sont prises en charge en totalité "
         "par la Caf (déclaration sur Pajemploi) : elles ne sont pas comptées."
     )
-    cmg, cmg_notes, beside = _cmg(
-        read,
-        monthly_cost=monthly,
-        hours=hours,
-        resources=inputs.ressources_mensuelles,
-        children=inputs.nombre_enfants,
-        child_age=inputs.age_enfant,
-        isolated=inputs.parent_isole,
-        aeeh=inputs.enfant_aeeh,
-        aah=inputs.parent_aah,
-        atypical=inputs.horaires_atypiques,
-        scolarise=inputs.scolarise,
-        birth_month=inputs.mois_naissance,
-    )
+    cmg, cmg_notes, beside = _family_cmg(read, inputs, monthly)
     hypotheses += cmg_notes
     credit = _tax_credit(read, salary + upkeep - cmg, inputs.age_enfant, inputs.mois_naissance)
     hypotheses.append(credit.text)
@@ -833,21 +843,7 @@ def micro_creche_cost(inputs: CareInput) -> ModeCost:
             [],
         )
     else:
-        cmg, cmg_notes, beside = _cmg(
-            read,
-            monthly_cost=monthly,
-            hours=hours,
-            resources=inputs.ressources_mensuelles,
-            children=inputs.nombre_enfants,
-            child_age=inputs.age_enfant,
-            isolated=inputs.parent_isole,
-            aeeh=inputs.enfant_aeeh,
-            aah=inputs.parent_aah,
-            atypical=inputs.horaires_atypiques,
-            scolarise=inputs.scolarise,
-            birth_month=inputs.mois_naissance,
-            structure=True,
-        )
+        cmg, cmg_notes, beside = _family_cmg(read, inputs, monthly, structure=True)
     hypotheses += cmg_notes
     credit = _tax_credit(read, monthly - cmg, inputs.age_enfant, inputs.mois_naissance)
     hypotheses.append(credit.text)
@@ -897,20 +893,8 @@ def home_care_cost(inputs: CareInput) -> ModeCost:
         f"mois : {format_euros(monthly)}"
         + (f", pour vos {together} enfants gardés ensemble." if together > 1 else ".")
     ]
-    cmg, cmg_notes, beside = _cmg(
-        read,
-        monthly_cost=monthly,
-        hours=hours,
-        resources=inputs.ressources_mensuelles,
-        children=inputs.nombre_enfants,
-        child_age=inputs.age_enfant,
-        isolated=inputs.parent_isole,
-        aeeh=inputs.enfant_aeeh,
-        aah=inputs.parent_aah,
-        atypical=inputs.horaires_atypiques,
-        scolarise=inputs.scolarise,
-        birth_month=inputs.mois_naissance,
-        hourly_cap_name="cmg.cout_horaire_maximum_garde_domicile",
+    cmg, cmg_notes, beside = _family_cmg(
+        read, inputs, monthly, hourly_cap_name="cmg.cout_horaire_maximum_garde_domicile"
     )
     hypotheses += cmg_notes
     hypotheses.append(

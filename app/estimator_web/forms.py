@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.core.fields import CheckboxesField, DateText, DecimalText, FrenchRadio, FrenchSelect
 from app.core.forms import FrenchQueryForm
-from app.core.french import parse_date_fr
+from app.core.french import MONTHS_FR, parse_date_fr
 from app.directory.forms import DaysField, TimeField
 from app.estimator.parameters import ParameterNotFound, value
 from app.geo import Commune
@@ -58,20 +58,7 @@ CHILD_AGES = [SelectChoice("", "—")] + [
     SelectChoice(str(n), "Moins de 1 an" if n == 0 else f"{n} an{'s' if n > 1 else ''}")
     for n in range(18)
 ]
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS = MONTHS_FR
 BIRTH_MONTHS = [SelectChoice("", "Je préfère ne pas le dire")] + [
     SelectChoice(str(n), name.capitalize()) for n, name in enumerate(MONTHS, start=1)
 ]
