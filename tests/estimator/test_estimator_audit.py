@@ -24,6 +24,7 @@ from app.estimator import (
     tax_credit_monthly,
 )
 from app.estimator.costs import child_notes, micro_creche_cost
+from app.estimator.parameters import names, parameter
 
 D = Decimal
 JUNE_2024 = date(2024, 6, 1)
@@ -328,3 +329,10 @@ def test_the_age_says_its_second_deadline():
     # Instruction DG n°2024-16 (UNVERIFIED delay): proof of care within 2 months.
     result = estimate_age(_age(date(2024, 6, 1), date(2024, 6, 10)))
     assert "justificatif de garde" in result.next_steps and "2\u00a0mois" in result.next_steps
+
+
+def test_every_source_is_an_official_text_not_our_notes():
+    # Issue 15: the page shows, for each figure, the official text it comes from.
+    for name in names():
+        for item in parameter(name).entries:
+            assert "AIDS.md" not in item.source, name
