@@ -295,7 +295,8 @@ class EstimatorForm(FrenchQueryForm):
                     raw = formdata.get(f"{extra.name}-{sent[position]}", "")
                 else:
                     raw = known[position] if position < len(known) else ""
-                extra.append_entry(str(raw)[:10])
+                valid = {choice.value for choice in extra.unbound_field.kwargs["choices"]}
+                extra.append_entry(raw if raw in valid else "")  # optional: unknown is blank
 
     def child_rows(self) -> list[tuple[Any, Any, Any]]:
         """(age, month of birth, needs care) fields of each child."""

@@ -483,3 +483,8 @@ def test_micro_creche_and_home_care_cards(client):
     _, text = page(client, url(prix_micro_creche="9,50", tarif_domicile="11"))
     assert "Micro-crèche hors barème de la Caf" in text
     assert "Garde à domicile" in text and "Cotisations sociales de l’employeur" in text
+
+
+def test_a_month_or_need_out_of_the_list_is_ignored(client):
+    _, text = page(client, url(**{"naissance-0": "13", "besoin-0": "peut-être"}))
+    assert "Votre estimation" in text and "à corriger" not in text
