@@ -14,7 +14,13 @@ from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
 from app.directory.reach import Reach, how_to_apply, public_place, reach, street_is_private
-from app.directory.rules import avip_label_valid, hourly_rate, is_stale, offer_slots
+from app.directory.rules import (
+    ESTIMATOR_MODES,
+    avip_label_valid,
+    hourly_rate,
+    is_stale,
+    offer_slots,
+)
 from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 
@@ -280,12 +286,15 @@ def search_return(retour: str | None, referer: str | None = None, host: str = ""
 
 
 def estimate_args(offer: Offer, search_url: str = "") -> dict[str, str | list[str]]:
-    """The estimator's query, prefilled from the offer (its commune; a childminder's hourly
-    wage, which makes the estimate a childminder's) and the parent's search (days, hours)."""
+    """The estimator's query, prefilled from the offer (its commune, its mode of care first,
+    its hourly price when it states one) and the parent's search (days, hours)."""
     args: dict[str, str | list[str]] = {"lieu": commune_label(offer.code_insee, offer.commune_name)}
-    rate = hourly_rate(offer)
-    if rate is not None:
-        args["tarif"] = f"{rate:.2f}".replace(".", ",")
+    mode = ESTIMATOR_MODES.get(offer.kind)
+    if mode is not None:
+        args["mode"] = mode
+        rate = hourly_rate(offer)
+        if rate is not None:
+            args["prix"] = f"{rate:.2f}".replace(".", ",")
     if search_url:
         search = MultiDict(parse_qsl(urlsplit(search_url).query))
         if search.getlist("jours"):
