@@ -12,8 +12,15 @@ from app.core.filters import elide_de
 from app.directory import fit, hours
 from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
-from app.directory.queries import SearchOutcome
-from app.directory.reach import Reach, how_to_apply, public_place, reach, street_is_private
+from app.directory.queries import ResultRow, SearchOutcome
+from app.directory.reach import (
+    Reach,
+    how_to_apply,
+    public_place,
+    public_point,
+    reach,
+    street_is_private,
+)
 from app.directory.rules import (
     ESTIMATOR_MODES,
     avip_label_valid,
@@ -21,6 +28,9 @@ from app.directory.rules import (
     is_stale,
     offer_slots,
 )
+from app.core.french import format_number
+from app.maps import ATTRIBUTION
+from app.maps.results import MapPoint, ResultsMap, results_map
 from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 
@@ -338,3 +348,56 @@ TEMPLATE_HELPERS = {
     "modality_label": modality_label,
     "funding_labels": funding_labels,
 }
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def map_category(card: OfferCard) -> str:
+    """The mark of an offer on a map, the most telling first (app.maps.results.CATEGORIES)."""
+    if card.avip_valid:
+        return "avip"
+    if card.offer.free_places:
+        return "free"
+    if card.summary.atypical:
+        return "atypical"
+    return "other"
+
+
+def map_points(rows: list[ResultRow], today: date, offer_url) -> list[MapPoint]:
+    """The offers as map points, each at the point that may be published (a private person's
+    offer at about a kilometre, never at the street: app.directory.reach.public_point)."""
+    points = []
+    for row in rows:
+        card = OfferCard(row.offer, row.distance_km, today)
+        latitude, longitude = public_point(row.offer)
+        points.append(
+            MapPoint(latitude, longitude, map_category(card), row.offer.title, offer_url(row.offer.id))
+        )
+    return points
+
+
+class MapView:
+    """The results map of a search: the place, the radius, the marks, the text alternative."""
+
+    def __init__(self, outcome: SearchOutcome, points: list[MapPoint]):
+        self.outcome = outcome
+        self.total = len(points)
+        self.map: ResultsMap | None = None
+        self.attribution = ATTRIBUTION
+        criteria, commune = outcome.criteria, outcome.commune
+        center = criteria.point or (
+            (commune.latitude, commune.longitude) if commune is not None else None
+        )
+        if center is not None:
+            self.map = results_map(center[0], center[1], criteria.radius_km, points)
+
+    @property
+    def text(self) -> str:
+        """« 42 offres dans un rayon de 10 km autour de Toulon »."""
+        n = self.total
+        offers = "Aucune offre" if n == 0 else f"{n} offre{'s' if n > 1 else ''}"
+        commune = self.outcome.commune
+        around_text = f" autour {elide_de(commune.name)}" if commune is not None else ""
+        radius = format_number(self.outcome.criteria.radius_km)
+        return f"{offers} dans un rayon de {radius}\u00a0km{around_text}"

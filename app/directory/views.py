@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from app.core.rendering import render_page_or_fragment
 from app.db import get_session, utcnow
@@ -13,7 +13,7 @@ from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index, results_incomplete
-from app.search.services import offers_nearby, search_directory
+from app.search.services import map_rows, offers_nearby, search_directory
 
 bp = Blueprint("directory", __name__)
 
@@ -31,14 +31,26 @@ def search():
     outcome = search_directory(
         session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
     )
+    as_map = request.args.get("vue") == "carte"
     return render_page_or_fragment(
         "directory/search.html",
         "directory/_results.html",
         outcome=outcome,
         form=SearchForm.showing(request.args, parsed.errors),
         view=presenters.SearchView(outcome, request.args),
+        map_view=_map_view(session, outcome) if as_map else None,
         index_incomplete=results_incomplete(),
     )
+
+
+def _map_view(session, outcome) -> presenters.MapView:
+    today = today_in_france()
+    rows = map_rows(session, get_index(), outcome, today)
+    return presenters.MapView(outcome, presenters.map_points(rows, today, _offer_url))
+
+
+def _offer_url(offer_id: int) -> str:
+    return url_for("directory.offer_detail", offer_id=offer_id)
 
 
 @bp.get("/offre/<int:offer_id>")

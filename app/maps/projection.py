@@ -41,6 +41,12 @@ class Projection:
         y = self.y0 - (latitude - self.lat0) * k
         return round(x, 1), round(y, 1)
 
+    def inverse(self, x: float, y: float) -> tuple[float, float]:
+        """The longitude and latitude drawn at ``x``, ``y``."""
+        k = self.scale
+        longitude = self.lon0 + (x - self.x0) / (k * math.cos(math.radians(self.lat0)))
+        return longitude, self.lat0 - (y - self.y0) / k
+
     def km(self, distance_km: float) -> float:
         """A distance on the ground in SVG units."""
         return distance_km / KM_PER_DEGREE * self.scale

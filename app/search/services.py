@@ -87,3 +87,25 @@ def offers_nearby(
     found = find_offers(index, criteria, limit=limit + 1)
     hits = [h for h in found.hits if h.offer_id != offer.id][:limit]
     return _rows(session, hits)
+
+
+#: At most this many points on a results map (Paris 3 km has a few thousand offers).
+MAP_POINTS_LIMIT = 5000
+
+
+def map_rows(
+    session: Session,
+    index: SearchIndex,
+    outcome: SearchOutcome,
+    today: date,
+    limit: int = MAP_POINTS_LIMIT,
+) -> list[ResultRow]:
+    """Every offer matching the searched criteria (not only the page shown), for a map."""
+    if not outcome.searched:
+        return []
+    commune = outcome.commune
+    point = outcome.criteria.point or (
+        (commune.latitude, commune.longitude) if commune is not None else None
+    )
+    found = find_offers(index, index_criteria(outcome.criteria, point, today), limit=limit)
+    return _rows(session, found.hits)
