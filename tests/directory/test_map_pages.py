@@ -1,0 +1,74 @@
+"""The results map (« Liste / Carte », vue=carte) and the AVIP coverage map by département."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from kit.factories import make_offer
+from kit.pages import section, tags, text_of
+
+from app.directory.models import OfferKind, Structure, StructureKind
+from app.geo import get_commune
+from app.maps.projection import Frame, around
+from app.maps.results import SIZE
+
+SEARCH = "/recherche?lieu=Toulon&rayon=10&jours=lu"
+
+
+def test_the_switch_keeps_the_criteria_and_the_map_says_how_many_offers(client, session, index):
+    make_offer(session, title="Crèche des Mimosas", avip=True)
+    make_offer(session, title="Halte du Port", offset_km=(1.0, 1.0), free_places=2)
+    page = client.get(SEARCH).get_data(as_text=True)
+    carte = tags(page, "a", href="/recherche?lieu=Toulon&rayon=10&jours=lu&vue=carte")
+    assert carte and "Liste" in text_of(section(page, "resultats"))
+    assert 'id="carte"' not in page  # the list is the primary view
+
+    page = client.get(SEARCH + "&vue=carte").get_data(as_text=True)
+    assert "2 offres dans un rayon de 10 km autour de Toulon" in text_of(page)
+    assert tags(page, "a", href="/recherche?lieu=Toulon&rayon=10&jours=lu", **{"aria-current": "true"}) == []
+    assert tags(page, "a", href="/recherche?lieu=Toulon&rayon=10&jours=lu")  # back to the list
+    assert tags(page, "a", href="#fin-carte")  # the map can be skipped
+    links = [a for a in tags(page, "a") if a.get("class") == "map-link"]
+    assert sorted(a["aria-label"] for a in links) == [
+        "Crèche des Mimosas (Accueil AVIP)",
+        "Halte du Port (Places disponibles)",
+    ]
+    assert "Halte du Port" in text_of(section(page, "resultats"))  # the list stays below
+    assert "ADMIN EXPRESS" in page  # attribution of the outlines
+
+
+def test_the_map_shows_every_matching_offer_not_only_the_page(client, session, index, app):
+    for i in range(app.config["PAGE_SIZE"] + 3):
+        make_offer(session, title=f"Crèche {i}", offset_km=(i * 0.2, 0), commit=False)
+    session.commit()
+    page = client.get(SEARCH + "&vue=carte").get_data(as_text=True)
+    total = app.config["PAGE_SIZE"] + 3
+    assert f"{total} offres dans un rayon" in text_of(page)
+
+
+def test_a_private_offer_is_drawn_at_its_coarse_point_never_at_the_street(client, session, index):
+    sophie = make_offer(
+        session,
+        title="Sophie M., assistante maternelle",
+        kind=OfferKind.ASSISTANT_MATERNEL,
+        structure=Structure(name="Sophie Martin", kind=StructureKind.PARTICULIER),
+        contact_public=False,
+        offset_km=(0.337, 0.421),
+        slots=[(d, time(8, 30), time(17, 30)) for d in range(5)],  # no atypical hours
+    )
+    page = client.get(SEARCH + "&vue=carte").get_data(as_text=True)
+    toulon = get_commune("83137")
+    project = around(toulon.latitude, toulon.longitude, 10, Frame(0, 0, SIZE, SIZE))
+    coarse = project(round(sophie.longitude, 2), round(sophie.latitude, 2))
+    exact = project(sophie.longitude, sophie.latitude)
+    assert coarse != exact
+    circles = tags(page, "circle", **{"class": "mark mark-other"})
+    drawn = [(float(c["cx"]), float(c["cy"])) for c in circles]
+    assert coarse in drawn and exact not in drawn
+
+
+def test_no_map_without_a_place_and_no_500_on_odd_values(client, session, index):
+    make_offer(session)
+    page = client.get("/recherche?vue=carte")
+    assert page.status_code == 200
+    assert client.get("/recherche?lieu=Toulon&vue=%00<x>").status_code == 200
