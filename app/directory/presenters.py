@@ -30,6 +30,8 @@ from app.directory.rules import (
 )
 from app.core.french import format_number
 from app.maps import ATTRIBUTION
+from app.maps.choropleth import Choropleth, choropleth
+from app.maps.outlines import departements
 from app.maps.results import MapPoint, ResultsMap, results_map
 from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
@@ -401,3 +403,10 @@ class MapView:
         around_text = f" autour {elide_de(commune.name)}" if commune is not None else ""
         radius = format_number(self.outcome.criteria.radius_km)
         return f"{offers} dans un rayon de {radius}\u00a0km{around_text}"
+
+
+def avip_coverage_chart(counts: dict[str, int]) -> Choropleth:
+    """The AVIP offers per département (``None``: no published offer there, « pas de donnée »)."""
+    names = {a.code: a.name for a in departements()}
+    values: dict[str, float | None] = {code: counts.get(code) for code in names}
+    return choropleth("Offres AVIP par département", "offres AVIP", names, values)

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.directory.criteria import SearchCriteria
 from app.directory.models import Offer, OfferStatus, Training
+from app.directory.rules import avip_label_valid_clause
 from app.geo import Commune, PlaceResolution
 
 
@@ -58,3 +60,15 @@ def get_public_offer(session: Session, offer_id: int) -> Offer | None:
     if offer is None or offer.status is not OfferStatus.PUBLISHED:
         return None
     return offer
+
+
+def avip_coverage(session: Session, today: date) -> dict[str, int]:
+    """Per département with published offers: how many hold a valid AVIP label (0 included).
+    A département absent has no published offer at all (no data, not zero)."""
+    avip = func.count().filter(avip_label_valid_clause(today))
+    query = (
+        select(Offer.departement_code, avip)
+        .where(Offer.status == OfferStatus.PUBLISHED)
+        .group_by(Offer.departement_code)
+    )
+    return {code: count for code, count in session.execute(query)}

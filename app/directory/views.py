@@ -9,8 +9,10 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import get_public_offer
+from app.directory.queries import avip_coverage, get_public_offer
 from app.geo.timezones import today_in_france
+from app.maps import ATTRIBUTION
+from app.maps.france import france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index, results_incomplete
 from app.search.services import map_rows, offers_nearby, search_directory
@@ -51,6 +53,17 @@ def _map_view(session, outcome) -> presenters.MapView:
 
 def _offer_url(offer_id: int) -> str:
     return url_for("directory.offer_detail", offer_id=offer_id)
+
+
+@bp.get("/couverture-avip")
+def coverage():
+    counts = avip_coverage(get_session(), today_in_france())
+    return render_template(
+        "directory/coverage.html",
+        chart=presenters.avip_coverage_chart(counts),
+        drawing=france(),
+        attribution=ATTRIBUTION,
+    )
 
 
 @bp.get("/offre/<int:offer_id>")

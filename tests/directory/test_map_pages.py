@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from kit.factories import make_offer
 from kit.pages import section, tags, text_of
@@ -72,3 +72,19 @@ def test_no_map_without_a_place_and_no_500_on_odd_values(client, session, index)
     page = client.get("/recherche?vue=carte")
     assert page.status_code == 200
     assert client.get("/recherche?lieu=Toulon&vue=%00<x>").status_code == 200
+
+
+def test_the_avip_coverage_map_counts_valid_labels_and_hatches_no_data(client, session, index):
+    make_offer(session, title="Crèche AVIP", avip=True)
+    make_offer(session, title="Crèche AVIP expirée", avip=True, avip_review_on=date(2020, 1, 1))
+    make_offer(session, title="Crèche d'Ajaccio", code_insee="2A004")
+    page = client.get("/couverture-avip").get_data(as_text=True)
+    table = text_of(section(page, "couverture-tableau"))
+    assert "83 Var 1" in table  # the expired label is not counted
+    assert "2A Corse-du-Sud 0" in table  # offers, none AVIP: zero
+    assert "01 Ain pas de donnée" in table  # no offer published: no data, not zero
+    paths = {p["class"] for p in tags(page, "path") if p.get("class", "").startswith("area")}
+    assert "area choro-none" in paths
+    pattern = tags(page, "pattern", id="pas-de-donnee")
+    assert pattern and "style=" not in page.split("<main", 1)[-1]  # CSP: no inline style
+    assert "Pas de donnée" in text_of(page) and "ADMIN EXPRESS" in page
