@@ -32,7 +32,7 @@ from app.core.french import format_number
 from app.maps import ATTRIBUTION
 from app.maps.choropleth import Choropleth, choropleth
 from app.maps.outlines import departements
-from app.maps.results import MapPoint, ResultsMap, results_map
+from app.maps.results import CATEGORIES, MapPoint, ResultsMap, results_map
 from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 
@@ -379,20 +379,27 @@ def map_points(rows: list[ResultRow], today: date, offer_url) -> list[MapPoint]:
     return points
 
 
+def map_center(outcome: SearchOutcome) -> tuple[float, float] | None:
+    """The searched point (a map needs one), or None for a search anywhere."""
+    criteria, commune = outcome.criteria, outcome.commune
+    if criteria.point is not None:
+        return criteria.point
+    return (commune.latitude, commune.longitude) if commune is not None else None
+
+
 class MapView:
     """The results map of a search: the place, the radius, the marks, the text alternative."""
 
     def __init__(self, outcome: SearchOutcome, points: list[MapPoint]):
         self.outcome = outcome
-        self.total = len(points)
-        self.map: ResultsMap | None = None
+        self.center = map_center(outcome)
+        self.points = points if self.center is not None else []
+        self.total = len(self.points)
         self.attribution = ATTRIBUTION
-        criteria, commune = outcome.criteria, outcome.commune
-        center = criteria.point or (
-            (commune.latitude, commune.longitude) if commune is not None else None
-        )
-        if center is not None:
-            self.map = results_map(center[0], center[1], criteria.radius_km, points)
+        self.map: ResultsMap | None = None
+        if self.center is not None:
+            radius = outcome.criteria.radius_km
+            self.map = results_map(self.center[0], self.center[1], radius, self.points)
 
     @property
     def text(self) -> str:
@@ -410,3 +417,20 @@ def avip_coverage_chart(counts: dict[str, int]) -> Choropleth:
     names = {a.code: a.name for a in departements()}
     values: dict[str, float | None] = {code: counts.get(code) for code in names}
     return choropleth("Offres AVIP par département", "offres AVIP", names, values)
+
+
+def map_json(view: MapView) -> dict:
+    """The compact form of a results map: ``points`` as [latitude, longitude, category, url,
+    title], the published point only (coarse for a private person)."""
+    center = view.center
+    return {
+        "text": view.text if center else "Indiquez une commune pour voir les offres sur une carte.",
+        "center": list(center) if center else None,
+        "radius_km": view.outcome.criteria.radius_km if center else None,
+        "categories": dict(CATEGORIES),
+        "attribution": view.attribution,
+        "points": [
+            [round(p.latitude, 5), round(p.longitude, 5), p.category, p.url, p.label]
+            for p in view.points
+        ],
+    }

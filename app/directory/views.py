@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from app.core.rendering import render_page_or_fragment
 from app.db import get_session, utcnow
@@ -18,6 +18,9 @@ from app.search import catch_up, get_index, results_incomplete
 from app.search.services import map_rows, offers_nearby, search_directory
 
 bp = Blueprint("directory", __name__)
+
+#: Seconds a browser or proxy may keep a map's points (the index changes within minutes).
+MAP_MAX_AGE = 60
 
 
 @bp.get("/")
@@ -45,9 +48,24 @@ def search():
     )
 
 
+@bp.get("/recherche/carte.json")
+def search_map_points():
+    """All the points of the search's map in one compact response (Leaflet draws them)."""
+    session = get_session()
+    catch_up(session)
+    criteria = parse_criteria(request.args, PAGE).criteria
+    today = today_in_france()
+    outcome = search_directory(session, get_index(), criteria, today, 1)
+    view = _map_view(session, outcome)
+    response = jsonify(presenters.map_json(view))
+    response.headers["Cache-Control"] = f"public, max-age={MAP_MAX_AGE}"
+    return response
+
+
 def _map_view(session, outcome) -> presenters.MapView:
     today = today_in_france()
-    rows = map_rows(session, get_index(), outcome, today)
+    center = presenters.map_center(outcome)
+    rows = map_rows(session, get_index(), outcome.criteria, center, today) if center else []
     return presenters.MapView(outcome, presenters.map_points(rows, today, _offer_url))
 
 

@@ -96,16 +96,11 @@ MAP_POINTS_LIMIT = 5000
 def map_rows(
     session: Session,
     index: SearchIndex,
-    outcome: SearchOutcome,
+    criteria: SearchCriteria,
+    point: tuple[float, float],
     today: date,
     limit: int = MAP_POINTS_LIMIT,
 ) -> list[ResultRow]:
-    """Every offer matching the searched criteria (not only the page shown), for a map."""
-    if not outcome.searched:
-        return []
-    commune = outcome.commune
-    point = outcome.criteria.point or (
-        (commune.latitude, commune.longitude) if commune is not None else None
-    )
-    found = find_offers(index, index_criteria(outcome.criteria, point, today), limit=limit)
+    """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map."""
+    found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
     return _rows(session, found.hits)

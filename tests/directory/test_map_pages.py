@@ -88,3 +88,26 @@ def test_the_avip_coverage_map_counts_valid_labels_and_hatches_no_data(client, s
     pattern = tags(page, "pattern", id="pas-de-donnee")
     assert pattern and "style=" not in page.split("<main", 1)[-1]  # CSP: no inline style
     assert "Pas de donnée" in text_of(page) and "ADMIN EXPRESS" in page
+
+
+def test_the_map_points_in_one_compact_response(client, session, index, app):
+    for i in range(app.config["PAGE_SIZE"] + 2):
+        make_offer(session, title=f"Crèche {i}", offset_km=(i * 0.2, 0), commit=False)
+    sophie = make_offer(
+        session,
+        title="Sophie M., assistante maternelle",
+        kind=OfferKind.ASSISTANT_MATERNEL,
+        structure=Structure(name="Sophie Martin", kind=StructureKind.PARTICULIER),
+        contact_public=False,
+        offset_km=(0.337, 0.421),
+    )
+    response = client.get("/recherche/carte.json?lieu=Toulon&rayon=10")
+    assert response.status_code == 200 and "max-age" in response.headers["Cache-Control"]
+    data = response.get_json()
+    assert len(data["points"]) == app.config["PAGE_SIZE"] + 3  # all, not only the page
+    assert data["text"].startswith(f"{app.config['PAGE_SIZE'] + 3} offres dans un rayon de 10")
+    point = next(p for p in data["points"] if p[3] == f"/offre/{sophie.id}")
+    assert point[:2] == [round(sophie.latitude, 2), round(sophie.longitude, 2)]
+    # No place: no points; nonsense: no error.
+    assert client.get("/recherche/carte.json").get_json()["points"] == []
+    assert client.get("/recherche/carte.json?lieu=%00&rayon=zz").status_code == 200
