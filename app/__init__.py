@@ -61,6 +61,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
+    from app.maps.views import bp as maps_bp
     from app.health import bp as health_bp
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
@@ -73,6 +74,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)
+    app.register_blueprint(maps_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_pages_bp)
     app.register_blueprint(accounts_bp)
