@@ -355,13 +355,13 @@ TEMPLATE_HELPERS = {
 # --------------------------------------------------------------------------- maps
 
 
-def map_category(card: OfferCard) -> str:
+def map_category(offer: Offer, today: date) -> str:
     """The mark of an offer on a map, the most telling first (app.maps.results.CATEGORIES)."""
-    if card.avip_valid:
+    if avip_label_valid(offer, today):
         return "avip"
-    if card.offer.free_places:
+    if offer.free_places:
         return "free"
-    if card.summary.atypical:
+    if hours.summarize(offer_slots(offer)).atypical:
         return "atypical"
     return "other"
 
@@ -371,11 +371,10 @@ def map_points(rows: list[ResultRow], today: date, offer_url) -> list[MapPoint]:
     offer at about a kilometre, never at the street: app.directory.reach.public_point)."""
     points = []
     for row in rows:
-        card = OfferCard(row.offer, row.distance_km, today)
-        latitude, longitude = public_point(row.offer)
-        points.append(
-            MapPoint(latitude, longitude, map_category(card), row.offer.title, offer_url(row.offer.id))
-        )
+        offer = row.offer
+        latitude, longitude = public_point(offer)
+        category = map_category(offer, today)
+        points.append(MapPoint(latitude, longitude, category, offer.title, offer_url(offer.id)))
     return points
 
 

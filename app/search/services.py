@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer
-from app.directory.queries import ResultRow, SearchOutcome, load_offers
+from app.directory.queries import ResultRow, SearchOutcome, load_map_offers, load_offers
 from app.directory.reach import public_point
 from app.geo import resolve_place
 from app.search.index import SearchIndex
@@ -103,4 +103,5 @@ def map_rows(
 ) -> list[ResultRow]:
     """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map."""
     found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
-    return _rows(session, found.hits)
+    offers = load_map_offers(session, [h.offer_id for h in found.hits])
+    return [ResultRow(offers[h.offer_id], h.distance_km) for h in found.hits if h.offer_id in offers]
