@@ -61,10 +61,10 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
-    from app.maps.views import bp as maps_bp
     from app.health import bp as health_bp
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
+    from app.maps.views import bp as maps_bp
     from app.moderation.views import bp as moderation_bp
     from app.referrals import commands as referral_commands
     from app.referrals.views import bp as referrals_bp

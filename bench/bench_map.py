@@ -35,7 +35,9 @@ def main() -> None:
     from app.config import Settings
 
     url = f"sqlite:///{folder / 'national.db'}"
-    app = create_app(Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / "index"), ENV="bench"))
+    app = create_app(
+        Settings(DATABASE_URL=url, SEARCH_INDEX_DIR=str(folder / "index"), ENV="bench")
+    )
     client = app.test_client()
     for label, path in QUERIES.items():
         times = []

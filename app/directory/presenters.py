@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from werkzeug.datastructures import MultiDict
 
 from app.core.filters import elide_de
+from app.core.french import format_number
 from app.directory import fit, hours
 from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
@@ -28,13 +29,12 @@ from app.directory.rules import (
     is_stale,
     offer_slots,
 )
-from app.core.french import format_number
+from app.geo import by_departement, get_commune, get_departement
+from app.geo.timezones import local_now, today_in_france
 from app.maps import ATTRIBUTION
 from app.maps.choropleth import Choropleth, choropleth
 from app.maps.outlines import departements
 from app.maps.results import CATEGORIES, MapPoint, ResultsMap, results_map
-from app.geo import by_departement, get_commune, get_departement
-from app.geo.timezones import local_now, today_in_france
 
 
 def commune_label(code_insee: str, fallback: str) -> str:

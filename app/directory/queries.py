@@ -84,4 +84,4 @@ def avip_coverage(session: Session, today: date) -> dict[str, int]:
         .where(Offer.status == OfferStatus.PUBLISHED)
         .group_by(Offer.departement_code)
     )
-    return {code: count for code, count in session.execute(query)}
+    return dict(session.execute(query).tuples().all())

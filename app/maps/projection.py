@@ -61,9 +61,7 @@ def fit(bbox: tuple[float, float, float, float], frame: Frame, margin: float = 0
     cos0 = math.cos(math.radians(lat0))
     width_deg = max((east - west) * cos0, 1e-9)
     height_deg = max(north - south, 1e-9)
-    scale = min(
-        (frame.width - 2 * margin) / width_deg, (frame.height - 2 * margin) / height_deg
-    )
+    scale = min((frame.width - 2 * margin) / width_deg, (frame.height - 2 * margin) / height_deg)
     return Projection(lon0, lat0, scale, frame.x + frame.width / 2, frame.y + frame.height / 2)
 
 
@@ -71,9 +69,7 @@ def around(latitude: float, longitude: float, radius_km: float, frame: Frame) ->
     """A view centred on a point showing a circle of ``radius_km`` (a results map)."""
     d_lat = radius_km / KM_PER_DEGREE
     d_lon = d_lat / max(math.cos(math.radians(latitude)), 1e-6)
-    return fit(
-        (longitude - d_lon, latitude - d_lat, longitude + d_lon, latitude + d_lat), frame, 4
-    )
+    return fit((longitude - d_lon, latitude - d_lat, longitude + d_lon, latitude + d_lat), frame, 4)
 
 
 # ---------------------------------------------------------------- France with the DROM as insets

@@ -78,4 +78,3 @@ def results_map(
         backdrop,
         [c for c in CATEGORIES if c[0] in used],
     )
-

@@ -104,4 +104,6 @@ def map_rows(
     """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map."""
     found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
     offers = load_map_offers(session, [h.offer_id for h in found.hits])
-    return [ResultRow(offers[h.offer_id], h.distance_km) for h in found.hits if h.offer_id in offers]
+    return [
+        ResultRow(offers[h.offer_id], h.distance_km) for h in found.hits if h.offer_id in offers
+    ]

@@ -25,7 +25,10 @@ def test_the_switch_keeps_the_criteria_and_the_map_says_how_many_offers(client, 
 
     page = client.get(SEARCH + "&vue=carte").get_data(as_text=True)
     assert "2 offres dans un rayon de 10 km autour de Toulon" in text_of(page)
-    assert tags(page, "a", href="/recherche?lieu=Toulon&rayon=10&jours=lu", **{"aria-current": "true"}) == []
+    assert (
+        tags(page, "a", href="/recherche?lieu=Toulon&rayon=10&jours=lu", **{"aria-current": "true"})
+        == []
+    )
     assert tags(page, "a", href="/recherche?lieu=Toulon&rayon=10&jours=lu")  # back to the list
     assert tags(page, "a", href="#fin-carte")  # the map can be skipped
     links = [a for a in tags(page, "a") if a.get("class") == "map-link"]

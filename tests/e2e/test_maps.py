@@ -36,7 +36,9 @@ def toulon(session, index):
 def test_switch_to_the_map_and_back_and_open_an_offer(page, live_server, toulon):
     page.goto(f"{live_server}/recherche?lieu=Toulon&rayon=10")
     page.get_by_role("link", name="Carte", exact=True).click()
-    expect(page.locator("#carte-texte")).to_have_text("4 offres dans un rayon de 10\u00a0km autour de Toulon")
+    expect(page.locator("#carte-texte")).to_have_text(
+        "4 offres dans un rayon de 10\u00a0km autour de Toulon"
+    )
     assert "vue=carte" in page.url and "lieu=Toulon" in page.url and "rayon=10" in page.url
     assert_no_horizontal_overflow(page)
     if page.js_enabled:  # Leaflet replaces the SVG, with the same points, clusters and popups

@@ -39,7 +39,9 @@ def test_a_ring_becomes_a_closed_path_without_repeated_points():
     def identity(lon, lat):
         return (lon, lat)
 
-    assert ring_path([(0, 0), (10, 0), (10, 0), (10, 10), (0, 0)], identity) == "M0 0L10 0L10 10L0 0Z"
+    assert (
+        ring_path([(0, 0), (10, 0), (10, 0), (10, 10), (0, 0)], identity) == "M0 0L10 0L10 10L0 0Z"
+    )
     assert ring_path([(0, 0), (0, 0)], identity) == ""  # a ring drawn as a point is dropped
     square_with_hole = (((0, 0), (4, 0), (4, 4), (0, 0)), ((1, 1), (2, 1), (2, 2), (1, 1)))
     assert path_data([square_with_hole], identity).count("M") == 2
@@ -52,7 +54,9 @@ def test_the_101_departements_are_drawn_the_drom_in_their_insets():
     shapes = {s.code: s for s in drawing.shapes}
 
     def xs(d):
-        return [float(p.split(" ")[0]) for p in d.replace("M", "L").replace("Z", "").split("L") if p]
+        return [
+            float(p.split(" ")[0]) for p in d.replace("M", "L").replace("Z", "").split("L") if p
+        ]
 
     # Paris is in the metropolitan frame, La Réunion in its inset on the left.
     assert min(xs(shapes["75"].d)) >= METROPOLE.x
@@ -88,7 +92,9 @@ def test_class_bounds_are_values_and_equal_values_share_a_class():
 
 
 def test_an_area_without_value_is_marked_no_data_not_zero():
-    chart = choropleth("Offres", "offres", {"01": "Ain", "02": "Aisne", "03": "Allier"}, {"01": 0, "02": 4})
+    chart = choropleth(
+        "Offres", "offres", {"01": "Ain", "02": "Aisne", "03": "Allier"}, {"01": 0, "02": 4}
+    )
     by_code = chart.by_code()
     assert by_code["03"].css == "choro-none" and by_code["03"].value is None
     assert by_code["01"].css == "choro-1" and by_code["02"].css == "choro-2"
