@@ -84,4 +84,4 @@ def avip_coverage(session: Session, today: date) -> dict[str, int]:
         .where(Offer.status == OfferStatus.PUBLISHED)
         .group_by(Offer.departement_code)
     )
-    return dict(session.execute(query).tuples().all())
+    return {row[0]: row[1] for row in session.execute(query)}
