@@ -15,14 +15,7 @@ from app.maps.projection import (
     Frame,
     fit,
 )
-from app.maps.svg import path_data
-
-
-@dataclass(frozen=True)
-class Shape:
-    code: str
-    name: str
-    d: str
+from app.maps.svg import Shape, path_data
 
 
 @dataclass(frozen=True)

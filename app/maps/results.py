@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.maps.clusters import Cluster, grid_clusters
 from app.maps.outlines import departements
 from app.maps.projection import Frame, around
-from app.maps.svg import path_data
+from app.maps.svg import Shape, path_data
 
 SIZE = 400.0
 #: Above this many offers, marks are grouped by cells of CLUSTER_CELL units.
@@ -36,19 +36,12 @@ class MapPoint:
 
 
 @dataclass(frozen=True)
-class Backdrop:
-    code: str
-    name: str
-    d: str
-
-
-@dataclass(frozen=True)
 class ResultsMap:
     size: float
     center: tuple[float, float]
     radius: float
     marks: list[Cluster[MapPoint]]
-    backdrop: list[Backdrop]
+    backdrop: list[Shape]
     categories: list[tuple[str, str]]
 
 
@@ -64,7 +57,7 @@ def results_map(
     east, south = project.inverse(SIZE, SIZE)
     view = (west, south, east, north)
     backdrop = [
-        Backdrop(a.code, a.name, path_data(a.polygons, project))
+        Shape(a.code, a.name, path_data(a.polygons, project))
         for a in departements()
         if _intersects(a.bbox, view)
     ]

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from app.maps.outlines import Polygon
+
+
+@dataclass(frozen=True)
+class Shape:
+    """An area drawn: its code, its name, its SVG path data."""
+
+    code: str
+    name: str
+    d: str
+
 
 Project = Callable[[float, float], tuple[float, float]]
 

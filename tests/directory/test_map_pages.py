@@ -15,6 +15,19 @@ from app.maps.results import SIZE
 SEARCH = "/recherche?lieu=Toulon&rayon=10&jours=lu"
 
 
+def childminder(session):
+    """A childminder working at home (her street is private), with usual hours."""
+    return make_offer(
+        session,
+        title="Sophie M., assistante maternelle",
+        kind=OfferKind.ASSISTANT_MATERNEL,
+        structure=Structure(name="Sophie Martin", kind=StructureKind.PARTICULIER),
+        contact_public=False,
+        offset_km=(0.337, 0.421),
+        slots=[(d, time(8, 30), time(17, 30)) for d in range(5)],
+    )
+
+
 def test_the_switch_keeps_the_criteria_and_the_map_says_how_many_offers(client, session, index):
     make_offer(session, title="Crèche des Mimosas", avip=True)
     make_offer(session, title="Halte du Port", offset_km=(1.0, 1.0), free_places=2)
@@ -50,15 +63,7 @@ def test_the_map_shows_every_matching_offer_not_only_the_page(client, session, i
 
 
 def test_a_private_offer_is_drawn_at_its_coarse_point_never_at_the_street(client, session, index):
-    sophie = make_offer(
-        session,
-        title="Sophie M., assistante maternelle",
-        kind=OfferKind.ASSISTANT_MATERNEL,
-        structure=Structure(name="Sophie Martin", kind=StructureKind.PARTICULIER),
-        contact_public=False,
-        offset_km=(0.337, 0.421),
-        slots=[(d, time(8, 30), time(17, 30)) for d in range(5)],  # no atypical hours
-    )
+    sophie = childminder(session)
     page = client.get(SEARCH + "&vue=carte").get_data(as_text=True)
     toulon = get_commune("83137")
     project = around(toulon.latitude, toulon.longitude, 10, Frame(0, 0, SIZE, SIZE))
@@ -96,14 +101,7 @@ def test_the_avip_coverage_map_counts_valid_labels_and_hatches_no_data(client, s
 def test_the_map_points_in_one_compact_response(client, session, index, app):
     for i in range(app.config["PAGE_SIZE"] + 2):
         make_offer(session, title=f"Crèche {i}", offset_km=(i * 0.2, 0), commit=False)
-    sophie = make_offer(
-        session,
-        title="Sophie M., assistante maternelle",
-        kind=OfferKind.ASSISTANT_MATERNEL,
-        structure=Structure(name="Sophie Martin", kind=StructureKind.PARTICULIER),
-        contact_public=False,
-        offset_km=(0.337, 0.421),
-    )
+    sophie = childminder(session)
     response = client.get("/recherche/carte.json?lieu=Toulon&rayon=10")
     assert response.status_code == 200 and "max-age" in response.headers["Cache-Control"]
     data = response.get_json()
