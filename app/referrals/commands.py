@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.core.outgoing import send_pending
 from app.db import get_session, utcnow
 from app.referrals import notifications, services
 
@@ -32,7 +33,9 @@ def run_daily(echo=click.echo) -> services.DailyReport:
         session, now, current_app.config["REFERRAL_RETENTION_DAYS"]
     )
     session.commit()
-    delivery = notifications.deliver(session)
+    queued = notifications.queue_pending(session)
+    session.commit()
+    delivery = send_pending(session)
     echo(
         f"{_plural(report.reminders, 'rappel')} à envoyer, "
         f"{_plural(report.expired, 'orientation')} expirée(s), "
@@ -42,7 +45,7 @@ def run_daily(echo=click.echo) -> services.DailyReport:
     echo(
         f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au "
         "prochain passage), "
-        f"{delivery.without_address} sans destinataire."
+        f"{queued.without_address} sans destinataire."
     )
     return report
 
