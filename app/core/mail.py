@@ -32,6 +32,8 @@ from flask import (
 )
 from jinja2 import TemplateNotFound
 
+from app.core.french import typeset_html, typography
+
 log = logging.getLogger(__name__)
 bp = Blueprint("mail", __name__)
 
@@ -54,13 +56,14 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
 
 
 def compose(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) into a message."""
+    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) into a message,
+    in French typography like the pages (:func:`app.core.french.typography`)."""
     text = render_template(f"emails/{template}.txt", subject=subject, **context)
     try:
-        html = render_template(f"emails/{template}.html", subject=subject, **context)
+        html = typeset_html(render_template(f"emails/{template}.html", subject=subject, **context))
     except TemplateNotFound:  # plain text only
         html = None
-    return build_message(to, subject, text, html)
+    return build_message(to, typography(subject, ours=False), typography(text, ours=False), html)
 
 
 def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:

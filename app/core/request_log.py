@@ -50,14 +50,17 @@ class StderrHandler(logging.Handler):
 
 #: A request id a proxy may pass on (``X-Request-Id``), kept only when it looks like one.
 _GIVEN_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_ENVIRON_KEY = "passerelle.request_id"
 
 
 def request_id() -> str:
     """This request's id: the proxy's ``X-Request-Id`` when well-formed, else a random one."""
-    if "request_id" not in g:
+    # On the request's environ, not g: a test (or a command) holding an app context shares g.
+    environ = request.environ
+    if _ENVIRON_KEY not in environ:
         given = request.headers.get("X-Request-Id", "")
-        g.request_id = given if _GIVEN_ID.fullmatch(given) else secrets.token_hex(8)
-    return g.request_id
+        environ[_ENVIRON_KEY] = given if _GIVEN_ID.fullmatch(given) else secrets.token_hex(8)
+    return environ[_ENVIRON_KEY]
 
 
 def _route() -> str:

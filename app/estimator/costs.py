@@ -39,7 +39,7 @@ __all__ = [
 
 MODES = ("creche", "assistant_maternel", "mam")
 _MODE_LABEL = {
-    "creche": "Crèche (tarif national de la CAF)",
+    "creche": "Crèche (tarif national de la Caf)",
     "assistant_maternel": "Assistant·e maternel·le",
     "mam": "Maison d’assistants maternels (MAM)",
 }
@@ -236,7 +236,7 @@ def _cmg(
 ) -> tuple[Decimal, list[str]]:
     """CMG per month for a childminder, and the sentences explaining it."""
     notes: list[str] = []
-    name = "Le CMG (complément de libre choix du mode de garde, versé par la CAF)"
+    name = "Le CMG (complément de libre choix du mode de garde, versé par la Caf)"
     limit = read("cmg.age_maximum_parent_isole" if isolated else "cmg.age_maximum")
     if child_age >= limit:
         reason = f"le CMG est versé pour un enfant de moins de {limit} ans"
@@ -389,7 +389,7 @@ def _finish(
 ) -> ModeCost:
     out_of_pocket = max(monthly_cost - sum((aid.monthly_amount for aid in aids), _ZERO), _ZERO)
     hypotheses.append(
-        "Ceci est une estimation : les montants exacts dépendent de votre contrat et de la CAF, "
+        "Ceci est une estimation : les montants exacts dépendent de votre contrat et de la Caf, "
         "qui seule calcule vos droits."
     )
     return ModeCost(
@@ -414,7 +414,7 @@ def creche_cost(inputs: CareInput) -> ModeCost:
     monthly = money(hourly * inputs.heures_par_mois)
     children = f"{family} {'enfant' if family == 1 else 'enfants'} à charge"
     hypotheses = [
-        f"Tarif horaire du barème national de la CAF (PSU) : {format_euros(used)} de ressources "
+        f"Tarif horaire du barème national de la Caf (PSU) : {format_euros(used)} de ressources "
         f"par mois × {format_number(rate_pct)} % (taux pour {children}) = {format_euros(hourly)} "
         f"de l'heure, pour {format_number(inputs.heures_par_mois)} heures par mois.",
     ]
@@ -434,7 +434,7 @@ def creche_cost(inputs: CareInput) -> ModeCost:
             "plafond est retenu."
         )
     hypotheses.append(
-        "Ce tarif comprend les repas et les couches fournis par la crèche ; la CAF paie "
+        "Ce tarif comprend les repas et les couches fournis par la crèche ; la Caf paie "
         "directement une grande partie du coût de la place à la crèche. Le montant réel dépend "
         "des heures réservées dans votre contrat."
     )
@@ -482,7 +482,7 @@ def childminder_cost(inputs: CareInput, mode: str = "assistant_maternel") -> Mod
         )
     hypotheses.append(
         "Les cotisations sociales de l'assistant·e maternel·le sont prises en charge en totalité "
-        "par la CAF (déclaration sur Pajemploi) : elles ne sont pas comptées."
+        "par la Caf (déclaration sur Pajemploi) : elles ne sont pas comptées."
     )
     cmg, cmg_notes = _cmg(
         read,
@@ -502,7 +502,7 @@ def childminder_cost(inputs: CareInput, mode: str = "assistant_maternel") -> Mod
     aids = [
         AidLine(
             "cmg",
-            "CMG (aide de la CAF pour l’emploi d’un·e assistant·e maternel·le)",
+            "CMG (aide de la Caf pour l’emploi d’un·e assistant·e maternel·le)",
             cmg,
             typography(" ".join(cmg_notes)),
         ),

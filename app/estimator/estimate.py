@@ -161,7 +161,7 @@ def estimate(inputs: EstimateInput) -> Estimate:
         except ParameterNotFound:
             notes.append(
                 typography(
-                    "Le coût de la garde n'est pas estimé pour cette date : les barèmes de la CAF "
+                    "Le coût de la garde n'est pas estimé pour cette date : les barèmes de la Caf "
                     "enregistrés ne remontent pas si loin."
                 )
             )

@@ -10,7 +10,7 @@ from app.db import get_session, utcnow
 from app.geo.timezones import today_in_france
 from app.management import reminders
 
-SUBJECT = "Vos offres sont-elles à jour\u00a0? – Passerelle"
+SUBJECT = "Vos offres sont-elles à jour ? – Passerelle"
 
 
 def _base_url() -> str:

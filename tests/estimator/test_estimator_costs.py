@@ -117,7 +117,7 @@ def test_creche_cost_worked_example():
     assert [(a.code, a.monthly_amount) for a in cost.aids] == [("credit_impot", D("93.00"))]
     assert cost.monthly_out_of_pocket == D("93.00")
     assert cost.hourly_out_of_pocket == D("0.78")
-    assert cost.hypotheses[0].startswith("Tarif horaire du barème national de la CAF (PSU)")
+    assert cost.hypotheses[0].startswith("Tarif horaire du barème national de la Caf (PSU)")
     assert "2\u202f500,00\u00a0€" in cost.hypotheses[0] and "0,0619\u00a0%" in cost.hypotheses[0]
     for text in cost.hypotheses:
         assert_french(text)

@@ -129,7 +129,7 @@ def test_costs_before_the_recorded_caf_scales_are_left_out():
     assert result.age.dispositif == "agepi" and result.age.eligible is True
     assert result.age.amount == D("400.00")
     assert result.costs == ()
-    assert any("barèmes de la CAF" in n for n in result.notes)
+    assert any("barèmes de la Caf" in n for n in result.notes)
 
 
 def test_date_out_of_range_and_invalid_input():

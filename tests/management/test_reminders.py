@@ -121,7 +121,7 @@ def test_the_command_emails_each_manager_once_and_not_again_within_30_days(
     assert "Le Port" not in body and "Fraîche" not in body and "Brouillon" not in body
     assert (
         smtp.last_to("nadia@lucioles.example.org")["Subject"]
-        == "Vos offres sont-elles à jour\u00a0? – Passerelle"
+        == "Vos offres sont-elles à jour\u202f? – Passerelle"
     )
 
     session.expire_all()
