@@ -9,15 +9,23 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kit.pages import typography_faults
+
 
 class SmtpSink:
-    """A real SMTP server on 127.0.0.1 (aiosmtpd) keeping the messages it receives."""
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) keeping the messages it receives, and the
+    French typography faults of each (subject and text, :func:`kit.pages.typography_faults`):
+    the ``smtp`` fixture fails a test whose emails have any."""
 
     def __init__(self):
         self.messages = []
+        self.typography_faults: list[str] = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        for fault in typography_faults(f"{message['Subject']}\n{text_of_mail(message)}"):
+            self.typography_faults.append(f"{message['Subject']}: {fault}")
         return "250 OK"
 
     def last_to(self, address):
