@@ -76,7 +76,7 @@ def test_the_mechanism_changes_text_never_tags_scripts_or_typed_characters():
     )
     out = typeset_html(html)
     assert (
-        "<p title=\"Quoi ? a : b\">Horaires\u202f: 7\u00a0h 30\u202f; «\u202fToulon\u202f»\u202f? "
+        '<p title="Quoi ? a : b">Horaires\u202f: 7\u00a0h 30\u202f; «\u202fToulon\u202f»\u202f? '
         "12\u00a0€ 5\u00a0% le 1er\u00a0mai</p>"
     ) in out
     assert '<a href="/recherche?q=a : b">Où\u202f?</a><script>x ? y : z</script>' in out

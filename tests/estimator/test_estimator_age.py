@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from kit.estimator import NBSP, NNBSP, activity, age_input, agepi_input, assert_french
+from kit.estimator import NNBSP, activity, age_input, agepi_input, assert_french
 
 from app.estimator import Activity, AgeInput, DateOutOfRange, InvalidInput, estimate_age
 

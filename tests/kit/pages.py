@@ -63,7 +63,9 @@ def controls_named(html: str, control_name: str, tag: str = "input") -> list[dic
     return [a for a in tags(html, tag) if a.get("name") == control_name]
 
 
-_RAW = re.compile(r"<!--.*?-->|<(script|style|textarea|pre|code|template)\b.*?</\1\s*>", re.S | re.I)
+_RAW = re.compile(
+    r"<!--.*?-->|<(script|style|textarea|pre|code|template)\b.*?</\1\s*>", re.S | re.I
+)
 _INLINE = re.compile(r"</?(strong|span|em|b|i|a|abbr|small|time|code|kbd|sup|sub|mark)\b[^>]*>")
 #: French typography (app.core.french.typography) a text breaks: a plain or wide no-break space
 #: where a narrow one is due (before : ; ? ! », after «), none or another one before € or
@@ -85,6 +87,5 @@ def visible_text_exact(html: str) -> str:
 def typography_faults(text: str) -> list[str]:
     """Each place where ``text`` breaks French typography, with a few characters around it."""
     return [
-        repr(text[max(0, m.start() - 30) : m.end() + 10])
-        for m in _TYPOGRAPHY_FAULTS.finditer(text)
+        repr(text[max(0, m.start() - 30) : m.end() + 10]) for m in _TYPOGRAPHY_FAULTS.finditer(text)
     ]
