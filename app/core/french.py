@@ -146,7 +146,7 @@ _UNTOUCHED = re.compile(
     r"<!--.*?-->"
     r"|<!.*?>"
     r"|<(script|style|textarea|pre|code|kbd|samp)\b.*?</\1\s*>"
-    r"""|<(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    r"""|<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""",  # a tag; quoted values may hold ">"
     re.S | re.I,
 )
 
@@ -156,8 +156,10 @@ def typeset_html(html: str) -> str:
     out: list[str] = []
     position = 0
     for untouched in _UNTOUCHED.finditer(html):
-        if untouched.start() > position:
-            out.append(typography(html[position : untouched.start()], ours=False))
+        start = untouched.start()
+        if start > position:
+            text = html[position:start]
+            out.append(text if text.isspace() else typography(text, ours=False))
         out.append(untouched.group(0))
         position = untouched.end()
     out.append(typography(html[position:], ours=False))
