@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kit.browser import PHONE
+from kit.browser import PHONE, log_in
 from kit.factories import PASSWORD
 from site_catalogue import build_world, get_pages
 
@@ -60,11 +60,7 @@ def test_no_console_error_on_any_page(browser, live_server, app, session, index)
             page = context.new_page()
             consoles.append(Console(page, where))
             if role is not None:
-                page.goto(f"{live_server}/connexion")
-                page.get_by_label("Adresse électronique").fill(world.users[role].email)
-                page.get_by_label("Mot de passe").fill(PASSWORD)
-                page.get_by_role("button", name="Se connecter").click()
-                page.wait_for_url(re.compile(r".*/(compte|gestion|coordination).*"))
+                log_in(page, live_server, world.users[role].email, PASSWORD)
             pages[role] = page
         return pages[role]
 
@@ -141,11 +137,7 @@ def test_no_console_error_during_htmx_updates(browser, live_server, session, ind
     page.wait_for_load_state("networkidle")
 
     where[0] = "gestion — connexion"
-    page.goto(f"{live_server}/connexion")
-    page.get_by_label("Adresse électronique").fill(manager.email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r".*/(compte|gestion).*"))
+    log_in(page, live_server, manager.email, PASSWORD)
     where[0] = "gestion — places"
     page.goto(f"{live_server}/gestion")
     page.get_by_label("Places disponibles aujourd’hui").first.fill("3")
