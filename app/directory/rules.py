@@ -3,11 +3,13 @@ the validity of its AVIP label and its weekly opening slots."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
-from app.directory.models import Offer
+from app.directory.models import Offer, OfferKind
 
 # --------------------------------------------------------------------------- freshness
 
@@ -63,3 +65,26 @@ def avip_label_valid(offer: Offer, today: date) -> bool:
 def offer_slots(offer: Offer) -> list[hours.Slot]:
     """The offer's weekly opening slots, as :mod:`app.directory.hours` computes with them."""
     return [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+
+
+# --------------------------------------------------------------------------- price
+
+#: Offers whose price is a childminder's hourly wage (what the estimator calls « tarif »).
+HOURLY_WAGE_KINDS = (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM)
+_HOURLY = re.compile(
+    r"(\d{1,3}(?:[,.]\d{1,2})?)\s*(?:€|euros?)\s*(?:net\s+|brut\s+)?(?:de l[’']heure|/\s*h\b|"
+    r"par heure|(?:net|brut)?\s*(?:de l[’']heure|/\s*h\b|par heure))",
+    re.IGNORECASE,
+)
+
+
+def hourly_rate(offer: Offer) -> Decimal | None:
+    """A childminder's hourly wage as written in the offer's price (« 4,20 € net de l’heure »,
+    « 4.5 €/h »), or None when the offer is not a childminder's or says none."""
+    if offer.kind not in HOURLY_WAGE_KINDS:
+        return None
+    match = _HOURLY.search(offer.cost_info or "")
+    if match is None:
+        return None
+    value = Decimal(match.group(1).replace(",", "."))
+    return value if Decimal("1") <= value <= Decimal("100") else None

@@ -5,6 +5,8 @@ refused send is retried there with a growing delay; an SMTP failure never loses 
 its news. Rows a stopped process left « pending » are queued by ``flask referrals daily`` and
 ``flask mail send-pending``.
 
+A parent's own request (« Demander une place ») goes the same way.
+
 Addresses are worked out at sending time from the referral (none is stored with the mail).
 Structures get a signed link that lets them answer without an account (8 days); no personal
 data is in any link. Subjects never name the parent."""
@@ -37,6 +39,15 @@ SUBJECTS = {
     ("message", "prescripteur"): "Nouveau message de « {offer} » sur votre orientation",
     ("expired", "prescripteur"): "Orientation expirée sans réponse (« {offer} »)",
     ("decision", "parent"): "Votre demande de place : réponse de « {offer} »",
+}
+#: A parent's own request (« Demander une place »).
+PARENT_SUBJECTS = {
+    ("new", "structure"): "Un parent vous demande une place (« {offer} »)",
+    ("reminder", "structure"): "Rappel : un parent attend votre réponse (« {offer} »)",
+    ("link", "structure"): "Votre nouveau lien pour répondre à une demande de place (« {offer} »)",
+    ("received", "parent"): "Votre demande de place est transmise à « {offer} »",
+    ("answer", "parent"): "{status} : réponse de « {offer} » à votre demande de place",
+    ("expired", "parent"): "Votre demande de place a expiré sans réponse (« {offer} »)",
 }
 
 
@@ -87,9 +98,14 @@ def _context(mail: ReferralMail) -> dict:
     return context
 
 
+def _template(mail: ReferralMail) -> str:
+    prefix = "place_request" if mail.referral.from_parent else "referral"
+    return f"{prefix}_{mail.kind}_{mail.recipient}"
+
+
 def _subject(mail: ReferralMail) -> str:
     referral = mail.referral
-    template = SUBJECTS[(mail.kind, mail.recipient)]
+    template = (PARENT_SUBJECTS if referral.from_parent else SUBJECTS)[(mail.kind, mail.recipient)]
     return (
         template.format(offer=referral.offer.title, status=rules.STATUS_LABELS[referral.status])
         + " – Passerelle"
@@ -123,9 +139,7 @@ def queue_pending(session: Session, referral_id: int | None = None) -> QueueRepo
         ):
             subject, context = _subject(mail), _context(mail)
             for address in addresses:
-                queue_mail(
-                    session, address, subject, f"referral_{mail.kind}_{mail.recipient}", **context
-                )
+                queue_mail(session, address, subject, _template(mail), **context)
         mail.status, mail.sent_at = "queued", utcnow()
         report.queued += 1
     return report

@@ -19,11 +19,12 @@ from app.directory.models import (
     Offer,
     OfferStatus,
 )
+from app.directory.reach import public_point, public_street
 from app.directory.rules import offer_slots
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 
@@ -148,7 +149,7 @@ def offer_document(offer: Offer) -> dict:
         offer.structure.name,
         offer.kind_label,
         offer.commune_name,
-        offer.address,
+        public_street(offer),
         offer.cost_info,
     ]
     if offer.training is not None:
@@ -171,9 +172,10 @@ def offer_document(offer: Offer) -> dict:
         **{f"h{day}": mask for day, mask in enumerate(hours.coverage_masks(slots))},
         "departement": offer.departement_code,
         "code_insee": offer.code_insee,
-        "lat": to_micro(offer.latitude),
-        "lon": to_micro(offer.longitude),
-        "cells": " ".join(cells_of(offer.latitude, offer.longitude)),
+        # A private person's point is coarse (app.directory.reach): no distance gives her home.
+        "lat": to_micro(public_point(offer)[0]),
+        "lon": to_micro(public_point(offer)[1]),
+        "cells": " ".join(cells_of(*public_point(offer))),
         "age_min": offer.age_min_months,
         "age_max": offer.age_max_months,
         "valid_until": date_number(offer.valid_until),

@@ -192,7 +192,9 @@ def test_cmg_isolated_parent_limits_plus_40_percent():
         "child_age": 2,
     }
     assert cmg_monthly(JUNE_2024, **common) == D("333.74")
-    assert cmg_monthly(JUNE_2024, isolated=True, **common) == D("529.27")
+    # The isolated parent's bracket gives 529,27 €, +30 % = 688,05 € (CSS art. D.531-18, care
+    # from 1 October 2018), capped at 85 % of 630 € = 535,50 €.
+    assert cmg_monthly(JUNE_2024, isolated=True, **common) == D("535.50")
     # Before the reform, a child of 8 gets no CMG even with an isolated parent.
     assert cmg_monthly(JUNE_2024, isolated=True, **{**common, "child_age": 8}) == D("0.00")
 
