@@ -71,7 +71,7 @@ def _status_arg() -> ReferralStatus | None:
 
 def _page_arg() -> int:
     value = request.args.get("page", "")
-    return int(value) if value.isdigit() and len(value) < 6 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else 1
 
 
 def _deliver(referral_id: int) -> None:
