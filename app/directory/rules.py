@@ -69,8 +69,26 @@ def offer_slots(offer: Offer) -> list[hours.Slot]:
 
 # --------------------------------------------------------------------------- price
 
-#: Offers whose price is a childminder's hourly wage (what the estimator calls « tarif »).
-HOURLY_WAGE_KINDS = (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM)
+#: Offers whose price may be an hourly price the family pays the carer (a childminder's wage,
+#: a micro-crèche outside the PSU, a home carer), as opposed to a PSU price set by income.
+HOURLY_PRICE_KINDS = (
+    OfferKind.ASSISTANT_MATERNEL,
+    OfferKind.MAM,
+    OfferKind.MICRO_CRECHE,
+    OfferKind.GARDE_DOMICILE,
+)
+#: The estimator's mode of care for each kind of offer (``/estimation?mode=``); kinds absent
+#: here (ephemeral care, training) have no card of their own in the estimator.
+ESTIMATOR_MODES = {
+    OfferKind.CRECHE_COLLECTIVE: "creche",
+    OfferKind.CRECHE_FAMILIALE: "creche",
+    OfferKind.CRECHE_PARENTALE: "creche",
+    OfferKind.HALTE_GARDERIE: "creche",
+    OfferKind.MICRO_CRECHE: "micro_creche",
+    OfferKind.ASSISTANT_MATERNEL: "assistant_maternel",
+    OfferKind.MAM: "mam",
+    OfferKind.GARDE_DOMICILE: "garde_domicile",
+}
 _HOURLY = re.compile(
     r"(\d{1,3}(?:[,.]\d{1,2})?)\s*(?:€|euros?)\s*(?:net\s+|brut\s+)?(?:de l[’']heure|/\s*h\b|"
     r"par heure|(?:net|brut)?\s*(?:de l[’']heure|/\s*h\b|par heure))",
@@ -79,9 +97,10 @@ _HOURLY = re.compile(
 
 
 def hourly_rate(offer: Offer) -> Decimal | None:
-    """A childminder's hourly wage as written in the offer's price (« 4,20 € net de l’heure »,
-    « 4.5 €/h »), or None when the offer is not a childminder's or says none."""
-    if offer.kind not in HOURLY_WAGE_KINDS:
+    """The hourly price as written in the offer's price (« 4,20 € net de l’heure », « 4.5 €/h »):
+    a childminder's wage, a micro-crèche's or a home carer's price; None for a PSU crèche or
+    when the offer says none."""
+    if offer.kind not in HOURLY_PRICE_KINDS:
         return None
     match = _HOURLY.search(offer.cost_info or "")
     if match is None:

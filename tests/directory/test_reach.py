@@ -134,7 +134,7 @@ def test_a_childminders_hourly_wage_is_read_from_her_price(session, cost, rate):
     assert hourly_rate(childminder(session, cost_info=cost)) == rate
 
 
-def test_a_creche_has_no_hourly_wage(session):
+def test_a_psu_creche_has_no_hourly_price(session):
     assert hourly_rate(make_offer(session, cost_info="4 € de l’heure")) is None
 
 
@@ -167,10 +167,11 @@ def test_the_referer_is_a_way_back_when_it_is_this_sites_search():
 
 def test_the_estimate_is_prefilled_from_the_offer_and_the_search(session):
     args = estimate_args(childminder(session), "/recherche?lieu=Toulon&jours=lu&jours=ma&de=8:00")
-    assert args["tarif"] == "4,20"
+    assert (args["mode"], args["prix"]) == ("assistant_maternel", "4,20")
     assert args["lieu"].startswith("Toulon")
     assert (args["jours"], args["de"]) == (["lu", "ma"], "8:00")
-    assert "tarif" not in estimate_args(make_offer(session))
+    creche = estimate_args(make_offer(session))
+    assert creche["mode"] == "creche" and "prix" not in creche  # a PSU price depends on income
 
 
 # ---- where it shows -----------------------------------------------------------------------------
@@ -198,7 +199,8 @@ def test_the_offer_page_links_to_a_prefilled_estimate_and_back_to_the_search(
     back = tags(page, "a", href="/recherche?lieu=Toulon&jours=lu&de=8%3A00&a=17%3A00")
     assert "Revenir à ma recherche" in page
     [estimate] = [a for a in tags(page, "a") if a.get("href", "").startswith("/estimer-mes-aides?")]
-    assert "tarif=4,20" in estimate["href"] and "jours=lu" in estimate["href"]
+    assert "mode=assistant_maternel&prix=4,20" in estimate["href"]
+    assert "jours=lu" in estimate["href"]
     assert back
     hostile = client.get(f"/offre/{sophie.id}", query_string={"retour": "https://evil.example/"})
     assert "evil.example" not in hostile.get_data(as_text=True)
@@ -245,3 +247,13 @@ def test_a_distance_does_not_give_a_private_persons_home(session):
     assert (document["lat"], document["lon"]) == (to_micro(43.12), to_micro(5.93))
     creche = make_offer(session, latitude=43.12463, longitude=5.93047)
     assert offer_document(creche)["lat"] == to_micro(43.12463)
+
+
+def test_a_micro_creche_outside_the_psu_gives_its_hourly_price_to_the_estimate(session):
+    offer = make_offer(session, kind=OfferKind.MICRO_CRECHE, cost_info="9,50 € de l’heure")
+    args = estimate_args(offer)
+    assert (args["mode"], args["prix"]) == ("micro_creche", "9,50")
+
+
+def test_training_has_no_estimate_mode(session):
+    assert "mode" not in estimate_args(make_offer(session, kind=OfferKind.FORMATION))

@@ -30,3 +30,20 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(re.compile(r".*/(compte|gestion|coordination).*"))
+
+
+def site_menu(page):
+    """The site's menu (« Menu », a details/summary on a phone), opened: its links and the
+    logout button, as a locator."""
+    menu = page.locator("header .site-menu")
+    if menu.get_attribute("open") is None and menu.locator("> summary").is_visible():
+        menu.locator("> summary").click()
+    return menu.locator("nav")
+
+
+def unfold_criteria(page) -> None:
+    """Results first: once a place is found, the search form folds under its one-line summary
+    (« Toulon · 10 km — Modifier »); this opens it when it is folded."""
+    criteria = page.locator("#criteres")
+    if criteria.count() and criteria.get_attribute("open") is None:
+        criteria.locator("> summary").click()
