@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kit.browser import PHONE, log_in
+from kit.browser import PHONE, log_in, unfold_criteria
 from kit.factories import PASSWORD
 from site_catalogue import build_world, get_pages
 
@@ -92,6 +92,7 @@ def test_no_console_error_during_htmx_updates(browser, live_server, session, ind
     page.goto(f"{live_server}/recherche?lieu=Toulon")
     page.wait_for_load_state("networkidle")
     where[0] = "recherche — filtre coché"
+    unfold_criteria(page)
     page.get_by_text("Quoi ?").click()
     page.get_by_label("Avec des places disponibles").check()
     page.wait_for_load_state("networkidle")
