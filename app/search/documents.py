@@ -82,17 +82,29 @@ def cells_of(latitude: float, longitude: float) -> list[str]:
     ]
 
 
-def cells_covering(
+def cell_ranges_covering(
     min_lat: float, max_lat: float, min_lon: float, max_lon: float, limit: int = 150
-) -> list[str] | None:
-    """The cells of the finest grid that covers the box in at most ``limit`` cells, or None
-    when even the coarsest needs more (a huge radius: the caller uses numeric ranges)."""
+) -> tuple[str, range, range] | None:
+    """The grid (its prefix) and the rows and columns of its cells that cover the box: the
+    finest grid doing it in at most ``limit`` cells, or None when even the coarsest needs more
+    (a huge radius: the caller uses numeric ranges)."""
     for prefix, per in GRIDS:
         lats = range(math.floor(min_lat * per), math.floor(max_lat * per) + 1)
         lons = range(math.floor(min_lon * per), math.floor(max_lon * per) + 1)
         if len(lats) * len(lons) <= limit:
-            return [f"{prefix}{a:d}_{b:d}" for a in lats for b in lons]
+            return prefix, lats, lons
     return None
+
+
+def cells_covering(
+    min_lat: float, max_lat: float, min_lon: float, max_lon: float, limit: int = 150
+) -> list[str] | None:
+    """The cells of :func:`cell_ranges_covering` as index terms (« f431_59 »)."""
+    found = cell_ranges_covering(min_lat, max_lat, min_lon, max_lon, limit)
+    if found is None:
+        return None
+    prefix, lats, lons = found
+    return [f"{prefix}{a:d}_{b:d}" for a in lats for b in lons]
 
 
 def date_number(value: date | None, default: int = NO_END) -> int:

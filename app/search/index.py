@@ -806,6 +806,13 @@ class SearchIndex:
         segments = tuple(r._segment.segment_id() for r in readers if hasattr(r, "_segment"))
         return str(self.root / (folder or "-")), reader.generation(), segments
 
+    def searcher_folder(self, searcher: Searcher) -> Path | None:
+        """The generation folder ``searcher`` reads (None: the empty placeholder)."""
+        holder = getattr(self._local, "holder", None)
+        if holder is not None and holder.searcher is searcher and holder.generation:
+            return self.root / holder.generation
+        return None
+
     def close(self) -> None:
         holder = getattr(self._local, "holder", None)
         if holder is not None:
