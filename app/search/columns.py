@@ -29,29 +29,14 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import NumericColumn
 
-from app.search.documents import GRIDS
-
 #: Bump when the arrays or the file layout change: files of another version are rebuilt.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUFFIX = ".cols"
 _MAGIC = b"PCOLS\x00\x00\x01"
 _ALIGN = 64
 
-#: The flags a search can ask for, as bits of the ``flags`` array (see ``offer_flags``).
-SEARCH_FLAGS = ("avip", "places", "handicap")
-#: Numeric fields read from their full-precision terms, with the value of a document that has
-#: none: chosen so that the comparisons searches make (``age_min <= age``, ``age_max > age``,
-#: ``avip_from <= today <= avip_until``, ``valid_until >= today``) are false for it, as a range
-#: query over the terms would be.
-NUMERIC_FIELDS = {
-    "age_min": np.iinfo(np.int32).max,
-    "age_max": np.iinfo(np.int32).min,
-    "valid_until": np.iinfo(np.int32).max,
-    "avip_from": np.iinfo(np.int32).max,
-    "avip_until": np.iinfo(np.int32).min,
-}
-#: A grid cell index no range of cells ever contains.
-NO_CELL = np.iinfo(np.int16).min
+#: The numeric columns compared with a criterion (ages, validity and AVIP dates).
+NUMBERS = ("age_min", "age_max", "valid_until", "avip_from", "avip_until")
 HOUR_FIELDS = tuple(f"h{day}" for day in range(7))
 
 
@@ -109,17 +94,12 @@ class SegmentColumns:
         self.ids = arrays["ids"]
         self.lat = arrays["lat"]  # 1e-5 degrees, as indexed
         self.lon = arrays["lon"]
-        #: The grid cells a document lies in, per grid prefix: (row, column) index arrays.
-        self.cells = {
-            prefix: (arrays[f"cell_{prefix}_lat"], arrays[f"cell_{prefix}_lon"])
-            for prefix, _ in GRIDS
-        }
         self.kind = arrays["kind"]  # index into kind_names, -1: none
         self.kind_names: list[str] = meta["kinds"]
         self.departement = arrays["departement"]
         self.departement_names: list[str] = meta["departements"]
         self.flags = arrays["flags"]  # bits of SEARCH_FLAGS
-        self.numbers = {name: arrays[name] for name in NUMERIC_FIELDS}
+        self.numbers = {name: arrays[name] for name in NUMBERS}
         self.hours = arrays["hours"]  # (7, size): the coverage mask of each weekday
         self.updated = arrays["updated"]
         self.lengths = {name: arrays[f"len_{name}"] for name in meta["text_fields"]}
@@ -241,16 +221,18 @@ def _text_arrays(reader, fieldname: str, arrays: dict) -> None:
     )
 
 
-def _term_codes(reader, fieldname: str, size: int) -> tuple[np.ndarray, list[str]]:
-    """For an ID field with one term per document: each document's term as an index."""
-    codes = np.full(size, -1, dtype=np.int16)
-    names = []
-    fmt = reader.schema[fieldname].format
-    for term in reader.lexicon(fieldname):
-        docs, _ = _postings(reader, fieldname, term, fmt)
-        codes[docs] = len(names)
-        names.append(term.decode("utf-8"))
-    return codes, names
+def _string_codes(reader, fieldname: str) -> tuple[np.ndarray, list[str]]:
+    """A column of short strings (kinds, départements) as indexes into their distinct values."""
+    names: dict[bytes, int] = {}
+    codes = np.fromiter(
+        (
+            names.setdefault(value, len(names)) if value else -1
+            for value in reader.column_reader(fieldname, translate=False)
+        ),
+        dtype=np.int16,
+        count=reader.doc_count_all(),
+    )
+    return codes, [name.decode("utf-8") for name in names]
 
 
 def build_arrays(reader) -> tuple[dict[str, np.ndarray], dict]:
@@ -265,48 +247,18 @@ def build_arrays(reader) -> tuple[dict[str, np.ndarray], dict]:
             ids[docnum] = int(value)
     arrays["ids"] = ids
 
-    for name in ("lat", "lon"):
-        field = schema[name]
-        raw = _raw_column(reader, name, field.column_type, size).astype(np.int64)
-        # Whoosh stores signed numbers shifted to be unsigned (its "sortable" form).
-        arrays[name] = (raw - (1 << (field.bits - 1))).astype(np.int32)
+    def column(name: str) -> np.ndarray:
+        return _raw_column(reader, name, schema[name].column_type, size)
 
-    for prefix, _ in GRIDS:
-        arrays[f"cell_{prefix}_lat"] = np.full(size, NO_CELL, dtype=np.int16)
-        arrays[f"cell_{prefix}_lon"] = np.full(size, NO_CELL, dtype=np.int16)
-    fmt = schema["cells"].format
-    for term in reader.lexicon("cells"):
-        text = term.decode("ascii")
-        row, col = text[1:].split("_")
-        docs, _ = _postings(reader, "cells", term, fmt)
-        arrays[f"cell_{text[0]}_lat"][docs] = int(row)
-        arrays[f"cell_{text[0]}_lon"][docs] = int(col)
-
-    arrays["kind"], kinds = _term_codes(reader, "kind", size)
-    arrays["departement"], departements = _term_codes(reader, "departement", size)
-
-    flags = np.zeros(size, dtype=np.uint8)
-    fmt = schema["flags"].format
-    for bit, flag in enumerate(SEARCH_FLAGS):
-        docs, _ = _postings(reader, "flags", flag.encode("utf-8"), fmt)
-        flags[docs] |= np.uint8(1 << bit)
-    arrays["flags"] = flags
-
-    for name, missing in NUMERIC_FIELDS.items():
-        field = schema[name]
-        values = np.full(size, missing, dtype=np.int32)
-        for term in field.sortable_terms(reader, name):
-            docs, _ = _postings(reader, name, term, field.format)
-            values[docs] = field.from_bytes(term)
-        arrays[name] = values
-
-    hours = np.zeros((7, size), dtype=np.uint64)
-    for day, name in enumerate(HOUR_FIELDS):
-        hours[day] = _raw_column(reader, name, schema[name].column_type, size)
-    arrays["hours"] = hours
-    arrays["updated"] = _raw_column(reader, "updated", schema["updated"].column_type, size).astype(
-        np.int64
-    )
+    arrays["lat"] = column("lat").astype(np.int32)
+    arrays["lon"] = column("lon").astype(np.int32)
+    arrays["kind"], kinds = _string_codes(reader, "kind")
+    arrays["departement"], departements = _string_codes(reader, "departement")
+    arrays["flags"] = column("flags").astype(np.uint8)
+    for name in NUMBERS:
+        arrays[name] = column(name).astype(np.int32)
+    arrays["hours"] = np.stack([column(name) for name in HOUR_FIELDS]).astype(np.uint64)
+    arrays["updated"] = column("updated").astype(np.int64)
 
     text_fields = [name for name, field in schema.items() if field.scorable]
     for name in text_fields:
@@ -335,12 +287,12 @@ def file_name(segment_id: str) -> str:
 def write_file(path: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
     """Write the arrays atomically: a temporary file (ignored by Whoosh's clean-up: its name
     starts with a dot), flushed to disk, then renamed over ``path``."""
-    layout = {}
+    layout: dict[str, tuple[str, list[int], int]] = {}
     offset = 0
     for name, array in arrays.items():
         array = np.ascontiguousarray(array)
         arrays[name] = array
-        layout[name] = [array.dtype.str, list(array.shape), offset]
+        layout[name] = (array.dtype.str, list(array.shape), offset)
         offset += -(-array.nbytes // _ALIGN) * _ALIGN
     header = json.dumps({"meta": meta, "arrays": layout}).encode("utf-8")
     start = -(-(len(_MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
@@ -395,7 +347,7 @@ def write_missing(folder: Path, readers: Iterator) -> int:
     written = 0
     for reader in readers:
         path = folder / file_name(reader.segment().segment_id())
-        if path.exists() and read_file(path) is not None:
+        if path.exists() or not reader.doc_count_all():
             continue
         arrays, meta = build_arrays(reader)
         write_file(path, arrays, meta)

@@ -44,6 +44,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 
 from app.directory.models import Offer, Training
+from app.search import columns
 from app.search.changes import SearchChange
 from app.search.documents import (
     INDEXED_STATUS,
@@ -129,6 +130,13 @@ def offers_with_relations(session: Session, ids: Iterable[int] | None = None):
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _write_columns(ix, folder: Path) -> None:
+    """Write the column arrays of the segments just committed, beside them: a search then maps
+    them instead of reading them out of the segment."""
+    with ix.reader() as reader:
+        columns.write_missing(folder, columns.segment_readers(reader))
 
 
 class _SearcherHolder:
@@ -371,6 +379,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        _write_columns(ix, folder)
         return count
 
     def _put_in_service(self, name: str) -> None:
@@ -664,7 +673,12 @@ class SearchIndex:
             if self.generation() != name:
                 writer.cancel()  # retired while we waited for its lock
                 continue
-            return self._apply_changes(session, writer)
+            count = self._apply_changes(session, writer)
+            try:
+                _write_columns(ix, self.root / name)
+            except Exception:  # the searchers build what is missing (columns.ColumnCache)
+                log.warning("column arrays of %s not written", name, exc_info=True)
+            return count
         return 0
 
     def _apply_changes(self, session: Session, writer) -> int:

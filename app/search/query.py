@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import math
 import threading
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, time
+from pathlib import Path
 
 import numpy as np
 from whoosh import query as Q
 from whoosh.matching import (
-    ArrayUnionMatcher,
-    ConstantScoreWrapperMatcher,
     FilterMatcher,
     IntersectionMatcher,
     LeafMatcher,
@@ -46,8 +44,8 @@ from whoosh.util.numeric import byte_to_length
 from app.directory import hours
 from app.geo.distance import EARTH_RADIUS_KM, bounding_box, haversine_km
 from app.search.analysis import analyze
-from app.search.columns import COLUMNS, SEARCH_FLAGS, SegmentColumns
-from app.search.documents import COORD_SCALE, cell_ranges_covering, date_number, to_micro
+from app.search.columns import COLUMNS, SegmentColumns
+from app.search.documents import COORD_SCALE, SEARCH_FLAGS, date_number
 from app.search.index import SearchIndex
 
 SORT_DISTANCE = "distance"
@@ -155,57 +153,6 @@ def _either(term: str) -> Q.Query:
     return Q.Or([Q.Term("title", term), Q.Term("body", term)])
 
 
-class _Constant(Q.ConstantScoreQuery):
-    """A criterion of constant score (grid cells, a numeric range) in the relevance query.
-    Whoosh's matcher for it lists every document it matches, only to give each the same
-    score; its place in the matcher tree is all the score needs, and every hit matches it
-    (it is AND-ed), so its matcher is a stand-in of the same class and score."""
-
-    def matcher(self, searcher, context=None):
-        return ListMatcher(array("I", [0]), all_weights=self.score)
-
-
-class _ConstantRange(Q.NumericRange):
-    """A numeric range whose constant-score matcher is a :class:`_Constant` stand-in."""
-
-    def matcher(self, searcher, context=None):
-        compiled = self._compile_query(searcher.reader())
-        if isinstance(compiled, Q.ConstantScoreQuery):
-            compiled = _Constant(compiled.child, compiled.score)
-        return compiled.matcher(searcher, context)
-
-
-def relevance_query(c: OfferCriteria, words: Q.Query) -> Q.Query:
-    """The query whose Whoosh matcher gives each hit its relevance: the words AND-ed with the
-    criteria, as the index was asked before the column arrays (the criteria add a constant to
-    every hit's score, but in an order that can round it differently)."""
-    parts: list[Q.Query] = [words]
-    if c.kinds:
-        parts.append(Q.Or([Q.Term("kind", k) for k in c.kinds]))
-    for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
-        if wanted:
-            parts.append(Q.Term("flags", flag))
-    if c.avip and c.today is not None:
-        parts.append(_ConstantRange("avip_from", None, date_number(c.today)))
-        parts.append(_ConstantRange("avip_until", date_number(c.today), None))
-    if c.child_age_months is not None:
-        parts.append(_ConstantRange("age_min", None, c.child_age_months))
-        parts.append(_ConstantRange("age_max", c.child_age_months + 1, None))
-    if c.departement:
-        parts.append(Q.Term("departement", c.departement))
-    if c.latitude is not None and c.longitude is not None and c.radius_km:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
-        cells = cell_ranges_covering(min_lat, max_lat, min_lon, max_lon)
-        if cells is not None:
-            prefix, rows, cols = cells
-            terms = [Q.Term("cells", f"{prefix}{a:d}_{b:d}") for a in rows for b in cols]
-            parts.append(_Constant(Q.Or(terms)))
-        else:
-            parts.append(_ConstantRange("lat", to_micro(min_lat), to_micro(max_lat)))
-            parts.append(_ConstantRange("lon", to_micro(min_lon), to_micro(max_lon)))
-    return Q.And(parts)
-
-
 # -- what a search asks of every segment ------------------------------------------------------
 
 
@@ -218,9 +165,8 @@ class _Plan:
     avip_day: int | None
     age: int | None
     departement: str | None
-    #: The grid cells covering the circle: (prefix, first row, last row, first col, last col).
-    cells: tuple[str, int, int, int, int] | None
-    #: Without cells (a huge radius): the box in 1e-5 degrees (lat min, max, lon min, max).
+    #: The box around the circle in 1e-5 degrees (lat min, max, lon min, max), widened to
+    #: whole units so that it holds every point of the circle.
     box: tuple[int, int, int, int] | None
     point: tuple[float, float] | None
     radius: float | None
@@ -232,20 +178,18 @@ def _plan(c: OfferCriteria) -> _Plan:
     for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
         if wanted:
             flag_bits |= 1 << SEARCH_FLAGS.index(flag)
-    cells = box = None
+    box = None
     point = None
     if c.latitude is not None and c.longitude is not None:
         point = (c.latitude, c.longitude)
         if c.radius_km:
-            min_lat, max_lat, min_lon, max_lon = bounding_box(
-                c.latitude, c.longitude, c.radius_km
+            min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
+            box = (
+                math.floor(min_lat * COORD_SCALE),
+                math.ceil(max_lat * COORD_SCALE),
+                math.floor(min_lon * COORD_SCALE),
+                math.ceil(max_lon * COORD_SCALE),
             )
-            found = cell_ranges_covering(min_lat, max_lat, min_lon, max_lon)
-            if found is not None:
-                prefix, rows, cols = found
-                cells = (prefix, rows[0], rows[-1], cols[0], cols[-1])
-            else:
-                box = (to_micro(min_lat), to_micro(max_lat), to_micro(min_lon), to_micro(max_lon))
     need: tuple[tuple[int, int], ...] = ()
     if c.days and c.start is not None and c.end is not None:
         masks = hours.needed_masks(c.days, c.start, c.end)
@@ -259,7 +203,6 @@ def _plan(c: OfferCriteria) -> _Plan:
         avip_day=today if c.avip else None,
         age=c.child_age_months,
         departement=c.departement or None,
-        cells=cells,
         box=box,
         point=point,
         radius=c.radius_km if point is not None else None,
@@ -321,12 +264,7 @@ def _word_candidates(cols: SegmentColumns, words: tuple[Word, ...], live: np.nda
 def _matches(cols: SegmentColumns, segment, plan: _Plan) -> np.ndarray:
     """The doc numbers of a segment matching every criterion but the exact distance."""
     live = cols.live(segment)
-    if plan.cells is not None:
-        prefix, row0, row1, col0, col1 = plan.cells
-        rows, columns = cols.cells[prefix]
-        near = (rows >= row0) & (rows <= row1) & (columns >= col0) & (columns <= col1)
-        docs = np.flatnonzero(near & live)
-    elif plan.box is not None:
+    if plan.box is not None:
         lat0, lat1, lon0, lon1 = plan.box
         near = (cols.lat >= lat0) & (cols.lat <= lat1) & (cols.lon >= lon0) & (cols.lon <= lon1)
         docs = np.flatnonzero(near & live)
@@ -398,23 +336,13 @@ class _Scoring:
         n = len(self.docs)
         if isinstance(m, NullMatcherClass):
             return np.zeros(n, dtype=bool), np.zeros(n)
-        if isinstance(m, ConstantScoreWrapperMatcher):
-            # Only a conjunct of the criteria (cells, numeric ranges): every hit matches it.
-            return np.ones(n, dtype=bool), np.full(n, float(m._score))
-        if isinstance(m, ListMatcher) and m._all_weights is not None and m._scorer is None:
-            return np.ones(n, dtype=bool), np.full(n, float(m._all_weights))  # a _Constant
         if isinstance(m, (UnionMatcher, IntersectionMatcher)):
             has_a, a = self.score(m.a)
             has_b, b = self.score(m.b)
-            has = has_a | has_b if isinstance(m, UnionMatcher) else has_a & has_b
-            return has, a + b
-        if isinstance(m, ArrayUnionMatcher):  # Whoosh's « preloaded » Or: sums in order
-            has, total = np.zeros(n, dtype=bool), np.zeros(n)
-            for sub in m._submatchers:
-                sub_has, sub_score = self.score(sub)
-                has |= sub_has
-                total = total + sub_score * m._boost
-            return has, total
+            if isinstance(m, UnionMatcher):
+                return has_a | has_b, a + b
+            both = has_a & has_b  # no score where only one side matches
+            return both, np.where(both, a + b, 0.0)
         if type(m) in (WrappingMatcher, FilterMatcher):  # a boost, or deleted documents
             has, scores = self.score(m.child)
             return has, scores * m.boost
@@ -446,17 +374,7 @@ class _Scoring:
             else:
                 raise TypeError(f"no vectorized score for {type(scorer).__name__}")
             return has, scores
-        # A criterion's term (kind, flag, département): its weight, 1.0, where it matches.
-        if fieldname == "kind":
-            has = cols.kind[docs] == cols.code(cols.kind_names, term)
-        elif fieldname == "departement":
-            has = cols.departement[docs] == cols.code(cols.departement_names, term)
-        elif fieldname == "flags" and term in SEARCH_FLAGS:
-            bit = np.uint8(1 << SEARCH_FLAGS.index(term))
-            has = (cols.flags[docs] & bit) == bit
-        else:
-            raise TypeError(f"no vectorized score for a term of {fieldname}")
-        return has, np.where(has, 1.0, 0.0)
+        raise TypeError(f"no vectorized score for a term of {fieldname}")
 
 
 # -- the search -----------------------------------------------------------------------------------
@@ -474,15 +392,13 @@ class _Found:
     updated: np.ndarray | None
 
 
-def _search(searcher, folder, c: OfferCriteria) -> _Found:
-    plan = _plan(c)
-    order = c.effective_sort
+def _search(searcher, folder: Path | None, plan: _Plan, order: str) -> _Found:
     scoring_query = None
     context = None
     if order == SORT_RELEVANCE:
         words = _words_query(list(plan.words))
         if words is not None:
-            scoring_query = relevance_query(c, words)
+            scoring_query = words
             context = searcher.context()
     parts: dict[str, list[np.ndarray]] = {
         "ids": [],
@@ -531,66 +447,68 @@ def _search(searcher, folder, c: OfferCriteria) -> _Found:
     )
 
 
-def _first_hits(found: _Found, c: OfferCriteria, count: int) -> list[Hit]:
-    """The first ``count`` hits in order: by (distance, id), (-score, distance or 0, id) or
-    (-last update, id) — the legacy keys — with exact distances for the hits returned."""
+def _first_hits(
+    found: _Found, order: str, point: tuple[float, float] | None, count: int
+) -> list[Hit]:
+    """The first ``count`` hits in order — by (distance, id), (-score, distance or 0, id) or
+    (-last update, id), as ever — with the exact distances of :func:`haversine_km`."""
     ids = found.ids
     total = len(ids)
     count = min(count, total)
     if not count:
         return []
-    order = c.effective_sort
     primary: np.ndarray | None = None
     if order == SORT_RELEVANCE and found.scores is not None:
         primary = -found.scores
     elif order == SORT_UPDATED and found.updated is not None:
         primary = -found.updated
-    distances_key = found.distances if order != SORT_UPDATED else None
+    distances = found.distances if order != SORT_UPDATED else None
 
-    # The candidates for the first ``count``: those not after the count-th on the first key.
+    # Only the hits not after the count-th on the first key are ordered completely.
     chosen = np.arange(total)
     if total > count:
         if primary is not None:
             threshold = np.partition(primary, count - 1)[count - 1]
             chosen = np.flatnonzero(primary <= threshold)
-        elif distances_key is not None:
-            threshold = np.partition(distances_key, count - 1)[count - 1]
-            chosen = np.flatnonzero(distances_key <= threshold + _EPSILON_KM)
+        elif distances is not None:
+            threshold = np.partition(distances, count - 1)[count - 1]
+            chosen = np.flatnonzero(distances <= threshold + _EPSILON_KM)
     keys = [ids[chosen]]
-    if distances_key is not None:
-        keys.append(distances_key[chosen])
+    if distances is not None:
+        keys.append(distances[chosen])
     if primary is not None:
         keys.append(primary[chosen])
-    ranked = chosen[np.lexsort(keys)]
+    ranked = [int(i) for i in chosen[np.lexsort(keys)]]
 
     exact: dict[int, float] = {}
-    point = (c.latitude, c.longitude) if c.latitude is not None and c.longitude is not None else None
 
-    def measure(positions) -> None:
-        for i in positions:
-            if i not in exact:
-                exact[i] = _exact_km(point, found.lat[i], found.lon[i])
+    def measured(i: int) -> float:
+        if i not in exact:
+            assert point is not None
+            exact[i] = _exact_km(point, found.lat[i], found.lon[i])
+        return exact[i]
 
-    if distances_key is not None and point is not None:
-        # Hits after the count-th whose vectorized distance is within rounding of its one may
-        # come before it once measured exactly: measure them all, then order again.
+    if distances is not None and point is not None:
+        # The hits after the count-th that the vectorized distance puts within rounding of it
+        # may come before it once measured exactly: measure them too, then order again.
         last = ranked[count - 1]
-        tail = ranked[count:]
-        close = distances_key[tail] <= distances_key[last] + 2 * _EPSILON_KM
-        if primary is not None:
-            close &= primary[tail] == primary[last]
-        extra = len(tail) if close.all() else int(np.argmin(close))
-        head = [int(i) for i in ranked[: count + extra]]
-        measure(head)
-        first = primary.tolist() if primary is not None else None
-        head.sort(key=lambda i: (first[i] if first is not None else 0, exact[i], int(ids[i])))
-        ranked = np.asarray(head[:count], dtype=np.int64)
-    ranked = ranked[:count]
-    if point is not None:
-        measure(int(i) for i in ranked)
-    return [
-        Hit(int(ids[i]), exact[int(i)] if point is not None else None) for i in ranked.tolist()
-    ]
+        extra = count
+        while (
+            extra < len(ranked)
+            and distances[ranked[extra]] <= distances[last] + 2 * _EPSILON_KM
+            and (primary is None or primary[ranked[extra]] == primary[last])
+        ):
+            extra += 1
+        head = ranked[:extra]
+        head.sort(
+            key=lambda i: (
+                primary[i] if primary is not None else 0,
+                measured(i),
+                int(ids[i]),
+            )
+        )
+        ranked = head
+    return [Hit(int(ids[i]), measured(i) if point is not None else None) for i in ranked[:count]]
 
 
 class ResultWindows:
@@ -636,9 +554,12 @@ def find_offers(
         window = RESULT_WINDOWS.get(key)
         if window is not None:
             return SearchHits(window.total, window.hits[offset : offset + limit])
-    found = _search(searcher, index.searcher_folder(searcher), c)
+    plan = _plan(c)
+    found = _search(searcher, index.searcher_folder(searcher), plan, c.effective_sort)
     total = len(found.ids)
-    hits = _first_hits(found, c, max(ResultWindows.WINDOW, offset + limit))
+    hits = _first_hits(
+        found, c.effective_sort, plan.point, max(ResultWindows.WINDOW, offset + limit)
+    )
     RESULT_WINDOWS.put(key, SearchHits(total, hits[: ResultWindows.WINDOW]))
     return SearchHits(total, hits[offset : offset + limit])
 
@@ -649,7 +570,6 @@ __all__ = [
     "SearchHits",
     "Word",
     "find_offers",
-    "relevance_query",
     "text_query",
     "text_words",
 ]
