@@ -22,7 +22,7 @@ import os
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -341,7 +341,7 @@ def read_file(path: Path) -> SegmentColumns | None:
         return None
 
 
-def write_missing(folder: Path, readers: Iterator) -> int:
+def write_missing(folder: Path, readers: Iterable) -> int:
     """Write the column file of every segment of ``folder`` that has none (after a commit);
     returns how many were written."""
     written = 0

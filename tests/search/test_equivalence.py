@@ -150,7 +150,9 @@ def _criteria(rng: random.Random, today) -> OfferCriteria:
                 "Crèche, « Lucioles » !",
             )
         ),
-        kinds=rng.choice(((), (), (), ("micro_creche",), ("creche_collective", "mam", "mam"))),
+        kinds=rng.choice(
+            ((), (), (), ("micro_creche",), ("creche_collective", "mam", "formation"))
+        ),
         avip=rng.random() < 0.1,
         free_places=rng.random() < 0.1,
         disability=rng.random() < 0.1,
