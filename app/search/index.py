@@ -79,16 +79,29 @@ RETIRE_WAIT_SECONDS = 60
 RETRY_SECONDS = 30
 
 
+class _Lengths:
+    """A segment's field-length column read in one go (one byte per document)."""
+
+    def __init__(self, reader) -> None:
+        self._bytes = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
+
+    def __getitem__(self, docnum: int) -> int:
+        return self._bytes[docnum] if docnum < len(self._bytes) else 0
+
+
 def _cached_reader(self, fieldname, column):
     """Whoosh's ``W3PerDocReader._cached_reader`` without its cache miss on fields that have no
     length column: the original stats the file system again at every call, which is once per
     posting of every unscored field when a segment is written (more than half of the build time
     at national scale). A segment's columns never change once written, so "no column" is cached
-    like a reader."""
+    like a reader. A length column is read whole: writing a segment asks for the length of a
+    document once per posting, which was a seek and a read each."""
     try:
         return self._readers[fieldname]
     except KeyError:
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        if reader is not None and column is whoosh3.LENGTHS_COLUMN:
+            reader = _Lengths(reader)
         self._readers[fieldname] = reader
         return reader
 
