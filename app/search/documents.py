@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import TypeGuard
 
@@ -104,8 +105,14 @@ def search_flags(offer: Offer) -> int:
     return sum(1 << bit for bit, has in enumerate(wanted) if has)
 
 
+@functools.lru_cache(maxsize=4096)
+def _coverage_masks(slots: tuple[hours.Slot, ...]) -> tuple[int, ...]:
+    """Offers share a few opening patterns: their masks are computed once per pattern."""
+    return hours.coverage_masks(slots)
+
+
 def offer_document(offer: Offer) -> dict:
-    slots = offer_slots(offer)
+    slots = tuple(offer_slots(offer))
     body = [
         offer.description,
         offer.structure.name,
@@ -131,7 +138,7 @@ def offer_document(offer: Offer) -> dict:
         "body": "\n".join(p for p in body if p),
         "kind": offer.kind.value.encode("utf-8"),
         "flags": search_flags(offer),
-        **{f"h{day}": mask for day, mask in enumerate(hours.coverage_masks(slots))},
+        **{f"h{day}": mask for day, mask in enumerate(_coverage_masks(slots))},
         "departement": (offer.departement_code or "").encode("utf-8"),
         "lat": to_micro(offer.latitude),
         "lon": to_micro(offer.longitude),

@@ -344,9 +344,10 @@ class SearchIndex:
         """Build a new generation of the index from the database and put it in service once
         complete; returns the number of offers indexed.
 
-        Reads through a private session, so the caller's objects stay as they are. With
-        ``procs`` > 1 (command line only: it forks), documents are analysed and written by that
-        many processes, each making its own segment (not merged: searches read them all).
+        Reads through a private session, so the caller's objects stay as they are. The new
+        generation is one segment, its column arrays written beside it before it is put in
+        service. With ``procs`` > 1 (command line only: it forks), documents are analysed by
+        that many processes, and their postings merged into the one segment by this one.
         """
         with Session(bind=session.get_bind()) as private:
             return self._rebuild(private, procs)
@@ -371,7 +372,7 @@ class SearchIndex:
         folder.mkdir(parents=True)
         ix = whoosh_index.create_in(str(folder), build_schema())
         if procs > 1:
-            writer = ix.writer(limitmb=128, procs=procs, multisegment=True, batchsize=500)
+            writer = ix.writer(limitmb=128, procs=procs, multisegment=False, batchsize=500)
         else:
             writer = ix.writer(limitmb=128)
         count = 0
