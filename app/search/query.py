@@ -357,11 +357,19 @@ class _Scoring:
         cols, docs = self.cols, self.docs
         if fieldname in cols.text:
             found, weights = cols.text[fieldname].postings(term)
-            at = np.searchsorted(found, docs)
-            at[at == len(found)] = 0
-            has = found[at] == docs if len(found) else np.zeros(len(docs), dtype=bool)
+            if len(docs) * 16 > cols.size:  # many hits: spread the postings over the segment
+                spread = np.zeros(cols.size)
+                spread[found] = weights
+                present = np.zeros(cols.size, dtype=bool)
+                present[found] = True
+                has = present[docs]
+                w = spread[docs[has]]
+            else:
+                at = np.searchsorted(found, docs)
+                at[at == len(found)] = 0
+                has = found[at] == docs if len(found) else np.zeros(len(docs), dtype=bool)
+                w = weights[at[has]].astype(np.float64)
             scores = np.zeros(len(docs))
-            w = weights[at[has]].astype(np.float64)
             if isinstance(scorer, BM25FScorer):
                 fl = _LENGTHS[cols.lengths[fieldname][docs[has]]]
                 b, k1 = scorer.B, scorer.K1
