@@ -391,12 +391,20 @@ class ColumnCache:
             if found is None:
                 found = self._load(folder, reader, segment_id)
                 with self._lock:
+                    self._forget_deleted()
                     self._items[key] = found
                     while len(self._items) > self.SIZE:
                         self._items.popitem(last=False)
             with self._lock:
                 self._building.pop(key, None)
         return found
+
+    def _forget_deleted(self) -> None:
+        """Unmap the arrays of segments whose file is gone (merged away, or their generation
+        retired): their pages would stay in this process's memory until evicted."""
+        for key in [k for k in self._items if isinstance(k[0], str)]:
+            if not os.path.exists(os.path.join(key[0], file_name(key[1]))):
+                del self._items[key]
 
     @staticmethod
     def _load(folder: Path | None, reader, segment_id: str) -> SegmentColumns:
