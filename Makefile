@@ -19,6 +19,10 @@ BENCH_OFFERS ?= 3000
 BENCH_ROUNDS ?= 5
 NATIONAL_OFFERS ?= 20000
 NATIONAL_FOLDER ?= /tmp/passerelle-bench-national-$(NATIONAL_OFFERS)
+NATIONAL_ROUNDS ?= 20
+HTTP_SECONDS ?= 20
+# The PostgreSQL reference of bench-national (empty: SQLite's only). Its own database.
+BENCH_PG_URL ?= postgresql://postgres@$(PG_HOST):$(PG_PORT)/passerelle_bench
 
 # Debian packages: as root directly, through sudo otherwise.
 SUDO := $(shell if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then echo sudo; fi)
@@ -37,6 +41,7 @@ help:
 	@echo "make test-postgres  the suite against PostgreSQL ($(PG_HOST):$(PG_PORT)/$(PG_DATABASE))"
 	@echo "make bench          the benchmarks that take a minute or two ($(BENCH_OFFERS) offers)"
 	@echo "make bench-national the national-scale benchmark ($(NATIONAL_OFFERS) offers) and HTTP"
+	@echo "                    (real figures: make bench-national NATIONAL_OFFERS=300000)"
 
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
@@ -106,8 +111,10 @@ bench:
 	$(PYTHON) bench/bench_search.py --offers $(BENCH_OFFERS) --rounds $(BENCH_ROUNDS)
 	$(PYTHON) bench/bench_open_data.py --offers $(BENCH_OFFERS) --rounds $(BENCH_ROUNDS)
 
-# Builds its database and index once in NATIONAL_FOLDER, then reuses them.
+# Builds its database, index and references once in NATIONAL_FOLDER, then reuses them (README
+# « Performance »: NATIONAL_OFFERS=300000 for the real figures).
 bench-national:
 	mkdir -p $(NATIONAL_FOLDER)
-	$(PYTHON) bench/bench_national.py --offers $(NATIONAL_OFFERS) --folder $(NATIONAL_FOLDER) --reuse
-	$(PYTHON) bench/bench_http.py --folder $(NATIONAL_FOLDER) --seconds 10
+	$(PYTHON) bench/bench_national.py --offers $(NATIONAL_OFFERS) --folder $(NATIONAL_FOLDER) \
+	  --reuse --rounds $(NATIONAL_ROUNDS) --postgres "$(BENCH_PG_URL)"
+	$(PYTHON) bench/bench_http.py --folder $(NATIONAL_FOLDER) --seconds $(HTTP_SECONDS)

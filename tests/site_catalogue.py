@@ -102,7 +102,11 @@ def build_world(session) -> World:
     request waiting for approval and one not yet confirmed."""
     structure = make_structure(session, "Association Les Lucioles")
     offer = make_offer(
-        session, title="Multi-accueil Les Lucioles", structure=structure, free_places=2
+        session,
+        title="Multi-accueil Les Lucioles",
+        structure=structure,
+        free_places=2,
+        contact_email="accueil@lucioles.example.org",
     )
     users = {
         "gestionnaire": make_user(

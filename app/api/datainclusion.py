@@ -41,6 +41,7 @@ from app.directory.models import (
     OfferStatus,
     Training,
 )
+from app.directory.reach import how_to_apply, public_point, public_street, reach
 from app.directory.rules import avip_label_valid, offer_slots
 
 SOURCE = "passerelle"
@@ -231,10 +232,10 @@ def _address(offer: Offer) -> dict[str, Any]:
         "commune": offer.commune_name,
         "code_postal": offer.postcode if re.fullmatch(r"\d{5}", offer.postcode or "") else None,
         "code_insee": offer.code_insee,
-        "adresse": _or_none(offer.address),
+        "adresse": _or_none(public_street(offer)),
         "complement_adresse": None,
-        "longitude": offer.longitude,
-        "latitude": offer.latitude,
+        "longitude": public_point(offer)[1],
+        "latitude": public_point(offer)[0],
     }
 
 
@@ -274,7 +275,7 @@ def service_record(offer: Offer, *, page_url: str, today: date) -> dict[str, Any
         for mode, present in (
             ("telephoner", phone),
             ("envoyer-un-courriel", email),
-            ("se-presenter", _or_none(offer.address)),
+            ("se-presenter", _or_none(public_street(offer))),
         )
         if present
     )
@@ -306,7 +307,7 @@ def service_record(offer: Offer, *, page_url: str, today: date) -> dict[str, Any
         "lien_mobilisation": _url(offer.website),
         "modes_mobilisation": modes or None,
         "mobilisable_par": ["professionnels", "usagers"],
-        "mobilisation_precisions": _or_none(offer.how_to_apply),
+        "mobilisation_precisions": _or_none(how_to_apply(offer, reach(offer))),
         "volume_horaire_hebdomadaire": None,
         "nombre_semaines": None,
         "horaires_accueil": _horaires(offer),

@@ -19,9 +19,11 @@ from app.estimator import (
     TERRITORIES,
     Activity,
     CareNeed,
+    Child,
     Estimate,
     EstimateInput,
     InvalidInput,
+    ModeCost,
     estimate,
 )
 
@@ -132,6 +134,8 @@ _ROOT: dict[str, Callable[[Any], Any]] = {
     "date_derniere_aide": _date,
     "ressources_mensuelles": _number(0, 1_000_000, "euros par mois"),
     "enfant_aeeh": _boolean,
+    "parent_aah": _boolean,
+    "horaires_atypiques": _boolean,
 }
 _ACTIVITY: dict[str, Callable[[Any], Any]] = {
     "type": _choice(
@@ -150,12 +154,22 @@ _CARE: dict[str, Callable[[Any], Any]] = {
     "frais_entretien_mensuels": _number(0, 10_000, "euros par mois"),
     "frais_repas_mensuels": _number(0, 10_000, "euros par mois"),
     "age_enfant": _integer(0, 17, "années"),
+    "date_debut": _date,
+    "prix_horaire_micro_creche": _number(0, 100, "euros de l'heure"),
+    "tarif_horaire_domicile": _number(0, 100, "euros de l'heure"),
+}
+_CHILD: dict[str, Callable[[Any], Any]] = {
+    "age": _integer(0, 25, "âge en années"),
+    "garde": _boolean,
+    "scolarise": _boolean,
+    "mois_naissance": _integer(1, 12, "mois de 1 à 12"),
 }
 _REQUIRED_ACTIVITY = ("type", "date_debut")
 # Fields the OpenAPI document does not declare nullable: null there is refused, as any other
 # value of the wrong type (omit the field for its default).
 _NOT_NULL = frozenset(
     {"date", "territoire", "parent_isole", "inscrit_france_travail", "enfant_aeeh", "enfants"}
+    | {"parent_aah", "horaires_atypiques", "age"}
     | {"type", "date_debut", "salarie_entreprise"}
 )
 NULL_REFUSED = "Ce champ ne peut pas valoir null : omettez-le pour sa valeur par défaut."
@@ -200,25 +214,25 @@ class _Reader:
             return None
 
 
-def _children(raw: Any, errors: dict[str, str]) -> tuple[int, ...]:
+def _children(raw: Any, reader: _Reader) -> tuple[Child, ...]:
     message = typography('Donnez une liste d\'enfants, par exemple [{"age": 3}], 20 au plus.')
     if not isinstance(raw, list) or len(raw) > MAX_CHILDREN:
-        errors["enfants"] = message
+        reader.errors["enfants"] = message
         return ()
-    ages = []
-    read_age = _integer(0, 25, "âge en années")
+    children = []
     for position, child in enumerate(raw):
-        path = f"enfants[{position}].age"
-        if not isinstance(child, Mapping) or set(child) != {"age"}:
-            errors[f"enfants[{position}]"] = typography(
+        prefix = f"enfants[{position}]."
+        if not isinstance(child, Mapping) or "age" not in child:
+            reader.errors[f"enfants[{position}]"] = typography(
                 'Décrivez l\'enfant par son âge : {"age": 3}.'
             )
             continue
-        try:
-            ages.append(read_age(child["age"]))
-        except _Invalid as invalid:
-            errors[path] = typography(invalid.message)
-    return tuple(ages)
+        values = reader.fields(child, _CHILD, prefix)
+        if "age" in values:
+            children.append(Child(**values))
+        elif f"{prefix}age" not in reader.errors:
+            reader.errors[f"{prefix}age"] = typography(NULL_REFUSED)
+    return tuple(children)
 
 
 def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
@@ -230,12 +244,12 @@ def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
         )
     reader = _Reader({})
     root = reader.fields(payload, _ROOT, "", skip=("enfants", "activite", "garde"))
-    children: tuple[int, ...] = ()
+    children: tuple[Child, ...] = ()
     if "enfants" in payload:
         if payload["enfants"] is None:
             reader.errors["enfants"] = typography(NULL_REFUSED)
         else:
-            children = _children(payload["enfants"], reader.errors)
+            children = _children(payload["enfants"], reader)
 
     activity = None
     if payload.get("activite") is not None:
@@ -268,7 +282,13 @@ def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
         raise EstimationErrors(reader.errors)
     as_of = root.pop("date", today)
     result = reader.build(
-        EstimateInput, as_of=as_of, enfants=children, activite=activity, garde=care, **root
+        EstimateInput,
+        as_of=as_of,
+        enfants=tuple(child.age for child in children),
+        enfants_details=children,
+        activite=activity,
+        garde=care,
+        **root,
     )
     if reader.errors:
         raise EstimationErrors(reader.errors)
@@ -288,7 +308,7 @@ def run_estimation(payload: Any, *, today: date) -> Estimate:
 # ---- output -------------------------------------------------------------------------------------
 
 
-def _money(value: Decimal) -> float:
+def _money(value: Decimal | int) -> float:
     return float(value)
 
 
@@ -310,37 +330,72 @@ def estimation_to_json(result: Estimate) -> dict[str, Any]:
             "montant_si_eligible": _money(age.amount_if_eligible),
             "explication_montant": age.amount_explanation,
             "conditions": [
-                {"code": c.code, "ok": c.ok, "message": c.message} for c in age.conditions
+                {"code": c.code, "ok": c.ok, "statut": c.verdict, "message": c.message}
+                for c in age.conditions
             ],
             "date_limite_demande": _iso(age.deadline),
             "prochaines_etapes": age.next_steps,
             "notes": list(age.notes),
             "sources": _sources(age.parameters_used),
+            "date_reference": _iso(age.reference_date),
+            "explication_date_reference": age.reference_text,
         },
-        "couts": [
+        "couts": [_cost(cost) for cost in result.costs],
+        "date_reference_garde": _iso(result.care_reference_date),
+        "enfants": [
             {
-                "mode": cost.mode,
-                "libelle": cost.label,
-                "heures_par_mois": float(cost.hours_per_month),
-                "prix_horaire": _money(cost.hourly_price),
-                "cout_mensuel": _money(cost.monthly_cost),
-                "aides": [
-                    {
-                        "code": aid.code,
-                        "libelle": aid.label,
-                        "montant_mensuel": _money(aid.monthly_amount),
-                        "explication": aid.explanation,
-                    }
-                    for aid in cost.aids
-                ],
-                "reste_a_charge_mensuel": _money(cost.monthly_out_of_pocket),
-                "reste_a_charge_horaire": _money(cost.hourly_out_of_pocket),
-                "hypotheses": list(cost.hypotheses),
-                "sources": _sources(cost.parameters_used),
+                "position": child.position,
+                "age": child.age,
+                "couts": [_cost(cost) for cost in child.costs],
+                "notes": list(child.notes),
             }
-            for cost in result.costs
+            for child in result.children
+        ],
+        "totaux": [
+            {
+                "mode": total.mode,
+                "libelle": total.label,
+                "enfants": list(total.children),
+                "cout_mensuel": _money(total.monthly_cost),
+                "cmg_mensuel": _money(total.monthly_cmg),
+                "a_payer_chaque_mois": _money(total.monthly_cash),
+                "credit_impot_annuel": _money(total.tax_credit_annual),
+                "credit_impot_verse_en": total.tax_credit_paid_in,
+            }
+            for total in result.totals
         ],
         "notes": list(result.notes),
+    }
+
+
+def _cost(cost: ModeCost) -> dict[str, Any]:
+    credit = cost.tax_credit
+    return {
+        "mode": cost.mode,
+        "libelle": cost.label,
+        "heures_par_mois": float(cost.hours_per_month),
+        "prix_horaire": _money(cost.hourly_price),
+        "cout_mensuel": _money(cost.monthly_cost),
+        "aides": [
+            {
+                "code": aid.code,
+                "libelle": aid.label,
+                "montant_mensuel": _money(aid.monthly_amount),
+                "explication": aid.explanation,
+            }
+            for aid in cost.aids
+        ],
+        "a_payer_chaque_mois": _money(cost.monthly_cash),
+        "credit_impot_annuel": _money(credit.annual_amount or 0) if credit else 0.0,
+        "credit_impot_verse_en": credit.paid_in if credit else None,
+        "reste_a_charge_mensuel": _money(cost.monthly_out_of_pocket),
+        "reste_a_charge_horaire": _money(cost.hourly_out_of_pocket),
+        "tarif_psu": cost.psu,
+        "non_compte": list(cost.not_counted),
+        "prochaines_etapes": list(cost.next_steps),
+        "hypotheses": list(cost.hypotheses),
+        "date_reference": _iso(cost.reference_date),
+        "sources": _sources(cost.parameters_used),
     }
 
 

@@ -30,6 +30,7 @@ from app.directory.models import (
     Offer,
     OfferKind,
 )
+from app.directory.reach import how_to_apply, public_point, public_street, reach
 from app.directory.rules import avip_label_valid, is_stale, offer_slots
 from app.geo import get_commune, lookup_places, place_to_json
 from app.geo.lookup import MAX_QUERY_LENGTH
@@ -118,14 +119,14 @@ def offer_to_json(
         "description": offer.description,
         "structure": {"id": offer.structure.id, "nom": offer.structure.name},
         "adresse": {
-            "adresse": offer.address,
+            "adresse": public_street(offer),
             "code_postal": offer.postcode,
             "code_insee": offer.code_insee,
             "commune": offer.commune_name,
             "departement": offer.departement_code,
             "libelle_commune": commune.label if commune else offer.commune_name,
-            "latitude": offer.latitude,
-            "longitude": offer.longitude,
+            "latitude": public_point(offer)[0],
+            "longitude": public_point(offer)[1],
         },
         "distance_km": round(distance_km, 2) if distance_km is not None else None,
         "avip": avip_label_valid(offer, today),
@@ -156,7 +157,7 @@ def offer_to_json(
         }
         if offer.contact_public
         else None,
-        "comment_candidater": offer.how_to_apply,
+        "comment_candidater": how_to_apply(offer, reach(offer)),
         "tarifs": offer.cost_info,
         "tarification_psu": offer.psu_pricing,
         "accueil_handicap": offer.disability_access,

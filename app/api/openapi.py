@@ -13,7 +13,7 @@ from typing import Any
 
 from app.api.estimations import MAX_CHILDREN, estimation_to_json, run_estimation
 from app.api.openapi_read import TOO_MANY_REQUESTS, read_paths, read_schemas
-from app.estimator import ACTIVITY_TYPES, TERRITORIES
+from app.estimator import ACTIVITY_TYPES, MODES, TERRITORIES
 
 API_VERSION = "1.0.0"
 
@@ -97,14 +97,41 @@ CARE = {
                 "est estimée."
             ),
         ),
-        "frais_entretien_mensuels": _number(0, 10000, "Indemnités d’entretien par mois."),
+        "frais_entretien_mensuels": _number(
+            0,
+            10000,
+            "Indemnités d’entretien par mois (absent ou null : estimées au minimum légal).",
+        ),
         "frais_repas_mensuels": _number(0, 10000, "Frais de repas par mois."),
+        "prix_horaire_micro_creche": _number(
+            0, 100, "Prix horaire d’une micro-crèche hors barème de la Caf (CMG « structure »)."
+        ),
+        "tarif_horaire_domicile": _number(
+            0,
+            100,
+            (
+                "Salaire horaire net d’une garde à domicile (un salaire pour tous les enfants "
+                "gardés ensemble)."
+            ),
+        ),
         "age_enfant": _nullable(
             {
                 "type": "integer",
                 "minimum": 0,
                 "maximum": 17,
-                "description": "Âge de l’enfant gardé (par défaut : le plus jeune).",
+                "description": (
+                    "Âge d’un seul enfant gardé (par défaut : les enfants marqués « garde », "
+                    "sinon ceux de moins de 6 ans)."
+                ),
+            }
+        ),
+        "date_debut": _nullable(
+            {
+                **DATE,
+                "description": (
+                    "Premier jour de garde : les barèmes de la Caf de ce mois s’appliquent (par "
+                    "défaut : le début de l’activité, sinon la date de l’estimation)."
+                ),
             }
         ),
     },
@@ -146,11 +173,42 @@ REQUEST = {
         "enfants": {
             "type": "array",
             "maxItems": MAX_CHILDREN,
+            "description": "Chaque enfant à charge, avec son âge en années aujourd’hui.",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["age"],
-                "properties": {"age": {"type": "integer", "minimum": 0, "maximum": 25}},
+                "properties": {
+                    "age": {"type": "integer", "minimum": 0, "maximum": 25},
+                    "garde": _nullable(
+                        {
+                            "type": "boolean",
+                            "description": (
+                                "Cet enfant a besoin d’une garde (par défaut : oui avant 6 ans)."
+                            ),
+                        }
+                    ),
+                    "scolarise": _nullable(
+                        {
+                            "type": "boolean",
+                            "description": (
+                                "Va déjà à l’école (décide du CMG plein d’un enfant de 3 ans "
+                                "avant septembre)."
+                            ),
+                        }
+                    ),
+                    "mois_naissance": _nullable(
+                        {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 12,
+                            "description": (
+                                "Mois de naissance (CMG d’un enfant de 3 ans, crédit d’impôt "
+                                "d’un enfant de 6 ans)."
+                            ),
+                        }
+                    ),
+                },
             },
         },
         "activite": _nullable(ACTIVITY),
@@ -174,11 +232,26 @@ REQUEST = {
             "default": False,
             "description": "Un enfant du foyer perçoit l’AEEH.",
         },
+        "parent_aah": {
+            "type": "boolean",
+            "default": False,
+            "description": (
+                "Le parent ou son conjoint perçoit l’AAH (CMG majoré avant septembre 2025)."
+            ),
+        },
+        "horaires_atypiques": {
+            "type": "boolean",
+            "default": False,
+            "description": (
+                "Au moins 25 heures de garde par mois entre 22 h et 6 h, le dimanche ou un jour "
+                "férié (CMG majoré avant septembre 2025)."
+            ),
+        },
     },
 }
 CONDITION = {
     "type": "object",
-    "required": ["code", "ok", "message"],
+    "required": ["code", "ok", "statut", "message"],
     "properties": {
         "code": {
             "type": "string",
@@ -193,6 +266,14 @@ CONDITION = {
             ],
         },
         "ok": {"type": "boolean"},
+        "statut": {
+            "type": "string",
+            "enum": ["oui", "non", "a_verifier"],
+            "description": (
+                "« a_verifier » : impossible à trancher d’après les réponses (ok reste vrai), "
+                "le message dit quoi vérifier."
+            ),
+        },
         "message": {"type": "string", "description": "La raison, en français clair."},
     },
 }
@@ -211,7 +292,7 @@ MODE_COST = {
         "sources",
     ],
     "properties": {
-        "mode": {"type": "string", "enum": ["creche", "assistant_maternel", "mam"]},
+        "mode": {"type": "string", "enum": list(MODES)},
         "libelle": {"type": "string"},
         "heures_par_mois": {"type": "number"},
         "prix_horaire": {
@@ -232,15 +313,60 @@ MODE_COST = {
                 },
             },
         },
-        "reste_a_charge_mensuel": {"type": "number"},
+        "a_payer_chaque_mois": {
+            "type": "number",
+            "description": "Ce que vous payez chaque mois : coût moins le CMG.",
+        },
+        "credit_impot_annuel": {
+            "type": "number",
+            "description": "Crédit d’impôt de l’année de garde, versé l’année suivante.",
+        },
+        "credit_impot_verse_en": _nullable({"type": "integer"}),
+        "reste_a_charge_mensuel": {
+            "type": "number",
+            "description": "Après toutes les aides, crédit d’impôt réparti sur 12 mois.",
+        },
         "reste_a_charge_horaire": {"type": "number"},
+        "tarif_psu": _nullable(
+            {"type": "boolean", "description": "Prix du barème national de la Caf (PSU)."}
+        ),
+        "non_compte": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Ce que le chiffre ne compte pas ou estime, à dire à côté de lui.",
+        },
+        "prochaines_etapes": MESSAGES,
         "hypotheses": MESSAGES,
+        "date_reference": _nullable(DATE),
         "sources": {"type": "array", "items": SOURCE},
+    },
+}
+MODE_TOTAL = {
+    "type": "object",
+    "required": [
+        "mode",
+        "libelle",
+        "enfants",
+        "cout_mensuel",
+        "cmg_mensuel",
+        "a_payer_chaque_mois",
+        "credit_impot_annuel",
+        "credit_impot_verse_en",
+    ],
+    "properties": {
+        "mode": {"type": "string", "enum": list(MODES)},
+        "libelle": {"type": "string"},
+        "enfants": {"type": "array", "items": {"type": "integer"}},
+        "cout_mensuel": {"type": "number"},
+        "cmg_mensuel": {"type": "number"},
+        "a_payer_chaque_mois": {"type": "number"},
+        "credit_impot_annuel": {"type": "number"},
+        "credit_impot_verse_en": _nullable({"type": "integer"}),
     },
 }
 RESPONSE = {
     "type": "object",
-    "required": ["date", "age", "couts", "notes"],
+    "required": ["date", "age", "couts", "date_reference_garde", "enfants", "totaux", "notes"],
     "properties": {
         "date": DATE,
         "age": {
@@ -280,9 +406,35 @@ RESPONSE = {
                 "prochaines_etapes": {"type": "string"},
                 "notes": MESSAGES,
                 "sources": {"type": "array", "items": SOURCE},
+                "date_reference": _nullable(DATE),
+                "explication_date_reference": {"type": "string"},
             },
         },
-        "couts": {"type": "array", "items": MODE_COST},
+        "couts": {
+            "type": "array",
+            "items": MODE_COST,
+            "description": "Les modes de garde du premier enfant gardé (voir « enfants »).",
+        },
+        "date_reference_garde": _nullable(DATE),
+        "enfants": {
+            "type": "array",
+            "description": "Une entrée par enfant à faire garder, avec ses modes de garde.",
+            "items": {
+                "type": "object",
+                "required": ["position", "age", "couts", "notes"],
+                "properties": {
+                    "position": {"type": "integer"},
+                    "age": {"type": "integer"},
+                    "couts": {"type": "array", "items": MODE_COST},
+                    "notes": MESSAGES,
+                },
+            },
+        },
+        "totaux": {
+            "type": "array",
+            "items": MODE_TOTAL,
+            "description": "Chaque mode de garde pour tous les enfants qui peuvent y aller.",
+        },
         "notes": MESSAGES,
     },
 }
@@ -318,7 +470,7 @@ EXAMPLE_REQUEST = {
     },
     "date_derniere_aide": None,
     "ressources_mensuelles": 1450,
-    "garde": {"heures_par_mois": 160, "tarif_horaire": 4.6},
+    "garde": {"heures_par_mois": 160, "tarif_horaire": 4.6, "frais_entretien_mensuels": 70},
 }
 EXAMPLE_ERROR = {
     "message": "Certaines valeurs ne conviennent pas : voir « erreurs ».",

@@ -107,14 +107,28 @@ OFFER = {
                 "longitude",
             ],
             "properties": {
-                "adresse": STRING,
+                "adresse": {
+                    **STRING,
+                    "description": "Numéro et rue ; vide pour un particulier (assistant·e "
+                    "maternel·le, contact privé), dont seule la commune est publiée.",
+                },
                 "code_postal": STRING,
                 "code_insee": {"type": "string", "pattern": INSEE_CODE.pattern},
                 "commune": STRING,
                 "departement": STRING,
                 "libelle_commune": STRING,
-                "latitude": {"type": "number", "minimum": -90, "maximum": 90},
-                "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+                "latitude": {
+                    "type": "number",
+                    "minimum": -90,
+                    "maximum": 90,
+                    "description": "Arrondie à 0,01° (environ 1 km) pour un particulier.",
+                },
+                "longitude": {
+                    "type": "number",
+                    "minimum": -180,
+                    "maximum": 180,
+                    "description": "Arrondie à 0,01° (environ 1 km) pour un particulier.",
+                },
             },
         },
         "distance_km": {

@@ -470,6 +470,9 @@ def _demo_offer(
         assert operator_id is not None  # no structure: an operator was drawn
         offer.structure_id = operator_id
     offer.slots = slots
+    if not offer.contact_public and offer.how_to_apply.startswith("Téléphonez"):
+        # No public phone: the parent asks for a place online instead (app.directory.reach).
+        offer.how_to_apply = "Demandez une place en ligne : vous serez recontacté·e."
     if kind is OfferKind.ACCUEIL_EPHEMERE:
         start = today + timedelta(days=rng.randint(-40, 20))
         offer.valid_from = start

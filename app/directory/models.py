@@ -202,6 +202,9 @@ class Offer(Base):
     website: Mapped[str] = mapped_column(String(300), default="")
     contact_public: Mapped[bool] = mapped_column(Boolean, default=True)
     how_to_apply: Mapped[str] = mapped_column(Text, default="")
+    # « Demander une place »: parents may send a request online (when the structure has an
+    # email address, see app.directory.reach); a structure may turn it off.
+    online_requests: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     # Children and places (ages in months; max is exclusive: 0–36 = until the third birthday)
     age_min_months: Mapped[int] = mapped_column(Integer, default=0)

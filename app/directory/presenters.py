@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from werkzeug.datastructures import MultiDict
 
@@ -13,8 +13,15 @@ from app.directory import hours
 from app.directory.criteria import LIMITS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
-from app.directory.rules import avip_label_valid, is_stale, offer_slots
-from app.geo import get_commune
+from app.directory.reach import Reach, how_to_apply, public_place, reach, street_is_private
+from app.directory.rules import (
+    ESTIMATOR_MODES,
+    avip_label_valid,
+    hourly_rate,
+    is_stale,
+    offer_slots,
+)
+from app.geo import get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 
 
@@ -38,6 +45,25 @@ class OfferCard:
         self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
+
+    @property
+    def reach(self) -> Reach:
+        """How a parent reaches this offer (one rule: :func:`app.directory.reach.reach`)."""
+        departement = get_departement(self.offer.departement_code)
+        return reach(self.offer, departement.name if departement else "")
+
+    @property
+    def place(self) -> str:
+        """The published address: the commune only for a private person."""
+        return public_place(self.offer)
+
+    @property
+    def street_hidden(self) -> bool:
+        return bool(self.offer.address.strip()) and street_is_private(self.offer)
+
+    @property
+    def how_to_apply(self) -> str:
+        return how_to_apply(self.offer, self.reach)
 
     @property
     def avip_valid(self) -> bool:
@@ -168,6 +194,49 @@ class SearchView:
         return links
 
 
+SEARCH_PATH = "/recherche"
+RETURN_MAX = 1500
+
+
+def search_return(retour: str | None, referer: str | None = None, host: str = "") -> str:
+    """The parent's own search to go back to, criteria kept: ``retour`` when it is a local
+    ``/recherche`` URL, else the Referer when it is a ``/recherche`` page of this site (``host``);
+    "" otherwise. Nothing else is ever linked (no open redirect, no other page)."""
+    for candidate, same_site in ((retour, False), (referer, True)):
+        if not candidate or len(candidate) > RETURN_MAX:
+            continue
+        if any(ord(c) < 32 or c in "\\ " for c in candidate):
+            continue
+        parts = urlsplit(candidate)
+        if same_site and parts.scheme in ("http", "https") and parts.netloc == host:
+            parts = parts._replace(scheme="", netloc="")
+        if parts.scheme or parts.netloc or parts.path != SEARCH_PATH or parts.fragment:
+            continue
+        query = urlencode(parse_qsl(parts.query, keep_blank_values=False))
+        return f"{SEARCH_PATH}?{query}" if query else SEARCH_PATH
+    return ""
+
+
+def estimate_args(offer: Offer, search_url: str = "") -> dict[str, str | list[str]]:
+    """The estimator's query, prefilled from the offer (its commune, its mode of care first,
+    its hourly price when it states one) and the parent's search (days, hours)."""
+    args: dict[str, str | list[str]] = {"lieu": commune_label(offer.code_insee, offer.commune_name)}
+    mode = ESTIMATOR_MODES.get(offer.kind)
+    if mode is not None:
+        args["mode"] = mode
+        rate = hourly_rate(offer)
+        if rate is not None:
+            args["prix"] = f"{rate:.2f}".replace(".", ",")
+    if search_url:
+        search = MultiDict(parse_qsl(urlsplit(search_url).query))
+        if search.getlist("jours"):
+            args["jours"] = search.getlist("jours")
+        for name in ("de", "a"):
+            if search.get(name):
+                args[name] = search[name]
+    return args
+
+
 def ages_text(offer: Offer) -> str:
     """« De 0 à 3 ans » from ages in months (the maximum is exclusive)."""
 
@@ -190,7 +259,13 @@ def funding_labels(values: list[str]) -> list[str]:
     return [FUNDING_LABELS[v] for v in values if v in FUNDING_LABELS]
 
 
+def offer_card(offer: Offer) -> OfferCard:
+    return OfferCard(offer, None, today_in_france())
+
+
 TEMPLATE_HELPERS = {
+    "offer_card": offer_card,
+    "estimate_args": estimate_args,
     "ages_text": ages_text,
     "modality_label": modality_label,
     "funding_labels": funding_labels,

@@ -3,11 +3,13 @@ the validity of its AVIP label and its weekly opening slots."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
-from app.directory.models import Offer
+from app.directory.models import Offer, OfferKind
 
 # --------------------------------------------------------------------------- freshness
 
@@ -63,3 +65,45 @@ def avip_label_valid(offer: Offer, today: date) -> bool:
 def offer_slots(offer: Offer) -> list[hours.Slot]:
     """The offer's weekly opening slots, as :mod:`app.directory.hours` computes with them."""
     return [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+
+
+# --------------------------------------------------------------------------- price
+
+#: Offers whose price may be an hourly price the family pays the carer (a childminder's wage,
+#: a micro-crèche outside the PSU, a home carer), as opposed to a PSU price set by income.
+HOURLY_PRICE_KINDS = (
+    OfferKind.ASSISTANT_MATERNEL,
+    OfferKind.MAM,
+    OfferKind.MICRO_CRECHE,
+    OfferKind.GARDE_DOMICILE,
+)
+#: The estimator's mode of care for each kind of offer (``/estimation?mode=``); kinds absent
+#: here (ephemeral care, training) have no card of their own in the estimator.
+ESTIMATOR_MODES = {
+    OfferKind.CRECHE_COLLECTIVE: "creche",
+    OfferKind.CRECHE_FAMILIALE: "creche",
+    OfferKind.CRECHE_PARENTALE: "creche",
+    OfferKind.HALTE_GARDERIE: "creche",
+    OfferKind.MICRO_CRECHE: "micro_creche",
+    OfferKind.ASSISTANT_MATERNEL: "assistant_maternel",
+    OfferKind.MAM: "mam",
+    OfferKind.GARDE_DOMICILE: "garde_domicile",
+}
+_HOURLY = re.compile(
+    r"(\d{1,3}(?:[,.]\d{1,2})?)\s*(?:€|euros?)\s*(?:net\s+|brut\s+)?(?:de l[’']heure|/\s*h\b|"
+    r"par heure|(?:net|brut)?\s*(?:de l[’']heure|/\s*h\b|par heure))",
+    re.IGNORECASE,
+)
+
+
+def hourly_rate(offer: Offer) -> Decimal | None:
+    """The hourly price as written in the offer's price (« 4,20 € net de l’heure », « 4.5 €/h »):
+    a childminder's wage, a micro-crèche's or a home carer's price; None for a PSU crèche or
+    when the offer says none."""
+    if offer.kind not in HOURLY_PRICE_KINDS:
+        return None
+    match = _HOURLY.search(offer.cost_info or "")
+    if match is None:
+        return None
+    value = Decimal(match.group(1).replace(",", "."))
+    return value if Decimal("1") <= value <= Decimal("100") else None

@@ -49,9 +49,13 @@ def offer_detail(offer_id: int):
         abort(404)
     catch_up(session)
     today = today_in_france()
+    retour = presenters.search_return(
+        request.args.get("retour"), request.headers.get("Referer"), request.host
+    )
     return render_template(
         "directory/offer.html",
         offer=offer,
+        retour=retour,
         card=presenters.OfferCard(offer, None, today),
         commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),

@@ -51,7 +51,7 @@ from .costs import (
     psu_hourly_price,
     tax_credit_monthly,
 )
-from .estimate import CareNeed, Estimate, EstimateInput, estimate
+from .estimate import CareNeed, Child, ChildCare, Estimate, EstimateInput, ModeTotal, estimate
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -63,12 +63,15 @@ __all__ = [
     "AidLine",
     "CareInput",
     "CareNeed",
+    "Child",
+    "ChildCare",
     "Condition",
     "DateOutOfRange",
     "Estimate",
     "EstimateInput",
     "InvalidInput",
     "ModeCost",
+    "ModeTotal",
     "care_costs",
     "childminder_cost",
     "cmg_monthly",

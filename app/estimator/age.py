@@ -189,11 +189,23 @@ class AgeInput:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of the aid: ``code`` (stable identifier), ``ok`` and a French ``message``."""
+    """One condition of the aid: ``code`` (stable identifier), ``ok``, a French ``message`` and
+    the ``verdict``: "oui", "non" or "a_verifier" (cannot be judged from the answers: ``ok`` stays
+    True, the parent is told what to check)."""
 
     code: str
     ok: bool
     message: str
+    verdict: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            object.__setattr__(self, "verdict", "oui" if self.ok else "non")
+
+    @property
+    def to_check(self) -> bool:
+        """Neither yes nor no from the answers: « à vérifier » (counted as met)."""
+        return self.verdict == "a_verifier"
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,8 @@ class AgeResult:
     """The answer for the AGE / AGEPI.
 
     ``dispositif``: "age" or "agepi" (the rules applied on ``as_of``); ``name``: "AGE" / "AGEPI";
+    ``reference_date``: the day the conditions were judged on (the start of the job or course,
+    else the day of the estimate) and ``reference_text`` says so in French;
     ``amount``: paid once, 0 when not eligible; ``amount_if_eligible``: what it would be if every
     condition held (e.g. after a derogation); ``deadline``: last day to apply (None without an
     activity); ``parameters_used``: the dated values used, with their sources.
@@ -219,6 +233,8 @@ class AgeResult:
     next_steps: str
     notes: tuple[str, ...]
     parameters_used: tuple[Entry, ...]
+    reference_date: date | None = None
+    reference_text: str = ""
 
     def condition(self, code: str) -> Condition:
         """The condition with this code (KeyError if absent)."""
@@ -228,8 +244,8 @@ class AgeResult:
         raise KeyError(code)
 
 
-def _condition(code: str, ok: bool, message: str) -> Condition:
-    return Condition(code, ok, typography(message))
+def _condition(code: str, ok: bool, message: str, *, to_check: bool = False) -> Condition:
+    return Condition(code, ok, typography(message), "a_verifier" if to_check else "")
 
 
 def _plural(count: int, singular: str, plural: str) -> str:
@@ -257,18 +273,23 @@ class _Rules:
 
     def __init__(self, inputs: AgeInput) -> None:
         self.inputs = inputs
-        self.read = Reader(inputs.as_of)
+        # The conditions are judged on the day the job or training starts (instruction DG
+        # n°2024-16 §3.1); without an activity, on the day of the estimate.
+        activity = inputs.activite
+        self.on = activity.date_debut if activity is not None else inputs.as_of
+        self.read = Reader(self.on)
         try:
             self.dispositif: str = self.read("age.dispositif")
         except ParameterNotFound:
             first = parameter("age.dispositif").entries[0].start
             raise DateOutOfRange(
-                "date",
+                "activite.date_debut" if activity is not None else "date",
                 "Les règles de l'aide à la garde d'enfants ne sont connues qu'à partir du "
                 f"{format_date(first)}.",
             ) from None
         self.aid = _AID[self.dispositif]
         self.organisation: str = self.read("age.organisme")
+        self.amount_entries: tuple[Entry, ...] = ()
 
     def param(self, key: str) -> Any:
         return self.read(f"{self.dispositif}.{key}")
@@ -283,7 +304,13 @@ class _Rules:
                 False,
                 f"Vous n'êtes pas inscrit·e à {org}. Pour avoir {aid}, il faut être inscrit·e "
                 "comme demandeur ou demandeuse d'emploi le jour où l'emploi ou la formation "
-                "commence.",
+                "commence"
+                + (
+                    f" : inscrivez-vous avant le {format_date(inputs.activite.date_debut)} sur "
+                    "francetravail.fr."
+                    if inputs.activite is not None
+                    else "."
+                ),
             )
         eligible = self.param("categories_eligibles")
         category = inputs.categorie_demandeur
@@ -292,7 +319,14 @@ class _Rules:
                 "registration",
                 True,
                 f"Vous êtes inscrit·e à {org}. Vérifiez votre catégorie d'inscription le jour du "
-                f"début : {_category_list(eligible)} ouvrent droit à {aid}.",
+                f"début : {_category_list(eligible)} ouvrent droit à {aid}"
+                + (
+                    " (la catégorie 4 pour un·e stagiaire de la formation professionnelle, la 5 "
+                    "pour un contrat aidé)."
+                    if 4 in eligible and 5 in eligible
+                    else "."
+                ),
+                to_check=True,
             )
         label = _category_label(category)
         if category in eligible:
@@ -312,6 +346,8 @@ class _Rules:
 
     def resources_threshold(self) -> tuple[Decimal, Decimal, Decimal]:
         minimum = self.read("are.montant_minimum")
+        if self.inputs.territoire == "mayotte":
+            minimum = money(minimum * self.read("are.coefficient_mayotte"))
         coefficient = self.read("are.coefficient_seuil_ressources")
         return money(minimum * coefficient), minimum, coefficient
 
@@ -321,8 +357,9 @@ class _Rules:
             return _condition(
                 "resources",
                 True,
-                "Vous ne touchez pas d'allocation chômage (le RSA ne compte pas comme une "
-                "allocation chômage) : la condition de ressources est remplie.",
+                f"Vous ne touchez pas d'allocation de {self.organisation} (ARE, ASP d'un CSP, ASS "
+                "ou allocation du CEJ ; le RSA n'en est pas une) : la condition de ressources est "
+                "remplie.",
             )
         threshold, minimum, coefficient = self.resources_threshold()
         if coefficient == 1:
@@ -437,6 +474,7 @@ class _Rules:
                     f"Votre formation dure {hours} heures : il faut au moins {minimum} heures, la "
                     f"condition est remplie si {self.organisation} l'a validée (la formation à "
                     "distance compte).",
+                    to_check=True,
                 )
             return _condition(
                 "event",
@@ -571,11 +609,15 @@ class _Rules:
     # -- amount ---------------------------------------------------------------------------
 
     def amount(self) -> tuple[Decimal, str, list[str]]:
-        """Amount if eligible, its explanation, and notes."""
+        """Amount if eligible, its explanation, and notes. The amounts are those in force when
+        the aid is granted: on the application date, not before the start."""
         notes: list[str] = []
         count = self.eligible_children()
         limit = self.param("age_enfant_maximum")
-        tables = self.param("montants")
+        granted = max(self.inputs.date_demande or self.inputs.as_of, self.on)
+        read = Reader(granted)
+        tables = read(f"{self.dispositif}.montants")
+        self.amount_entries = read.used
         weekly_threshold = self.param("seuil_hebdomadaire_heures")
         monthly_threshold = self.param("seuil_mensuel_heures")
         activity = self.inputs.activite
@@ -606,7 +648,8 @@ class _Rules:
             )
         index = min(count, len(tables["plein"])) - 1
         mayotte = self.inputs.territoire == "mayotte"
-        coefficient = self.param("coefficient_mayotte") if mayotte else Decimal(1)
+        coefficient = read(f"{self.dispositif}.coefficient_mayotte") if mayotte else Decimal(1)
+        self.amount_entries = read.used
         full_amount = money(tables["plein"][index] * coefficient)
         reduced_amount = money(tables["reduit"][index] * coefficient)
         if count > len(tables["plein"]):
@@ -651,6 +694,29 @@ class _Rules:
         explanation += " L'aide est versée une seule fois, elle n'est pas imposable."
         return amount, typography(explanation), notes
 
+    def reference_text(self) -> str:
+        aid = _AID_NAME[self.dispositif]
+        if self.inputs.activite is None:
+            return typography(
+                f"Règles de l'{aid} lues au {format_date(self.on)}, date de l'estimation : "
+                "indiquez la date de début de l'emploi ou de la formation, c'est elle qui compte."
+            )
+        return typography(
+            f"Règles de l'{aid} lues au {format_date(self.on)}, date de début de votre emploi ou "
+            "de votre formation : c'est ce jour-là que les conditions sont appréciées."
+        )
+
+    def proof_step(self) -> str:
+        """The second deadline: the proof of care, after the aid is granted (AGE only)."""
+        if self.dispositif != "age":
+            return ""
+        months = self.param("delai_justificatif_garde_mois")
+        return (
+            f" Une fois l'aide accordée, envoyez à {self.organisation} un justificatif de garde "
+            f"(attestation de la crèche ou de l'assistant·e maternel·le) dans les {months} mois : "
+            "l'aide est versée après sa réception."
+        )
+
     def next_steps(self, eligible: bool, deadline: date | None) -> str:
         org = self.organisation
         if eligible:
@@ -661,6 +727,14 @@ class _Rules:
                 "conseillère. Gardez sous la main votre contrat de travail ou votre attestation "
                 "d'entrée en formation, et un justificatif de l'âge de vos enfants (livret de "
                 "famille ou acte de naissance)."
+            ) + self.proof_step()
+        elif not self.inputs.inscrit_france_travail and self.inputs.activite is not None:
+            text = (
+                f"Inscrivez-vous à {org} avant le "
+                f"{format_date(self.inputs.activite.date_debut)} (francetravail.fr, rubrique "
+                "« S'inscrire »), puis faites la demande"
+                + (f" au plus tard le {format_date(deadline)}" if deadline else "")
+                + ". Sans inscription le jour du début, l'aide n'est pas possible."
             )
         else:
             text = (
@@ -701,5 +775,8 @@ def estimate_age(inputs: AgeInput) -> AgeResult:
         deadline=deadline,
         next_steps=rules.next_steps(eligible, deadline),
         notes=tuple(notes),
-        parameters_used=rules.read.used,
+        parameters_used=rules.read.used
+        + tuple(e for e in rules.amount_entries if e not in rules.read.used),
+        reference_date=rules.on,
+        reference_text=rules.reference_text(),
     )

@@ -9,8 +9,17 @@ from urllib.parse import urlencode
 from flask import url_for
 
 from app.core.french import format_number
-from app.estimator import Estimate
-from app.estimator_web.forms import CONTRACTS, MAX_CHILDREN, STEPS, EstimatorForm
+from app.directory.criteria import DAY_CODES, DAY_LABELS
+from app.estimator import ChildCare, Estimate, ModeCost
+from app.estimator.parameters import Entry
+from app.estimator_web.forms import (
+    CONTRACTS,
+    MAX_CHILDREN,
+    MODE_PARAMS,
+    MONTHS,
+    STEPS,
+    EstimatorForm,
+)
 
 # The directory's « Âge de l'enfant » filter, in months, for a child's age in years.
 _AGE_FILTER = {0: "0", 1: "12", 2: "24", 3: "36", 4: "48", 5: "48"}
@@ -87,13 +96,26 @@ class EstimatorView:
             value = form[name].data
             if value:
                 pairs.append((name, str(value)))
-        for entry in form.enfants.entries:
-            if entry.data:
-                pairs.append((entry.name, entry.data))
+        for row in form.child_rows():
+            for entry in row:
+                if entry.data:
+                    pairs.append((entry.name, entry.data))
         pairs += [("jours", day) for day in form.jours.data or []]
-        for name in ("de", "a", "ressources", "tarif"):
+        for name in (
+            "de",
+            "a",
+            "heures_mois",
+            "ressources",
+            "tarif",
+            "entretien",
+            "repas",
+            "prix_micro_creche",
+            "tarif_domicile",
+            "mode",
+        ):
             if form[name].data:
                 pairs.append((name, form[name].data))
+        pairs += [("situations", item) for item in form.situations.data or []]
         pairs.append(("calculer", "1"))
         return pairs
 
@@ -128,6 +150,64 @@ class EstimatorView:
 
     # -- what the results say ------------------------------------------------------------------
 
+    def child_heading(self, child: ChildCare) -> str:
+        age = (
+            "moins de 1\u00a0an"
+            if child.age == 0
+            else f"{child.age}\u00a0an" + ("s" if child.age > 1 else "")
+        )
+        return f"{self.child_label(child.position)} ({age})"
+
+    def ordered(self, costs: tuple[ModeCost, ...]) -> list[ModeCost]:
+        """The modes, the one the parent came for (``?mode=`` from an offer page) first."""
+        wanted = self.form.mode.data if self.form.mode.data in MODE_PARAMS else None
+        return sorted(costs, key=lambda cost: cost.mode != wanted)
+
+    def headline(self) -> list[tuple[str, Decimal]]:
+        """Each mode and the cash it asks each month, for all the children to be cared for."""
+        if self.result is None:
+            return []
+        totals = {total.mode: total for total in self.result.totals}
+        modes = self.ordered(self.result.children[0].costs) if self.result.children else []
+        ordered = [totals[c.mode] for c in modes if c.mode in totals]
+        ordered += [t for t in self.result.totals if t not in ordered]
+        return [(total.label, total.monthly_cash) for total in ordered]
+
+    @property
+    def several_children(self) -> bool:
+        return bool(self.result and len(self.result.children) > 1)
+
+    @property
+    def care_month(self) -> str | None:
+        if self.result is None or self.result.care_reference_date is None:
+            return None
+        on = self.result.care_reference_date
+        return f"{MONTHS[on.month - 1]} {on.year}"
+
+    @staticmethod
+    def sources(cost: ModeCost) -> list[Entry]:
+        """The official texts behind the card's figures, once each."""
+        seen: dict[str, Entry] = {}
+        for item in cost.parameters_used:
+            seen.setdefault(item.source, item)
+        return list(seen.values())
+
+    @staticmethod
+    def has_unverified(cost: ModeCost) -> bool:
+        return any(item.unverified for item in cost.parameters_used)
+
+    def schedule_text(self) -> str | None:
+        """The care days and hours, in words (« lundi, mardi… de 7:30 à 18:00 »)."""
+        form = self.form
+        if not (form.jours.data and form.de.time_value and form.a.time_value):
+            return None
+        names = dict(zip(DAY_CODES, DAY_LABELS, strict=True))
+        days = ", ".join(names[d].lower() for d in DAY_CODES if d in form.jours.data)
+        return (
+            f"{days}, de {form.de.time_value.strftime('%H:%M').lstrip('0')} à "
+            f"{form.a.time_value.strftime('%H:%M').lstrip('0')}"
+        ).replace(" :", ":")
+
     @property
     def hours_text(self) -> str | None:
         hours, from_schedule = self.form.care_hours()
@@ -135,7 +215,7 @@ class EstimatorView:
             return None
         rounded = format_number(hours.quantize(Decimal("1")) if hours >= 10 else hours)
         source = (
-            "d’après vos horaires de garde"
+            "d’après vos réponses sur la garde"
             if from_schedule
             else "autant que les heures de votre emploi ou de votre formation"
         )
@@ -179,10 +259,22 @@ class EstimatorView:
                     ),
                 )
             )
+        schedule = self.schedule_text()
+        if schedule:
+            out.append(("Jours et heures de garde", schedule))
+        hours, _ = form.care_hours()
+        if hours:
+            out.append(("Heures de garde par mois", format_number(hours)))
         if form.ressources.data:
             out.append(("Revenus mensuels du foyer", f"{form.ressources.data}\u00a0€"))
+        for item in form.situations.data or []:
+            label = next((str(c.label) for c in form.situations.choices if c.value == item), "")
+            out.append(("Situation", label))
         if form.tarif.data:
             out.append(
                 ("Salaire horaire de l’assistant·e maternel·le", f"{form.tarif.data}\u00a0€")
             )
+        for fld in (form.entretien, form.repas, form.prix_micro_creche, form.tarif_domicile):
+            if fld.data:
+                out.append((fld.label.text, f"{fld.data}\u00a0€"))
         return out

@@ -17,6 +17,7 @@ def evaluate(args: MultiDict, *, complete: bool) -> EstimatorView:
     added = False
     if args.get("ajouter_enfant") and len(form.enfants.entries) < form.enfants.max_entries:
         form.enfants.append_entry()
+        form.align_children()
         added = True
     result = None
     if args and form.validate(complete=complete) and complete:

@@ -93,6 +93,7 @@ def initial_data(offer: Offer | None) -> dict:
     if offer is None:
         return {
             "contact_public": True,
+            "online_requests": True,
             "age_min_months": "0",
             "age_max_months": "36",
             "slots": [{}],
@@ -113,6 +114,7 @@ def initial_data(offer: Offer | None) -> dict:
         "contact_email": o.contact_email,
         "website": o.website,
         "contact_public": o.contact_public,
+        "online_requests": o.online_requests,
         "how_to_apply": o.how_to_apply,
         "age_min_months": _number(o.age_min_months),
         "age_max_months": _number(o.age_max_months),
@@ -209,6 +211,14 @@ class OfferContactFields:
         description="L’adresse complète, commençant par https://",
     )
     contact_public = BooleanField("Montrer ces coordonnées aux parents")
+    online_requests = BooleanField(
+        "Recevoir les demandes de place en ligne des parents",
+        description=(
+            "À l’adresse du courriel ci-dessus (même si elle n’est pas montrée) : vous répondez "
+            "depuis le lien reçu, sans compte. Sans courriel, les parents sont invités à "
+            "demander au relais petite enfance."
+        ),
+    )
     how_to_apply = TextAreaField(
         "Comment candidater (facultatif)",
         filters=[trim],
@@ -430,6 +440,7 @@ class OfferForm(
             contact_email=email,
             website=website,
             contact_public=bool(self.contact_public.data),
+            online_requests=bool(self.online_requests.data),
             psu_pricing=bool(self.psu_pricing.data),
             disability_access=bool(self.disability_access.data),
             capacity=capacity,

@@ -50,6 +50,7 @@ class OfferInput:
     contact_email: str = ""
     website: str = ""
     contact_public: bool = True
+    online_requests: bool = True
     how_to_apply: str = ""
     age_min_months: int = 0
     age_max_months: int = 72

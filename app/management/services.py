@@ -96,6 +96,7 @@ def apply_input(offer: Offer, data: OfferInput, today: date) -> None:
         "contact_email",
         "website",
         "contact_public",
+        "online_requests",
         "how_to_apply",
         "age_min_months",
         "age_max_months",

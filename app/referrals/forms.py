@@ -63,12 +63,12 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class ReferralForm(FrenchForm):
-    prenom = StringField(
-        "Prénom du parent",
+def _first_name(label: str, required: str) -> StringField:
+    return StringField(
+        label,
         filters=[trim],
         validators=[
-            DataRequired("Indiquez le prénom du parent."),
+            DataRequired(required),
             max_length(60),
             Regexp(
                 _NAME,
@@ -79,17 +79,11 @@ class ReferralForm(FrenchForm):
             ),
         ],
     )
-    initiale = StringField(
-        "Initiale de son nom",
-        description="Une lettre, par exemple D.",
-        filters=[trim],
-        validators=[
-            DataRequired("Indiquez l’initiale du nom de famille."),
-            Regexp(r"^[^\W\d_]\.?$", message="Indiquez une seule lettre, par exemple D."),
-        ],
-    )
-    telephone = StringField(
-        "Téléphone du parent",
+
+
+def _phone(label: str) -> StringField:
+    return StringField(
+        label,
         description="Par exemple 06 12 34 56 78.",
         filters=[trim],
         validators=[
@@ -100,16 +94,26 @@ class ReferralForm(FrenchForm):
             ),
         ],
     )
-    courriel = StringField(
-        "Adresse électronique du parent",
-        description="Si le parent en a une : elle lui dira la réponse de la structure.",
+
+
+def _email(label: str, description: str, required: str = "") -> StringField:
+    return StringField(
+        label,
+        description=description,
         filters=[trim],
         validators=[
-            Optional(),
+            DataRequired(required) if required else Optional(),
             Length(max=254, message="L’adresse est trop longue."),
             Email(EMAIL_MESSAGE, check_deliverability=False),
         ],
     )
+
+
+class NeedForm(FrenchForm):
+    """What a structure needs to know of a parent's need, shared by the prescripteur's
+    referral and the parent's own request: the children, the start date, the days and hours, a
+    message, and the key that makes a double click send one request."""
+
     enfants = StringField(
         "Âge des enfants à faire garder",
         description="Séparez par des virgules, par exemple « 2 ans, 8 mois ».",
@@ -125,6 +129,81 @@ class ReferralForm(FrenchForm):
     jours = DaysField("Jours de garde nécessaires")
     de = TimeField("De", description="Exemple : 7:30")
     a = TimeField("À", description="Exemple : 18:00")
+    cle = HiddenField(
+        validators=[
+            Regexp(
+                _KEY,
+                message="Le formulaire a expiré : vérifiez les informations et envoyez de nouveau.",
+            )
+        ]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.cle.data:
+            self.cle.data = new_key()
+        self.ages: list[int] = []
+
+    def validate_enfants(self, field):
+        try:
+            self.ages = parse_ages(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_debut(self, field):
+        today = date.today()
+        if field.date_value and field.date_value < today - timedelta(days=1):
+            raise ValidationError("La date de début ne peut pas être passée.")
+        if field.date_value and field.date_value > today + timedelta(days=366):
+            raise ValidationError("La date de début doit être dans moins d’un an.")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.jours.data and not self.jours.errors:
+            self.jours.errors = ["Cochez les jours où la garde est nécessaire."]
+            ok = False
+        for field, message in (
+            (self.de, "Indiquez l’heure de début de la garde."),
+            (self.a, "Indiquez l’heure de fin de la garde."),
+        ):
+            if not field.errors and field.time_value is None:
+                field.errors = [message]
+                ok = False
+        if not self.de.errors and not self.a.errors and self.de.time_value == self.a.time_value:
+            self.a.errors = ["L’heure de fin doit être différente de l’heure de début."]
+            ok = False
+        return ok
+
+    def need(self, **who) -> ReferralInput:
+        """The need as checked, with ``who`` (names, contact, reason…): call it once
+        :meth:`validate` has passed (the date and the hours are then set)."""
+        return ReferralInput(
+            children_months=self.ages,
+            start_date=cast(date, self.debut.date_value),
+            days=tuple(d for d in DAY_CODES if d in self.jours.data),
+            hours_start=cast(time, self.de.time_value),
+            hours_end=cast(time, self.a.time_value),
+            idempotency_key=self.cle.data,
+            **who,
+        )
+
+
+class ReferralForm(NeedForm):
+    prenom = _first_name("Prénom du parent", "Indiquez le prénom du parent.")
+    initiale = StringField(
+        "Initiale de son nom",
+        description="Une lettre, par exemple D.",
+        filters=[trim],
+        validators=[
+            DataRequired("Indiquez l’initiale du nom de famille."),
+            Regexp(r"^[^\W\d_]\.?$", message="Indiquez une seule lettre, par exemple D."),
+        ],
+    )
+    telephone = _phone("Téléphone du parent")
+    courriel = _email(
+        "Adresse électronique du parent",
+        "Si le parent en a une : elle lui dira la réponse de la structure.",
+    )
     motif = RadioField(
         "Pour quoi faire ?",
         choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()],
@@ -146,21 +225,7 @@ class ReferralForm(FrenchForm):
             )
         ],
     )
-    cle = HiddenField(
-        validators=[
-            Regexp(
-                _KEY,
-                message="Le formulaire a expiré : vérifiez les informations et envoyez de nouveau.",
-            )
-        ]
-    )
     confirmer = HiddenField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.cle.data:
-            self.cle.data = new_key()
-        self.ages: list[int] = []
 
     def validate_identifiant_ft(self, field):
         # Checked as written without spaces and in capitals; shown back as typed.
@@ -171,19 +236,6 @@ class ReferralForm(FrenchForm):
                 "Un identifiant France Travail compte 8 à 11 caractères : 7 chiffres puis des "
                 "chiffres ou lettres."
             )
-
-    def validate_enfants(self, field):
-        try:
-            self.ages = parse_ages(field.data or "")
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
-
-    def validate_debut(self, field):
-        today = date.today()
-        if field.date_value and field.date_value < today - timedelta(days=1):
-            raise ValidationError("La date de début ne peut pas être passée.")
-        if field.date_value and field.date_value > today + timedelta(days=366):
-            raise ValidationError("La date de début doit être dans moins d’un an.")
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -197,40 +249,56 @@ class ReferralForm(FrenchForm):
                 "électronique."
             ]
             ok = False
-        if not self.jours.data and not self.jours.errors:
-            self.jours.errors = ["Cochez les jours où la garde est nécessaire."]
-            ok = False
-        for field, message in (
-            (self.de, "Indiquez l’heure de début de la garde."),
-            (self.a, "Indiquez l’heure de fin de la garde."),
-        ):
-            if not field.errors and field.time_value is None:
-                field.errors = [message]
-                ok = False
-        if not self.de.errors and not self.a.errors and self.de.time_value == self.a.time_value:
-            self.a.errors = ["L’heure de fin doit être différente de l’heure de début."]
-            ok = False
         if self.motif.errors:
             self.motif.errors = ["Choisissez le motif de la demande dans la liste."]
         return ok
 
     def to_input(self) -> ReferralInput:
-        """The referral as checked: call it once :meth:`validate` has passed (the date and the
-        hours are then set)."""
-        return ReferralInput(
+        return self.need(
             first_name=self.prenom.data,
             initial=self.initiale.data.rstrip(".").upper(),
             phone=self.telephone.data or "",
             email=self.courriel.data or "",
-            children_months=self.ages,
-            start_date=cast(date, self.debut.date_value),
-            days=tuple(d for d in DAY_CODES if d in self.jours.data),
-            hours_start=cast(time, self.de.time_value),
-            hours_end=cast(time, self.a.time_value),
             reason=Reason(self.motif.data),
             france_travail_id=_france_travail_id(self.identifiant_ft.data or ""),
             message=self.message.data or "",
-            idempotency_key=self.cle.data,
+        )
+
+
+class PlaceRequestForm(NeedForm):
+    """« Demander une place »: a parent's own request, without an account. Her email is
+    required (the structure's answer is sent to it); her phone is optional."""
+
+    prenom = _first_name("Votre prénom", "Indiquez votre prénom.")
+    courriel = _email(
+        "Votre adresse électronique",
+        "La réponse de la structure vous sera envoyée à cette adresse.",
+        required="Indiquez votre adresse électronique : la réponse vous sera envoyée.",
+    )
+    telephone = _phone("Votre téléphone (facultatif)")
+    message = text_area(
+        "Message à la structure (facultatif)",
+        limit=MESSAGE_MAX,
+        description="Ce qu’elle doit savoir pour vous répondre. Aucune information médicale.",
+    )
+    accord = BooleanField(
+        "J’accepte que ces informations soient transmises à la structure pour qu’elle me réponde",
+        validators=[
+            DataRequired(
+                "Cochez la case d’accord : sans elle, la demande ne peut pas être transmise."
+            )
+        ],
+    )
+
+    def to_input(self) -> ReferralInput:
+        return self.need(
+            first_name=self.prenom.data,
+            initial="",
+            phone=self.telephone.data or "",
+            email=self.courriel.data or "",
+            reason=None,
+            france_travail_id="",
+            message=self.message.data or "",
         )
 
 
@@ -267,15 +335,20 @@ class AnswerForm(FrenchForm):
     )
     version = VersionField()
 
-    def __init__(self, status: ReferralStatus, *args, **kwargs):
+    def __init__(self, status: ReferralStatus, *args, from_parent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if from_parent:  # a parent's own request: she reads the message in her email
+            self.message.label.text = "Message au parent (facultatif)"
+            self.message.description = "Il lui est envoyé par courriel avec votre réponse."
         labels = {
             ReferralStatus.ACCEPTED: "Accepter : le parent a une place",
             ReferralStatus.WAITING_LIST: "Inscrire sur la liste d’attente",
             ReferralStatus.REFUSED: "Refuser",
             ReferralStatus.INFO_REQUESTED: "Demander des informations au prescripteur",
         }
-        self.reponse.choices = [SelectChoice(s.value, labels[s]) for s in rules.answers_for(status)]
+        self.reponse.choices = [
+            SelectChoice(s.value, labels[s]) for s in rules.answers_for(status, from_parent)
+        ]
         self.start: date | None = None
 
     def validate(self, extra_validators=None) -> bool:

@@ -16,12 +16,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     Time,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -41,6 +43,14 @@ class ReferralStatus(enum.StrEnum):
     CANCELLED = "annulee"
 
 
+class Origin(enum.StrEnum):
+    """Who sent the request: a prescripteur's « orientation », or a parent herself (« Demander une
+    place », no account). Both follow the same states, links, reminders, expiry and purge."""
+
+    PRESCRIBER = "prescripteur"
+    PARENT = "parent"
+
+
 class Reason(enum.StrEnum):
     JOB = "emploi"
     TRAINING = "formation"
@@ -58,7 +68,17 @@ REASON_LABELS = {
 
 class Referral(Base):
     __tablename__ = "referrals"
-    __table_args__ = (UniqueConstraint("prescriber_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("prescriber_id", "idempotency_key"),
+        # A parent has no account: her form's key is unique among parents' requests.
+        Index(
+            "ux_referrals_parent_key",
+            "idempotency_key",
+            unique=True,
+            sqlite_where=sql_text("origin = 'parent'"),
+            postgresql_where=sql_text("origin = 'parent'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id"), index=True)
@@ -66,6 +86,11 @@ class Referral(Base):
     departement_code: Mapped[str] = mapped_column(String(3), index=True)
     prescriber_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    origin: Mapped[Origin] = mapped_column(
+        _enum(Origin, "referral_origin"),
+        default=Origin.PRESCRIBER,
+        server_default=Origin.PRESCRIBER.value,
     )
     status: Mapped[ReferralStatus] = mapped_column(
         _enum(ReferralStatus, "referral_status"), default=ReferralStatus.SENT, index=True
@@ -91,7 +116,7 @@ class Referral(Base):
 
     # -- kept for the statistics ---------------------------------------------------------
     children_count: Mapped[int] = mapped_column(Integer, default=1)
-    reason: Mapped[Reason] = mapped_column(_enum(Reason, "referral_reason"))
+    reason: Mapped[Reason | None] = mapped_column(_enum(Reason, "referral_reason"))  # parents: None
     consent_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     seen_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -109,6 +134,10 @@ class Referral(Base):
     events: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="ReferralEvent.id"
     )
+
+    @property
+    def from_parent(self) -> bool:
+        return self.origin == Origin.PARENT
 
 
 #: What the purge blanks, with the value it leaves.
@@ -132,6 +161,7 @@ class Side(enum.StrEnum):
     PRESCRIBER = "prescripteur"
     STRUCTURE = "structure"
     SYSTEM = "systeme"
+    PARENT = "parent"  # a parent's own request (« Demander une place »)
 
 
 class ReferralEvent(Base):

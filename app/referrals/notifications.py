@@ -3,6 +3,9 @@ change that caused them is committed. A refused send stays « pending » and is 
 ``flask referrals daily`` (up to :data:`MAX_ATTEMPTS`), so an SMTP failure never loses a
 referral nor its news.
 
+A parent's own request (« Demander une place ») goes through the outgoing mail queue
+(:mod:`app.core.outgoing`): rendered in the view's transaction, sent after the response.
+
 Addresses are worked out at sending time from the referral (none is stored with the mail).
 Structures get a signed link that lets them answer without an account (8 days); no personal
 data is in any link. Subjects never name the parent."""
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts import policies
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
+from app.core import outgoing
 from app.core.mail import MailError, absolute_url, send_mail
 from app.db import utcnow
 from app.referrals import presenters, rules
@@ -38,6 +42,15 @@ SUBJECTS = {
     ("message", "prescripteur"): "Nouveau message de « {offer} » sur votre orientation",
     ("expired", "prescripteur"): "Orientation expirée sans réponse (« {offer} »)",
     ("decision", "parent"): "Votre demande de place : réponse de « {offer} »",
+}
+#: A parent's own request (« Demander une place »).
+PARENT_SUBJECTS = {
+    ("new", "structure"): "Un parent vous demande une place (« {offer} »)",
+    ("reminder", "structure"): "Rappel : un parent attend votre réponse (« {offer} »)",
+    ("link", "structure"): "Votre nouveau lien pour répondre à une demande de place (« {offer} »)",
+    ("received", "parent"): "Votre demande de place est transmise à « {offer} »",
+    ("answer", "parent"): "{status} : réponse de « {offer} » à votre demande de place",
+    ("expired", "parent"): "Votre demande de place a expiré sans réponse (« {offer} »)",
 }
 
 
@@ -88,9 +101,14 @@ def _context(mail: ReferralMail) -> dict:
     return context
 
 
+def _template(mail: ReferralMail) -> str:
+    prefix = "place_request" if mail.referral.from_parent else "referral"
+    return f"{prefix}_{mail.kind}_{mail.recipient}"
+
+
 def _subject(mail: ReferralMail) -> str:
     referral = mail.referral
-    template = SUBJECTS[(mail.kind, mail.recipient)]
+    template = (PARENT_SUBJECTS if referral.from_parent else SUBJECTS)[(mail.kind, mail.recipient)]
     return (
         template.format(offer=referral.offer.title, status=rules.STATUS_LABELS[referral.status])
         + " – Passerelle"
@@ -127,7 +145,10 @@ def deliver(session: Session, referral_id: int | None = None) -> DeliveryReport:
             ):
                 subject, context = _subject(mail), _context(mail)
                 for address in addresses:
-                    send_mail(address, subject, f"referral_{mail.kind}_{mail.recipient}", **context)
+                    if mail.referral.from_parent:  # sent after the response, retried
+                        outgoing.queue_mail(session, address, subject, _template(mail), **context)
+                    else:
+                        send_mail(address, subject, _template(mail), **context)
         except MailError as error:
             mail.attempts += 1
             # The class of the failure only: a server's message may quote the address.
@@ -140,6 +161,8 @@ def deliver(session: Session, referral_id: int | None = None) -> DeliveryReport:
             mail.status, mail.sent_at, mail.attempts = "sent", utcnow(), mail.attempts + 1
             report.sent += 1
         session.commit()
+    if report.sent and not has_request_context():  # the daily command: no response to wait for
+        outgoing.send_pending(session)
     return report
 
 

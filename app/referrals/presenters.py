@@ -29,10 +29,17 @@ EVENT_LABELS = {
     "link_renewed": "Nouveau lien de réponse envoyé à la structure",
     "anonymised": "Données personnelles effacées (durée de conservation écoulée)",
 }
+PARENT_EVENT_LABELS = {
+    "sent": "Demande envoyée par le parent",
+    "expired": (
+        f"Expirée : pas de réponse en {rules.EXPIRY_DAYS}\u00a0jours (le parent est prévenu)"
+    ),
+}
 SIDE_LABELS = {
     Side.PRESCRIBER: "le prescripteur",
     Side.STRUCTURE: "la structure",
     Side.SYSTEM: "Passerelle",
+    Side.PARENT: "le parent",
 }
 
 
@@ -72,10 +79,14 @@ def hours_text(referral: Referral) -> str:
 def parent_text(referral: Referral) -> str:
     if referral.anonymised_at is not None:
         return "Parent (données effacées)"
+    if not referral.parent_initial:
+        return referral.parent_first_name
     return f"{referral.parent_first_name} {referral.parent_initial}."
 
 
 def reason_text(referral: Referral) -> str:
+    if referral.reason is None:
+        return "Demande directe du parent"
     return REASON_LABELS[referral.reason]
 
 
@@ -108,6 +119,8 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
     entries = []
     for event in referral.events:
         label = EVENT_LABELS.get(event.kind, event.kind)
+        if referral.from_parent and event.kind in PARENT_EVENT_LABELS:
+            label = PARENT_EVENT_LABELS[event.kind]
         if event.kind == "accepted" and referral.accepted_start_date:
             label += (
                 f" : accueil prévu {typography('le ' + format_date(referral.accepted_start_date))}"

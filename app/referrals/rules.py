@@ -110,9 +110,15 @@ def check_transition(current: S, target: S, side: Side) -> None:
     )
 
 
-def answers_for(current: S) -> tuple[S, ...]:
-    """The answers the structure may give now, in the order the form lists them."""
-    return tuple(s for s in ANSWERS if allowed(current, s, Side.STRUCTURE))
+def answers_for(current: S, from_parent: bool = False) -> tuple[S, ...]:
+    """The answers the structure may give now, in the order the form lists them. A parent's
+    own request has no « informations demandées »: the parent has no account to answer it, the
+    structure contacts her directly (her email and phone are in the request)."""
+    return tuple(
+        s
+        for s in ANSWERS
+        if allowed(current, s, Side.STRUCTURE) and not (from_parent and s == S.INFO_REQUESTED)
+    )
 
 
 def reminder_due(

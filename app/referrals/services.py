@@ -22,6 +22,7 @@ from app.directory.rules import offer_slots
 from app.referrals import rules
 from app.referrals.models import (
     PERSONAL_FIELDS,
+    Origin,
     Reason,
     Referral,
     ReferralAccess,
@@ -50,7 +51,7 @@ class ReferralInput:
     days: tuple[str, ...]  # day codes: lu, ma…
     hours_start: time
     hours_end: time
-    reason: Reason
+    reason: Reason | None  # None for a parent's own request
     france_travail_id: str
     message: str
     idempotency_key: str
@@ -199,16 +200,14 @@ def existing(session: Session, prescriber: User, key: str) -> Referral | None:
     )
 
 
-def create(
-    session: Session, prescriber: User, offer: Offer, data: ReferralInput, now: datetime
+def _saved(
+    session: Session, offer: Offer, data: ReferralInput, now: datetime, **origin
 ) -> Referral:
-    """A new referral, its « sent » event and the email to the structure. The caller has
-    checked :func:`existing` for the idempotency key (the unique constraint catches races)."""
+    """A new referral of ``data`` to ``offer``, consented and sent ``now``, saved (with an id)."""
     referral = Referral(
         offer_id=offer.id,
         structure_id=offer.structure_id,
         departement_code=offer.departement_code,
-        prescriber_id=prescriber.id,
         status=S.SENT,
         version=1,
         idempotency_key=data.idempotency_key,
@@ -228,11 +227,41 @@ def create(
         consent_at=now,
         sent_at=now,
         last_activity_at=now,
+        **origin,
     )
     session.add(referral)
     session.flush()
+    return referral
+
+
+def create(
+    session: Session, prescriber: User, offer: Offer, data: ReferralInput, now: datetime
+) -> Referral:
+    """A new referral, its « sent » event and the email to the structure. The caller has
+    checked :func:`existing` for the idempotency key (the unique constraint catches races)."""
+    referral = _saved(session, offer, data, now, prescriber_id=prescriber.id)
     _event(session, referral, "sent", Side.PRESCRIBER, prescriber, now=now)
     queue_mail(session, referral, "new", "structure")
+    return referral
+
+
+def existing_parent_request(session: Session, key: str) -> Referral | None:
+    return session.scalar(
+        select(Referral).where(Referral.origin == Origin.PARENT, Referral.idempotency_key == key)
+    )
+
+
+def create_parent_request(
+    session: Session, offer: Offer, data: ReferralInput, now: datetime
+) -> Referral:
+    """A parent's own request for a place (no account): a referral without a prescripteur,
+    answered by the structure like one (same states, link, reminders, expiry and purge). The
+    structure gets the request with its answer link, the parent a receipt. The caller has
+    checked :func:`existing_parent_request` (the unique index catches races)."""
+    referral = _saved(session, offer, data, now, prescriber_id=None, origin=Origin.PARENT)
+    _event(session, referral, "sent", Side.PARENT, None, now=now)
+    queue_mail(session, referral, "new", "structure")
+    queue_mail(session, referral, "received", "parent")
     return referral
 
 
@@ -329,7 +358,12 @@ def answer(
     expected_version: int,
     now: datetime,
 ) -> None:
-    """The structure's answer (from its space or its emailed link, ``actor`` None)."""
+    """The structure's answer (from its space or its emailed link, ``actor`` None). A parent's
+    own request: the parent is told every answer by email."""
+    if referral.from_parent and data.status == S.INFO_REQUESTED:
+        raise rules.TransitionError(
+            "Cette demande vient directement du parent : contactez-le par courriel ou téléphone."
+        )
     _move(session, referral, data.status, Side.STRUCTURE, expected_version, now)
     if referral.first_answer_at is None:
         referral.first_answer_at = now
@@ -341,6 +375,9 @@ def answer(
         referral.refusal_reason = data.refusal_reason
         referral.refusal_detail = data.text
     _event(session, referral, ANSWER_EVENTS[data.status], Side.STRUCTURE, actor, data.text, now=now)
+    if referral.from_parent:
+        queue_mail(session, referral, "answer", "parent")
+        return
     queue_mail(session, referral, "answer", "prescripteur")
     if data.status in (S.ACCEPTED, S.REFUSED) and referral.parent_email:
         queue_mail(session, referral, "decision", "parent")
@@ -357,7 +394,13 @@ def post_message(
 ) -> None:
     """A message between the two sides while the referral is open. The prescripteur's message
     after « informations demandées » gives the information: the referral waits for an answer
-    again."""
+    again. A parent's own request has no thread (the parent has no account): the structure
+    writes in its answer, or contacts her directly."""
+    if referral.from_parent:
+        raise rules.TransitionError(
+            "Cette demande vient directement du parent : écrivez-lui avec votre réponse, ou "
+            "contactez-le par courriel ou téléphone."
+        )
     if referral.status in rules.CLOSED:
         rules.check_transition(referral.status, S.SENT, side)  # raises the « closed » message
     if side == Side.PRESCRIBER and referral.status == S.INFO_REQUESTED:
@@ -435,7 +478,9 @@ def expire(session: Session, now: datetime) -> int:
             continue
         _move(session, referral, S.EXPIRED, Side.SYSTEM, referral.version, now)
         _event(session, referral, "expired", Side.SYSTEM, None, now=now)
-        queue_mail(session, referral, "expired", "prescripteur")
+        queue_mail(
+            session, referral, "expired", "parent" if referral.from_parent else "prescripteur"
+        )
         count += 1
     return count
 

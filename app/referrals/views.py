@@ -27,10 +27,19 @@ from app.accounts.models import Role, User
 from app.accounts.tokens import REFERRAL_ANSWER, TokenError, read_token
 from app.core.limits import SENSITIVE, limiter
 from app.db import get_session, utcnow
+from app.directory.presenters import search_return
 from app.directory.queries import get_public_offer
+from app.directory.reach import takes_online_requests
 from app.geo.timezones import today_in_france
 from app.referrals import notifications, presenters, queries, rules, services
-from app.referrals.forms import AnswerForm, CancelForm, MessageForm, ReferralForm, RenewLinkForm
+from app.referrals.forms import (
+    AnswerForm,
+    CancelForm,
+    MessageForm,
+    PlaceRequestForm,
+    ReferralForm,
+    RenewLinkForm,
+)
 from app.referrals.models import Referral, ReferralStatus, Side
 from app.referrals.services import ConflictError
 
@@ -231,11 +240,11 @@ def _forms(
     open_ = referral.status in rules.OPEN
     version = str(referral.version)
     forms = {}
-    if side == Side.STRUCTURE and rules.answers_for(referral.status):
+    if side == Side.STRUCTURE and rules.answers_for(referral.status, referral.from_parent):
         forms["answer_form"] = answer_form or AnswerForm(
-            referral.status, formdata=None, version=version
+            referral.status, formdata=None, version=version, from_parent=referral.from_parent
         )
-    if side in (Side.PRESCRIBER, Side.STRUCTURE) and open_:
+    if side in (Side.PRESCRIBER, Side.STRUCTURE) and open_ and not referral.from_parent:
         forms["message_form"] = message_form or MessageForm(formdata=None, version=version)
     if side == Side.PRESCRIBER and open_:
         forms["cancel_form"] = cancel_form or CancelForm(formdata=None, version=version)
@@ -278,7 +287,7 @@ def detail(referral_id: int):
 def _answer(referral: Referral, actor: User | None, via: str, token: str | None = None):
     """The answer form's POST, shared by the account page and the emailed link."""
     session = get_session()
-    form = AnswerForm(referral.status)
+    form = AnswerForm(referral.status, from_parent=referral.from_parent)
     if not form.validate_on_submit():
         return _render_detail(referral, Side.STRUCTURE.value, 422, token=token, answer_form=form)
     try:
@@ -291,7 +300,7 @@ def _answer(referral: Referral, actor: User | None, via: str, token: str | None 
         return _back(referral, token)
     flash(
         f"Votre réponse est enregistrée : {presenters.status_text(referral).lower()}. "
-        "Le prescripteur est prévenu par courriel."
+        f"{'Le parent' if referral.from_parent else 'Le prescripteur'} est prévenu par courriel."
     )
     _deliver(referral.id)
     return _back(referral, token)
@@ -442,6 +451,49 @@ def renew_link(token: str):
 
 
 # ------------------------------------------------------------------ for parents
+
+
+@bp.route("/offre/<int:offer_id>/demander-une-place", methods=["GET", "POST"])
+@limiter.limit(SENSITIVE, methods=["POST"])
+def place_request(offer_id: int):
+    """« Demander une place »: a parent's own request, no account; relayed to the structure
+    with its answer link, answered like a referral. A double click sends one request."""
+    session = get_session()
+    offer = get_public_offer(session, offer_id)
+    if offer is None:
+        abort(404)
+    form = PlaceRequestForm() if takes_online_requests(offer) else None
+    retour = search_return(request.args.get("retour")) or None
+    if form is not None and form.validate_on_submit():
+        data = form.to_input()
+        done = services.existing_parent_request(session, data.idempotency_key)
+        if done is None:
+            try:
+                done = services.create_parent_request(session, offer, data, utcnow())
+                session.commit()
+            except IntegrityError:  # the same form sent twice at the same instant
+                session.rollback()
+                if services.existing_parent_request(session, data.idempotency_key) is None:
+                    raise
+            else:
+                notifications.deliver_quietly(session, done.id)  # queued, sent after the response
+        return redirect(url_for(".place_request_sent", offer_id=offer.id, retour=retour), 303)
+    return render_template("referrals/place_request.html", offer=offer, form=form, retour=retour), (
+        422 if form is not None and form.errors else 200
+    )
+
+
+@bp.get("/offre/<int:offer_id>/demande-envoyee")
+def place_request_sent(offer_id: int):
+    offer = get_public_offer(get_session(), offer_id)
+    if offer is None:
+        abort(404)
+    return render_template(
+        "referrals/place_request_sent.html",
+        offer=offer,
+        expiry_days=rules.EXPIRY_DAYS,
+        retour=search_return(request.args.get("retour")),
+    )
 
 
 @bp.get("/orientations/vos-donnees")

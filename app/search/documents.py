@@ -19,11 +19,12 @@ from app.directory.models import (
     Offer,
     OfferStatus,
 )
+from app.directory.reach import public_point, public_street
 from app.directory.rules import offer_slots
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 
@@ -113,12 +114,13 @@ def _coverage_masks(slots: tuple[hours.Slot, ...]) -> tuple[int, ...]:
 
 def offer_document(offer: Offer) -> dict:
     slots = tuple(offer_slots(offer))
+    latitude, longitude = public_point(offer)
     body = [
         offer.description,
         offer.structure.name,
         offer.kind_label,
         offer.commune_name,
-        offer.address,
+        public_street(offer),
         offer.cost_info,
     ]
     if offer.training is not None:
@@ -140,8 +142,9 @@ def offer_document(offer: Offer) -> dict:
         "flags": search_flags(offer),
         **{f"h{day}": mask for day, mask in enumerate(_coverage_masks(slots))},
         "departement": (offer.departement_code or "").encode("utf-8"),
-        "lat": to_micro(offer.latitude),
-        "lon": to_micro(offer.longitude),
+        # A private person's point is coarse (app.directory.reach): no distance gives her home.
+        "lat": to_micro(latitude),
+        "lon": to_micro(longitude),
         "age_min": offer.age_min_months,
         "age_max": offer.age_max_months,
         "valid_until": date_number(offer.valid_until),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer
 from app.directory.queries import ResultRow, SearchOutcome, load_offers
+from app.directory.reach import public_point
 from app.geo import resolve_place
 from app.search.index import SearchIndex
 from app.search.query import Hit, OfferCriteria, find_offers
@@ -75,9 +76,10 @@ def _rows(session: Session, hits: list[Hit]) -> list[ResultRow]:
 def offers_nearby(
     session: Session, index: SearchIndex, offer: Offer, today: date, limit: int = 5
 ) -> list[ResultRow]:
+    latitude, longitude = public_point(offer)
     criteria = OfferCriteria(
-        latitude=offer.latitude,
-        longitude=offer.longitude,
+        latitude=latitude,
+        longitude=longitude,
         radius_km=10,
         today=today,
         kinds=() if offer.is_training else tuple(k.value for k in CHILDCARE_KINDS),

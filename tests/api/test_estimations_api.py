@@ -59,7 +59,7 @@ def test_the_example_gets_the_age_and_three_modes(client):
     assert all(c["ok"] and c["message"] for c in body["age"]["conditions"])
     assert [c["mode"] for c in body["couts"]] == ["creche", "assistant_maternel", "mam"]
     childminder = body["couts"][1]
-    assert childminder["cout_mensuel"] == pytest.approx(160 * 4.6)
+    assert childminder["cout_mensuel"] == pytest.approx(160 * 4.6 + 70)
     assert childminder["reste_a_charge_mensuel"] == pytest.approx(
         childminder["cout_mensuel"] - sum(a["montant_mensuel"] for a in childminder["aides"]),
         abs=0.01,
@@ -120,7 +120,12 @@ def test_mayotte_halves_the_amount(client):
         ({"garde": {"heures_par_mois": "1e9999"}}, "garde.heures_par_mois", "744"),
         ({"garde": {"tarif_horaire": 4.5, "couches": True}}, "garde.couches", "Champ inconnu"),
         ({"ressources_mensuelles": float("inf")}, "ressources_mensuelles", "nombre"),
-        ({"date": "2013-12-31"}, "date", "20 janvier 2014"),
+        ({"date": "2013-12-31", "activite": None}, "date", "20 janvier 2014"),
+        (
+            {"activite": {"type": "cdi", "date_debut": "2013-12-31"}},
+            "activite.date_debut",
+            "20 janvier 2014",
+        ),
         ({"date_derniere_aide": "hier"}, "date_derniere_aide", "AAAA-MM-JJ"),
         ({"nom": "Dupont"}, "nom", "Champ inconnu"),
     ],

@@ -234,7 +234,8 @@ def test_private_contact_is_not_shown(client, session, index):
     offer = make_offer(session, contact_phone="01 99 00 55 55", contact_public=False)
     page = text_of(client.get(f"/offre/{offer.id}"))
     assert "01 99 00 55 55" not in page
-    assert "Les coordonnées ne sont pas publiques" in page
+    # No public contact, no email for online requests: whom to ask instead (app.directory.reach).
+    assert "Demandez au relais petite enfance (RPE) de Toulon" in page
 
 
 def test_training_page_shows_sessions_and_funding(client, session, index):

@@ -105,6 +105,13 @@ def states(world) -> list[State]:
             shows="Aucune offre ne correspond à tous vos critères.",
         ),
         State(
+            "demander une place — erreurs",
+            None,
+            f"/offre/{offer}/demander-une-place",
+            submit("Envoyer ma demande"),
+            shows="css=.error-summary",
+        ),
+        State(
             "estimateur — erreurs",
             None,
             "/estimer-mes-aides?calculer=1&heures_semaine=abc",

@@ -1,6 +1,7 @@
 """A parent on a phone estimates her aid before saying yes to a job — with and without JS."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from kit.browser import assert_no_horizontal_overflow, screenshot
 
@@ -51,7 +52,10 @@ def test_parent_estimates_her_aid_then_looks_for_care(page, live_server):
     results.get_by_text("Votre estimation").wait_for()
     text = results.inner_text().replace("\xa0", " ").replace("\u202f", " ")
     assert "Vous pouvez demander l’AGE : 478,40 €" in text
-    assert "Assistant·e maternel·le" in text and "par mois après les aides" in text
+    assert "Assistant·e maternel·le" in text and "par mois après toutes les aides" in text
+    # Issue 14: the cash paid each month comes first, the tax credit apart with its year.
+    assert "À payer chaque mois pour la garde" in text
+    assert "1er enfant (2 ans)" in text and "2e enfant" not in text  # 7 years: at school
     assert "calculer=1" in page.url  # the address is the shareable link
     assert_no_horizontal_overflow(page)
     screenshot(page, "estimateur-resultat")
@@ -76,3 +80,51 @@ def test_missing_answers_are_summarised_and_typed_ones_kept(page, live_server):
     summary.get_by_role("link").first.click()
     assert_no_horizontal_overflow(page)
     screenshot(page, "estimateur-erreurs")
+
+
+def test_two_children_get_one_card_each_and_a_total_on_a_phone(page, live_server):
+    """Issue 15: every child who needs care, one card each, a total, cash per month first;
+    the print view lists the care days and hours."""
+    start = today_in_france() + timedelta(days=10)
+    answers = [
+        ("activite", "cdi"),
+        ("date_debut", start.isoformat()),
+        ("heures_semaine", "35"),
+        ("inscrit", "oui"),
+        ("allocation", "non"),
+        ("parent_isole", "non"),
+        ("deja_aide", "non"),
+        ("enfants-0", "1"),
+        ("enfants-1", "4"),
+        ("naissance-1", "3"),
+        *[("jours", d) for d in ("lu", "ma", "me", "je", "ve")],
+        ("de", "8:00"),
+        ("a", "17:30"),
+        ("ressources", "3 000"),
+        ("tarif", "4,80"),
+        ("calculer", "1"),
+    ]
+    page.goto(f"{live_server}/estimer-mes-aides?{urlencode(answers)}")
+    results = page.locator("#resultats")
+    results.get_by_text("Votre estimation").wait_for()
+    headline = page.locator(".headline")
+    assert headline.is_visible()
+    assert "de vos 2 enfants" in headline.inner_text()
+    # The headline is in the first screen of a 390 × 844 phone once the results show.
+    assert headline.bounding_box()["y"] < page.viewport_size["height"] + page.evaluate(
+        "window.scrollY"
+    )
+    text = results.inner_text().replace("\xa0", " ").replace("\u202f", " ")
+    assert "1er enfant (1 an)" in text and "2e enfant (4 ans)" in text
+    assert "Pour vos 2 enfants à faire garder" in text
+    assert "va en général à l’école" in text  # the crèche card of the child of 4
+    assert "Indemnité d’entretien estimée" in text  # said next to the figure, not hidden
+    assert_no_horizontal_overflow(page)
+    screenshot(page, "estimateur-deux-enfants")
+
+    page.get_by_role("link", name="Version à imprimer").click()
+    page.get_by_role("heading", name="Mon estimation des aides à la garde").wait_for()
+    printed = page.locator("dl.answers").inner_text().replace("\xa0", " ")
+    assert "lundi, mardi, mercredi, jeudi, vendredi, de 8:00 à 17:30" in printed
+    assert_no_horizontal_overflow(page)
+    screenshot(page, "estimateur-deux-enfants-impression")

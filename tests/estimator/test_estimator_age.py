@@ -71,7 +71,9 @@ def test_eligible_agepi_case():
 
 
 def test_not_eligible_gives_zero_the_potential_amount_and_mentions_a_derogation():
-    result = estimate_age(age_input(inscrit_france_travail=False))
+    result = estimate_age(
+        age_input(activite=activity("cdd", duree_jours=10, heures_par_semaine=Decimal(35)))
+    )
     assert result.eligible is False
     assert result.amount == Decimal("0.00")
     assert result.amount_if_eligible == Decimal("416.00")
@@ -170,7 +172,13 @@ def test_age_resources_threshold(as_of, allowance, ok):
 
 def test_age_resources_message_names_the_limit():
     message = check(
-        estimate_age(age_input(as_of=date(2024, 7, 1), allocation_journaliere=Decimal("41.57"))),
+        estimate_age(
+            age_input(
+                as_of=date(2024, 7, 1),
+                activite=activity(start=date(2024, 7, 1), heures_par_semaine=Decimal(35)),
+                allocation_journaliere=Decimal("41.57"),
+            )
+        ),
         "resources",
     ).message
     assert "41,57\u00a0€ par jour" in message
@@ -542,17 +550,16 @@ def test_amounts_switch_on_1_december_2022(as_of, full, reduced):
 
 
 def test_rules_switch_on_1_may_2024():
-    # Same parent: not isolated, child aged 11, CDD of 28 days, applies 2 months after the start.
-    def case(as_of):
+    # Same parent: not isolated, child aged 11, CDD of 28 days, applies on the first day. The
+    # rule set is the one in force on the day the job starts (instruction DG n°2024-16 §3.1).
+    def case(start):
         return AgeInput(
-            as_of=as_of,
+            as_of=date(2024, 4, 20),
             inscrit_france_travail=True,
             categorie_demandeur=6,
             enfants=(11,),
-            activite=Activity(
-                "cdd", date(2024, 3, 1), duree_jours=28, heures_par_semaine=Decimal(35)
-            ),
-            date_demande=date(2024, 4, 30),
+            activite=Activity("cdd", start, duree_jours=28, heures_par_semaine=Decimal(35)),
+            date_demande=start,
             allocation_journaliere=Decimal("35.00"),
         )
 
@@ -564,7 +571,6 @@ def test_rules_switch_on_1_may_2024():
         "child_age",
         "isolated_parent",
         "event",
-        "application_delay",
     }
     after = estimate_age(case(date(2024, 5, 1)))
     assert after.dispositif == "age" and after.eligible is True
@@ -573,8 +579,11 @@ def test_rules_switch_on_1_may_2024():
 
 def test_date_before_the_agepi_is_refused():
     with pytest.raises(DateOutOfRange) as error:
-        estimate_age(age_input(as_of=date(2014, 1, 19)))
+        estimate_age(age_input(as_of=date(2014, 1, 19), activite=None))
     assert error.value.field == "date"
+    with pytest.raises(DateOutOfRange) as error:
+        estimate_age(age_input(activite=activity(start=date(2014, 1, 19))))
+    assert error.value.field == "activite.date_debut"
     assert "20\u00a0janvier 2014" in error.value.message
     estimate_age(agepi_input(as_of=date(2014, 1, 20), activite=Activity("cdi", date(2014, 1, 20))))
 

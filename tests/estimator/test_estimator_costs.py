@@ -117,7 +117,7 @@ def test_creche_cost_worked_example():
     assert [(a.code, a.monthly_amount) for a in cost.aids] == [("credit_impot", D("93.00"))]
     assert cost.monthly_out_of_pocket == D("93.00")
     assert cost.hourly_out_of_pocket == D("0.78")
-    assert cost.hypotheses[0].startswith("Tarif horaire du barème national de la CAF (PSU)")
+    assert cost.hypotheses[0].startswith("Tarif horaire du barème national de la Caf (PSU)")
     assert "2\u202f500,00\u00a0€" in cost.hypotheses[0] and "0,0619\u00a0%" in cost.hypotheses[0]
     for text in cost.hypotheses:
         assert_french(text)
@@ -192,7 +192,9 @@ def test_cmg_isolated_parent_limits_plus_40_percent():
         "child_age": 2,
     }
     assert cmg_monthly(JUNE_2024, **common) == D("333.74")
-    assert cmg_monthly(JUNE_2024, isolated=True, **common) == D("529.27")
+    # The isolated parent's bracket gives 529,27 €, +30 % = 688,05 € (CSS art. D.531-18, care
+    # from 1 October 2018), capped at 85 % of 630 € = 535,50 €.
+    assert cmg_monthly(JUNE_2024, isolated=True, **common) == D("535.50")
     # Before the reform, a child of 8 gets no CMG even with an isolated parent.
     assert cmg_monthly(JUNE_2024, isolated=True, **{**common, "child_age": 8}) == D("0.00")
 

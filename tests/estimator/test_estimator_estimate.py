@@ -35,7 +35,9 @@ def full_input(**changes) -> EstimateInput:
             "cdi", date(2025, 10, 6), heures_par_semaine=D(35), heures_par_mois=D(151)
         ),
         "ressources_mensuelles": D(1800),
-        "garde": CareNeed(heures_par_mois=D(150), tarif_horaire=D("4.50")),
+        "garde": CareNeed(
+            heures_par_mois=D(150), tarif_horaire=D("4.50"), frais_entretien_mensuels=D(0)
+        ),
     }
     values.update(changes)
     return EstimateInput(**values)
@@ -129,12 +131,12 @@ def test_costs_before_the_recorded_caf_scales_are_left_out():
     assert result.age.dispositif == "agepi" and result.age.eligible is True
     assert result.age.amount == D("400.00")
     assert result.costs == ()
-    assert any("barèmes de la CAF" in n for n in result.notes)
+    assert any("barèmes de la Caf" in n for n in result.notes)
 
 
 def test_date_out_of_range_and_invalid_input():
     with pytest.raises(DateOutOfRange):
-        estimate(full_input(as_of=date(2010, 1, 1)))
+        estimate(full_input(as_of=date(2010, 1, 1), activite=None))
     with pytest.raises(InvalidInput) as error:
         full_input(ressources_mensuelles=D(-5))
     assert error.value.field == "ressources_mensuelles"

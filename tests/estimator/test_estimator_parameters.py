@@ -19,7 +19,7 @@ from app.estimator.parameters import (
     value,
 )
 
-FILES = {"age", "agepi", "are", "bmaf", "cmg", "credit_impot", "psu"}
+FILES = {"age", "agepi", "are", "assistant_maternel", "bmaf", "cmg", "credit_impot", "psu"}
 
 
 def test_every_file_is_packaged_and_loaded():
@@ -82,7 +82,7 @@ def test_rule_set_switches_on_1_may_2024():
 
 
 def test_unverified_values_of_aids_md_are_marked():
-    assert entry("psu.plancher_mensuel", date(2020, 1, 1)).unverified is False  # 705.27 (2019)
+    assert entry("psu.plancher_mensuel", date(2019, 12, 1)).unverified is False  # 705.27 (2019)
     assert entry("psu.plancher_mensuel", date(2023, 6, 1)).unverified is True  # 754.16
     assert entry("psu.plancher_mensuel", date(2025, 6, 1)).unverified is True  # 814.62
     assert entry("psu.taux_effort_parental_pct", date(2024, 1, 1)).unverified is True
@@ -137,7 +137,7 @@ def test_reader_remembers_each_entry_once():
     read("psu.plancher_mensuel")
     read("psu.plafond_mensuel")
     assert [e.name for e in read.used] == ["psu.plafond_mensuel", "psu.plancher_mensuel"]
-    assert read.used[1].value == Decimal("754.16")
+    assert read.used[1].value == Decimal("765.77")
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ from openfisca_core.simulation_builder import SimulationBuilder
 
 from app.core.dates import add_months
 from app.core.french import money
-from app.estimator import Activity, AgeInput, AgeResult, estimate_age
+from app.estimator import Activity, AgeInput, AgeResult, cmg_monthly, estimate_age
 from app.estimator.parameters import parameter, value
 
 
@@ -581,8 +581,16 @@ AGREE: list[tuple[str, Case, bool, str]] = [
     ("previous-aid-11-months-before", _c(previous=date(2022, 7, 5)), False, "0.00"),
     ("previous-aid-14-months-before", _c(previous=date(2022, 4, 20)), True, "416.00"),
     ("previous-aid-24-months-before", _c(previous=date(2021, 6, 5)), True, "416.00"),
-    # Mayotte: half the amounts.
+    # Mayotte: half the amounts, and half the minimum ARE for the resources condition
+    # (are.coefficient_mayotte; issue 15 « Mayotte's own allowance threshold »).
     ("mayotte", _c(mayotte=True), True, "208.00"),
+    ("mayotte-above-half-minimum", _c(mayotte=True, allowance=D("20.00")), False, "0.00"),
+    (
+        "mayotte-under-half-minimum",
+        _c(mayotte=True, allowance=D("15.00")),
+        True,
+        "208.00",
+    ),
     (
         "mayotte-reduced-three-children",
         _c(mayotte=True, weekly=D(10), children=(1, 3, 7)),
@@ -642,15 +650,14 @@ class Divergence:
 
 
 DIVERGENCES: dict[str, Divergence] = {
-    "mayotte-are-minimum": Divergence(
-        _c(mayotte=True, allowance=Decimal("20.00")),
+    "mayotte-are-minimum-rounding": Divergence(
+        _c(mayotte=True, allowance=Decimal("15.50")),
         ours=(True, "208.00"),
         theirs=(False, "0.00"),
         reason=(
-            "Mayotte ARE minimum: OpenFisca compares the allowance with the Mayotte minimum ARE "
-            "(15.49 EUR in June 2023, about half); we use the minimum ARE « hors Mayotte » "
-            "(31.00 EUR), the only one AIDS.md gives (are.montant_minimum). Only the amounts are "
-            "halved in Mayotte on our side."
+            "Mayotte ARE minimum: we take half the mainland minimum (are.coefficient_mayotte, "
+            "31.00 / 2 = 15.50 EUR in June 2023); OpenFisca records its own Mayotte minimum, "
+            "15.49 EUR. An allowance of exactly 15.50 EUR is under our threshold, above theirs."
         ),
     ),
     "hours-unknown-low-tier": Divergence(
@@ -781,3 +788,116 @@ def test_openfisca_cannot_compute_the_agepi_before_july_2020(tbs):
     assert (result.eligible, result.amount) == (True, Decimal("400.00"))
     with pytest.raises(ParameterNotFoundError, match="mayotte"):
         theirs(tbs, case)
+
+
+# ---- 3. CMG by income bracket (before 1 September 2025): OpenFisca's ``paje_cmg`` -------------
+# OpenFisca computes the maximum for a childminder employed directly (no 85 % cap, no CRDS):
+# ours is that maximum × 0.995 (cmg.coefficient_crds) when the cost is high enough. It has no
+# +30 % (single parent, AEEH, AAH), no +40 % ceilings for a single parent in this formula, and
+# halves the CMG from 3 years without the décret of 30 October 2019: the audit's errors (issue
+# 15) are the documented divergences below, so agreement with OpenFisca cannot hide them.
+
+
+def _openfisca_cmg(tbs, on: date, resources_year: int, birth: date, children: int = 1) -> Decimal:
+    month = on.strftime("%Y-%m")
+    kids = {
+        f"enfant{i}": {"date_naissance": {"ETERNITY": birth.isoformat()}} for i in range(children)
+    }
+    situation = {
+        "individus": {"parent": {"date_naissance": {"ETERNITY": "1990-01-01"}}, **kids},
+        "familles": {
+            "famille": {
+                "parents": ["parent"],
+                "enfants": list(kids),
+                "empl_dir": {month: True},
+                "ass_mat": {month: False},
+                "gar_dom": {month: False},
+                "inactif": {month: False},
+                "partiel1": {month: False},
+                "paje_prepare": {month: 0},
+                "prestations_familiales_base_ressources": {month: resources_year},
+            }
+        },
+        "foyers_fiscaux": {"foyer": {"declarants": ["parent"], "personnes_a_charge": list(kids)}},
+        "menages": {"menage": {"personne_de_reference": ["parent"], "enfants": list(kids)}},
+    }
+    simulation = SimulationBuilder().build_from_entities(tbs, situation)
+    return Decimal(f"{float(simulation.calculate('paje_cmg', month)[0]):.4f}")
+
+
+def _our_cmg(on: date, resources_year: int, age: int, **flags: Any) -> Decimal:
+    return cmg_monthly(
+        on,
+        monthly_cost=Decimal(5000),  # high: the 85 % cap never applies
+        hours=Decimal(160),
+        resources=Decimal(resources_year) / 12,
+        children=1,
+        child_age=age,
+        **flags,
+    )
+
+
+CMG_AGREE = [
+    # (label, date, annual resources, birth, age) — a couple, the maximum × 0.995.
+    ("lowest-bracket", date(2024, 6, 1), 18000, date(2023, 1, 15), 1),
+    ("middle-bracket", date(2024, 6, 1), 30000, date(2023, 1, 15), 1),
+    ("highest-bracket", date(2024, 6, 1), 60000, date(2023, 1, 15), 1),
+    ("half-from-4", date(2024, 6, 1), 30000, date(2020, 3, 15), 4),
+    ("2023-scale", date(2023, 6, 1), 30000, date(2022, 1, 15), 1),
+]
+
+
+@pytest.mark.parametrize(("label", "on", "resources", "birth", "age"), CMG_AGREE)
+def test_cmg_by_bracket_agrees_with_openfisca(tbs, label, on, resources, birth, age):
+    theirs = _openfisca_cmg(tbs, on, resources, birth)
+    assert _our_cmg(on, resources, age) == money(theirs * Decimal("0.995")), label
+
+
+CMG_DIVERGENCES = {
+    # name: (our flags, age, birth, our amount, OpenFisca's amount before CRDS, reason)
+    "single-parent-plus-30-percent": (
+        {"isolated": True},
+        1,
+        date(2023, 1, 15),
+        "688.05",
+        "335.4170",
+        "Single parent (CSS art. L.531-5 / D.531-18, care from 1 October 2018): ceilings +40 % "
+        "(lowest bracket, 1.1404) and maximum +30 %; OpenFisca's paje_cmg applies neither.",
+    ),
+    "aeeh-plus-30-percent": (
+        {"aeeh": True},
+        1,
+        date(2023, 1, 15),
+        "433.86",
+        "335.4170",
+        "AEEH (loi n°2018-1203, art. 69, care from 1 November 2019): maximum +30 %; not in "
+        "OpenFisca's paje_cmg.",
+    ),
+    "aah-plus-30-percent": (
+        {"aah": True},
+        1,
+        date(2023, 1, 15),
+        "433.86",
+        "335.4170",
+        "AAH: maximum +30 % (CSS art. D.531-18, UNVERIFIED start); not in OpenFisca's paje_cmg.",
+    ),
+    "turned-3-not-at-school": (
+        {"scolarise": False},
+        3,
+        date(2021, 2, 15),
+        "333.74",
+        "167.7085",
+        "A child who turned 3 in February and is not yet at school keeps the full CMG until the "
+        "school year (décret du 30 octobre 2019); OpenFisca halves it from the 3rd birthday.",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CMG_DIVERGENCES))
+def test_cmg_documented_divergence(tbs, name):
+    flags, age, birth, ours, theirs, reason = CMG_DIVERGENCES[name]
+    on = date(2024, 6, 1)
+    assert _our_cmg(on, 30000, age, **flags) == Decimal(ours), reason
+    assert _openfisca_cmg(tbs, on, 30000, birth) == Decimal(theirs), (
+        f"OpenFisca-France changed: if it now agrees, move {name} to CMG_AGREE. {reason}"
+    )

@@ -96,11 +96,22 @@ def test_full_answers_give_the_age_and_the_cost_of_each_mode(client):
     assert [c.mode for c in expected.costs] == ["creche", "assistant_maternel", "mam"]
     for cost in expected.costs:
         card = text_of(section(html, f"titre-{cost.mode}").split("</article>")[0])
-        assert f"{euros(cost.monthly_out_of_pocket)} par mois après les aides" in card
+        # Issue 14: the headline is the cash paid each month; the tax credit comes apart,
+        # for the year, with the year it is paid in.
+        assert card.split(" à payer chaque mois")[0].endswith(euros(cost.monthly_cash))
         assert f"Coût avant les aides {euros(cost.monthly_cost)}" in card
         for aid in cost.aids:
-            assert euros(aid.monthly_amount) in card
-    assert "Pour environ 228 heures de garde par mois, d’après vos horaires de garde." in results
+            if aid.code == "cmg":
+                assert euros(aid.monthly_amount) in card
+            else:
+                assert (
+                    f"{euros(aid.first_year_amount)} pour 1 mois de garde en 2026, versés en 2027"
+                    in card
+                )
+        assert f"soit {euros(cost.monthly_out_of_pocket)} par mois après toutes les aides" in card
+    assert (
+        "Pour environ 228 heures de garde par mois, d’après vos réponses sur la garde." in results
+    )
 
 
 def test_amounts_are_written_the_french_way(client):
@@ -155,7 +166,8 @@ def test_printable_view_without_complete_answers_goes_back_to_the_form(client):
 def test_submitting_nothing_lists_what_is_missing_with_links_to_the_fields(client):
     html, text = page(client, f"/estimer-mes-aides?date={TODAY}&calculer=1")
     summary = text_of(section(html, "resume-erreurs").split("</div>")[0])
-    assert "6 réponses à corriger" in summary
+    # The allowance is asked only of a registered parent: 5 answers, not 6.
+    assert "5 réponses à corriger" in summary
     for message in (
         "Choisissez ce que vous allez commencer.",
         "Indiquez la date de début",
@@ -260,7 +272,8 @@ def test_adding_a_child_with_htmx_returns_the_children_step(htmx_client):
     )
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<fieldset class="step" data-etape="3" id="etape-enfants"')
-    assert len(list(tags(html, "select"))) == 3
+    # Age, month of birth and « à faire garder ? » of each of the 3 children.
+    assert len(list(tags(html, "select"))) == 9
 
 
 class TestInlineCheck:
@@ -405,3 +418,73 @@ def test_any_answers_never_break_the_page(client, params):
                         id=f"champ-{key}",
                         value=next(v for k, v in params if k == key),
                     )
+
+
+# ---- Issue 15: every child, and what a child's answers change -------------------------------
+
+
+def test_a_month_of_birth_stays_with_its_child(client):
+    html, _ = page(client, url(**{"naissance-1": "3"}))
+    selects = {s["name"]: s for s in tags(html, "select")}
+    assert {"naissance-0", "naissance-1", "besoin-0", "besoin-1"} <= set(selects)
+    # The month sent for the 2nd child is selected in the 2nd child's list, not the 1st's.
+    second = html.split('name="naissance-1"')[1].split("</select>")[0]
+    first = html.split('name="naissance-0"')[1].split("</select>")[0]
+    assert '<option value="3" selected>' in second
+    assert " selected" not in first.replace('<option value="" selected>', "")
+
+
+def test_a_child_marked_for_care_gets_a_card(client):
+    # The child of 7 is at school: by default no card; « à faire garder : oui » gives one,
+    # without a crèche (crèches take children under 6, CSP art. R.2324-17).
+    _, text = page(client, url())
+    assert "2e enfant (7 ans)" not in text
+    _, text = page(client, url(**{"besoin-1": "oui"}))
+    assert "2e enfant (7 ans)" in text
+    assert "Pas de crèche" in text and "périscolaire" in text
+
+
+def test_the_resources_hint_names_the_year_n_minus_2(client):
+    _, text = page(client, url(calculer=False))
+    assert "Les revenus de l’année 2024 (année N-2)" in text
+    _, text = page(client, url(calculer=False, date="2027-03-01"))
+    assert "Les revenus de l’année 2025 (année N-2)" in text
+
+
+def test_an_offer_page_can_put_its_mode_first(client):
+    html, _ = page(client, url(mode="assistant_maternel"))
+    cards = [tag["aria-labelledby"] for tag in tags(html, "article")]
+    assert cards[0] == "titre-assistant_maternel"
+    assert 'name="mode" value="assistant_maternel"' in html
+
+
+@pytest.mark.parametrize(
+    "mode, field",
+    [
+        ("assistant_maternel", "tarif"),
+        ("mam", "tarif"),
+        ("micro_creche", "prix_micro_creche"),
+        ("garde_domicile", "tarif_domicile"),
+    ],
+)
+def test_an_offer_page_prefills_its_kind_and_price(client, mode, field):
+    # The offer page links to /estimer-mes-aides?mode=<kind>&prix=<hourly price>.
+    html, _ = page(client, f"/estimer-mes-aides?mode={mode}&prix=4,20")
+    inputs = {tag["name"]: tag for tag in tags(html, "input") if tag.get("name")}
+    assert inputs[field]["value"] == "4,20"
+    assert inputs["mode"]["value"] == mode
+    # A price the parent typed wins.
+    html, _ = page(client, f"/estimer-mes-aides?mode={mode}&prix=4,20&{field}=5")
+    inputs = {tag["name"]: tag for tag in tags(html, "input") if tag.get("name")}
+    assert inputs[field]["value"] == "5"
+
+
+def test_micro_creche_and_home_care_cards(client):
+    _, text = page(client, url(prix_micro_creche="9,50", tarif_domicile="11"))
+    assert "Micro-crèche hors barème de la Caf" in text
+    assert "Garde à domicile" in text and "Cotisations sociales de l’employeur" in text
+
+
+def test_a_month_or_need_out_of_the_list_is_ignored(client):
+    _, text = page(client, url(**{"naissance-0": "13", "besoin-0": "peut-être"}))
+    assert "Votre estimation" in text and "à corriger" not in text

@@ -390,3 +390,18 @@ def test_a_new_course_is_created_with_its_training(client, session, structure, l
     assert "Choisissez le diplôme ou le titre préparé." in text_of(
         section(missing.get_data(as_text=True), "resume-erreurs")
     )
+
+
+def test_a_structure_may_stop_online_requests_from_parents(client, session, offer, logged_manager):
+    """« Recevoir les demandes de place en ligne »: on by default; unticked, the offer page
+    says whom to ask instead of « Demander une place », and the history records it."""
+    page = edit_page(client, offer)
+    [box] = [a for a in tags(page, "input") if a.get("name") == "online_requests"]
+    assert "checked" in box
+    values = with_values(read_form(page), online_requests=None)
+    response = client.post(f"/gestion/offres/{offer.id}", data=values)
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Offer, offer.id).online_requests is False
+    history = text_of(client.get(f"/gestion/offres/{offer.id}/historique").get_data(as_text=True))
+    assert "Demandes de place en ligne" in history

@@ -16,6 +16,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 import app.search.index as index_module
 from app.directory import hours
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Funding, Offer
+from app.directory.reach import public_point, public_street
 from app.directory.rules import offer_slots
 from app.geo.distance import bounding_box, haversine_km
 from app.search.analysis import analyze, french_analyzer
@@ -125,7 +126,7 @@ def offer_document(offer: Offer) -> dict:
         offer.structure.name,
         offer.kind_label,
         offer.commune_name,
-        offer.address,
+        public_street(offer),
         offer.cost_info,
     ]
     if offer.training is not None:
@@ -148,9 +149,10 @@ def offer_document(offer: Offer) -> dict:
         **{f"h{day}": mask for day, mask in enumerate(hours.coverage_masks(slots))},
         "departement": offer.departement_code,
         "code_insee": offer.code_insee,
-        "lat": to_micro(offer.latitude),
-        "lon": to_micro(offer.longitude),
-        "cells": " ".join(cells_of(offer.latitude, offer.longitude)),
+        # A private person's point is coarse (app.directory.reach): no distance gives her home.
+        "lat": to_micro(public_point(offer)[0]),
+        "lon": to_micro(public_point(offer)[1]),
+        "cells": " ".join(cells_of(*public_point(offer))),
         "age_min": offer.age_min_months,
         "age_max": offer.age_max_months,
         "valid_until": date_number(offer.valid_until),
