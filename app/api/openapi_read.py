@@ -379,7 +379,9 @@ OFFER_PARAMETERS = [
     ),
     _parameter(
         "types",
-        "Types d’offre, séparés par des virgules : " + ", ".join(KINDS) + ".",
+        "Types d’offre, séparés par des virgules : "
+        + ", ".join(KINDS)
+        + ". Sans ce paramètre : tous les modes de garde, sans les formations (formation).",
         {"type": "string"},
         "creche_collective,micro_creche",
     ),

@@ -18,13 +18,16 @@ from typing import Protocol
 
 from app.core.french import typography
 from app.directory import hours
-from app.directory.models import OfferKind
+from app.directory.models import CHILDCARE_KINDS, OfferKind
 from app.geo import get_commune
 
 DAY_CODES = ("lu", "ma", "me", "je", "ve", "sa", "di")
 DAY_LABELS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 SORTS = ("distance", "pertinence", "mise_a_jour")
 KINDS = tuple(k.value for k in OfferKind)
+#: What a search with no kind ticked looks for: the modes of care. A parent looking for childcare
+#: is not shown training courses unless she ticks « Formation » (or follows « Se former »).
+DEFAULT_KINDS = tuple(k.value for k in CHILDCARE_KINDS)
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 TRUE = {"1", "true", "oui", "on", "yes"}
 FALSE = {"0", "false", "non", "off", "no", ""}
@@ -79,6 +82,11 @@ class SearchCriteria:
         if self.latitude is None or self.longitude is None:
             return None
         return self.latitude, self.longitude
+
+    @property
+    def searched_kinds(self) -> tuple[str, ...]:
+        """The kinds of offer searched: those asked, else every mode of care (no training)."""
+        return self.kinds or DEFAULT_KINDS
 
     @property
     def hours_needed(self) -> tuple[time, time] | None:

@@ -36,6 +36,7 @@ __all__ = [
     "DAY_MINUTES",
     "EARLY_BEFORE",
     "LATE_AFTER",
+    "MIDNIGHT",
     "NBSP",
     "NEXT_OPENING_HORIZON",
     "NIGHT_END",
@@ -54,6 +55,7 @@ __all__ = [
     "format_time_fr",
     "from_osm",
     "is_closed_on",
+    "join_day_runs",
     "masks_cover",
     "needed_masks",
     "needed_tokens",
@@ -539,18 +541,36 @@ def weekly_table(slots: Iterable[Slot]) -> list[tuple[str, list[str]]]:
     ]
 
 
-_TIME_RE = re.compile(r"(\d{1,2})\s*(?::\s*(\d{2})|[hH]\s*(\d{2})?)")
+# « 5:30 », « 5h30 », « 5 h 30 », « 5.30 », « 5,30 », « 5 30 », « 5h », « 14 »: hour, then minutes
+# after a separator. « 530 », « 0530 », « 1400 »: the digits a phone's keypad types, HHMM.
+_TIME_RE = re.compile(r"(\d{1,2})(?:\s*[:.,]\s*(\d{2})|\s*[hH]\s*(\d{2})?|\s+(\d{2}))?")
+_DIGITS_RE = re.compile(r"(\d{1,2})(\d{2})")
+_TIME_WORDS = {"minuit": MIDNIGHT, "midi": time(12, 0)}
+
+
+def _hour_minute(text: str) -> tuple[int, int] | None:
+    match = _TIME_RE.fullmatch(text)
+    if match:
+        return int(match.group(1)), int(match.group(2) or match.group(3) or match.group(4) or 0)
+    match = _DIGITS_RE.fullmatch(text)
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    return None
 
 
 def parse_time(text: str) -> time:
-    """Parse « 5:30 », « 05:30 », « 5h30 », « 5 h 30 », « 5h »; « 24:00 » → time(0, 0)."""
+    """Parse what a person or a phone's keypad types: « 5:30 », « 05:30 », « 5h30 »,
+    « 5 h 30 », « 5h », « 14h », « 14 », « 5.30 », « 5,30 », « 5 30 », « 530 », « 0530 »,
+    « 1400 », « minuit », « midi »; « 24:00 » (or « 2400 ») → time(0, 0). Anything else, an
+    hour past 24 or minutes past 59 (« 2460 », « 25 », « 5:75 ») → ValueError in French."""
     if not isinstance(text, str):
         raise TypeError("parse_time attend une chaîne de caractères.")
     normalized = text.replace(NBSP, " ").replace("\u202f", " ").strip()
-    match = _TIME_RE.fullmatch(normalized)
-    if match:
-        hour = int(match.group(1))
-        minute = int(match.group(2) or match.group(3) or 0)
+    if normalized.lower() in _TIME_WORDS:
+        return _TIME_WORDS[normalized.lower()]
+    parts = _hour_minute(normalized)
+    if parts:
+        hour, minute = parts
         if minute <= 59 and (hour <= 23 or (hour == 24 and minute == 0)):
             return time(hour % 24, minute)
     shown = text if len(text) <= 40 else text[:40] + "…"
@@ -566,21 +586,27 @@ def _osm_time(t: time, *, closing: bool) -> str:
     return f"{t.hour:02d}:{t.minute:02d}"
 
 
-def _osm_days(days: list[int]) -> str:
-    """[0, 1, 2, 3, 4] → "Mo-Fr"; [5, 6] → "Sa,Su"; [0, 2] → "Mo,We"."""
+def join_day_runs(days: Iterable[int], names: Sequence[str], dash: str, sep: str) -> str:
+    """Days (in order) by name, a run of three days or more as its first and last:
+    ([0, 1, 2, 3, 4], OSM_DAYS, "-", ",") → "Mo-Fr"; ([0, 2], …) → "Mo,We"."""
     runs: list[list[int]] = []
     for d in days:
         if runs and d == runs[-1][-1] + 1:
             runs[-1].append(d)
         else:
             runs.append([d])
-    parts = []
+    parts: list[str] = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{OSM_DAYS[run[0]]}-{OSM_DAYS[run[-1]]}")
+            parts.append(f"{names[run[0]]}{dash}{names[run[-1]]}")
         else:
-            parts.extend(OSM_DAYS[d] for d in run)
-    return ",".join(parts)
+            parts.extend(names[d] for d in run)
+    return sep.join(parts)
+
+
+def _osm_days(days: list[int]) -> str:
+    """[0, 1, 2, 3, 4] → "Mo-Fr"; [5, 6] → "Sa,Su"; [0, 2] → "Mo,We"."""
+    return join_day_runs(days, OSM_DAYS, "-", ",")
 
 
 def to_osm(slots: Iterable[Slot]) -> str:

@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from werkzeug.datastructures import MultiDict
 
 from app.core.filters import elide_de
-from app.directory import hours
-from app.directory.criteria import LIMITS
+from app.directory import fit, hours
+from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
 from app.directory.reach import Reach, how_to_apply, public_place, reach, street_is_private
@@ -21,7 +21,7 @@ from app.directory.rules import (
     is_stale,
     offer_slots,
 )
-from app.geo import get_commune, get_departement
+from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 
 
@@ -38,10 +38,17 @@ class Badge:
 
 
 class OfferCard:
-    def __init__(self, offer: Offer, distance_km: float | None, today: date):
+    def __init__(
+        self,
+        offer: Offer,
+        distance_km: float | None,
+        today: date,
+        criteria: SearchCriteria | None = None,
+    ):
         self.offer = offer
         self.distance_km = distance_km
         self.today = today
+        self.criteria = criteria  # the search shown, when the card is a result
         self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
@@ -92,6 +99,33 @@ class OfferCard:
         return badges
 
     @property
+    def card_badges(self) -> list[Badge]:
+        """The badges of a result card: the places (with their date) are said in :attr:`fits`, the
+        atypical hours in :attr:`atypical_text`."""
+        return [b for b in self.badges if b.kind not in ("free", "full", "atypical")]
+
+    @property
+    def icon(self) -> str:
+        return fit.KIND_ICONS.get(self.offer.kind, "creche")
+
+    @property
+    def atypical_text(self) -> str:
+        """« Horaires atypiques : dès 5 h 30, la nuit, le samedi »"""
+        words = fit.atypical_hours(self.slots)
+        return f"Horaires atypiques\u00a0: {', '.join(words)}" if words else ""
+
+    @property
+    def fits(self) -> list[str]:
+        """How the offer meets the need, most telling first: hours, ages, places."""
+        o, criteria = self.offer, self.criteria
+        lines = [fit.hours_fit(criteria)]
+        if not o.is_training:
+            age = criteria.child_age_months if criteria else None
+            lines.append(fit.ages_fit(o.age_min_months, o.age_max_months, age))
+        lines.append(fit.places_fit(o.free_places, o.free_places_on))
+        return [line for line in lines if line]
+
+    @property
     def stale(self) -> bool:
         """Not updated for 3 months: shown « à vérifier » (rule in app.directory.rules)."""
         return is_stale(self.offer.updated_at, self.today)
@@ -137,7 +171,41 @@ class SearchView:
         self.path = path  # the partner widget keeps its links in /widget/recherche
         self.args = MultiDict(args)
         self.args.pop("page", None)
-        self.cards = [OfferCard(r.offer, r.distance_km, today_in_france()) for r in outcome.rows]
+        today = today_in_france()
+        self.cards = [
+            OfferCard(r.offer, r.distance_km, today, outcome.criteria) for r in outcome.rows
+        ]
+
+    @property
+    def place_groups(self):
+        """The communes to choose from when the place typed names several, by département."""
+        place = self.outcome.place
+        return by_departement(place.suggestions) if place else []
+
+    @property
+    def folded(self) -> bool:
+        """The form folded under the one-line summary, the results first: a place was found,
+        or the communes it may name are offered."""
+        place = self.outcome.place
+        return self.outcome.commune is not None or bool(place and place.suggestions)
+
+    @property
+    def criteria_line(self) -> str:
+        commune = self.outcome.commune
+        typed = self.outcome.criteria.place
+        return fit.criteria_line(self.outcome.criteria, commune.name if commune else typed)
+
+    @property
+    def see_results_text(self) -> str:
+        """« Voir les 3 résultats », « Voir le résultat », « Choisir la commune »…"""
+        total, place = self.outcome.total, self.outcome.place
+        if place is not None and place.commune is None and place.suggestions:
+            return "Choisir la commune"
+        if not self.outcome.searched:
+            return ""
+        if total == 0:
+            return "Aucun résultat : voir comment élargir"
+        return "Voir le résultat" if total == 1 else f"Voir les {total} résultats"
 
     def url(self, drop: tuple[str, ...] = (), **changes) -> str:
         args = MultiDict(self.args)

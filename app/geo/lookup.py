@@ -45,7 +45,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .communes import Commune, load_reference
+from .communes import LABEL_DASH, Commune, load_reference
 
 __all__ = [
     "EMPTY_MESSAGE",
@@ -53,6 +53,7 @@ __all__ = [
     "PlaceMatch",
     "PlaceResolution",
     "ambiguous_message",
+    "by_departement",
     "lookup_places",
     "normalize",
     "not_found_message",
@@ -62,6 +63,7 @@ __all__ = [
 
 MAX_QUERY_LENGTH = 100
 MAX_SUGGESTIONS = 10
+MAX_CHOICES = 200  # matches counted when a place is ambiguous (« 200 autres communes ou plus »)
 _FALLBACK_SUGGESTIONS = 5
 _ALIAS_ARROW = "→"
 
@@ -166,6 +168,24 @@ class PlaceResolution:
     commune: Commune | None
     suggestions: list[PlaceMatch] = field(default_factory=list)
     message: str | None = None
+    more: int = 0  # other matches not listed (``more_capped``: at least this many)
+    more_capped: bool = False
+
+    @property
+    def narrow_hint(self) -> str:
+        """How to reach the communes not listed (plain text), or "" when all are listed."""
+        if not self.more:
+            return ""
+        count = f"{'Au moins ' if self.more_capped else ''}{self.more}"
+        example = ""
+        if self.suggestions:
+            commune = self.suggestions[0].commune
+            example = f" (par exemple {_quote(f'{commune.name} {commune.departement_code}')})"
+        return (
+            f"{count} autre{'s' if self.more > 1 else ''} commune{'s' if self.more > 1 else ''} "
+            f"{'correspondent' if self.more > 1 else 'correspond'} aussi{_NBSP}: ajoutez le "
+            f"numéro du département ou le code postal pour la trouver{example}."
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -778,4 +798,55 @@ def resolve_place(text: str, code_insee: str | None = None) -> PlaceResolution:
     )
     if resolved:
         return PlaceResolution(matches[0].commune, matches[1:], None)
-    return PlaceResolution(None, matches[:MAX_SUGGESTIONS], ambiguous_message(text))
+    return _choices(ix, search, text)
+
+
+def _same_place(ix: _Index, search: _Search) -> list[int]:
+    """Every commune a person may mean by exactly what she typed: all the communes of that
+    name (and of that former name), or all the communes of that postcode."""
+    if search.kind == "digits" and len(search.norm) == 5:
+        lo, hi = _prefix_slice(ix.postcode_keys, search.norm)
+        found = [
+            rank
+            for key, rank in zip(ix.postcode_keys[lo:hi], ix.postcode_ranks[lo:hi], strict=True)
+            if key == search.norm
+        ]
+    elif search.kind == "text":
+        numbers = search.numbers
+        name = search.words or search.norm
+        found = [
+            *ix.exact.get(name, ()),
+            *(ix.aliases[i].rank for i in ix.alias_exact.get(name, ())),
+        ]
+        found = [r for r in found if not numbers or _numbers_fit(ix.communes[r], numbers)]
+    else:
+        found = []
+    return sorted(set(found))
+
+
+def _choices(ix: _Index, search: _Search, text: str) -> PlaceResolution:
+    """The communes to choose from: every one of the exact name or postcode (« Sainte-Colombe »:
+    its 12 communes, « 17210 »: its 14), then the best other matches up to 10 in all; ``more``
+    says how many others match (at least), so that the page says how to narrow."""
+    exact = _same_place(ix, search)
+    wider = _search(text, MAX_CHOICES + 1)
+    listed = set(exact)
+    others = [h for h in wider.hits if h.rank not in listed]
+    room = max(0, MAX_SUGGESTIONS - len(exact))
+    matches = [PlaceMatch(ix.communes[r]) for r in exact]
+    matches += [PlaceMatch(ix.communes[h.rank], h.alias) for h in others[:room]]
+    more = len(others) - min(room, len(others))
+    capped = len(wider.hits) > MAX_CHOICES
+    return PlaceResolution(None, matches, ambiguous_message(text), more, capped)
+
+
+def by_departement(matches: Sequence[PlaceMatch]) -> list[tuple[str, list[PlaceMatch]]]:
+    """The choices grouped by département, in the order of their codes:
+    [(« 17 – Charente-Maritime », [...]), …]."""
+    groups: dict[str, list[PlaceMatch]] = {}
+    for match in sorted(matches, key=lambda m: m.commune.departement_code):
+        groups.setdefault(match.commune.departement_code, []).append(match)
+    return [
+        (f"{code} {LABEL_DASH} {found[0].commune.departement.name}", found)
+        for code, found in groups.items()
+    ]

@@ -27,7 +27,7 @@ def index_criteria(
     hours_needed = criteria.hours_needed
     return OfferCriteria(
         text=criteria.text,
-        kinds=criteria.kinds,
+        kinds=criteria.searched_kinds,
         avip=criteria.avip,
         free_places=criteria.free_places,
         disability=criteria.disability,

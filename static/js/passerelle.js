@@ -32,6 +32,20 @@
     }
   });
 
+  /* Search: a filter replaces the address (the form's hx-replace-url); a new place is a new
+     search, which pushes one history entry (Back returns to the previous place). */
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var detail = event.detail || {};
+    var form = detail.requestConfig && detail.requestConfig.elt;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-new-search-pushes")) return;
+    if (!detail.history || !detail.history.path || !window.URL) return;
+    var place = function (address) {
+      var params = new URL(address, location.href).searchParams;
+      return (params.get("lieu") || "").trim() + "|" + (params.get("code_insee") || "");
+    };
+    detail.history.type = place(detail.history.path) === place(location.href) ? "replace" : "push";
+  });
+
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (target && target.closest && target.closest("[data-print]")) window.print();

@@ -599,6 +599,19 @@ def test_weekly_table():
         ("23:59", T(23, 59)),
         ("24:00", T(0)),
         ("24h", T(0)),
+        # What a phone's keypad (no « : » nor « h ») or a hurried person types (issue 14).
+        ("530", T(5, 30)),
+        ("0530", T(5, 30)),
+        ("1400", T(14)),
+        ("2400", T(0)),
+        ("14", T(14)),
+        ("5", T(5)),
+        ("5.30", T(5, 30)),
+        ("5,30", T(5, 30)),
+        ("5 30", T(5, 30)),
+        ("14h", T(14)),
+        ("minuit", T(0)),
+        ("Midi", T(12)),
     ],
 )
 def test_parse_time(text, expected):
@@ -606,7 +619,11 @@ def test_parse_time(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "5", "530", "5:3", "25:00", "24:30", "7:60", "7h300", "sept heures", "5:30 pm"]
+    "text",
+    [
+        *("", "5:3", "25:00", "24:30", "7:60", "7h300", "sept heures", "5:30 pm"),
+        *("2460", "25", "5:75", "abc", "5h3o", "12345", "5..30", "5 3", "midi et demi"),
+    ],
 )
 def test_parse_time_errors(text):
     with pytest.raises(ValueError) as excinfo:

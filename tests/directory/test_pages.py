@@ -76,7 +76,10 @@ def test_toulon_mother_finds_the_avip_creche_opening_at_half_past_five(client, t
     page = text_of(response)
     assert "1 résultat à moins de 10 km de Toulon" in page
     assert "Multi-accueil Les Lucioles" in page
-    assert "AVIP" in page and "2 places disponibles" in page and "Horaires atypiques" in page
+    assert "AVIP" in page and "2 places au 02/11" in page
+    # The card says how the offer meets the need, and what « atypical » means here (issue 14).
+    assert "Couvre vos horaires lun–ven 5:30–19:00" in page
+    assert "Horaires atypiques : dès 5 h 30, jusqu’à 21 h 00" in page
     assert "1,0 km" in page
     assert "Crèche Les Petits Pas" not in page  # opens at 7:30
     assert "Crèche du Var lointain" not in page  # 25 km away

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 from accessibility import BLOCKING, axe_source, installed_version, run_axe
-from kit.browser import PHONE, RESULTS
+from kit.browser import PHONE, RESULTS, unfold_criteria
 from kit.estimator import estimator_answers
 from kit.factories import PASSWORD
 from site_catalogue import build_world, get_pages
@@ -53,6 +53,7 @@ def submit(button: str, **fields: str):
 
 
 def check_free_places(page):
+    unfold_criteria(page)
     page.get_by_text("Quoi ?").click()
     page.get_by_label("Avec des places disponibles").check()  # with htmx: the results swap here
     page.get_by_role("button", name="Rechercher").click()
@@ -60,8 +61,12 @@ def check_free_places(page):
 
 
 def open_details(page):
-    for summary in page.locator("summary").all():
-        summary.click()
+    """Every fold of the page's content opened (the site menu aside: it covers the page)."""
+    closed = page.locator("main details:not([open])")
+    for _ in range(20):  # outer folds first (document order), then the ones they held
+        if not closed.count():
+            break
+        closed.first.locator("> summary").click()
 
 
 def estimator_query() -> str:
@@ -218,7 +223,7 @@ def states(world) -> list[State]:
             None,
             "/recherche?lieu=Toulon",
             check_free_places,
-            shows="css=#champ-places:checked",
+            shows="places libres",  # in the one-line summary of the criteria
         ),
     ]
 

@@ -2,7 +2,7 @@
 email, the département's coordinator approves her, and she finds her offer in « Mes offres » —
 with and without JavaScript."""
 
-from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.browser import assert_no_horizontal_overflow, screenshot, site_menu
 from kit.factories import PASSWORD, make_offer, make_structure, make_user
 from kit.mails import last_link_sent_to
 
@@ -18,7 +18,7 @@ def log_in(page, live_server, email, password):
 
 
 def log_out(page):
-    page.get_by_role("button", name="Se déconnecter").click()
+    site_menu(page).get_by_role("button", name="Se déconnecter").click()
     page.get_by_text("Vous êtes déconnecté·e.").wait_for()
 
 

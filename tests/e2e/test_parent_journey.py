@@ -3,7 +3,7 @@
 import re
 from datetime import time
 
-from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.browser import assert_no_horizontal_overflow, screenshot, unfold_criteria
 from kit.factories import make_offer
 
 
@@ -32,6 +32,7 @@ def test_parent_finds_early_care_in_toulon_and_opens_it(page, live_server, sessi
     assert_no_horizontal_overflow(page)
     screenshot(page, "recherche-toulon")
 
+    unfold_criteria(page)  # results first: the criteria fold once a place is found
     page.get_by_text("Quand ?").click()
     for day in ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"):
         page.get_by_label(day, exact=True).check()

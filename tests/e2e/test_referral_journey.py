@@ -5,7 +5,7 @@ crèche's usual response time — with and without JavaScript."""
 import re
 from datetime import timedelta
 
-from kit.browser import assert_no_horizontal_overflow, screenshot
+from kit.browser import assert_no_horizontal_overflow, screenshot, site_menu
 from kit.factories import PASSWORD, make_offer, make_referral, make_structure, make_user
 from kit.mails import last_link_sent_to
 
@@ -109,7 +109,7 @@ def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(
     crèche.get_by_text("Votre réponse est enregistrée : acceptée").wait_for()
     crèche.context.close()
 
-    page.get_by_role("link", name="Mon espace").click()
+    site_menu(page).get_by_role("link", name="Mon espace").click()
     page.get_by_role("link", name="Mes orientations").click()
     page.get_by_text("Acceptée").first.wait_for()
     page.get_by_role("link", name=re.compile("Amina K.")).click()

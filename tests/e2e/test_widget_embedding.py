@@ -95,7 +95,9 @@ def test_the_widget_loads_searches_and_resizes_on_a_partner_site(
     inner = search_frame.locator("body").evaluate("b => b.getBoundingClientRect().height")
     assert abs(tall - (inner + 16)) <= 4, (tall, inner)
 
-    # Search inside the widget: fewer results, a shorter frame.
+    # Search inside the widget: fewer results, a shorter frame. The results come first, the
+    # criteria folded under their one-line summary (« Modifier »).
+    search_frame.locator("#criteres > summary").click()
     search_frame.locator("#champ-q").fill("Doudous")
     search_frame.locator("#recherche button[type=submit]").click()
     search_frame.locator("#titre-resultats", has_text="1 résultat").wait_for()

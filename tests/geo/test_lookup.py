@@ -9,6 +9,7 @@ from app.geo import (
     Commune,
     PlaceMatch,
     all_communes,
+    by_departement,
     get_commune,
     get_departement,
     lookup_places,
@@ -346,13 +347,47 @@ def test_resolve_former_name():
 
 
 def test_resolve_ambiguous_homonyms():
+    """Issue 14: every commune of the exact name is offered (12 Sainte-Colombe in the INSEE
+    reference), never 10 of them silently; the others matching are counted."""
     resolution = resolve_place("Sainte-Colombe")
     assert resolution.commune is None
-    assert len(resolution.suggestions) == 10
+    assert len(resolution.suggestions) == 12
     assert all(s.commune.name == "Sainte-Colombe" for s in resolution.suggestions)
+    assert "17" in {s.commune.departement_code for s in resolution.suggestions}
     assert resolution.message == (
         f"Plusieurs communes correspondent à «{NBSP}Sainte-Colombe{NBSP}»{NBSP}: précisez laquelle."
     )
+    assert resolution.more > 0 and not resolution.more_capped
+    assert resolution.narrow_hint == (
+        f"{resolution.more} autres communes correspondent aussi{NBSP}: ajoutez le numéro du "
+        f"département ou le code postal pour la trouver (par exemple "
+        f"«{NBSP}Sainte-Colombe 69{NBSP}»)."
+    )
+
+
+def test_resolve_a_shared_postcode_offers_all_its_communes_by_departement():
+    resolution = resolve_place("17210")
+    assert resolution.commune is None
+    assert len(resolution.suggestions) == 14 and resolution.more == 0
+    assert all("17210" in s.commune.postcodes for s in resolution.suggestions)
+    assert "Sainte-Colombe" in {s.commune.name for s in resolution.suggestions}
+    groups = by_departement(resolution.suggestions)
+    assert [label for label, _ in groups] == ["17 – Charente-Maritime"]
+    assert resolution.narrow_hint == ""
+
+
+def test_resolve_counts_the_matches_it_cannot_list():
+    resolution = resolve_place("Saint")
+    assert len(resolution.suggestions) == 10 and resolution.more_capped
+    assert resolution.narrow_hint.startswith(f"Au moins {resolution.more} autres communes")
+
+
+def test_choices_are_grouped_by_departement_in_code_order():
+    groups = by_departement(resolve_place("Sainte-Colombe").suggestions)
+    assert [label[:2] for label, _ in groups] == sorted(label[:2] for label, _ in groups)
+    assert ("17 – Charente-Maritime", ["Sainte-Colombe"]) in [
+        (label, [m.commune.name for m in found]) for label, found in groups
+    ]
 
 
 @pytest.mark.parametrize("text", ["evry", "Aix", "Saint-Denis", "51300", "Montpel"])

@@ -19,3 +19,20 @@ def assert_no_horizontal_overflow(page) -> None:
     if page.js_enabled:
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"page is {width}px wide at a {PHONE['width']}px viewport"
+
+
+def site_menu(page):
+    """The site's menu (« Menu », a details/summary on a phone), opened: its links and the
+    logout button, as a locator."""
+    menu = page.locator("header .site-menu")
+    if menu.get_attribute("open") is None and menu.locator("> summary").is_visible():
+        menu.locator("> summary").click()
+    return menu.locator("nav")
+
+
+def unfold_criteria(page) -> None:
+    """Results first: once a place is found, the search form folds under its one-line summary
+    (« Toulon · 10 km — Modifier »); this opens it when it is folded."""
+    criteria = page.locator("#criteres")
+    if criteria.count() and criteria.get_attribute("open") is None:
+        criteria.locator("> summary").click()
