@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 import app.accounts.models
 import app.core.outgoing
@@ -33,16 +35,32 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_for_migrations(engine: Engine) -> None:
+    """Migrations on SQLite: every step in one transaction, DDL included, and foreign keys off.
+
+    Python's sqlite3 opens a transaction only before an INSERT/UPDATE/DELETE, so a migration
+    failing half-way would leave its tables created (SQLAlchemy's recipe: let SQLite run in
+    autocommit and emit BEGIN ourselves). SQLite changes a column by copying its table and
+    dropping the old one, which foreign keys forbid while rows point at it: they are off for
+    the migration's connection (a pragma ignored inside a transaction, hence at connect) and
+    checked before the commit."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):  # pragma: no cover - trivial
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # pragma: no cover - trivial
+        connection.exec_driver_sql("BEGIN")
+
+
 def run_migrations_online() -> None:
     engine = make_engine(database_url())
     sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_for_migrations(engine)
     with engine.connect() as connection:
-        if sqlite:
-            # SQLite changes a column by copying its table and dropping the old one, which its
-            # foreign keys forbid while other rows point at it. They are off during migrations
-            # (the pragma is ignored inside a transaction, hence here) and checked at the end.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # ends SQLAlchemy's implicit transaction: Alembic opens its own
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -55,9 +73,6 @@ def run_migrations_online() -> None:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
     engine.dispose()
 
 

@@ -1,10 +1,12 @@
 """The schema is created by migrations only, and they match the models."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from kit.factories import make_offer, make_referral, make_user
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app import migrate
@@ -42,4 +44,23 @@ def test_migrations_keep_the_rows_of_a_database_in_use(tmp_path):
         assert conn.exec_driver_sql("SELECT id FROM offers").scalars().all() == [offer_id]
         assert conn.exec_driver_sql("SELECT id FROM referrals").scalars().all() == [referral_id]
         assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    engine.dispose()
+
+
+def test_a_migration_that_fails_half_way_leaves_the_database_as_it_was(tmp_path):
+    """SQLite runs DDL outside any transaction unless told: a failure in 0006's second table
+    must not leave its first table changed."""
+    url = f"sqlite:///{tmp_path / 'half.db'}"
+    migrate.upgrade(url, "0005")
+    engine = create_engine(url)
+    with engine.begin() as conn:  # 0006 rebuilds ``referrals`` through this very name
+        conn.exec_driver_sql("CREATE TABLE _alembic_tmp_referrals (id INTEGER)")
+    tables = set(inspect(engine).get_table_names())
+    with pytest.raises(OperationalError):
+        migrate.upgrade(url)
+    assert set(inspect(create_engine(url)).get_table_names()) == tables  # no half-built copy
+    columns = {column["name"] for column in inspect(engine).get_columns("offers")}
+    assert "online_requests" not in columns
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
     engine.dispose()
