@@ -156,7 +156,7 @@ def test_unknown_place_is_not_an_error_page(client, toulon):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("rayon=7", "Choisissez un rayon parmi 1, 2, 5, 10, 20 ou 30 km."),
+        ("rayon=7", "Choisissez un rayon parmi 1, 2, 3, 5, 10, 20 ou 30 km."),
         ("type=piscine", "Type de garde inconnu : piscine."),
         ("jours=lu&de=25:00&a=19:00", "Heure invalide : « 25:00 »."),
         ("jours=lu&de=5:30", "Indiquez aussi cette heure"),
