@@ -109,7 +109,7 @@ def test_two_children_get_one_card_each_and_a_total_on_a_phone(page, live_server
     results.get_by_text("Votre estimation").wait_for()
     headline = page.locator(".headline")
     assert headline.is_visible()
-    assert "de vos 2 enfants" in headline.inner_text()
+    assert "de vos 2 enfants" in headline.inner_text().replace("\xa0", " ")
     # The headline is in the first screen of a 390 × 844 phone once the results show.
     assert headline.bounding_box()["y"] < page.viewport_size["height"] + page.evaluate(
         "window.scrollY"

@@ -12,7 +12,8 @@ FOCUS_STYLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const s = getComputedStyle(el);
-  return {id: el.id, tag: el.tagName, text: (el.textContent || '').trim().slice(0, 40),
+  const text = (el.textContent || '').replace(/[\u00a0\u202f]/g, ' ').trim().slice(0, 40);
+  return {id: el.id, tag: el.tagName, text: text,
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
           visible: el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().left >= 0}
 }"""
