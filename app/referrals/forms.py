@@ -17,7 +17,7 @@ from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length, text_
 from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DaysField, TimeField
-from app.referrals import rules
+from app.referrals import rules, sharing
 from app.referrals.models import REASON_LABELS, Reason, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
 
@@ -408,3 +408,19 @@ class CancelForm(FrenchForm):
 
 class RenewLinkForm(FrenchForm):
     """Only the CSRF token: the link to renew is in the URL."""
+
+
+class ShareForm(FrenchForm):
+    """« Envoyer à un parent »: the parent's address (used for this sending only) and a short
+    note from the professional."""
+
+    courriel = _email(
+        "Adresse électronique du parent",
+        "Utilisée pour cet envoi seulement : elle n’est pas gardée.",
+        required="Indiquez l’adresse électronique du parent.",
+    )
+    mot = text_area(
+        "Votre message (facultatif)",
+        limit=sharing.NOTE_MAX,
+        description="Quelques mots ajoutés au courriel, signés de votre nom.",
+    )

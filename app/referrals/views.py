@@ -26,12 +26,14 @@ from app.accounts.auth import current_user, login_required, role_required
 from app.accounts.models import Role, User
 from app.accounts.tokens import REFERRAL_ANSWER, TokenError, read_token
 from app.core.limits import SENSITIVE, limiter
+from app.core.mail import absolute_url
+from app.core.outgoing import queue_mail
 from app.db import get_session, utcnow
-from app.directory.presenters import search_return
+from app.directory.presenters import OfferCard, search_return
 from app.directory.queries import get_public_offer
 from app.directory.reach import takes_online_requests
 from app.geo.timezones import today_in_france
-from app.referrals import notifications, presenters, queries, rules, services
+from app.referrals import notifications, presenters, queries, rules, services, sharing
 from app.referrals.forms import (
     AnswerForm,
     CancelForm,
@@ -39,6 +41,7 @@ from app.referrals.forms import (
     PlaceRequestForm,
     ReferralForm,
     RenewLinkForm,
+    ShareForm,
 )
 from app.referrals.models import Referral, ReferralStatus, Side
 from app.referrals.services import ConflictError
@@ -448,6 +451,55 @@ def renew_link(token: str):
     session.commit()
     delivered = notifications.deliver_quietly(session, referral.id)
     return render_template("referrals/link_sent.html", delivered=delivered)
+
+
+# ------------------------------------------------------------------ sharing with a parent
+
+
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+
+
+@bp.route("/offre/<int:offer_id>/envoyer-a-un-parent", methods=["GET", "POST"])
+@role_required(Role.PRESCRIPTEUR)
+@limiter.limit(sharing.SHARE_LIMIT, methods=["POST"], key_func=_account_key)
+def share(offer_id: int):
+    """« Envoyer à un parent »: the offer's essentials by email (the address is not kept) and a
+    text to paste into an SMS. Rules and who may send: :mod:`.sharing`."""
+    session = get_session()
+    offer = get_public_offer(session, offer_id)
+    if offer is None or not sharing.can_share(_me()):
+        abort(404 if offer is None else 403)
+    retour = search_return(request.args.get("retour")) or None
+    shared = sharing.shared_offer(
+        OfferCard(offer, None, today_in_france()),
+        absolute_url("directory.offer_detail", offer_id=offer.id),
+        absolute_url("referrals.place_request", offer_id=offer.id),
+    )
+    form = ShareForm()
+    if form.validate_on_submit():
+        subject = f"Une offre de garde pour vous : {offer.title}"
+        queue_mail(
+            session,
+            form.courriel.data,
+            subject,
+            "offer_shared_parent",
+            shared=shared,
+            sender=_me(),
+            note=form.mot.data or "",
+        )
+        session.commit()
+        current_app.logger.info("offer %s shared with a parent", offer.id)
+        flash("Fiche envoyée au parent. Son adresse n’est pas gardée.")
+        return redirect(url_for(".share", offer_id=offer.id, retour=retour), 303)
+    return render_template(
+        "referrals/share.html",
+        offer=offer,
+        form=form,
+        shared=shared,
+        retour=retour,
+        sms=sharing.sms_text(shared),
+    ), (422 if form.errors else 200)
 
 
 # ------------------------------------------------------------------ for parents

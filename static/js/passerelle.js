@@ -50,4 +50,27 @@
     var target = event.target;
     if (target && target.closest && target.closest("[data-print]")) window.print();
   });
+
+  /* « Copier le texte »: the button is shown only with JavaScript (without it, the text stays
+     selectable); the status next to it says it was copied. */
+  function copyText(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".copy-status");
+    if (!source) return;
+    var done = function () { if (status) status.textContent = "Texte copié."; };
+    var select = function () {
+      source.focus();
+      source.select();
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: Ctrl+C */ }
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(source.value).then(done, select);
+    } else {
+      select();
+    }
+  }
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { copyText(button); });
+  });
 })();
