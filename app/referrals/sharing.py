@@ -57,8 +57,21 @@ def _places(offer: Offer) -> str:
 
 
 def _hours(card: OfferCard) -> str:
-    days = [f"{day} {', '.join(ranges)}" for day, ranges in card.weekly_table if ranges]
-    return "Horaires : " + " ; ".join(days) if days else ""
+    """« Horaires : du lundi au vendredi 7 h 00 – 19 h 00 ; samedi 8 h 00 – 12 h 00 »: the
+    following days with the same hours said once."""
+    runs: list[tuple[list[str], list[str]]] = []
+    for day, ranges in card.weekly_table:
+        if runs and ranges and runs[-1][1] == ranges:
+            runs[-1][0].append(day)
+        else:
+            runs.append(([day], ranges))
+    parts = [
+        (f"du {days[0]} au {days[-1]}" if len(days) > 2 else " et ".join(days))
+        + f" {', '.join(ranges)}"
+        for days, ranges in runs
+        if ranges
+    ]
+    return "Horaires : " + " ; ".join(parts) if parts else ""
 
 
 def how_to_ask(card: OfferCard, request_link: str) -> tuple[str, ...]:
