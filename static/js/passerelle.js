@@ -61,7 +61,10 @@
     var select = function () {
       source.focus();
       source.select();
-      try { if (document.execCommand("copy")) done(); } catch (e) { /* selected: Ctrl+C */ }
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      if (copied) done();
+      else if (status) status.textContent = "Texte sélectionné : copiez-le (appui long ou Ctrl+C).";
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(source.value).then(done, select);
@@ -69,8 +72,11 @@
       select();
     }
   }
-  document.querySelectorAll("[data-copy]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () { copyText(button); });
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-copy]");
+    if (button) copyText(button);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
   });
 })();
