@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -105,6 +106,20 @@ _FIXED = (
 )
 
 
+def format_duration(hours: float | None) -> str:
+    """A delay as a person says it (issue 22: « 2 jours » rather than « 1,9 j »): « moins d’une
+    heure », « 5 heures », « 1 jour », « 2 jours »; « — » when there is none."""
+    if hours is None:
+        return "—"
+    if hours < 1:
+        return "moins d’une heure"
+    if hours < 23.5:
+        count, unit = round(hours), "heure"
+    else:
+        count, unit = max(1, round(hours / 24)), "jour"
+    return f"{count}\u00a0{unit}{'s' if count > 1 else ''}"
+
+
 def typography(text: str) -> str:
     """French non-breaking spaces in ``text`` written with ordinary spaces.
 
@@ -122,6 +137,10 @@ def typography(text: str) -> str:
 
 _SPACES = str.maketrans("", "", f" {NBSP}{NNBSP}\u2009")
 _DATE_FR = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})")
+#: « 5 janvier 2027 », « 1er janv. 2027 », « mardi 5 janvier 2027 » (the weekday is ignored).
+_DATE_WORDS = re.compile(
+    r"(?:[^\W\d_]+\.?,? )?(\d{1,2})(?:er)? ([^\W\d_]+\.?) (\d{4})", re.IGNORECASE
+)
 
 
 def parse_decimal_fr(text: str) -> Decimal:
@@ -134,15 +153,35 @@ def parse_decimal_fr(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
+def _month_number(word: str) -> int | None:
+    """« janvier », « Janv. », « fevrier », « aout » → 1, 2, 8 (accents and case optional, the
+    usual abbreviations of three letters or more)."""
+    plain = unicodedata.normalize("NFKD", word.lower().rstrip(".")).encode("ascii", "ignore")
+    typed = plain.decode()
+    if len(typed) < 3 or typed == "jui":  # « jui » : juin or juillet?
+        return None
+    for number, name in enumerate(MONTHS_FR, start=1):
+        full = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        if full.startswith(typed):
+            return number
+    return None
+
+
 def parse_date_fr(text: str) -> date:
-    """A date typed « 2026-12-01 » (what a date input sends) or « 1/12/2026 », « 01.12.2026 ».
+    """The one parse of a date a person types (issue 22): what a date input sends
+    (« 2026-12-01 »), « 1/12/2026 », « 01.12.2026 », « 5-1-2027 », and written months:
+    « 5 janvier 2027 », « 1er janvier 2027 », « mardi 5 janv. 2027 ».
 
     ValueError when ``text`` is not a real date."""
-    text = text.strip()
+    text = " ".join(text.strip().split())
     match = _DATE_FR.fullmatch(text)
     if match:
         day, month, year = (int(part) for part in match.groups())
         return date(year, month, day)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text)
+    match = _DATE_WORDS.fullmatch(text)
+    month = _month_number(match.group(2)) if match else None
+    if match and month:
+        return date(int(match.group(3)), month, int(match.group(1)))
     raise ValueError(f"not a date: {text!r}")

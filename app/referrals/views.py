@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.auth import current_user, login_required, role_required
 from app.accounts.models import Role, User
 from app.accounts.tokens import REFERRAL_ANSWER, TokenError, read_token
+from app.core.french import format_duration
 from app.core.limits import SENSITIVE, limiter
 from app.core.mail import absolute_url
 from app.core.outgoing import queue_mail
@@ -215,7 +216,7 @@ def departement():
         status=_status_arg(),
         p=presenters,
         endpoint=request.endpoint,
-        duration=rules.format_duration_fr,
+        duration=format_duration,
     )
 
 
