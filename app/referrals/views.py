@@ -248,7 +248,9 @@ def _forms(
         forms["answer_form"] = answer_form or AnswerForm(
             referral.status, formdata=None, version=version, from_parent=referral.from_parent
         )
-    if side in (Side.PRESCRIBER, Side.STRUCTURE) and open_ and not referral.from_parent:
+    answering = "answer_form" in forms  # its message box is the structure's only one
+    talking = side in (Side.PRESCRIBER, Side.STRUCTURE) and open_ and not referral.from_parent
+    if talking and (not answering or message_form is not None):
         forms["message_form"] = message_form or MessageForm(formdata=None, version=version)
     if side == Side.PRESCRIBER and open_:
         forms["cancel_form"] = cancel_form or CancelForm(formdata=None, version=version)
@@ -294,6 +296,8 @@ def _answer(referral: Referral, actor: User | None, via: str, token: str | None 
     form = AnswerForm(referral.status, from_parent=referral.from_parent)
     if not form.validate_on_submit():
         return _render_detail(referral, Side.STRUCTURE.value, 422, token=token, answer_form=form)
+    if form.message_only:
+        return _message(referral, Side.STRUCTURE.value, actor, via, token, form.message.data)
     try:
         services.answer(session, referral, actor, form.to_answer(), form.version.number, utcnow())
         services.log_access(session, referral, actor, via, "reponse")
@@ -310,10 +314,20 @@ def _answer(referral: Referral, actor: User | None, via: str, token: str | None 
     return _back(referral, token)
 
 
-def _message(referral: Referral, side: str, actor: User | None, via: str, token: str | None = None):
+def _message(
+    referral: Referral,
+    side: str,
+    actor: User | None,
+    via: str,
+    token: str | None = None,
+    text: str | None = None,
+):
+    """The message form's POST, or (``text``) the answer form's « Écrire au prescripteur »."""
     session = get_session()
     form = MessageForm()
-    if not form.validate_on_submit():
+    if text is not None:
+        form.texte.data = text
+    elif not form.validate_on_submit():
         return _render_detail(referral, side, 422, token=token, message_form=form)
     try:
         services.post_message(

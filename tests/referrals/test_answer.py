@@ -166,7 +166,7 @@ def test_information_requested_then_given_then_waiting_list(
     options = {
         t["value"] for t in controls_named(structure.get(link).get_data(as_text=True), "reponse")
     }
-    assert options == {"acceptee", "refusee"}
+    assert options == {"acceptee", "refusee", "message"}  # « Écrire au prescripteur »
 
 
 def test_two_answers_at_once_end_with_one(app, referral, smtp, session):
