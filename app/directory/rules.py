@@ -49,6 +49,16 @@ def months_elapsed(updated_at: datetime | date, today: date) -> int:
 
 # --------------------------------------------------------------------------- AVIP label
 
+#: The review date the label form proposes: 3 years after the start (a default the coordinator
+#: changes; the 2016 charter and the 2022 protocol leave the review to the département's
+#: committee and set no national duration).
+AVIP_REVIEW_PROPOSED_MONTHS = 36
+
+
+def proposed_avip_review(start: date) -> date:
+    """The review date proposed for a label starting on ``start``."""
+    return add_months(start, AVIP_REVIEW_PROPOSED_MONTHS)
+
 
 def avip_label_valid(offer: Offer, today: date) -> bool:
     """The AVIP label shows only from its start date to its review date (both inclusive)."""
