@@ -180,8 +180,8 @@ def parse_date_fr(text: str) -> date:
         return date(year, month, day)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text)
-    match = _DATE_WORDS.fullmatch(text)
-    month = _month_number(match.group(2)) if match else None
-    if match and month:
-        return date(int(match.group(3)), month, int(match.group(1)))
+    words = _DATE_WORDS.fullmatch(text)
+    month_number = _month_number(words.group(2)) if words else None
+    if words and month_number:
+        return date(int(words.group(3)), month_number, int(words.group(1)))
     raise ValueError(f"not a date: {text!r}")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
-from app.directory.models import Offer, OfferKind
+from app.directory.models import Closure, Offer, OfferKind
 
 # --------------------------------------------------------------------------- freshness
 
@@ -67,6 +67,17 @@ def avip_label_valid(offer: Offer, today: date) -> bool:
         and (offer.avip_since is None or offer.avip_since <= today)
         and (offer.avip_review_on is None or today <= offer.avip_review_on)
     )
+
+
+# --------------------------------------------------------------------------- closures
+
+
+def closure_on(offer: Offer, day: date | None) -> Closure | None:
+    """The closure of ``offer`` (holidays, works…) that ``day`` falls in, if any (both ends
+    inclusive)."""
+    if day is None:
+        return None
+    return next((c for c in offer.closures if c.start <= day <= c.end), None)
 
 
 # --------------------------------------------------------------------------- opening hours

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from app.accounts import policies
 from app.accounts.models import Role, User
+from app.directory import hours
 from app.directory.models import Offer
 from app.directory.presenters import OfferCard, ages_text
 
@@ -57,21 +58,8 @@ def _places(offer: Offer) -> str:
 
 
 def _hours(card: OfferCard) -> str:
-    """« Horaires : du lundi au vendredi 7 h 00 – 19 h 00 ; samedi 8 h 00 – 12 h 00 »: the
-    following days with the same hours said once."""
-    runs: list[tuple[list[str], list[str]]] = []
-    for day, ranges in card.weekly_table:
-        if runs and ranges and runs[-1][1] == ranges:
-            runs[-1][0].append(day)
-        else:
-            runs.append(([day], ranges))
-    parts = [
-        (f"du {days[0]} au {days[-1]}" if len(days) > 2 else " et ".join(days))
-        + f" {', '.join(ranges)}"
-        for days, ranges in runs
-        if ranges
-    ]
-    return "Horaires : " + " ; ".join(parts) if parts else ""
+    week = hours.weekly_text(card.slots)
+    return f"Horaires : {week}" if week else ""
 
 
 def how_to_ask(card: OfferCard, request_link: str) -> tuple[str, ...]:

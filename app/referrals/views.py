@@ -33,6 +33,7 @@ from app.db import get_session, utcnow
 from app.directory.presenters import OfferCard, search_return
 from app.directory.queries import get_public_offer
 from app.directory.reach import takes_online_requests
+from app.directory.rules import closure_on
 from app.geo.timezones import today_in_france
 from app.referrals import notifications, presenters, queries, rules, services, sharing
 from app.referrals.forms import (
@@ -274,6 +275,7 @@ def _render_detail(
         is_open=referral.status in rules.OPEN,
         expiry_days=rules.EXPIRY_DAYS,
         badge=queries.structure_badge(get_session(), referral.structure_id, now),
+        closure=closure_on(referral.offer, referral.start_date),
         **_forms(referral, side, **forms),
     ), status
 
