@@ -2,20 +2,9 @@
 parent »): the parent's email holds the offer, how to ask for a place and its link; the page
 also gives a text for an SMS, with a copy button when JavaScript runs — with and without it."""
 
-from email import message_from_bytes, policy
-from pathlib import Path
-
 from kit.browser import assert_no_horizontal_overflow, screenshot
 from kit.factories import PASSWORD, make_offer, make_structure, make_user
-from kit.mails import readable, text_of_mail
-
-
-def mail_to(app, address: str):
-    for path in sorted(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"), reverse=True):
-        message = message_from_bytes(path.read_bytes(), policy=policy.default)
-        if address in message["To"]:
-            return message
-    raise AssertionError(f"no email to {address}")
+from kit.mails import last_mail_to, readable, text_of_mail
 
 
 def test_a_conseiller_sends_a_creche_to_a_parent(app, page, live_server, session, index):
@@ -61,7 +50,7 @@ def test_a_conseiller_sends_a_creche_to_a_parent(app, page, live_server, session
     page.get_by_text("Fiche envoyée au parent.").wait_for()
     assert page.get_by_label("Adresse électronique du parent").input_value() == ""
 
-    body = readable(text_of_mail(mail_to(app, "amina.k@exemple.org")))
+    body = readable(text_of_mail(last_mail_to(app, "amina.k@exemple.org")))
     assert "Karim Diallo (France Travail Toulon) vous envoie une offre de garde" in body
     assert "La crèche dont je vous ai parlé." in body
     assert "- Téléphone : 04 94 00 00 00" in body
