@@ -58,6 +58,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
     from app.core.accessibility import bp as accessibility_bp
+    from app.core.icons import bp as icons_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
     from app.geo.views import bp as geo_bp
@@ -82,6 +83,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(widget_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(accessibility_bp)
+    app.register_blueprint(icons_bp)
     management_commands.init_app(app)
     referral_commands.init_app(app)
     cli.init_app(app)

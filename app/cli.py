@@ -89,14 +89,15 @@ mail_group = AppGroup("mail", help="Courriels : envoyer ceux qui attendent.")
 
 @mail_group.command("send-pending")
 def send_pending_command() -> None:
-    """Send the queued emails not sent yet (refused or left by a stopped process), and the
-    referrals' ones: for cron, every few minutes."""
+    """Send the queued emails due (first tries, retries after their delay, those left by a
+    stopped process), the referrals' pending ones first queued: for cron, every few minutes."""
     session = get_session()
-    queued = send_pending(session)
-    referrals = notifications.deliver(session)
+    notifications.queue_pending(session)
+    session.commit()
+    report = send_pending(session)
     click.echo(
-        f"Courriels : {queued.sent + referrals.sent} envoyé(s), "
-        f"{queued.failed + referrals.failed} en échec (réessayés au prochain passage)."
+        f"Courriels : {report.sent} envoyé(s), {report.failed} en échec (réessayés au prochain "
+        f"passage), {report.waiting} en attente d’un nouvel essai."
     )
 
 

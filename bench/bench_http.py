@@ -385,6 +385,11 @@ def main() -> None:
             f"{args.folder}"
         )
 
+    # As a deployment does before starting its workers: the data set may predate a migration.
+    from app import migrate
+
+    migrate.upgrade(f"sqlite:///{args.folder / 'national.db'}")
+
     cold = cold_requests(args.seed)
     cold_lock = threading.Lock()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 import app.accounts.models
 import app.core.outgoing
@@ -33,8 +35,31 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_for_migrations(engine: Engine) -> None:
+    """Migrations on SQLite: every step in one transaction, DDL included, and foreign keys off.
+
+    Python's sqlite3 opens a transaction only before an INSERT/UPDATE/DELETE, so a migration
+    failing half-way would leave its tables created (SQLAlchemy's recipe: let SQLite run in
+    autocommit and emit BEGIN ourselves). SQLite changes a column by copying its table and
+    dropping the old one, which foreign keys forbid while rows point at it: they are off for
+    the migration's connection (a pragma ignored inside a transaction, hence at connect) and
+    checked before the commit."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):  # pragma: no cover - trivial
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # pragma: no cover - trivial
+        connection.exec_driver_sql("BEGIN")
+
+
 def run_migrations_online() -> None:
     engine = make_engine(database_url())
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_for_migrations(engine)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
@@ -44,6 +69,10 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")
     engine.dispose()
 
 

@@ -165,6 +165,8 @@ def smtp(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     yield sink
     controller.stop()
+    # Every email a test received is in French typography (app.core.mail.compose).
+    assert sink.typography_faults == []
 
 
 @pytest.fixture

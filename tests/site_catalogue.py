@@ -44,6 +44,7 @@ ROLE_BY_ENDPOINT = {
 #: GET routes no cross-cutting test visits, with the reason.
 SKIPPED = {
     "static": "fichiers statiques",
+    "icons.favicon": "fichier statique (l’icône PNG, tests/core/test_icons.py)",
     "mail.outbox_message": "page de développement : un fichier .eml affiché en texte brut",
 }
 

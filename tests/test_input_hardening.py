@@ -362,3 +362,16 @@ def test_a_search_shows_back_what_was_typed(app, q, de):
     shown = {k: v for f in forms_of(body, "/recherche") for k, v in f.pairs}
     assert shown["q"] in (q, q.strip()), (q, shown["q"])
     assert shown["de"] in (de, de.strip()), (de, shown["de"])
+
+
+@pytest.mark.parametrize("digits", ["²", "٣", "１"])
+def test_digits_that_are_not_ascii_are_refused_not_a_500(client, world, visitors, digits):
+    """« ² ».isdigit() is True but int("²") fails: places and page numbers read ASCII only."""
+    manager = visitors("gestionnaire")
+    response = post_form(
+        manager,
+        f"/label-avip/structure/{world.structure.id}",
+        {"reserved_places": digits},
+    )
+    assert response.status_code == 422
+    assert visitors("prescripteur").get(f"/orientations?page={digits}").status_code == 200

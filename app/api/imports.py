@@ -508,7 +508,7 @@ def _eaje_item(line: int, row: dict[str, str]) -> Item:
         else:
             raise _Reject(
                 f"type de gestionnaire inconnu : {operator_type[:40]} (commune, intercommunalité, "
-                "association, entreprise ou CAF)."
+                "association, entreprise ou Caf)."
             )
     siret = _siret(row.get("siret"))
     operator = _text(row.get("gestionnaire"), 200) or name

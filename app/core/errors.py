@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-import traceback
-
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-log = logging.getLogger(__name__)
+from app.core.request_log import log_unexpected, request_id
 
 MESSAGES = {
     400: (
@@ -42,7 +39,11 @@ def render_error(status: int, detail: str | None = None):
     if request.path.startswith("/api/"):
         return jsonify({"message": detail or message}), status
     return render_template(
-        "errors/error.html", status=status, title=title, message=detail or message
+        "errors/error.html",
+        status=status,
+        title=title,
+        message=detail or message,
+        reference=request_id() if status >= 500 else None,
     ), status
 
 
@@ -70,26 +71,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.error("unexpected error\n%s", traceback_without_messages(error))
+        log_unexpected(error)
         return render_error(500)
-
-
-def traceback_without_messages(error: BaseException) -> str:
-    """The frames and exception types of a traceback (and of its causes), never the messages:
-    a database error quotes the row it refused (PostgreSQL: « Key (email)=(…) already exists »),
-    other errors the value they choked on, and logs must hold no personal data."""
-    parts: list[str] = []
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        frames = "".join(traceback.format_list(traceback.extract_tb(current.__traceback__)))
-        kind = type(current)
-        parts.append(
-            f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} "
-            "(message not logged)"
-        )
-        current = current.__cause__ or (
-            None if current.__suppress_context__ else current.__context__
-        )
-    return "\n\nwhich happened while handling, or because of:\n".join(reversed(parts))

@@ -1,15 +1,17 @@
-"""French formatting for templates: numbers, money, dates, distances.
+"""French formatting for templates: numbers, money, dates, distances; and French typography
+of every HTML response (:func:`app.core.french.typeset_html` on its text, after rendering), so
+no template, message or typed value has to remember it.
 
 The formatting itself lives in Flask-free modules (app.core.french, app.geo.distance);
-this module only registers it with Jinja."""
+this module only registers it with Jinja and Flask."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, Response
 
-from app.core.french import format_date, format_euros, format_number, typography
+from app.core.french import format_date, format_euros, format_number, typeset_html, typography
 from app.geo.distance import format_km
 
 
@@ -28,7 +30,22 @@ def elide_de(name: str) -> str:
     return f"d’{name}" if name[:1] in VOWELS else f"de {name}"
 
 
+def typeset_response(response: Response) -> Response:
+    """French spacing in the text of an HTML page or fragment (never JSON, files, streams)."""
+    if (
+        response.mimetype == "text/html"
+        and not response.direct_passthrough
+        and not response.is_streamed
+    ):
+        html = response.get_data(as_text=True)
+        typeset = typeset_html(html)
+        if typeset != html:
+            response.set_data(typeset)
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.after_request(typeset_response)
     app.jinja_env.filters.update(
         number=format_number,
         euros=format_euros,

@@ -4,9 +4,16 @@
   before €);
 - :func:`format_number` → ``"14,9"``, ``"0,0619"`` (comma, no useless zeros);
 - :func:`format_date` → ``"1er mai 2024"``;
-- :func:`typography` puts U+00A0 before « : ; ? ! » and inside « », and between a number and
-  the word or unit after it (« 3 mois », « 0,0619 % »), in text written with ordinary spaces,
-  and turns the typewriter apostrophe into ’.
+- :func:`typography` is THE French spacing of the service: U+202F (narrow no-break space)
+  before « : ; ? ! » and inside « », U+00A0 before « € » and « % » and between a number and the
+  word after it (« 3 mois »), after « 1er »; in text written with ordinary spaces (or U+00A0
+  where U+202F is due); in the service's own messages, also « nᵒ » for « n° » and ’ for the
+  typewriter apostrophe;
+- :func:`typeset_html` applies it to the text of an HTML document, never to its tags (so no
+  attribute, no URL), comments, ``<script>``, ``<style>``, ``<textarea>``, ``<pre>``, ``<code>``:
+  every HTML response and every email goes through it (:mod:`app.core.filters`,
+  :func:`app.core.mail.compose`), so templates, messages and what people typed all come out
+  the same way, whoever wrote them.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ __all__ = [
     "parse_date_fr",
     "parse_decimal_fr",
     "to_decimal",
+    "typeset_html",
     "typography",
 ]
 
@@ -98,11 +106,49 @@ def format_date(d: date) -> str:
     return f"{day} {MONTHS_FR[d.month - 1]} {d.year}"
 
 
-_NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[a-zà-ÿ%€])")  # "3 mois", "12 derniers", "0,0619 %"
-_FIXED = (
-    *((f" {mark}", f"{NBSP}{mark}") for mark in ":;?!»"),
-    ("« ", f"«{NBSP}"),
-    ("1er ", f"1er{NBSP}"),
+_NUMBER_THEN_WORD = re.compile(r"(?<=\d) (?=[a-zà-ÿ])")  # "3 mois", "12 derniers"
+#: Spaces a text may hold where French wants a no-break one (HTML's &nbsp; included).
+_GAP = r"(?:[ \t\r\n\u00a0\u202f]|&nbsp;|&#160;|&#xa0;)"
+_BEFORE_MARK = re.compile(rf"{_GAP}+(?=[:;?!»])")
+_AFTER_GUILLEMET = re.compile(rf"«{_GAP}*")
+_BEFORE_UNIT = re.compile(rf"(?<=\d){_GAP}+(?=[€%])|(?<=[\d,]){_GAP}*(?=€)")
+_FIRST = re.compile(rf"\b1er{_GAP}+")
+_NUMERO = re.compile(rf"\b([nN])[°º]{_GAP}*(?=\d)")
+_NUMERO_GAP = re.compile(rf"\b([nN])ᵒ{_GAP}*(?=\d)")
+#: A cheap test before the regexes: only text holding one of these can change.
+_MARKS = frozenset(":;?!«»€%°ºᵒ1")
+
+
+def typography(text: str, ours: bool = True) -> str:
+    """French no-break spaces in ``text`` (see the module's docstring). Only spaces change,
+    never a character a person typed, unless the text is ``ours`` (a message of the service):
+    then also the apostrophe (’) and « nᵒ ». Pages and emails as a whole (:func:`typeset_html`)
+    are not ours: an address, a name or a note shows as typed. Idempotent; cheap (a membership
+    test, then a few regex passes in C)."""
+    if ours and "'" in text:
+        text = text.replace("'", "’")
+    if not any(mark in text for mark in _MARKS):
+        return text
+    text = _BEFORE_MARK.sub(NNBSP, text)
+    if "«" in text:
+        text = _AFTER_GUILLEMET.sub("«" + NNBSP, text)
+    text = _BEFORE_UNIT.sub(NBSP, text)
+    if "1er" in text:
+        text = _FIRST.sub("1er" + NBSP, text)
+    if ours and ("°" in text or "º" in text):
+        text = _NUMERO.sub(lambda m: m.group(1) + "ᵒ" + NBSP, text)
+    if "ᵒ" in text:
+        text = _NUMERO_GAP.sub(lambda m: m.group(1) + "ᵒ" + NBSP, text)
+    return _NUMBER_THEN_WORD.sub(NBSP, text)
+
+
+#: What typeset_html leaves alone: comments, the doctype, whole raw or code elements, and tags.
+_UNTOUCHED = re.compile(
+    r"<!--.*?-->"
+    r"|<!.*?>"
+    r"|<(script|style|textarea|pre|code|kbd|samp)\b.*?</\1\s*>"
+    r"""|<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""",  # a tag; quoted values may hold ">"
+    re.S | re.I,
 )
 
 
@@ -120,19 +166,19 @@ def format_duration(hours: float | None) -> str:
     return f"{count}\u00a0{unit}{'s' if count > 1 else ''}"
 
 
-def typography(text: str) -> str:
-    """French non-breaking spaces in ``text`` written with ordinary spaces.
-
-    Before « : ; ? ! » and after « ; between a number and the word or unit after it; after
-    « 1er »; the typewriter apostrophe becomes ’. (str.replace and one regex: this runs for every
-    message, so it must stay cheap.)
-    """
-    for plain, fixed in _FIXED:
-        if plain in text:
-            text = text.replace(plain, fixed)
-    if "'" in text:
-        text = text.replace("'", "’")
-    return _NUMBER_THEN_WORD.sub(NBSP, text)
+def typeset_html(html: str) -> str:
+    """:func:`typography` of text not ours (spaces only) between the tags of ``html``."""
+    out: list[str] = []
+    position = 0
+    for untouched in _UNTOUCHED.finditer(html):
+        start = untouched.start()
+        if start > position:
+            text = html[position:start]
+            out.append(text if text.isspace() else typography(text, ours=False))
+        out.append(untouched.group(0))
+        position = untouched.end()
+    out.append(typography(html[position:], ours=False))
+    return "".join(out)
 
 
 _SPACES = str.maketrans("", "", f" {NBSP}{NNBSP}\u2009")

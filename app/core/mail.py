@@ -1,10 +1,9 @@
 """Sending email: SMTP when ``MAIL_SERVER`` is set, otherwise one ``.eml`` file per message in
 ``MAIL_OUTBOX`` (the embedded default), listed on the dev-only page ``/dev/courriels``.
 
-Callers send *after* their transaction is committed: a failed send never loses a write, and
-the person is told to ask again (:class:`MailError`). Views that must answer at once, whatever
-the mail server does, queue their email instead (:mod:`app.core.outgoing`): it is sent after
-the response and retried.
+Every email of the app is queued (:mod:`app.core.outgoing`) in the transaction of the change
+that causes it, sent after the response and retried when the server refuses it: no answer waits
+for the mail server. :func:`send_mail` (at once) is left for commands and tests.
 """
 
 from __future__ import annotations
@@ -33,6 +32,8 @@ from flask import (
 )
 from jinja2 import TemplateNotFound
 
+from app.core.french import typeset_html, typography
+
 log = logging.getLogger(__name__)
 bp = Blueprint("mail", __name__)
 
@@ -55,13 +56,14 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
 
 
 def compose(to: str, subject: str, template: str, **context) -> EmailMessage:
-    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) into a message."""
+    """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) into a message,
+    in French typography like the pages (:func:`app.core.french.typography`)."""
     text = render_template(f"emails/{template}.txt", subject=subject, **context)
     try:
-        html = render_template(f"emails/{template}.html", subject=subject, **context)
+        html = typeset_html(render_template(f"emails/{template}.html", subject=subject, **context))
     except TemplateNotFound:  # plain text only
         html = None
-    return build_message(to, subject, text, html)
+    return build_message(to, typography(subject, ours=False), typography(text, ours=False), html)
 
 
 def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
@@ -70,16 +72,6 @@ def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
     message = compose(to, subject, template, **context)
     deliver(message)
     return message
-
-
-def try_send_mail(to: str, subject: str, template: str, **context) -> bool:
-    """:func:`send_mail`, returning False (logged) instead of raising when the server refuses:
-    for views that have already committed and only tell the person to ask again."""
-    try:
-        send_mail(to, subject, template, **context)
-        return True
-    except MailError:
-        return False
 
 
 def deliver(message: EmailMessage) -> None:

@@ -7,8 +7,9 @@ if the transaction commits. Once the response is made, the ids the request commi
 to this process's sender thread (``MAIL_SEND_IN_BACKGROUND``, on from the environment), or sent
 at once before the response leaves (off in a bare ``Settings()``: the tests read the mailbox
 right after a request). A refused send stays « pending »; ``flask mail send-pending`` (cron,
-every few minutes) retries it, up to :data:`MAX_ATTEMPTS`, and takes back the mails of a
-process that died while sending. Each send is claimed by one conditional UPDATE, so two
+every few minutes) retries it after a growing delay (:func:`retry_delay`: 5 minutes, doubling,
+at most 6 hours; about two days in all), up to :data:`MAX_ATTEMPTS`, and takes back the mails
+of a process that died while sending. Each send is claimed by one conditional UPDATE, so two
 processes never send the same row.
 
 The rendered message (with its link) is kept only until it is sent: then its body is blanked.
@@ -33,11 +34,21 @@ from app.core.mail import MailError, compose, deliver
 from app.db import Base, utcnow
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 12
+#: The delay before the first retry; it doubles at each failure, up to :data:`LONGEST_DELAY`.
+FIRST_DELAY = timedelta(minutes=5)
+LONGEST_DELAY = timedelta(hours=6)
 #: A mail « sending » for longer than this belongs to a process that died: it is sent again.
 STALE_AFTER = timedelta(minutes=10)
-#: Sent mails (their body already blanked) are deleted after this.
+#: Sent mails (their body already blanked) and given-up ones are deleted after this.
 KEEP_SENT = timedelta(days=30)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its last attempt a mail refused ``attempts`` times is tried again."""
+    if attempts <= 0:
+        return timedelta(0)
+    return min(FIRST_DELAY * 2 ** min(attempts - 1, 20), LONGEST_DELAY)
 
 
 class OutgoingMail(Base):
@@ -53,6 +64,7 @@ class OutgoingMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # When the last attempt began: the next one waits retry_delay(attempts) from there.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -119,11 +131,13 @@ def send_one(session: Session, mail_id: int) -> bool | None:
 class SendReport:
     sent: int = 0
     failed: int = 0
+    waiting: int = 0  # refused before, not yet due for another try
 
 
-def send_pending(session: Session) -> SendReport:
-    """Every pending mail (and those of a process that died while sending); old sent rows go."""
-    now = utcnow()
+def send_pending(session: Session, now: datetime | None = None) -> SendReport:
+    """Every pending mail whose retry delay is over (and those of a process that died while
+    sending); sent and given-up rows older than :data:`KEEP_SENT` go."""
+    now = now or utcnow()
     session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.status == "sending", OutgoingMail.claimed_at < now - STALE_AFTER)
@@ -131,13 +145,20 @@ def send_pending(session: Session) -> SendReport:
     )
     session.execute(
         delete(OutgoingMail).where(
-            OutgoingMail.status == "sent", OutgoingMail.sent_at < now - KEEP_SENT
+            OutgoingMail.status.in_(("sent", "failed")), OutgoingMail.created_at < now - KEEP_SENT
         )
     )
     session.commit()
     report = SendReport()
-    pending = select(OutgoingMail.id).where(OutgoingMail.status == "pending")
-    for mail_id in session.scalars(pending.order_by(OutgoingMail.id)).all():
+    pending = session.execute(
+        select(OutgoingMail.id, OutgoingMail.attempts, OutgoingMail.claimed_at)
+        .where(OutgoingMail.status == "pending")
+        .order_by(OutgoingMail.id)
+    ).all()
+    for mail_id, attempts, last_try in pending:
+        if attempts and last_try is not None and now < last_try + retry_delay(attempts):
+            report.waiting += 1
+            continue
         outcome = send_one(session, mail_id)
         if outcome is True:
             report.sent += 1

@@ -40,7 +40,7 @@ class Limits:
 
     place_length: int = 120
     text_length: int = 200
-    radius_choices: tuple[int, ...] = (1, 2, 5, 10, 20, 30)  # km, the page's list
+    radius_choices: tuple[int, ...] = (1, 2, 3, 5, 10, 20, 30)  # km, the page's list
     radius_range: tuple[float, float] = (0.1, 100)  # km, the API
     default_radius_km: int = 10
     age_choices: tuple[int, ...] = (0, 12, 24, 36, 48, 72)  # months, the page's list
@@ -322,7 +322,7 @@ class QueryReader:
 
 
 def _or_list(values: tuple[int, ...]) -> str:
-    """« 1, 2, 5, 10, 20 ou 30 »"""
+    """« 1, 2, 3, 5, 10, 20 ou 30 »"""
     *first, last = (str(v) for v in values)
     return f"{', '.join(first)} ou {last}" if first else last
 

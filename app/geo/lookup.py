@@ -609,8 +609,9 @@ def lookup_places(query: str, limit: int = 10) -> list[PlaceMatch]:
 # Resolution of a submitted form field
 # ---------------------------------------------------------------------------------------------
 
-# French typography: non-breaking spaces inside « » and before « : ».
-_NBSP = "\u00a0"
+# French typography (as app.core.french.typography): narrow no-break spaces inside « » and
+# before « : ».
+_NBSP = "\u202f"
 EMPTY_MESSAGE = "Saisissez le nom d’une commune ou un code postal."
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app, url_for
 
-from app.core.mail import MailError, send_mail
+from app.core.outgoing import queue_mail, send_pending
 from app.db import get_session, utcnow
 from app.geo.timezones import today_in_france
 from app.management import reminders
 
-SUBJECT = "Vos offres sont-elles à jour\u00a0? – Passerelle"
+SUBJECT = "Vos offres sont-elles à jour ? – Passerelle"
 
 
 def _base_url() -> str:
@@ -20,36 +20,36 @@ def _base_url() -> str:
 def remind_stale_offers(echo=click.echo) -> int:
     """Email each manager the published offers of theirs not updated for 3 months, at most once
     per 30 days per offer (``Offer.reminded_at``). Idempotent: a second run the same day sends
-    nothing. Each manager's offers are marked right after their email is handed over, so a
-    failed send is tried again next time. Returns the number of emails sent."""
+    nothing. The emails are queued in the transaction that marks the offers, then sent; one the
+    mail server refuses stays in the queue and is retried (:mod:`app.core.outgoing`). Returns
+    the number of emails queued."""
     session = get_session()
     now, today = utcnow(), today_in_france()
     plan = reminders.plan_reminders(session, today, now)
-    sent, failed, reminded = 0, 0, set()
+    queued, reminded = 0, set()
     with current_app.test_request_context(base_url=_base_url()):
         for user, offers in plan.by_manager.values():
             links = [
                 (o, url_for("management.edit_offer", offer_id=o.id, _external=True)) for o in offers
             ]
-            try:
-                send_mail(
-                    user.email,
-                    SUBJECT,
-                    "stale_offer",
-                    user=user,
-                    offers=links,
-                    list_url=url_for("management.offers", a_verifier=1, _external=True),
-                )
-            except MailError:
-                failed += 1
-                continue
-            sent += 1
+            queue_mail(
+                session,
+                user.email,
+                SUBJECT,
+                "stale_offer",
+                user=user,
+                offers=links,
+                list_url=url_for("management.offers", a_verifier=1, _external=True),
+            )
+            queued += 1
             fresh = [o.id for o in offers if o.id not in reminded]
             reminders.mark_reminded(session, fresh, now)
-            session.commit()
             reminded.update(fresh)
+    session.commit()
+    failed = send_pending(session).failed
+    s = "s" if queued > 1 else ""
     echo(
-        f"{sent} courriel{'s' if sent > 1 else ''} de rappel envoyé{'s' if sent > 1 else ''} "
+        f"{queued} courriel{s} de rappel envoyé{s} "
         f"pour {len(reminded)} offre{'s' if len(reminded) > 1 else ''} à vérifier."
     )
     if plan.unmanaged:
@@ -57,11 +57,11 @@ def remind_stale_offers(echo=click.echo) -> int:
         echo(f"{n} offre{'s' if n > 1 else ''} à vérifier sans gestionnaire à prévenir.")
     if failed:
         echo(
-            f"{failed} courriel{'s' if failed > 1 else ''} non envoyé{'s' if failed > 1 else ''} : "
-            "ces offres seront rappelées au prochain passage.",
+            f"{failed} courriel(s) refusé(s) par le serveur de courriel pour l’instant : "
+            "réessayé(s) par « flask mail send-pending ».",
             err=True,
         )
-    return sent
+    return queued
 
 
 def init_app(app: Flask) -> None:

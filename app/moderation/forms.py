@@ -49,7 +49,7 @@ class PlacesField(StringField):
         text = (self.data or "")[:20]
         if not text:
             raise ValidationError("Indiquez le nombre de places réservées.")
-        if not text.isdigit() or not 1 <= int(text) <= MAX_PLACES:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PLACES:
             raise ValidationError(self.message)
         self.number = int(text)
 

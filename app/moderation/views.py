@@ -4,7 +4,8 @@
 Views stay thin: rules are in :mod:`app.moderation.services`, reads in
 :mod:`app.moderation.queries`. Every object fetched by id is checked against the person's
 département (``policies.coordinates``) and answered 404 otherwise. Each action is one
-transaction, committed before any email goes out."""
+transaction; its emails are queued in it (:func:`app.core.outgoing.queue_mail`) and leave after
+the response, so no answer waits for the mail server."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from app.accounts.auth import current_user, role_required
 from app.accounts.forms import departement_choices
 from app.accounts.models import Role, User
 from app.core.limits import SENSITIVE, limiter
-from app.core.mail import absolute_url, try_send_mail
+from app.core.mail import absolute_url
+from app.core.outgoing import queue_mail
 from app.db import get_session
 from app.directory.models import Offer, Structure
 from app.directory.queries import get_public_offer
@@ -39,11 +41,6 @@ from app.moderation.models import ApplicationStatus, AvipApplication, ErrorRepor
 from app.moderation.services import ModerationError
 
 bp = Blueprint("moderation", __name__)
-
-MAIL_FAILED = (
-    "La décision est enregistrée, mais le courriel n’a pas pu être envoyé : prévenez "
-    "la personne autrement."
-)
 
 
 def _me() -> User:
@@ -122,11 +119,11 @@ def _criteria(form: AvipApplicationForm) -> services.Criteria:
     )
 
 
-def _notify_new_applications(applications: list[AvipApplication]) -> None:
-    session = get_session()
+def _notify_new_applications(session, applications: list[AvipApplication]) -> None:
     for application in applications:
         for coordinator in queries.coordinators_of(session, application.departement_code):
-            try_send_mail(
+            queue_mail(
+                session,
                 coordinator.email,
                 "Une demande de label AVIP à examiner – Passerelle",
                 "avip_application",
@@ -201,8 +198,8 @@ def _apply(form: AvipApplicationForm, offers: list[Offer], pending, submit, **co
             session.rollback()
             problem = error.message
         else:
+            _notify_new_applications(session, applications)
             session.commit()
-            _notify_new_applications(applications)
             codes = [a.departement_code for a in applications]
             where = (
                 f"du département {codes[0]}"
@@ -297,15 +294,16 @@ def approve_account(user_id: int):
     def approve(session):
         services.ensure_pending_account(person)
         accounts.approve_account(session, _me(), person)
+        queue_mail(
+            session,
+            person.email,
+            "Votre compte est validé – Passerelle",
+            "account_approved",
+            user=person,
+            url=absolute_url("accounts.login"),
+        )
 
-    if _act(approve, f"Le compte de {person.full_name} est validé.") and not try_send_mail(
-        person.email,
-        "Votre compte est validé – Passerelle",
-        "account_approved",
-        user=person,
-        url=absolute_url("accounts.login"),
-    ):
-        flash(MAIL_FAILED)
+    _act(approve, f"Le compte de {person.full_name} est validé.")
     return redirect(url_for("moderation.queue"))
 
 
@@ -317,13 +315,15 @@ def refuse_account(user_id: int):
     def refuse(session):
         services.ensure_pending_account(person)
         accounts.refuse_account(session, _me(), person)
-
-    if _act(refuse, f"La demande de compte de {person.full_name} est refusée.") and not (
-        try_send_mail(
-            person.email, "Votre demande de compte – Passerelle", "account_refused", user=person
+        queue_mail(
+            session,
+            person.email,
+            "Votre demande de compte – Passerelle",
+            "account_refused",
+            user=person,
         )
-    ):
-        flash(MAIL_FAILED)
+
+    _act(refuse, f"La demande de compte de {person.full_name} est refusée.")
     return redirect(url_for("moderation.queue"))
 
 
@@ -439,22 +439,23 @@ def _decide(application: AvipApplication, action, **forms):
     except ModerationError as error:
         session.rollback()
         return _render_decision(application, problem=error.message, status=409, **forms)
-    session.commit()
     granted = application.status == ApplicationStatus.GRANTED
-    flash("Le label est attribué." if granted else "La demande est refusée.")
     applicant = session.get(User, application.applicant_id) if application.applicant_id else None
-    if applicant is not None and not try_send_mail(
-        applicant.email,
-        f"Label AVIP : {'label attribué' if granted else 'demande refusée'} – Passerelle",
-        "avip_decision",
-        applicant=applicant,
-        application=application,
-        granted=granted,
-        offers=offers,
-        scope=presenters.application_scope(application),
-        url=absolute_url("moderation.avip_home"),
-    ):
-        flash(MAIL_FAILED)
+    if applicant is not None:
+        queue_mail(
+            session,
+            applicant.email,
+            f"Label AVIP : {'label attribué' if granted else 'demande refusée'} – Passerelle",
+            "avip_decision",
+            applicant=applicant,
+            application=application,
+            granted=granted,
+            offers=offers,
+            scope=presenters.application_scope(application),
+            url=absolute_url("moderation.avip_home"),
+        )
+    session.commit()
+    flash("Le label est attribué." if granted else "La demande est refusée.")
     return redirect(url_for("moderation.avip_decision", application_id=application.id))
 
 
@@ -492,19 +493,18 @@ def invite():
             token = accounts.invitation_token(
                 me, form.email.data, role, departement, form.structure
             )
-            if try_send_mail(
+            queue_mail(
+                session,
                 accounts.normalize_email(form.email.data),
                 "Votre invitation sur Passerelle",
                 "invitation",
                 inviter=me,
                 url=absolute_url("accounts.accept_invitation", token=token),
-            ):
-                flash(f"L’invitation est envoyée à {accounts.normalize_email(form.email.data)}.")
-                chosen = departement if me.role == Role.ADMIN else None
-                return redirect(url_for("moderation.invite", departement=chosen))
-            form.email.errors.append(
-                "Le courriel n’a pas pu être envoyé. Réessayez dans quelques minutes."
             )
+            session.commit()
+            flash(f"L’invitation est envoyée à {accounts.normalize_email(form.email.data)}.")
+            chosen = departement if me.role == Role.ADMIN else None
+            return redirect(url_for("moderation.invite", departement=chosen))
     status = 422 if form.errors else 200
     return render_template(
         "moderation/invite.html",

@@ -1,4 +1,5 @@
-"""``flask referrals daily`` (reminders, expiry, purge, emails to retry) and
+"""``flask referrals daily`` (reminders, expiry, purge, emails to retry, and the search change
+log's applied rows pruned) and
 ``flask referrals purge``: meant for cron, once a day; each step is its own transaction and a
 second run the same day does nothing more."""
 
@@ -8,8 +9,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.core.outgoing import send_pending
 from app.db import get_session, utcnow
 from app.referrals import notifications, services
+from app.search import prune_changes
 
 group = AppGroup(
     "referrals", help="Orientations : rappels, expiration, purge des données personnelles."
@@ -32,7 +35,11 @@ def run_daily(echo=click.echo) -> services.DailyReport:
         session, now, current_app.config["REFERRAL_RETENTION_DAYS"]
     )
     session.commit()
-    delivery = notifications.deliver(session)
+    pruned = prune_changes(session, now)
+    session.commit()
+    queued = notifications.queue_pending(session)
+    session.commit()
+    delivery = send_pending(session)
     echo(
         f"{_plural(report.reminders, 'rappel')} à envoyer, "
         f"{_plural(report.expired, 'orientation')} expirée(s), "
@@ -42,14 +49,21 @@ def run_daily(echo=click.echo) -> services.DailyReport:
     echo(
         f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au "
         "prochain passage), "
-        f"{delivery.without_address} sans destinataire."
+        f"{queued.without_address} sans destinataire."
+    )
+    echo(
+        "Index de recherche illisible : journal des modifications non purgé."
+        if pruned is None
+        else f"Journal des modifications de la recherche : {_plural(pruned, 'ligne')} "
+        "appliquée(s) supprimée(s)."
     )
     return report
 
 
 @group.command("daily")
 def daily_command() -> None:
-    """Rappels à 3 et 7 jours, expiration à 30 jours, purge, courriels en attente."""
+    """Rappels à 3 et 7 jours, expiration à 30 jours, purge, courriels en attente, journal des
+    modifications de la recherche déjà appliquées."""
     run_daily()
 
 

@@ -308,7 +308,7 @@ class VersionField(HiddenField):
     """The version of the referral the page showed (for « someone answered meanwhile »)."""
 
     def pre_validate(self, form):
-        if not (self.data or "").isdigit() or len(self.data) > 9:
+        if not (self.data or "").isascii() or not (self.data or "").isdigit() or len(self.data) > 9:
             raise ValidationError("Le formulaire est incomplet : rechargez la page.")
 
     @property

@@ -1,10 +1,11 @@
-"""The emails referrals owe (:class:`ReferralMail` rows), handed to the mail server after the
-change that caused them is committed. A refused send stays « pending » and is tried again by
-``flask referrals daily`` (up to :data:`MAX_ATTEMPTS`), so an SMTP failure never loses a
-referral nor its news.
+"""The emails referrals owe (:class:`ReferralMail` rows, saved with the change that causes
+them), rendered into the app's outgoing queue (:mod:`app.core.outgoing`) by the view right after
+its commit: they leave after the response, so no answer waits for the mail server, and a
+refused send is retried there with a growing delay; an SMTP failure never loses a referral nor
+its news. Rows a stopped process left « pending » are queued by ``flask referrals daily`` and
+``flask mail send-pending``.
 
-A parent's own request (« Demander une place ») goes through the outgoing mail queue
-(:mod:`app.core.outgoing`): rendered in the view's transaction, sent after the response.
+A parent's own request (« Demander une place ») goes the same way.
 
 Addresses are worked out at sending time from the referral (none is stored with the mail).
 Structures get a signed link that lets them answer without an account (8 days); no personal
@@ -12,7 +13,6 @@ data is in any link. Subjects never name the parent."""
 
 from __future__ import annotations
 
-import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -22,15 +22,12 @@ from sqlalchemy.orm import Session
 
 from app.accounts import policies
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
-from app.core import outgoing
-from app.core.mail import MailError, absolute_url, send_mail
+from app.core.mail import absolute_url
+from app.core.outgoing import queue_mail
 from app.db import utcnow
 from app.referrals import presenters, rules
 from app.referrals.models import Referral, ReferralMail
 from app.referrals.services import structure_addresses
-
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
 
 SUBJECTS = {
     ("new", "structure"): "Nouvelle orientation d’un parent vers « {offer} »",
@@ -116,15 +113,16 @@ def _subject(mail: ReferralMail) -> str:
 
 
 @dataclass
-class DeliveryReport:
-    sent: int = 0
-    failed: int = 0
+class QueueReport:
+    queued: int = 0
     without_address: int = 0
 
 
-def deliver(session: Session, referral_id: int | None = None) -> DeliveryReport:
-    """Send the pending mails (of one referral, or all); each outcome is committed at once."""
-    report = DeliveryReport()
+def queue_pending(session: Session, referral_id: int | None = None) -> QueueReport:
+    """Render the pending mails (of one referral, or all) into the outgoing queue
+    (:mod:`app.core.outgoing`), in the caller's transaction: they are sent after the response
+    and retried there. Needs no request: outside one, links are built on ``PUBLIC_URL``."""
+    report = QueueReport()
     query = select(ReferralMail).where(ReferralMail.status == "pending").order_by(ReferralMail.id)
     if referral_id is not None:
         query = query.where(ReferralMail.referral_id == referral_id)
@@ -133,46 +131,15 @@ def deliver(session: Session, referral_id: int | None = None) -> DeliveryReport:
         if not addresses:
             mail.status = "no-address"
             report.without_address += 1
-            session.commit()
             continue
-        try:
-            with (
-                nullcontext()
-                if has_request_context()
-                else current_app.test_request_context(
-                    base_url=current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
-                )
-            ):
-                subject, context = _subject(mail), _context(mail)
-                for address in addresses:
-                    if mail.referral.from_parent:  # sent after the response, retried
-                        outgoing.queue_mail(session, address, subject, _template(mail), **context)
-                    else:
-                        send_mail(address, subject, _template(mail), **context)
-        except MailError as error:
-            mail.attempts += 1
-            # The class of the failure only: a server's message may quote the address.
-            mail.last_error = type(error.__cause__ or error).__name__[:200]
-            if mail.attempts >= MAX_ATTEMPTS:
-                mail.status = "failed"
-            report.failed += 1
-            log.warning("referral mail %s not sent (attempt %s)", mail.id, mail.attempts)
-        else:
-            mail.status, mail.sent_at, mail.attempts = "sent", utcnow(), mail.attempts + 1
-            report.sent += 1
-        session.commit()
-    if report.sent and not has_request_context():  # the daily command: no response to wait for
-        outgoing.send_pending(session)
+        with (
+            nullcontext()
+            if has_request_context()
+            else current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
+        ):
+            subject, context = _subject(mail), _context(mail)
+            for address in addresses:
+                queue_mail(session, address, subject, _template(mail), **context)
+        mail.status, mail.sent_at = "queued", utcnow()
+        report.queued += 1
     return report
-
-
-def deliver_quietly(session: Session, referral_id: int) -> bool:
-    """:func:`deliver` after a view's commit: True when nothing is left pending. Never raises
-    for a mail problem (the daily command retries)."""
-    try:
-        report = deliver(session, referral_id)
-    except Exception:
-        log.exception("referral mails of %s not delivered", referral_id)
-        session.rollback()
-        return False
-    return report.failed == 0

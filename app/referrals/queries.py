@@ -216,7 +216,7 @@ def _recent(session: Session, now: datetime, *conditions):
 
 
 def structure_badge(session: Session, structure_id: int, now: datetime) -> str | None:
-    """« Répond en général sous 3 jours » over the last 6 months; None with fewer than 3."""
+    """« Répond aux orientations sous 3 jours » over the last 6 months; None with fewer than 3."""
     samples = [
         s
         for r in _recent(session, now, Referral.structure_id == structure_id)

@@ -184,11 +184,13 @@ def median_hours(samples: list[Sample]) -> float | None:
 
 
 def response_badge(samples: list[Sample]) -> str | None:
-    """« Répond en général sous 3 jours », or None with fewer than 3 referrals or no usual time."""
+    """« Répond aux orientations sous 3 jours » (the usual time: the median; it concerns the
+    professionals' referrals, the only answers measured), or None with fewer than 3 referrals
+    or no usual time. Short enough to stay on one line of a phone (the pill of the offer page)."""
     if len(samples) < BADGE_MINIMUM:
         return None
     median = median_hours(samples)
     if median is None:
         return None
     days = max(1, math.ceil(median / 24))
-    return f"Répond en général sous {days}\u00a0jour{'s' if days > 1 else ''}"
+    return f"Répond aux orientations sous {days}\u00a0jour{'s' if days > 1 else ''}"

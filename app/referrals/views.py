@@ -4,7 +4,8 @@ dashboard and the page that tells parents what is kept.
 
 Thin views: checks in :mod:`.forms`, rules in :mod:`.rules` and :mod:`.services`. Every referral
 fetched by id is checked with :func:`services.side_of` (404 for anyone else) and every reading
-of its personal data is logged. Each action is one transaction; its emails go after the commit.
+of its personal data is logged. Each action is one transaction; its emails are queued after
+the commit and leave after the response.
 No personal data ever appears in a URL: filters are statuses, links carry ids or signatures."""
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ from app.referrals.services import ConflictError
 
 bp = Blueprint("referrals", __name__)
 
-MAIL_LATER = (
-    "L’envoi du courriel a échoué pour l’instant : il sera renvoyé automatiquement. "
-    "Rien n’est perdu."
-)
 CONFLICT = (
     "Cette orientation a changé pendant que vous répondiez (quelqu’un d’autre a déjà répondu) : "
     "voici son état actuel. Votre réponse n’a pas été enregistrée."
@@ -79,12 +76,14 @@ def _status_arg() -> ReferralStatus | None:
 
 def _page_arg() -> int:
     value = request.args.get("page", "")
-    return int(value) if value.isdigit() and len(value) < 6 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else 1
 
 
 def _deliver(referral_id: int) -> None:
-    if not notifications.deliver_quietly(get_session(), referral_id):
-        flash(MAIL_LATER, "info")
+    """Queue the emails the committed change owes: they leave after the response."""
+    session = get_session()
+    notifications.queue_pending(session, referral_id)
+    session.commit()
 
 
 @bp.app_context_processor
@@ -466,8 +465,8 @@ def renew_link(token: str):
         return _link_problem(token, expired=False, can_renew=False, status=400)
     services.renew_link(session, referral, utcnow())
     session.commit()
-    delivered = notifications.deliver_quietly(session, referral.id)
-    return render_template("referrals/link_sent.html", delivered=delivered)
+    _deliver(referral.id)
+    return render_template("referrals/link_sent.html")
 
 
 # ------------------------------------------------------------------ sharing with a parent
@@ -545,7 +544,7 @@ def place_request(offer_id: int):
                 if services.existing_parent_request(session, data.idempotency_key) is None:
                     raise
             else:
-                notifications.deliver_quietly(session, done.id)  # queued, sent after the response
+                _deliver(done.id)  # queued, sent after the response
         return redirect(url_for(".place_request_sent", offer_id=offer.id, retour=retour), 303)
     return render_template("referrals/place_request.html", offer=offer, form=form, retour=retour), (
         422 if form is not None and form.errors else 200

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from datetime import datetime
 
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from app.search.changes import prune_applied
 from app.search.index import INCOMPLETE as INDEX_INCOMPLETE
 from app.search.index import OK as INDEX_OK
 from app.search.index import REBUILDING as INDEX_REBUILDING
@@ -19,6 +23,7 @@ __all__ = [
     "catch_up",
     "get_index",
     "init_app",
+    "prune_changes",
     "results_incomplete",
 ]
 
@@ -44,3 +49,15 @@ def results_incomplete() -> bool:
     """May the search this thread just made have missed offers (the index is being rebuilt,
     or none can be read)? The pages and the API say so."""
     return get_index().incomplete
+
+
+def prune_changes(session: Session, now: datetime) -> int | None:
+    """Delete the change-log rows this server's index in service has applied, once older than
+    :data:`app.search.changes.KEEP_CHANGES`; None (nothing deleted) when no index can be read,
+    as nothing then says what was applied. Never past a gap (a change not yet seen committed)."""
+    try:
+        state = get_index().state()
+    except Exception:
+        return None
+    applied = min([state.last_change, *(gap - 1 for gap in state.gaps)])
+    return prune_applied(session, applied, now)

@@ -2,17 +2,24 @@
 transaction, which offers must be re-indexed. The index catches up from this log, so a crash
 between the commit and the index update loses nothing, and several servers each keeping their
 own index directory can all catch up.
+
+Rows are pruned by the daily job (:func:`prune_applied`) once the index in service has applied
+them and they are older than :data:`KEEP_CHANGES`, so that the log does not grow for ever.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, event, insert, select
+from sqlalchemy import DateTime, Integer, delete, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db import Base, utcnow
 from app.directory.models import Closure, Offer, OpeningSlot, Structure, Training, TrainingSession
+
+#: Even applied, a change is kept this long: another server's index (its own folder) that was
+#: stopped meanwhile catches up from the rows still there when it comes back.
+KEEP_CHANGES = timedelta(days=7)
 
 
 class SearchChange(Base):
@@ -54,3 +61,15 @@ def _record_changes(session: Session, _flush_context) -> None:
         session.connection().execute(
             insert(SearchChange), [{"offer_id": i, "created_at": now} for i in sorted(ids)]
         )
+
+
+def prune_applied(session: Session, applied_up_to: int, now: datetime) -> int:
+    """Delete the changes the index has applied (ids up to ``applied_up_to``, the last one of
+    its state before any gap) that are also older than :data:`KEEP_CHANGES`; returns how many.
+    Never the newer ones: an index behind, or a transaction still open, still needs them."""
+    result = session.execute(
+        delete(SearchChange).where(
+            SearchChange.id <= applied_up_to, SearchChange.created_at < now - KEEP_CHANGES
+        )
+    )
+    return getattr(result, "rowcount", 0) or 0

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
+import functools
 from datetime import date
 from typing import TypeGuard
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from app.directory import hours
 from app.directory.models import (
@@ -24,42 +24,48 @@ from app.directory.rules import offer_slots
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 
+#: The flags a search can ask for, as bits of the ``flags`` column (bit 0 is « avip »).
+SEARCH_FLAGS = ("avip", "places", "handicap")
+
+
+def _int_column():
+    return COLUMN(NumericColumn("i"))
+
 
 def build_schema() -> Schema:
+    """Whoosh indexes the text (title and body, French analysis, BM25F). Everything else a
+    search filters or sorts on is a column, one value per document, never a term: searches
+    read the columns of a segment as whole arrays (:mod:`app.search.columns`), so terms for
+    them would only slow the build (numeric ranges were more than half of all postings)."""
     analyzer = french_analyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         doctype=ID,
-        title=TEXT(analyzer=analyzer, field_boost=3.0),
-        body=TEXT(analyzer=analyzer),
-        kind=ID,
-        flags=KEYWORD,
-        # Opening hours: one 48-bit mask of fully open half-hours per weekday, read from
-        # columns to test coverage bitwise (far cheaper than AND-ing up to 336 terms). Columns
-        # only, not indexed: a 64-bit NUMERIC field would add 16 terms per value to the index,
-        # and these seven masks were more than half of all postings (and of the build time).
+        # Frequencies, not positions (no phrase search): the same weights and lengths, hence
+        # the same BM25F scores, for a smaller index built faster.
+        title=TEXT(analyzer=analyzer, field_boost=3.0, phrase=False),
+        body=TEXT(analyzer=analyzer, phrase=False),
+        kind=COLUMN(VarBytesColumn()),
+        departement=COLUMN(VarBytesColumn()),
+        flags=COLUMN(NumericColumn("B")),  # bits of SEARCH_FLAGS
+        # Opening hours: one 48-bit mask of fully open half-hours per weekday, to test the
+        # coverage of the hours needed bitwise.
         **{f"h{day}": COLUMN(NumericColumn("Q")) for day in range(7)},
-        departement=ID,
-        code_insee=ID,
-        # Coordinates in 1e-5 degrees (about 1 m) as integers: Whoosh's float columns are broken.
-        lat=NUMERIC(int, bits=32, signed=True, sortable=True),
-        lon=NUMERIC(int, bits=32, signed=True, sortable=True),
-        # The grid cells the offer lies in, at 0.1° and 1° (see grid_cells): a place search
-        # ORs the few cells covering its circle instead of intersecting two numeric ranges,
-        # each a band across the whole country.
-        cells=KEYWORD,
-        age_min=NUMERIC(int),
-        age_max=NUMERIC(int),
-        valid_until=NUMERIC(int),
+        # Coordinates in 1e-5 degrees (about 1 m) as integers.
+        lat=_int_column(),
+        lon=_int_column(),
+        age_min=_int_column(),
+        age_max=_int_column(),
+        valid_until=_int_column(),
         # The AVIP label is valid from its start date to its review date (inclusive): like
         # valid_until, compared with today at query time, so a label lapses without reindexing.
-        avip_from=NUMERIC(int),
-        avip_until=NUMERIC(int),
-        updated=COLUMN(NumericColumn("Q")),  # only read as a column (sort by last update)
+        avip_from=_int_column(),
+        avip_until=_int_column(),
+        updated=COLUMN(NumericColumn("Q")),  # sort by last update
         meta=STORED,
     )
 
@@ -69,31 +75,6 @@ COORD_SCALE = 100_000
 
 def to_micro(degrees: float) -> int:
     return round(degrees * COORD_SCALE)
-
-
-#: Grid resolutions: (prefix, cells per degree). 0.1° is about 11 km north–south.
-GRIDS = (("f", 10), ("c", 1))
-
-
-def cells_of(latitude: float, longitude: float) -> list[str]:
-    """The cell of a point at each grid resolution: « f431_59 c43_5 »."""
-    return [
-        f"{prefix}{math.floor(latitude * per):d}_{math.floor(longitude * per):d}"
-        for prefix, per in GRIDS
-    ]
-
-
-def cells_covering(
-    min_lat: float, max_lat: float, min_lon: float, max_lon: float, limit: int = 150
-) -> list[str] | None:
-    """The cells of the finest grid that covers the box in at most ``limit`` cells, or None
-    when even the coarsest needs more (a huge radius: the caller uses numeric ranges)."""
-    for prefix, per in GRIDS:
-        lats = range(math.floor(min_lat * per), math.floor(max_lat * per) + 1)
-        lons = range(math.floor(min_lon * per), math.floor(max_lon * per) + 1)
-        if len(lats) * len(lons) <= limit:
-            return [f"{prefix}{a:d}_{b:d}" for a in lats for b in lons]
-    return None
 
 
 def date_number(value: date | None, default: int = NO_END) -> int:
@@ -119,31 +100,21 @@ def searchable_offer_count(session: Session) -> int:
     )
 
 
-def offer_flags(offer: Offer, summary: hours.HoursSummary) -> list[str]:
-    flags = []
-    if offer.avip:
-        flags.append("avip")
-    if offer.free_places:
-        flags.append("places")
-    if offer.disability_access:
-        flags.append("handicap")
-    if offer.is_ephemeral:
-        flags.append("ephemere")
-    for name in ("early", "late", "night", "weekend", "atypical"):
-        if getattr(summary, name):
-            flags.append(name)
-    if offer.training is not None:
-        flags.extend(f"financement_{f}" for f in offer.training.funding)
-        if offer.training.vae_possible:
-            flags.append("vae")
-        if offer.training.open_to_iae:
-            flags.append("iae")
-    return flags
+def search_flags(offer: Offer) -> int:
+    """The bits of :data:`SEARCH_FLAGS` the offer has."""
+    wanted = (offer.avip, offer.free_places, offer.disability_access)
+    return sum(1 << bit for bit, has in enumerate(wanted) if has)
+
+
+@functools.lru_cache(maxsize=4096)
+def _coverage_masks(slots: tuple[hours.Slot, ...]) -> tuple[int, ...]:
+    """Offers share a few opening patterns: their masks are computed once per pattern."""
+    return hours.coverage_masks(slots)
 
 
 def offer_document(offer: Offer) -> dict:
-    slots = offer_slots(offer)
-    summary = hours.summarize(slots)
+    slots = tuple(offer_slots(offer))
+    latitude, longitude = public_point(offer)
     body = [
         offer.description,
         offer.structure.name,
@@ -167,15 +138,13 @@ def offer_document(offer: Offer) -> dict:
         "doctype": "offer",
         "title": offer.title,
         "body": "\n".join(p for p in body if p),
-        "kind": offer.kind.value,
-        "flags": " ".join(offer_flags(offer, summary)),
-        **{f"h{day}": mask for day, mask in enumerate(hours.coverage_masks(slots))},
-        "departement": offer.departement_code,
-        "code_insee": offer.code_insee,
+        "kind": offer.kind.value.encode("utf-8"),
+        "flags": search_flags(offer),
+        **{f"h{day}": mask for day, mask in enumerate(_coverage_masks(slots))},
+        "departement": (offer.departement_code or "").encode("utf-8"),
         # A private person's point is coarse (app.directory.reach): no distance gives her home.
-        "lat": to_micro(public_point(offer)[0]),
-        "lon": to_micro(public_point(offer)[1]),
-        "cells": " ".join(cells_of(*public_point(offer))),
+        "lat": to_micro(latitude),
+        "lon": to_micro(longitude),
         "age_min": offer.age_min_months,
         "age_max": offer.age_max_months,
         "valid_until": date_number(offer.valid_until),

@@ -44,6 +44,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 
 from app.directory.models import Offer, Training
+from app.search import columns
 from app.search.changes import SearchChange
 from app.search.documents import (
     INDEXED_STATUS,
@@ -78,16 +79,29 @@ RETIRE_WAIT_SECONDS = 60
 RETRY_SECONDS = 30
 
 
+class _Lengths:
+    """A segment's field-length column read in one go (one byte per document)."""
+
+    def __init__(self, reader) -> None:
+        self._bytes = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
+
+    def __getitem__(self, docnum: int) -> int:
+        return self._bytes[docnum] if docnum < len(self._bytes) else 0
+
+
 def _cached_reader(self, fieldname, column):
     """Whoosh's ``W3PerDocReader._cached_reader`` without its cache miss on fields that have no
     length column: the original stats the file system again at every call, which is once per
     posting of every unscored field when a segment is written (more than half of the build time
     at national scale). A segment's columns never change once written, so "no column" is cached
-    like a reader."""
+    like a reader. A length column is read whole: writing a segment asks for the length of a
+    document once per posting, which was a seek and a read each."""
     try:
         return self._readers[fieldname]
     except KeyError:
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        if reader is not None and column is whoosh3.LENGTHS_COLUMN:
+            reader = _Lengths(reader)
         self._readers[fieldname] = reader
         return reader
 
@@ -129,6 +143,13 @@ def offers_with_relations(session: Session, ids: Iterable[int] | None = None):
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _write_columns(ix, folder: Path) -> None:
+    """Write the column arrays of the segments just committed, beside them: a search then maps
+    them instead of reading them out of the segment."""
+    with ix.reader() as reader:
+        columns.write_missing(folder, columns.segment_readers(reader))
 
 
 class _SearcherHolder:
@@ -323,9 +344,10 @@ class SearchIndex:
         """Build a new generation of the index from the database and put it in service once
         complete; returns the number of offers indexed.
 
-        Reads through a private session, so the caller's objects stay as they are. With
-        ``procs`` > 1 (command line only: it forks), documents are analysed and written by that
-        many processes, each making its own segment (not merged: searches read them all).
+        Reads through a private session, so the caller's objects stay as they are. The new
+        generation is one segment, its column arrays written beside it before it is put in
+        service. With ``procs`` > 1 (command line only: it forks), documents are analysed by
+        that many processes, and their postings merged into the one segment by this one.
         """
         with Session(bind=session.get_bind()) as private:
             return self._rebuild(private, procs)
@@ -350,7 +372,7 @@ class SearchIndex:
         folder.mkdir(parents=True)
         ix = whoosh_index.create_in(str(folder), build_schema())
         if procs > 1:
-            writer = ix.writer(limitmb=128, procs=procs, multisegment=True, batchsize=500)
+            writer = ix.writer(limitmb=128, procs=procs, multisegment=False, batchsize=500)
         else:
             writer = ix.writer(limitmb=128)
         count = 0
@@ -371,6 +393,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        _write_columns(ix, folder)
         return count
 
     def _put_in_service(self, name: str) -> None:
@@ -664,7 +687,12 @@ class SearchIndex:
             if self.generation() != name:
                 writer.cancel()  # retired while we waited for its lock
                 continue
-            return self._apply_changes(session, writer)
+            count = self._apply_changes(session, writer)
+            try:
+                _write_columns(ix, self.root / name)
+            except Exception:  # the searchers build what is missing (columns.ColumnCache)
+                log.warning("column arrays of %s not written", name, exc_info=True)
+            return count
         return 0
 
     def _apply_changes(self, session: Session, writer) -> int:
@@ -805,6 +833,13 @@ class SearchIndex:
         readers = getattr(reader, "readers", None) or [reader]
         segments = tuple(r._segment.segment_id() for r in readers if hasattr(r, "_segment"))
         return str(self.root / (folder or "-")), reader.generation(), segments
+
+    def searcher_folder(self, searcher: Searcher) -> Path | None:
+        """The generation folder ``searcher`` reads (None: the empty placeholder)."""
+        holder = getattr(self._local, "holder", None)
+        if holder is not None and holder.searcher is searcher and holder.generation:
+            return self.root / holder.generation
+        return None
 
     def close(self) -> None:
         holder = getattr(self._local, "holder", None)

@@ -1,23 +1,62 @@
-"""Searching offers: criteria → Whoosh query → ids with exact distances, sorted and paged."""
+"""Searching offers: criteria → ids with exact distances, sorted and paged.
+
+A search runs segment by segment of the index on the segment's column arrays
+(:mod:`app.search.columns`), with numpy: no Python work per matching document.
+
+1. Candidates: the documents in the cells covering the circle (or, without a place, those
+   holding the rarest word of the text, or every offer), live (not deleted) only.
+2. Filters on the candidates: validity, kinds, flags, AVIP dates, age, département, hour
+   masks, then each word of the text (its doc numbers in the title's and body's postings).
+3. Exact distance to the point (haversine, vectorized; the few documents within a micrometre
+   of the radius are measured again with :func:`haversine_km`, as the hits shown are).
+4. Order: by distance, by relevance or by last update; only the first
+   :data:`ResultWindows.WINDOW` hits (or up to the page asked) are ordered completely.
+
+Relevance is Whoosh's BM25F, computed the way Whoosh computes it (same statistics, same
+formula, same sums in the same order: the matcher tree Whoosh builds for the query is walked
+once per segment), but over arrays rather than one document at a time. It is only computed
+when the order asks for it.
+"""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, time
+from pathlib import Path
 
+import numpy as np
 from whoosh import query as Q
+from whoosh.matching import (
+    FilterMatcher,
+    IntersectionMatcher,
+    LeafMatcher,
+    ListMatcher,
+    NullMatcherClass,
+    UnionMatcher,
+    WrappingMatcher,
+)
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
 
 from app.directory import hours
-from app.geo.distance import bounding_box, haversine_km
+from app.geo.distance import EARTH_RADIUS_KM, bounding_box, haversine_km
 from app.search.analysis import analyze
-from app.search.documents import COORD_SCALE, cells_covering, date_number, to_micro
+from app.search.columns import COLUMNS, SegmentColumns
+from app.search.documents import COORD_SCALE, SEARCH_FLAGS, date_number
 from app.search.index import SearchIndex
 
 SORT_DISTANCE = "distance"
 SORT_RELEVANCE = "pertinence"
 SORT_UPDATED = "mise_a_jour"
+
+#: Vectorized and scalar haversines may differ in their last bits (about 1e-12 km here):
+#: distances closer than this to a radius or to another distance are measured again exactly.
+_EPSILON_KM = 1e-9
+#: Field lengths as Whoosh decodes them from their one-byte encoding.
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -65,9 +104,21 @@ class SearchHits:
     hits: list[Hit]
 
 
-def text_query(text: str) -> Q.Query | None:
-    """Every word must match (title or body). A hyphenated word matches its parts or the
-    merged form, so « micro-crèche », « micro crèche » and « microcrèche » meet."""
+# -- the text -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a text search: its terms, all needed (in the title or the body); for a
+    hyphenated word, or else its merged form."""
+
+    parts: tuple[str, ...]
+    merged: str | None = None
+
+
+def text_words(text: str) -> list[Word]:
+    """Every word must match. A hyphenated word matches its parts or the merged form, so
+    « micro-crèche », « micro crèche » and « microcrèche » meet; stop words are dropped."""
     words = []
     for raw in text.split():
         raw = raw.strip('.,;:!?«»"()[]')
@@ -77,70 +128,401 @@ def text_query(text: str) -> Q.Query | None:
         if not terms:
             continue  # a stop word
         if "-" in raw and len(terms) > 1:
-            parts, merged = terms[:-1], terms[-1]
-            words.append(Q.Or([Q.And([_either(t) for t in parts]), _either(merged)]))
+            words.append(Word(tuple(terms[:-1]), terms[-1]))
         else:
-            words.extend(_either(t) for t in terms)
-    if not words:
-        return None
-    return Q.And(words)
+            words.extend(Word((t,)) for t in terms)
+    return words
+
+
+def text_query(text: str) -> Q.Query | None:
+    """The words of :func:`text_words` as a Whoosh query (what relevance is computed for)."""
+    return _words_query(text_words(text))
+
+
+def _words_query(words: list[Word]) -> Q.Query | None:
+    queries: list[Q.Query] = []
+    for word in words:
+        if word.merged is None:
+            queries.append(_either(word.parts[0]))
+        else:
+            queries.append(Q.Or([Q.And([_either(t) for t in word.parts]), _either(word.merged)]))
+    return Q.And(queries) if queries else None
 
 
 def _either(term: str) -> Q.Query:
     return Q.Or([Q.Term("title", term), Q.Term("body", term)])
 
 
-def filter_query(c: OfferCriteria, words: Q.Query | None = None) -> Q.Query:
-    """The criteria other than hours as one query, AND-ed with ``words`` when given (so that a
-    text search does not walk every document of the index through an « every » matcher)."""
-    parts: list[Q.Query] = [words] if words is not None else []
-    if c.kinds:
-        parts.append(Q.Or([Q.Term("kind", k) for k in c.kinds]))
+# -- what a search asks of every segment ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    words: tuple[Word, ...]
+    today: int | None
+    kinds: tuple[str, ...]
+    flag_bits: int
+    avip_day: int | None
+    age: int | None
+    departement: str | None
+    #: The box around the circle in 1e-5 degrees (lat min, max, lon min, max), widened to
+    #: whole units so that it holds every point of the circle.
+    box: tuple[int, int, int, int] | None
+    point: tuple[float, float] | None
+    radius: float | None
+    hours: tuple[tuple[int, int], ...]  # (weekday, mask of the half-hours needed)
+
+
+def _plan(c: OfferCriteria) -> _Plan:
+    flag_bits = 0
     for wanted, flag in ((c.avip, "avip"), (c.free_places, "places"), (c.disability, "handicap")):
         if wanted:
-            parts.append(Q.Term("flags", flag))
-    if c.avip and c.today is not None:
-        # Only a label valid today: started, and not past its review date.
-        parts.append(Q.NumericRange("avip_from", None, date_number(c.today)))
-        parts.append(Q.NumericRange("avip_until", date_number(c.today), None))
-    if c.child_age_months is not None:
-        parts.append(Q.NumericRange("age_min", None, c.child_age_months))
-        parts.append(Q.NumericRange("age_max", c.child_age_months + 1, None))
-    if c.departement:
-        parts.append(Q.Term("departement", c.departement))
-    # The index state document is excluded rather than every offer matched by its doctype.
-    excluded: list[Q.Query] = [Q.Term("doctype", "state")]
-    if c.today is not None:
-        # Not "valid_until >= today" (an open range over every offer: hundreds of terms to
-        # union at national scale) but "and not valid_until < today", a handful of past dates.
-        excluded.append(Q.NumericRange("valid_until", None, date_number(c.today), endexcl=True))
-    if c.latitude is not None and c.longitude is not None and c.radius_km:  # has_point
-        min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
-        cells = cells_covering(min_lat, max_lat, min_lon, max_lon)
-        if cells is not None:  # a superset of the circle; the exact distance is checked after
-            # Constant score: the cell a match lies in must not weigh on its relevance.
-            parts.append(Q.ConstantScoreQuery(Q.Or([Q.Term("cells", cell) for cell in cells])))
-        else:
-            parts.append(Q.NumericRange("lat", to_micro(min_lat), to_micro(max_lat)))
-            parts.append(Q.NumericRange("lon", to_micro(min_lon), to_micro(max_lon)))
-    return Q.AndNot(Q.And(parts) if parts else Q.Every(), Q.Or(excluded))
+            flag_bits |= 1 << SEARCH_FLAGS.index(flag)
+    box = None
+    point = None
+    if c.latitude is not None and c.longitude is not None:
+        point = (c.latitude, c.longitude)
+        if c.radius_km:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(c.latitude, c.longitude, c.radius_km)
+            box = (
+                math.floor(min_lat * COORD_SCALE),
+                math.ceil(max_lat * COORD_SCALE),
+                math.floor(min_lon * COORD_SCALE),
+                math.ceil(max_lon * COORD_SCALE),
+            )
+    need: tuple[tuple[int, int], ...] = ()
+    if c.days and c.start is not None and c.end is not None:
+        masks = hours.needed_masks(c.days, c.start, c.end)
+        need = tuple((day, mask) for day, mask in enumerate(masks) if mask)
+    today = date_number(c.today) if c.today is not None else None
+    return _Plan(
+        words=tuple(text_words(c.text)),
+        today=today,
+        kinds=c.kinds,
+        flag_bits=flag_bits,
+        avip_day=today if c.avip else None,
+        age=c.child_age_months,
+        departement=c.departement or None,
+        box=box,
+        point=point,
+        radius=c.radius_km if point is not None else None,
+        hours=need,
+    )
 
 
-def _hours_filter(c: OfferCriteria, reader):
-    """A docnum predicate for the hours needed, or None when no hours are asked."""
-    if not (c.days and c.start is not None and c.end is not None):
-        return None
-    need = hours.needed_masks(c.days, c.start, c.end)
-    columns = [(reader.column_reader(f"h{day}"), mask) for day, mask in enumerate(need) if mask]
-    return lambda docnum: all(col[docnum] & mask == mask for col, mask in columns)
+def _in_sorted(docs: np.ndarray, found: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``docs`` (ascending doc numbers) are in ``found`` (ascending too)."""
+    if not len(found) or not len(docs):
+        return np.zeros(len(docs), dtype=bool)
+    if len(docs) * 16 > size:  # many candidates: a bitmap of the segment is cheaper
+        bitmap = np.zeros(size, dtype=bool)
+        bitmap[found] = True
+        return bitmap[docs]
+    at = np.searchsorted(found, docs)
+    at[at == len(found)] = 0
+    return found[at] == docs
+
+
+def _has_term(cols: SegmentColumns, term: str, docs: np.ndarray) -> np.ndarray:
+    has = np.zeros(len(docs), dtype=bool)
+    for postings in cols.text.values():
+        found, _ = postings.postings(term)
+        if len(found):
+            has |= _in_sorted(docs, found, cols.size)
+    return has
+
+
+def _has_word(cols: SegmentColumns, word: Word, docs: np.ndarray) -> np.ndarray:
+    has = np.ones(len(docs), dtype=bool)
+    for term in word.parts:
+        has &= _has_term(cols, term, docs)
+    if word.merged is not None:
+        has |= _has_term(cols, word.merged, docs)
+    return has
+
+
+def _word_candidates(cols: SegmentColumns, words: tuple[Word, ...], live: np.ndarray):
+    """The live documents holding some term of the rarest word: a superset of the matches."""
+
+    def postings(term: str) -> list[np.ndarray]:
+        return [p.postings(term)[0] for p in cols.text.values()]
+
+    def choices(word: Word) -> list[np.ndarray]:
+        rarest = min(word.parts, key=lambda t: sum(len(d) for d in postings(t)))
+        found = postings(rarest)
+        if word.merged is not None:
+            found += postings(word.merged)
+        return found
+
+    best = min((choices(w) for w in words), key=lambda found: sum(len(d) for d in found))
+    bitmap = np.zeros(cols.size, dtype=bool)
+    for found in best:
+        bitmap[found] = True
+    return np.flatnonzero(bitmap & live)
+
+
+def _matches(cols: SegmentColumns, segment, plan: _Plan) -> np.ndarray:
+    """The doc numbers of a segment matching every criterion but the exact distance."""
+    live = cols.live(segment)
+    if plan.box is not None:
+        lat0, lat1, lon0, lon1 = plan.box
+        near = (cols.lat >= lat0) & (cols.lat <= lat1) & (cols.lon >= lon0) & (cols.lon <= lon1)
+        docs = np.flatnonzero(near & live)
+    elif plan.words:
+        docs = _word_candidates(cols, plan.words, live)
+    else:
+        docs = np.flatnonzero(live)
+
+    def keep(condition: np.ndarray) -> None:
+        nonlocal docs
+        docs = docs[condition]
+
+    numbers = cols.numbers
+    if plan.today is not None and len(docs):
+        keep(numbers["valid_until"][docs] >= plan.today)
+    if plan.kinds and len(docs):
+        codes = [cols.code(cols.kind_names, k) for k in plan.kinds]
+        keep(np.isin(cols.kind[docs], codes))
+    if plan.flag_bits and len(docs):
+        bits = np.uint8(plan.flag_bits)
+        keep((cols.flags[docs] & bits) == bits)
+    if plan.avip_day is not None and len(docs):
+        keep(
+            (numbers["avip_from"][docs] <= plan.avip_day)
+            & (numbers["avip_until"][docs] >= plan.avip_day)
+        )
+    if plan.age is not None and len(docs):
+        keep((numbers["age_min"][docs] <= plan.age) & (numbers["age_max"][docs] > plan.age))
+    if plan.departement is not None and len(docs):
+        keep(cols.departement[docs] == cols.code(cols.departement_names, plan.departement))
+    for day, mask in plan.hours:
+        if len(docs):
+            need = np.uint64(mask)
+            keep((cols.hours[day][docs] & need) == need)
+    for word in plan.words:
+        if len(docs):
+            keep(_has_word(cols, word, docs))
+    return docs
+
+
+def _distances(point: tuple[float, float], lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """:func:`haversine_km` from ``point`` to arrays of coordinates in 1e-5 degrees."""
+    phi1 = math.radians(point[0])
+    phi2 = np.radians(lat / COORD_SCALE)
+    dphi = phi2 - phi1
+    dlambda = np.radians(lon / COORD_SCALE - point[1])
+    a = np.sin(dphi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _exact_km(point: tuple[float, float], lat, lon) -> float:
+    return haversine_km(point[0], point[1], int(lat) / COORD_SCALE, int(lon) / COORD_SCALE)
+
+
+# -- relevance ----------------------------------------------------------------------------------
+
+
+class _Scoring:
+    """Scores of the hits of one segment, by walking the matcher tree Whoosh builds for the
+    relevance query: each node adds its children's scores as Whoosh's matcher would."""
+
+    def __init__(self, cols: SegmentColumns, docs: np.ndarray) -> None:
+        self.cols = cols
+        self.docs = docs
+
+    def score(self, m) -> tuple[np.ndarray, np.ndarray]:
+        """(matches, scores) of matcher ``m`` for the hits (0.0 where it does not match:
+        adding it changes no sum)."""
+        n = len(self.docs)
+        if isinstance(m, NullMatcherClass):
+            return np.zeros(n, dtype=bool), np.zeros(n)
+        if isinstance(m, (UnionMatcher, IntersectionMatcher)):
+            has_a, a = self.score(m.a)
+            has_b, b = self.score(m.b)
+            if isinstance(m, UnionMatcher):
+                return has_a | has_b, a + b
+            both = has_a & has_b  # no score where only one side matches
+            return both, np.where(both, a + b, 0.0)
+        if type(m) in (WrappingMatcher, FilterMatcher):  # a boost, or deleted documents
+            has, scores = self.score(m.child)
+            return has, scores * m.boost
+        if isinstance(m, (LeafMatcher, ListMatcher)):
+            return self._leaf(m)
+        raise TypeError(f"no vectorized score for {type(m).__name__}")
+
+    def _leaf(self, m) -> tuple[np.ndarray, np.ndarray]:
+        fieldname, term = m.term()
+        term = term.decode("utf-8") if isinstance(term, bytes) else term
+        scorer = getattr(m, "scorer", None) or getattr(m, "_scorer", None)
+        cols, docs = self.cols, self.docs
+        if fieldname in cols.text:
+            found, weights = cols.text[fieldname].postings(term)
+            if len(docs) * 16 > cols.size:  # many hits: spread the postings over the segment
+                spread = np.zeros(cols.size)
+                spread[found] = weights
+                present = np.zeros(cols.size, dtype=bool)
+                present[found] = True
+                has = present[docs]
+                w = spread[docs[has]]
+            else:
+                at = np.searchsorted(found, docs)
+                at[at == len(found)] = 0
+                has = found[at] == docs if len(found) else np.zeros(len(docs), dtype=bool)
+                w = weights[at[has]].astype(np.float64)
+            scores = np.zeros(len(docs))
+            if isinstance(scorer, BM25FScorer):
+                fl = _LENGTHS[cols.lengths[fieldname][docs[has]]]
+                b, k1 = scorer.B, scorer.K1
+                # Whoosh's bm25(), operation for operation, so that the floats are the same.
+                scores[has] = scorer.idf * (
+                    (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / scorer.avgfl))
+                )
+            elif isinstance(scorer, WeightScorer):
+                scores[has] = w
+            else:
+                raise TypeError(f"no vectorized score for {type(scorer).__name__}")
+            return has, scores
+        raise TypeError(f"no vectorized score for a term of {fieldname}")
+
+
+# -- the search -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """The hits of every segment, end to end."""
+
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    distances: np.ndarray | None  # vectorized: exact within _EPSILON_KM
+    scores: np.ndarray | None
+    updated: np.ndarray | None
+
+
+def _search(searcher, folder: Path | None, plan: _Plan, order: str) -> _Found:
+    scoring_query = None
+    context = None
+    if order == SORT_RELEVANCE:
+        words = _words_query(list(plan.words))
+        if words is not None:
+            scoring_query = words
+            context = searcher.context()
+    parts: dict[str, list[np.ndarray]] = {
+        "ids": [],
+        "lat": [],
+        "lon": [],
+        "distances": [],
+        "scores": [],
+        "updated": [],
+    }
+    for leaf, _offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if not reader.doc_count_all():
+            continue
+        cols = COLUMNS.get(folder, reader)
+        docs = _matches(cols, reader.segment(), plan)
+        if plan.point is not None and len(docs):
+            distances = _distances(plan.point, cols.lat[docs], cols.lon[docs])
+            if plan.radius is not None:
+                inside = distances <= plan.radius + _EPSILON_KM
+                for i in np.flatnonzero(inside & (distances > plan.radius - _EPSILON_KM)):
+                    d = docs[i]
+                    inside[i] = _exact_km(plan.point, cols.lat[d], cols.lon[d]) <= plan.radius
+                docs, distances = docs[inside], distances[inside]
+            parts["distances"].append(distances)
+        if not len(docs):
+            continue
+        parts["ids"].append(cols.ids[docs])
+        parts["lat"].append(cols.lat[docs])
+        parts["lon"].append(cols.lon[docs])
+        if scoring_query is not None:
+            matcher = scoring_query.matcher(leaf, context)
+            parts["scores"].append(_Scoring(cols, docs).score(matcher)[1])
+        if order == SORT_UPDATED:
+            parts["updated"].append(cols.updated[docs])
+
+    def joined(name: str, dtype) -> np.ndarray:
+        return np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=dtype)
+
+    return _Found(
+        ids=joined("ids", np.int64),
+        lat=joined("lat", np.int32),
+        lon=joined("lon", np.int32),
+        distances=joined("distances", np.float64) if plan.point is not None else None,
+        scores=joined("scores", np.float64) if scoring_query is not None else None,
+        updated=joined("updated", np.int64) if order == SORT_UPDATED else None,
+    )
+
+
+def _first_hits(
+    found: _Found, order: str, point: tuple[float, float] | None, count: int
+) -> list[Hit]:
+    """The first ``count`` hits in order — by (distance, id), (-score, distance or 0, id) or
+    (-last update, id), as ever — with the exact distances of :func:`haversine_km`."""
+    ids = found.ids
+    total = len(ids)
+    count = min(count, total)
+    if not count:
+        return []
+    primary: np.ndarray | None = None
+    if order == SORT_RELEVANCE and found.scores is not None:
+        primary = -found.scores
+    elif order == SORT_UPDATED and found.updated is not None:
+        primary = -found.updated
+    distances = found.distances if order != SORT_UPDATED else None
+
+    # Only the hits not after the count-th on the first key are ordered completely.
+    chosen = np.arange(total)
+    if total > count:
+        if primary is not None:
+            threshold = np.partition(primary, count - 1)[count - 1]
+            chosen = np.flatnonzero(primary <= threshold)
+        elif distances is not None:
+            threshold = np.partition(distances, count - 1)[count - 1]
+            chosen = np.flatnonzero(distances <= threshold + _EPSILON_KM)
+    keys = [ids[chosen]]
+    if distances is not None:
+        keys.append(distances[chosen])
+    if primary is not None:
+        keys.append(primary[chosen])
+    ranked = [int(i) for i in chosen[np.lexsort(keys)]]
+
+    exact: dict[int, float] = {}
+
+    def measured(i: int) -> float:
+        if i not in exact:
+            assert point is not None
+            exact[i] = _exact_km(point, found.lat[i], found.lon[i])
+        return exact[i]
+
+    if distances is not None and point is not None:
+        # The hits after the count-th that the vectorized distance puts within rounding of it
+        # may come before it once measured exactly: measure them too, then order again.
+        last = ranked[count - 1]
+        extra = count
+        while (
+            extra < len(ranked)
+            and distances[ranked[extra]] <= distances[last] + 2 * _EPSILON_KM
+            and (primary is None or primary[ranked[extra]] == primary[last])
+        ):
+            extra += 1
+        head = ranked[:extra]
+        head.sort(
+            key=lambda i: (
+                primary[i] if primary is not None else 0,
+                measured(i),
+                int(ids[i]),
+            )
+        )
+        ranked = head
+    return [Hit(int(ids[i]), measured(i) if point is not None else None) for i in ranked[:count]]
 
 
 class ResultWindows:
     """The first :data:`WINDOW` sorted hits of recent searches, per process, keyed by the
     criteria and the index generation they were computed on: paging through a search, or the
-    same national search asked again, costs a lookup until the index changes. A frequent word
-    (« assistante maternelle ») matches most offers, and Whoosh scores and sorts every match in
-    Python; this is what keeps such searches fast after the first one."""
+    same search asked again, costs a lookup until the index changes."""
 
     WINDOW = 500
     SIZE = 64
@@ -180,50 +562,22 @@ def find_offers(
         window = RESULT_WINDOWS.get(key)
         if window is not None:
             return SearchHits(window.total, window.hits[offset : offset + limit])
-    rows = _sorted_rows(searcher, c)
-    RESULT_WINDOWS.put(
-        key, SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[: ResultWindows.WINDOW]])
+    plan = _plan(c)
+    found = _search(searcher, index.searcher_folder(searcher), plan, c.effective_sort)
+    total = len(found.ids)
+    hits = _first_hits(
+        found, c.effective_sort, plan.point, max(ResultWindows.WINDOW, offset + limit)
     )
-    return SearchHits(len(rows), [Hit(r[0], r[2]) for r in rows[offset : offset + limit]])
+    RESULT_WINDOWS.put(key, SearchHits(total, hits[: ResultWindows.WINDOW]))
+    return SearchHits(total, hits[offset : offset + limit])
 
 
-def _sorted_rows(searcher, c: OfferCriteria) -> list[tuple[int, float, float | None, int]]:
-    """Every hit as (offer id, score, distance or None, docnum), sorted (the uncached search)."""
-    words = text_query(c.text)
-    filters = filter_query(c, words)
-    if words is not None:
-        results = searcher.search(filters, limit=None, sortedby=None)
-        scored = [(docnum, score) for score, docnum in results.top_n]
-    else:
-        scored = [(docnum, 0.0) for docnum in searcher.docs_for_query(filters)]
-
-    reader = searcher.reader()
-    open_when_needed = _hours_filter(c, reader)
-    if open_when_needed is not None:
-        scored = [(docnum, score) for docnum, score in scored if open_when_needed(docnum)]
-    ids = reader.column_reader("id")
-    # rows: (offer id, score, distance or None, docnum)
-    rows: list[tuple[int, float, float | None, int]] = []
-    if c.latitude is not None and c.longitude is not None:  # c.has_point, for mypy
-        lats, lons = reader.column_reader("lat"), reader.column_reader("lon")
-        for docnum, score in scored:
-            d = haversine_km(
-                c.latitude, c.longitude, lats[docnum] / COORD_SCALE, lons[docnum] / COORD_SCALE
-            )
-            if c.radius_km is None or d <= c.radius_km:
-                rows.append((int(ids[docnum]), score, d, docnum))
-    else:
-        rows = [(int(ids[docnum]), score, None, docnum) for docnum, score in scored]
-
-    order = c.effective_sort
-    if order == SORT_DISTANCE:
-        rows.sort(key=lambda r: (r[2], r[0]))
-    elif order == SORT_RELEVANCE:
-        rows.sort(key=lambda r: (-r[1], r[2] if r[2] is not None else 0.0, r[0]))
-    else:
-        updated = reader.column_reader("updated")
-        rows.sort(key=lambda r: (-updated[r[3]], r[0]))
-    return rows
-
-
-__all__ = ["Hit", "OfferCriteria", "SearchHits", "find_offers", "text_query"]
+__all__ = [
+    "Hit",
+    "OfferCriteria",
+    "SearchHits",
+    "Word",
+    "find_offers",
+    "text_query",
+    "text_words",
+]

@@ -91,7 +91,7 @@ def clean_presets(values: Mapping[str, object]) -> tuple[dict, dict[str, str]]:
     rayon = str(values.get("rayon") or "").strip()
     if rayon:
         if rayon not in {str(r) for r in LIMITS.radius_choices}:
-            errors["rayon"] = "Choisissez un rayon parmi 1, 2, 5, 10, 20 ou 30 km."
+            errors["rayon"] = "Choisissez un rayon parmi 1, 2, 3, 5, 10, 20 ou 30 km."
         else:
             presets["rayon"] = rayon
     given = values.get("type") or []

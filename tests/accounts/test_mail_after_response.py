@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import g
 from kit.forms import csrf_token
-from kit.mails import SmtpSink, readable
+from kit.mails import SmtpSink, readable, retries_due
 from kit.pages import text_of
 from sqlalchemy import select
 
@@ -152,6 +152,9 @@ def test_a_hung_mail_server_blocks_no_request_and_the_mail_goes_later(
     assert smtp.messages == []
 
     app.config["MAIL_PORT"] = sink_port
+    early = app.test_cli_runner().invoke(args=["mail", "send-pending"])
+    assert "1 en attente d’un nouvel essai" in early.output  # retried after a delay
+    retries_due(session)
     result = app.test_cli_runner().invoke(args=["mail", "send-pending"])
     assert result.exit_code == 0, result.output
     assert "Courriels : 1 envoyé(s), 0 en échec" in result.output

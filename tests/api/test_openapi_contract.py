@@ -55,7 +55,7 @@ def test_every_answer_matches_the_document(case):
 # ---- the mismatches schemathesis found, each pinned ------------------------------------------
 
 
-NBSP = "\xa0"  # what app.core.french.typography puts before a colon
+NBSP = "\u202f"  # what app.core.french.typography puts before a colon
 
 
 @pytest.mark.parametrize(

@@ -169,7 +169,7 @@ def test_communes_lookup(client):
         ("lat=91&lon=5", "lat", "entre -90 et 90"),
         ("rayon_km=5", "rayon_km", "avec une commune"),
         ("commune=83137&rayon_km=500", "rayon_km", "entre 0.1 et 100"),
-        ("types=creche,mam", "types", "Type d'offre inconnu\u00a0: creche"),
+        ("types=creche,mam", "types", "Type d'offre inconnu\u202f: creche"),
         ("avip=peut-etre", "avip", "true ou false"),
         ("jours=lundi&heure_debut=07:00&heure_fin=18:00", "jours", "Jour inconnu"),
         ("heure_debut=07:00&heure_fin=18:00", "jours", "Indiquez les jours"),

@@ -62,7 +62,7 @@ def test_one_table_of_limits_states_what_each_reads():
 @pytest.mark.parametrize(
     ("query", "spelling", "name", "message"),
     [
-        ("rayon=7", PAGE, "rayon", "Choisissez un rayon parmi 1, 2, 5, 10, 20 ou 30 km."),
+        ("rayon=7", PAGE, "rayon", "Choisissez un rayon parmi 1, 2, 3, 5, 10, 20 ou 30 km."),
         ("jours=lu&de=5:30", PAGE, "a", "Indiquez aussi cette heure"),
         ("jours=lu&heure_debut=05:30", API, "heure_fin", "Indiquez heure_debut et heure_fin"),
         ("de=5:30&a=19:00", PAGE, "jours", "Cochez au moins un jour"),

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 from accessibility import BLOCKING, axe_source, installed_version, run_axe
-from kit.browser import PHONE, RESULTS, unfold_criteria
+from kit.browser import PHONE, RESULTS, log_in, unfold_criteria
 from kit.estimator import estimator_answers
 from kit.factories import PASSWORD
 from site_catalogue import build_world, get_pages
@@ -248,11 +248,7 @@ def test_every_page_and_state_passes_axe(browser, live_server, app, session, ind
                 context.route(re.compile(r".*\.js(\?.*)?$"), lambda route: route.abort())
             page = context.new_page()
             if role is not None:
-                page.goto(f"{live_server}/connexion")
-                page.get_by_label("Adresse électronique").fill(world.users[role].email)
-                page.get_by_label("Mot de passe").fill(PASSWORD)
-                page.get_by_role("button", name="Se connecter").click()
-                page.wait_for_url(re.compile(r".*/(compte|gestion|coordination).*"))
+                log_in(page, live_server, world.users[role].email, PASSWORD)
             contexts[role] = page
         return contexts[role]
 

@@ -61,7 +61,7 @@ def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", level=1).wait_for()
     page.goto(f"{live_server}/offre/{offer.id}")
-    assert "Répond en général" not in page.content()
+    assert "Répond aux orientations" not in page.content()
     page.get_by_role("link", name="Orienter un parent").click()
     page.get_by_role("heading", name="Orienter un parent").wait_for()
 
@@ -117,4 +117,4 @@ def test_a_parent_is_referred_and_the_creche_answers_from_its_phone(
     assert_no_horizontal_overflow(page)
     screenshot(page, "orientation-acceptee")
     page.goto(f"{live_server}/offre/{offer.id}")
-    page.get_by_text("Répond en général sous 1\u00a0jour").wait_for()
+    page.get_by_text("Répond aux orientations sous 1\u00a0jour").wait_for()

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from kit.estimator import NBSP, activity, age_input, agepi_input, assert_french
+from kit.estimator import NNBSP, activity, age_input, agepi_input, assert_french
 
 from app.estimator import Activity, AgeInput, DateOutOfRange, InvalidInput, estimate_age
 
@@ -502,7 +502,7 @@ def test_tier_by_weekly_and_monthly_hours(weekly, monthly, amount):
 
 def test_tier_explanations():
     full = estimate_age(age_input()).amount_explanation
-    assert "15\u00a0heures ou plus par semaine\u00a0: 416,00\u00a0€" in full
+    assert "15\u00a0heures ou plus par semaine\u202f: 416,00\u00a0€" in full
     mixed = estimate_age(
         age_input(activite=activity(heures_par_semaine=Decimal(15), heures_par_mois=Decimal(63)))
     ).amount_explanation
@@ -665,5 +665,5 @@ def test_nbsp_is_used_not_plain_spaces():
         age_input(inscrit_france_travail=False, allocation_journaliere=Decimal(50))
     )
     joined = " ".join(c.message for c in result.conditions)
-    assert f"{NBSP}:" in joined
+    assert f"{NNBSP}:" in joined
     assert " :" not in joined

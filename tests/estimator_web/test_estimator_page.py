@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kit.estimator import estimator_answers
+from kit.mails import readable
 from kit.pages import section, tags, text_of, unlabelled_controls
 
 from app.api.estimations import run_estimation
@@ -92,7 +93,7 @@ def test_full_answers_give_the_age_and_the_cost_of_each_mode(client):
     )
     assert len(expected.age.conditions) == 6
     for condition in expected.age.conditions:
-        assert "Condition remplie : " + condition.message.replace("\u00a0", " ") in results
+        assert "Condition remplie : " + readable(condition.message) in results
     assert [c.mode for c in expected.costs] == ["creche", "assistant_maternel", "mam"]
     for cost in expected.costs:
         card = text_of(section(html, f"titre-{cost.mode}").split("</article>")[0])

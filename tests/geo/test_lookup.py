@@ -17,7 +17,7 @@ from app.geo import (
     resolve_place,
 )
 
-NBSP = "\u00a0"
+NBSP = "\u202f"  # narrow, as app.core.french.typography
 
 
 def labels(query: str, limit: int = 10) -> list[str]:
@@ -461,7 +461,7 @@ def test_unknown_without_any_suggestion():
     resolution = resolve_place("xyzzy")
     assert resolution.commune is None
     assert resolution.suggestions == []
-    assert "«\u00a0xyzzy\u00a0»" in resolution.message
+    assert "«\u202fxyzzy\u202f»" in resolution.message
 
 
 def test_unknown_postcode():

@@ -21,6 +21,17 @@ def assert_no_horizontal_overflow(page) -> None:
         assert width <= PHONE["width"], f"page is {width}px wide at a {PHONE['width']}px viewport"
 
 
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Log in through the real login form; wait for the account's home page."""
+    import re
+
+    page.goto(f"{base_url}/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r".*/(compte|gestion|coordination).*"))
+
+
 def site_menu(page):
     """The site's menu (« Menu », a details/summary on a phone), opened: its links and the
     logout button, as a locator."""

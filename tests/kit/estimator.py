@@ -13,13 +13,16 @@ from decimal import Decimal
 from app.estimator import Activity, AgeInput
 
 NBSP = "\u00a0"
+NNBSP = "\u202f"
 
-# Ordinary space (or none) where French typography wants a non-breaking one.
-_BAD_TYPOGRAPHY = re.compile(r"[ \u202f][:;?!»]|«[ \u202f]|[^\u00a0]€|\d %|\w[:;?!]( |$)")
+# Another space (or none) where French typography wants a narrow no-break one (before : ; ? !
+# », after «) or a no-break one (before € and %): app.core.french.typography.
+_BAD_TYPOGRAPHY = re.compile(r"[ \u00a0][:;?!»]|«[ \u00a0]|[^\u00a0]€|\d %|\w[:;?!]( |$)")
 
 
 def assert_french(text: str) -> None:
-    """Non-breaking space before : ; ? ! » € % and after «; no English leftovers."""
+    """Narrow no-break space before : ; ? ! » and after «, no-break space before € and %; no
+    English leftovers."""
     assert text.strip(), "empty message"
     match = _BAD_TYPOGRAPHY.search(text)
     assert match is None, f"typography at {match.start()}: {text!r}"

@@ -61,3 +61,31 @@ def unlabelled_controls(html: str) -> list[str]:
 def controls_named(html: str, control_name: str, tag: str = "input") -> list[dict[str, str]]:
     """The ``tag`` elements whose ``name`` attribute is ``control_name``."""
     return [a for a in tags(html, tag) if a.get("name") == control_name]
+
+
+_RAW = re.compile(
+    r"<!--.*?-->|<(script|style|textarea|pre|code|template)\b.*?</\1\s*>", re.S | re.I
+)
+_INLINE = re.compile(r"</?(strong|span|em|b|i|a|abbr|small|time|code|kbd|sup|sub|mark)\b[^>]*>")
+#: French typography (app.core.french.typography) a text breaks: a plain or wide no-break space
+#: where a narrow one is due (before : ; ? ! », after «), none or another one before € or
+#: after a number before %, « n° » for « nᵒ », « CAF » for « Caf », « ? : » (a question label
+#: followed by a colon).
+_TYPOGRAPHY_FAULTS = re.compile(
+    r"[ \u00a0]+[:;?!»]|«[ \u00a0]|[^\u00a0]€|\d[ \u202f]?%|\bn°|\bCAF\b|[?!]\s*:"
+)
+
+
+def visible_text_exact(html: str) -> str:
+    """The visible text with its no-break spaces kept (runs of other white space as one)."""
+    html = _RAW.sub("\n", html)
+    html = _INLINE.sub("", html)
+    text = unescape(re.sub(r"<[^>]+>", "\n", html))
+    return re.sub(r"[ \t\r\n]+", " ", text)
+
+
+def typography_faults(text: str) -> list[str]:
+    """Each place where ``text`` breaks French typography, with a few characters around it."""
+    return [
+        repr(text[max(0, m.start() - 30) : m.end() + 10]) for m in _TYPOGRAPHY_FAULTS.finditer(text)
+    ]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from kit.factories import make_offer
+from kit.mails import readable, retries_due
 from kit.pages import section, text_of
 
 from app.core.dates import add_months
@@ -113,14 +114,14 @@ def test_the_command_emails_each_manager_once_and_not_again_within_30_days(
         "nadia@lucioles.example.org",
         "paul@lucioles.example.org",
     ]
-    body = smtp.text(smtp.last_to("nadia@lucioles.example.org"))
-    assert "Ces 2 offres n’ont pas été mises à jour depuis plus de 3\u00a0mois" in body
+    body = readable(smtp.text(smtp.last_to("nadia@lucioles.example.org")))
+    assert "Ces 2 offres n’ont pas été mises à jour depuis plus de 3 mois" in body
     first, second, _third = stale_world["offers"]
     assert f"/gestion/offres/{first.id}" in body and f"/gestion/offres/{second.id}" in body
     assert "Le Port" not in body and "Fraîche" not in body and "Brouillon" not in body
     assert (
         smtp.last_to("nadia@lucioles.example.org")["Subject"]
-        == "Vos offres sont-elles à jour\u00a0? – Passerelle"
+        == "Vos offres sont-elles à jour\u202f? – Passerelle"
     )
 
     session.expire_all()
@@ -152,12 +153,22 @@ def test_a_reminder_goes_again_after_30_days(app, session, smtp, stale_world):
     assert "Votre offre n’a pas été mise à jour" in smtp.text(smtp.messages[-1])
 
 
-def test_a_failed_send_is_tried_again_next_time(app, session, stale_world):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there
-    with app.app_context():
-        assert remind_stale_offers(echo=lambda *a, **k: None) == 0
-    session.expire_all()
-    assert all(session.get(Offer, o.id).reminded_at is None for o in stale_world["offers"])
+def test_a_refused_reminder_waits_in_the_queue_and_goes_later(app, session, smtp, stale_world):
+    port = app.config["MAIL_PORT"]
+    app.config.update(MAIL_PORT=9)  # nothing listens there
+    result = app.test_cli_runner().invoke(args=["remind-stale-offers"])
+    assert "3 courriels de rappel envoyés" in result.output
+    assert "3 courriel(s) refusé(s) par le serveur de courriel pour l’instant" in result.output
+    assert smtp.messages == []
+    app.config.update(MAIL_PORT=port)
+    retries_due(session)
+    sent = app.test_cli_runner().invoke(args=["mail", "send-pending"])
+    assert "Courriels : 3 envoyé(s)" in sent.output
+    assert "Ces 2 offres" in readable(smtp.text(smtp.last_to("nadia@lucioles.example.org")))
+    # Not reminded again meanwhile: the queued emails are the reminders.
+    assert (
+        "0 courriel de rappel" in app.test_cli_runner().invoke(args=["remind-stale-offers"]).output
+    )
 
 
 def test_stale_offers_show_a_badge_in_the_public_search(client, session, index, structure):

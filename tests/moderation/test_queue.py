@@ -7,7 +7,7 @@ import pytest
 from kit.clients import login_as
 from kit.factories import PASSWORD, make_offer
 from kit.forms import csrf_token, post_form
-from kit.mails import link_in, readable
+from kit.mails import hang_then_recover, link_in, readable
 from kit.pages import text_of
 from sqlalchemy import select
 
@@ -288,3 +288,21 @@ def test_a_structure_declared_by_an_active_manager_is_validated_or_refused(
         and statuses[other.id] == MembershipStatus.REFUSED
     )
     assert "Structures déclarées (0)" in text_of(client.get("/coordination").get_data(as_text=True))
+
+
+def test_a_hung_mail_server_delays_no_decision_and_its_email_goes_once_it_recovers(
+    client, app, session, smtp, coordinator, two_departements
+):
+    """Issue 24, finding 9: the email leaves after the response, from the queue, retried."""
+    person = two_departements["account83"]
+    login_as(client, coordinator)
+
+    def approve():
+        response = post_form(
+            client, f"/coordination/comptes/{person.id}/valider", {}, token_from="/coordination"
+        )
+        assert response.status_code == 302
+
+    (email,) = hang_then_recover(app, session, smtp, approve)
+    assert readable(email["Subject"]) == "Votre compte est validé – Passerelle"
+    assert email["To"] == "nina@soleil.fr"

@@ -74,7 +74,7 @@ def test_a_report_with_errors_keeps_what_was_typed(client, session, offer):
     html = response.get_data(as_text=True)
     page = text_of(html)
     assert "2 points à corriger" in page
-    assert "Quelle information est fausse ? : Choisissez ce qui est faux." in page
+    assert "Quelle information est fausse ? Choisissez ce qui est faux." in page
     assert "Indiquez une adresse électronique valide" in page
     assert "Le numéro de téléphone ne répond plus\ndepuis septembre.</textarea>" in html
     assert tags(html, "input", id="champ-email")[0]["value"] == "pas-une-adresse"

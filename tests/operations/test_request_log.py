@@ -9,6 +9,7 @@ import logging
 import pytest
 from kit.factories import PASSWORD, make_offer
 from kit.forms import post_form
+from kit.pages import text_of
 from sqlalchemy import insert
 
 from app.core.request_log import JsonLineFormatter
@@ -85,18 +86,20 @@ def test_no_query_string_email_token_or_password_in_any_log(
         assert secret not in logged, secret
 
 
-def test_a_500_is_logged_without_the_values_of_the_error(
-    app, client, session, user_factory, caplog
+def test_a_500_is_one_json_line_without_the_values_of_the_error(
+    app, client, session, user_factory, request_lines, caplog, capsys
 ):
-    """A database error quotes the row it refused (PostgreSQL: « Key (email)=(…) already
-    exists », SQLAlchemy: the statement's parameters): the 500 handler logs where it happened
-    and its type, never its message."""
+    """Issue 24, finding 11. A database error quotes the row it refused (PostgreSQL: « Key
+    (email)=(…) already exists », SQLAlchemy: the statement's parameters): the 500 handler logs
+    one JSON line (request id, method, route, the query's field names, the exception's type, the
+    traceback as one string), never a message nor a value, and the person sees the French page
+    with the reference to quote."""
     from app.accounts.models import User
     from app.db import get_session
 
     user = user_factory("prescripteur", email=EMAIL)
 
-    def duplicate_account():
+    def duplicate_account(name: str):
         get_session().execute(
             insert(User.__table__).values(
                 email=EMAIL,
@@ -109,11 +112,39 @@ def test_a_500_is_logged_without_the_values_of_the_error(
             )
         )
 
-    app.add_url_rule("/essai-doublon", "duplicate_account", duplicate_account)
+    app.add_url_rule("/essai-doublon/<name>", "duplicate_account", duplicate_account)
     caplog.set_level(logging.DEBUG)
-    response = client.get("/essai-doublon")
+    response = client.get(f"/essai-doublon/nadia.benali?q={QUERY_WORD}&lieu=Toulon")
     assert response.status_code == 500
-    assert "Une erreur est survenue de notre côté" in response.get_data(as_text=True)
-    assert "sqlalchemy.exc.IntegrityError (message not logged)" in caplog.text
-    assert "in duplicate_account" in caplog.text  # where it happened is kept
-    assert EMAIL not in caplog.text and "Nadia Benali" not in caplog.text
+    page = text_of(response.get_data(as_text=True))
+    assert "Une erreur est survenue de notre côté" in page
+    reference = response.headers["X-Request-Id"]
+    assert f"référence à citer si vous nous écrivez : {reference}" in page
+
+    error_lines = [line for line in request_lines if '"unexpected_error"' in line]
+    assert len(error_lines) == 1 and "\n" not in error_lines[0]  # ONE line
+    logged = json.loads(error_lines[0])
+    assert logged["level"] == "error" and logged["time"]
+    assert logged["request_id"] == reference
+    assert (logged["method"], logged["route"]) == ("GET", "/essai-doublon/<name>")
+    assert logged["query_fields"] == ["lieu", "q"]
+    assert logged["exception"] == "sqlalchemy.exc.IntegrityError"
+    assert "sqlalchemy.exc.IntegrityError (message not logged)" in logged["traceback"]
+    assert "in duplicate_account" in logged["traceback"]  # where it happened is kept
+    # Its request line carries the same id, so the two can be joined.
+    (request_line,) = [json.loads(line) for line in request_lines if '"request"' in line]
+    assert (request_line["request_id"], request_line["status"]) == (reference, 500)
+    everything = "\n".join(request_lines) + caplog.text + capsys.readouterr().err
+    for secret in (EMAIL, "Nadia Benali", "nadia.benali", QUERY_WORD, "Toulon"):
+        assert secret not in everything, secret
+
+
+def test_a_request_id_from_the_proxy_is_kept_when_well_formed(client, request_lines):
+    assert client.get("/", headers={"X-Request-Id": "abc-123-def"}).headers["X-Request-Id"] == (
+        "abc-123-def"
+    )
+    forged = client.get("/", headers={"X-Request-Id": "<script>alert(1)</script>"}).headers[
+        "X-Request-Id"
+    ]
+    assert len(forged) == 16 and forged.isalnum()
+    assert [json.loads(line)["request_id"] for line in request_lines] == ["abc-123-def", forged]

@@ -228,12 +228,12 @@ def make_history(session, offer, prescriber, hours_list):
 
 def test_the_badge_appears_from_three_referrals(client, session, offer, prescriber):
     make_history(session, offer, prescriber, [10, 60])
-    assert "Répond en général" not in text_of(
+    assert "Répond aux orientations" not in text_of(
         client.get(f"/offre/{offer.id}").get_data(as_text=True)
     )
     make_history(session, offer, prescriber, [50])
     page = text_of(client.get(f"/offre/{offer.id}").get_data(as_text=True))
-    assert "Répond en général sous 3 jours" in page
+    assert "Répond aux orientations sous 3 jours en général, pour les orientations" in page
 
 
 def test_old_referrals_do_not_count_for_the_badge(client, session, offer, prescriber):
@@ -241,7 +241,7 @@ def test_old_referrals_do_not_count_for_the_badge(client, session, offer, prescr
     for referral in session.scalars(select(Referral)):
         referral.sent_at -= timedelta(days=200)
     session.commit()
-    assert "Répond en général" not in text_of(
+    assert "Répond aux orientations" not in text_of(
         client.get(f"/offre/{offer.id}").get_data(as_text=True)
     )
 

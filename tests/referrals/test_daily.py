@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from kit.mails import readable
+from kit.mails import readable, retries_due
 from kit.pages import text_of
 from referral_form import referral_id_of, send
 from sqlalchemy import func, select
 
+from app.core.outgoing import OutgoingMail
 from app.db import utcnow
 from app.referrals.models import (
     Referral,
@@ -106,16 +107,19 @@ def test_emails_that_failed_are_sent_by_the_command(
     )
     assert (
         session.scalar(select(ReferralMail.status).where(ReferralMail.referral_id == referral.id))
-        == "pending"
+        == "queued"
     )
+    (mail,) = session.scalars(select(OutgoingMail)).all()
+    assert (mail.status, mail.attempts) == ("pending", 1)
     assert len(smtp.messages) == before
     app.config.update(MAIL_PORT=port)
-    output = daily(app)
-    assert "Courriels : 1 envoyé(s)" in output
-    mail = session.scalar(select(ReferralMail).where(ReferralMail.referral_id == referral.id))
+    assert "Courriels : 0 envoyé(s)" in daily(app)  # not before its retry delay
+    retries_due(session)
+    assert "Courriels : 1 envoyé(s)" in daily(app)
     session.refresh(mail)
     assert (mail.status, mail.attempts) == ("sent", 2)
     assert "/orientations/reponse/" in smtp.text(smtp.last_to("accueil@lucioles.fr"))
+    assert "Courriels : 0 envoyé(s)" in daily(app)  # never twice
 
 
 def test_purge_blanks_personal_data_and_keeps_the_statistics(

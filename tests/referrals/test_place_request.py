@@ -190,7 +190,7 @@ def test_the_structure_answers_from_its_link_and_the_parent_is_told(
     link = _structure_link(smtp)
     other = app.test_client()  # the structure: no account, no cookie
     page = other.get(link).get_data(as_text=True)
-    assert "Demande de place n°" in text_of(page)
+    assert "Demande de place nᵒ" in text_of(page)
     assert "amina.k@exemple.fr" in page
     # No « demander des informations » (the parent has no account) and no message thread.
     assert "Demander des informations" not in text_of(page)
@@ -240,7 +240,7 @@ def test_managers_see_the_request_and_others_do_not(
     listing = text_of(client.get("/orientations/recues").get_data(as_text=True))
     assert "Amina → Multi-accueil Les Lucioles" in listing
     assert "demande directe du parent" in listing
-    assert "Demande de place n°" in text_of(
+    assert "Demande de place nᵒ" in text_of(
         client.get(f"/orientations/{request.id}").get_data(as_text=True)
     )
     client.post("/deconnexion", data={"csrf_token": ""})

@@ -99,19 +99,19 @@ def test_badge_needs_three_referrals():
     assert rules.response_badge([rules.Sample(5), rules.Sample(10)]) is None
     assert (
         rules.response_badge([rules.Sample(5), rules.Sample(10), rules.Sample(30)])
-        == "Répond en général sous 1\u00a0jour"
+        == "Répond aux orientations sous 1\u00a0jour"
     )
 
 
 def test_badge_counts_days_started_and_never_answered_as_slowest():
     assert (
         rules.response_badge([rules.Sample(20), rules.Sample(50), rules.Sample(70)])
-        == "Répond en général sous 3\u00a0jours"
+        == "Répond aux orientations sous 3\u00a0jours"
     )
     # Two unanswered out of three: there is no usual time.
     assert rules.response_badge([rules.Sample(2), rules.Sample(None), rules.Sample(None)]) is None
     # One unanswered out of three: the median is the slower answer.
     assert (
         rules.response_badge([rules.Sample(2), rules.Sample(100), rules.Sample(None)])
-        == "Répond en général sous 5\u00a0jours"
+        == "Répond aux orientations sous 5\u00a0jours"
     )

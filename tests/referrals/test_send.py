@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kit.mails import link_in, readable
+from kit.mails import hang_then_recover, link_in, readable
 from kit.pages import tags, text_of, unlabelled_controls
 from referral_form import form_key, referral_id_of, send
 from sqlalchemy import func, select
 
+from app.core.outgoing import OutgoingMail
 from app.directory.models import Closure
 from app.referrals.models import Referral, ReferralEvent, ReferralMail, ReferralStatus
 
@@ -77,7 +78,8 @@ def test_a_referral_is_sent_and_the_structure_emailed(
         path = link_in(body)
         assert path.startswith("/orientations/reponse/")
         assert "amina" not in path.lower() and "0612" not in path
-    assert session.scalar(select(ReferralMail.status)) == "sent"
+    assert session.scalar(select(ReferralMail.status)) == "queued"
+    assert set(session.scalars(select(OutgoingMail.status))) == {"sent"}
 
 
 def test_errors_are_french_and_nothing_typed_is_lost(
@@ -166,10 +168,26 @@ def test_a_mail_failure_loses_nothing(client, login, offer, prescriber, parent_f
     response = send(client, offer, parent_form)
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "il sera renvoyé automatiquement" in text_of(page)
-    mail = session.scalar(select(ReferralMail))
-    assert (mail.status, mail.attempts) == ("pending", 1)
-    assert "@" not in mail.last_error
+    assert "En attente de réponse" in text_of(page)
+    assert session.scalar(select(ReferralMail.status)) == "queued"
+    mails = session.scalars(select(OutgoingMail)).all()
+    assert [(m.status, m.attempts) for m in mails] == [("pending", 1)] * len(mails) != []
+    assert all("@" not in m.last_error for m in mails)
+
+
+def test_a_hung_mail_server_delays_no_referral_and_its_emails_go_once_it_recovers(
+    app, client, login, offer, manager, prescriber, parent_form, session, smtp
+):
+    """Issue 24, finding 9: the email leaves after the response, from the queue, retried."""
+    login(prescriber)
+    sent = hang_then_recover(
+        app,
+        session,
+        smtp,
+        lambda: referral_id_of(send(client, offer, dict(parent_form, prenom="Sofia"))),
+    )
+    assert sorted(m["To"] for m in sent) == ["accueil@lucioles.fr", "directrice@lucioles.fr"]
+    assert "/orientations/reponse/" in smtp.text(smtp.last_to("accueil@lucioles.fr"))
 
 
 def test_the_warning_box_holds_the_buttons_and_the_offer_hours(

@@ -145,12 +145,9 @@ def test_searches_around_real_offers_agree_hits_and_distance_order(demo, bench):
     assert sum(1 for total in totals if total > 0) > len(searches) * 0.8
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="today's engine (Whoosh AndNot over kinds AND département) keeps offers whose "
-    "validity ended: found by this agreement check (issue 23); the rewritten engine must not",
-)
 def test_kinds_in_every_departement_agree(demo, bench):
+    """The offers the references find, never one whose validity ended (the Whoosh-matcher
+    engine let some through: its AndNot never tested a segment's first match)."""
     session, index, references = demo
     bench_national, reference, _ = bench
     reference.refresh(session, references)

@@ -279,14 +279,13 @@ def test_result_windows_page_like_the_uncached_search_and_follow_every_change(se
     assert find_offers(index, criteria).total == 31
 
 
-def test_the_grid_cells_find_exactly_the_offers_within_the_radius(session, index):
-    """Offers on a ring of 1 to 60 km around Toulon, across many 0.1° and 1° cells: each radius
-    finds exactly those within it, as the exact distance says."""
+def test_a_place_search_finds_exactly_the_offers_within_the_radius(session, index):
+    """Offers on a ring of 1 to 60 km around Toulon: each radius finds exactly those within
+    it, as the exact distance says, from 1 km to a radius wider than France."""
     import math
 
     from app.geo import get_commune
     from app.geo.distance import haversine_km
-    from app.search.documents import cells_covering
 
     toulon = get_commune("83137")
     center = (toulon.latitude, toulon.longitude)  # the factory places offers around it
@@ -308,8 +307,6 @@ def test_the_grid_cells_find_exactly_the_offers_within_the_radius(session, index
         found = set(ids(index, latitude=center[0], longitude=center[1], radius_km=radius))
         assert len(expected) > 0 or radius < 2
         assert found == expected, radius
-    # A radius too wide for the grids falls back to numeric ranges, and still finds them all.
-    assert cells_covering(40.0, 52.0, -5.0, 9.0) is None
     assert set(ids(index, latitude=center[0], longitude=center[1], radius_km=700)) == {
         o.id for o in offers
     }

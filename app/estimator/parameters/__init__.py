@@ -12,7 +12,7 @@ file per aid (``age.toml``, ``agepi.toml``, ``are.toml``, ``psu.toml``, ``cmg.to
     [[plafond_mensuel.values]]
     start = 2022-01-01
     value = 6000.00
-    source = "Circulaire CNAF n°2019-005 du 5 juin 2019"
+    source = "Circulaire CNAF nᵒ 2019-005 du 5 juin 2019"
     unverified = false
     note = "optional explanation"
 
