@@ -52,7 +52,7 @@ def _places(offer: Offer) -> str:
     if offer.free_places is None:
         return ""
     if offer.free_places == 0:
-        return "Places : complet pour l'instant (liste d'attente possible)"
+        return "Places : complet pour l’instant (liste d’attente possible)"
     plural = "s" if offer.free_places > 1 else ""
     return f"Places : {offer.free_places} place{plural} disponible{plural}"
 
