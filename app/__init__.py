@@ -65,6 +65,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.health import bp as health_bp
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
+    from app.maps.views import bp as maps_bp
     from app.moderation.views import bp as moderation_bp
     from app.referrals import commands as referral_commands
     from app.referrals.views import bp as referrals_bp
@@ -74,6 +75,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(directory_bp)
     app.register_blueprint(estimator_bp)
     app.register_blueprint(geo_bp)
+    app.register_blueprint(maps_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_pages_bp)
     app.register_blueprint(accounts_bp)

@@ -145,6 +145,13 @@ class Settings:
     ACCESSIBILITY_CONTACT: str = setting(
         "accessibilite@passerelle.localhost", env="ACCESSIBILITY_CONTACT", blank_is_unset=True
     )
+    #: A street-level background for the maps (Leaflet with JavaScript), e.g.
+    #: ``https://data.geopf.fr/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}`` or an
+    #: OpenStreetMap tile service you may use; empty (the default): outlines only, no request
+    #: leaves the site. The CSP then allows this host's images.
+    MAP_TILES_URL: str = setting("", env="MAP_TILES_URL")
+    #: Its attribution, shown on the map (required by every tile service's licence).
+    MAP_TILES_ATTRIBUTION: str = setting("", env="MAP_TILES_ATTRIBUTION")
     #: Any other Flask setting (``create_app({...})``), applied last.
     extra: dict = field(default_factory=dict)
 

@@ -51,6 +51,7 @@ SKIPPED = {
 #: The query string some pages need to show what they are for.
 QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
+    "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
     "widget.estimator": lambda w: {"token": w.partner.token},
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -9,14 +11,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 csrf = CSRFProtect()
 
 
-def content_security_policy(frame_ancestors: str = "'none'") -> str:
-    """Our CSP; only the partner widget (app.widget) passes other ``frame-ancestors``."""
+def content_security_policy(frame_ancestors: str = "'none'", image_hosts: str = "") -> str:
+    """Our CSP; only the partner widget (app.widget) passes other ``frame-ancestors``;
+    ``image_hosts`` (the map tiles' origin, when MAP_TILES_URL is set) may serve images."""
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            f"img-src 'self' data:{' ' + image_hosts if image_hosts else ''}",
             "connect-src 'self'",
             "font-src 'self'",
             "form-action 'self'",
@@ -28,6 +31,14 @@ def content_security_policy(frame_ancestors: str = "'none'") -> str:
 
 
 CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+def tiles_origin(url: str) -> str:
+    """« https://tile.example.org » from a tile URL template; empty when none or not https."""
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        return ""
+    return f"https://{parts.netloc}"
 
 
 def init_app(app: Flask) -> None:
@@ -50,10 +61,13 @@ def init_app(app: Flask) -> None:
         for key in ("_login_user", "csrf_token"):
             g.pop(key, None)
 
+    tiles = tiles_origin(app.config.get("MAP_TILES_URL") or "")
+    policy = content_security_policy(image_hosts=tiles) if tiles else CONTENT_SECURITY_POLICY
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:

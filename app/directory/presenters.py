@@ -9,11 +9,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from werkzeug.datastructures import MultiDict
 
 from app.core.filters import elide_de
+from app.core.french import format_number
 from app.directory import fit, hours
 from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
-from app.directory.queries import SearchOutcome
-from app.directory.reach import Reach, how_to_apply, public_place, reach, street_is_private
+from app.directory.queries import ResultRow, SearchOutcome
+from app.directory.reach import (
+    Reach,
+    how_to_apply,
+    public_place,
+    public_point,
+    reach,
+    street_is_private,
+)
 from app.directory.rules import (
     ESTIMATOR_MODES,
     avip_label_valid,
@@ -23,6 +31,10 @@ from app.directory.rules import (
 )
 from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
+from app.maps import ATTRIBUTION
+from app.maps.choropleth import Choropleth, choropleth
+from app.maps.outlines import departements
+from app.maps.results import CATEGORIES, MapPoint, ResultsMap, results_map
 
 
 def commune_label(code_insee: str, fallback: str) -> str:
@@ -338,3 +350,86 @@ TEMPLATE_HELPERS = {
     "modality_label": modality_label,
     "funding_labels": funding_labels,
 }
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def map_category(offer: Offer, today: date) -> str:
+    """The mark of an offer on a map, the most telling first (app.maps.results.CATEGORIES)."""
+    if avip_label_valid(offer, today):
+        return "avip"
+    if offer.free_places:
+        return "free"
+    if hours.summarize(offer_slots(offer)).atypical:
+        return "atypical"
+    return "other"
+
+
+def map_points(rows: list[ResultRow], today: date, offer_url) -> list[MapPoint]:
+    """The offers as map points, each at the point that may be published (a private person's
+    offer at about a kilometre, never at the street: app.directory.reach.public_point)."""
+    points = []
+    for row in rows:
+        offer = row.offer
+        latitude, longitude = public_point(offer)
+        category = map_category(offer, today)
+        points.append(MapPoint(latitude, longitude, category, offer.title, offer_url(offer.id)))
+    return points
+
+
+def map_center(outcome: SearchOutcome) -> tuple[float, float] | None:
+    """The searched point (a map needs one), or None for a search anywhere."""
+    criteria, commune = outcome.criteria, outcome.commune
+    if criteria.point is not None:
+        return criteria.point
+    return (commune.latitude, commune.longitude) if commune is not None else None
+
+
+class MapView:
+    """The results map of a search: the place, the radius, the marks, the text alternative."""
+
+    def __init__(self, outcome: SearchOutcome, points: list[MapPoint]):
+        self.outcome = outcome
+        self.center = map_center(outcome)
+        self.points = points if self.center is not None else []
+        self.total = len(self.points)
+        self.attribution = ATTRIBUTION
+        self.map: ResultsMap | None = None
+        if self.center is not None:
+            radius = outcome.criteria.radius_km
+            self.map = results_map(self.center[0], self.center[1], radius, self.points)
+
+    @property
+    def text(self) -> str:
+        """« 42 offres dans un rayon de 10 km autour de Toulon »."""
+        n = self.total
+        offers = "Aucune offre" if n == 0 else f"{n} offre{'s' if n > 1 else ''}"
+        commune = self.outcome.commune
+        around_text = f" autour {elide_de(commune.name)}" if commune is not None else ""
+        radius = format_number(self.outcome.criteria.radius_km)
+        return f"{offers} dans un rayon de {radius}\u00a0km{around_text}"
+
+
+def avip_coverage_chart(counts: dict[str, int]) -> Choropleth:
+    """The AVIP offers per département (``None``: no published offer there, « pas de donnée »)."""
+    names = {a.code: a.name for a in departements()}
+    values: dict[str, float | None] = {code: counts.get(code) for code in names}
+    return choropleth("Offres AVIP par département", "offres AVIP", names, values)
+
+
+def map_json(view: MapView) -> dict:
+    """The compact form of a results map: ``points`` as [latitude, longitude, category, url,
+    title], the published point only (coarse for a private person)."""
+    center = view.center
+    return {
+        "text": view.text if center else "Indiquez une commune pour voir les offres sur une carte.",
+        "center": list(center) if center else None,
+        "radius_km": view.outcome.criteria.radius_km if center else None,
+        "categories": dict(CATEGORIES),
+        "attribution": view.attribution,
+        "points": [
+            [round(p.latitude, 5), round(p.longitude, 5), p.category, p.url, p.label]
+            for p in view.points
+        ],
+    }

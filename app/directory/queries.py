@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.directory.criteria import SearchCriteria
 from app.directory.models import Offer, OfferStatus, Training
+from app.directory.rules import avip_label_valid_clause
 from app.geo import Commune, PlaceResolution
 
 
@@ -52,9 +54,34 @@ def load_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
     return {offer.id: offer for offer in session.execute(query).scalars()}
 
 
+def load_map_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
+    """The offers with what a map point needs (place, labels, hours): lighter than
+    :func:`load_offers` for the thousands of points of a dense city."""
+    if not ids:
+        return {}
+    query = (
+        select(Offer)
+        .where(Offer.id.in_(ids))
+        .options(selectinload(Offer.slots), selectinload(Offer.structure))
+    )
+    return {offer.id: offer for offer in session.execute(query).scalars()}
+
+
 def get_public_offer(session: Session, offer_id: int) -> Offer | None:
     offers = load_offers(session, [offer_id])
     offer = offers.get(offer_id)
     if offer is None or offer.status is not OfferStatus.PUBLISHED:
         return None
     return offer
+
+
+def avip_coverage(session: Session, today: date) -> dict[str, int]:
+    """Per département with published offers: how many hold a valid AVIP label (0 included).
+    A département absent has no published offer at all (no data, not zero)."""
+    avip = func.count().filter(avip_label_valid_clause(today))
+    query = (
+        select(Offer.departement_code, avip)
+        .where(Offer.status == OfferStatus.PUBLISHED)
+        .group_by(Offer.departement_code)
+    )
+    return {row[0]: row[1] for row in session.execute(query)}

@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from sqlalchemy import ColumnElement, and_, or_
+
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
 from app.directory.models import Closure, Offer, OfferKind
@@ -66,6 +68,15 @@ def avip_label_valid(offer: Offer, today: date) -> bool:
         offer.avip
         and (offer.avip_since is None or offer.avip_since <= today)
         and (offer.avip_review_on is None or today <= offer.avip_review_on)
+    )
+
+
+def avip_label_valid_clause(today: date) -> ColumnElement[bool]:
+    """:func:`avip_label_valid` as a SQL condition (for counts over many offers)."""
+    return and_(
+        Offer.avip.is_(True),
+        or_(Offer.avip_since.is_(None), Offer.avip_since <= today),
+        or_(Offer.avip_review_on.is_(None), Offer.avip_review_on >= today),
     )
 
 

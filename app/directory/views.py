@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from app.core.rendering import render_page_or_fragment
 from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import get_public_offer
+from app.directory.queries import avip_coverage, get_public_offer
 from app.geo.timezones import today_in_france
+from app.maps import ATTRIBUTION
+from app.maps.france import france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index, results_incomplete
-from app.search.services import offers_nearby, search_directory
+from app.search.services import map_rows, offers_nearby, search_directory
 
 bp = Blueprint("directory", __name__)
+
+#: Seconds a browser or proxy may keep a map's points (the index changes within minutes).
+MAP_MAX_AGE = 60
 
 
 @bp.get("/")
@@ -31,13 +36,51 @@ def search():
     outcome = search_directory(
         session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
     )
+    as_map = request.args.get("vue") == "carte"
     return render_page_or_fragment(
         "directory/search.html",
         "directory/_results.html",
         outcome=outcome,
         form=SearchForm.showing(request.args, parsed.errors),
         view=presenters.SearchView(outcome, request.args),
+        map_view=_map_view(session, outcome) if as_map else None,
         index_incomplete=results_incomplete(),
+    )
+
+
+@bp.get("/recherche/carte.json")
+def search_map_points():
+    """All the points of the search's map in one compact response (Leaflet draws them)."""
+    session = get_session()
+    catch_up(session)
+    criteria = parse_criteria(request.args, PAGE).criteria
+    today = today_in_france()
+    outcome = search_directory(session, get_index(), criteria, today, 1)
+    view = _map_view(session, outcome)
+    response = jsonify(presenters.map_json(view))
+    response.headers["Cache-Control"] = f"public, max-age={MAP_MAX_AGE}"
+    return response
+
+
+def _map_view(session, outcome) -> presenters.MapView:
+    today = today_in_france()
+    center = presenters.map_center(outcome)
+    rows = map_rows(session, get_index(), outcome.criteria, center, today) if center else []
+    return presenters.MapView(outcome, presenters.map_points(rows, today, _offer_url))
+
+
+def _offer_url(offer_id: int) -> str:
+    return url_for("directory.offer_detail", offer_id=offer_id)
+
+
+@bp.get("/couverture-avip")
+def coverage():
+    counts = avip_coverage(get_session(), today_in_france())
+    return render_template(
+        "directory/coverage.html",
+        chart=presenters.avip_coverage_chart(counts),
+        drawing=france(),
+        attribution=ATTRIBUTION,
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer
-from app.directory.queries import ResultRow, SearchOutcome, load_offers
+from app.directory.queries import ResultRow, SearchOutcome, load_map_offers, load_offers
 from app.directory.reach import public_point
 from app.geo import resolve_place
 from app.search.index import SearchIndex
@@ -87,3 +87,23 @@ def offers_nearby(
     found = find_offers(index, criteria, limit=limit + 1)
     hits = [h for h in found.hits if h.offer_id != offer.id][:limit]
     return _rows(session, hits)
+
+
+#: At most this many points on a results map (Paris 3 km has a few thousand offers).
+MAP_POINTS_LIMIT = 5000
+
+
+def map_rows(
+    session: Session,
+    index: SearchIndex,
+    criteria: SearchCriteria,
+    point: tuple[float, float],
+    today: date,
+    limit: int = MAP_POINTS_LIMIT,
+) -> list[ResultRow]:
+    """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map."""
+    found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
+    offers = load_map_offers(session, [h.offer_id for h in found.hits])
+    return [
+        ResultRow(offers[h.offer_id], h.distance_km) for h in found.hits if h.offer_id in offers
+    ]

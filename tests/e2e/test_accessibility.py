@@ -85,6 +85,18 @@ def states(world) -> list[State]:
             shows="1 résultat à moins de 10 km de Toulon",
         ),
         State(
+            "recherche — carte",
+            None,
+            "/recherche?lieu=Toulon&vue=carte",
+            shows="css=#carte-texte",
+        ),
+        State(
+            "couverture AVIP par département",
+            None,
+            "/couverture-avip",
+            shows="css=#couverture-tableau",
+        ),
+        State(
             "recherche — tous les filtres ouverts",
             None,
             "/recherche?lieu=Toulon",
