@@ -36,6 +36,11 @@ ROLE_BY_PREFIX = (
     ("/compte", "prescripteur"),
 )
 
+#: Routes visited by a role their URL's prefix does not say (the first match wins over the prefix).
+ROLE_BY_ENDPOINT = {
+    "referrals.share": "prescripteur",  # /offre/<id>/envoyer-a-un-parent
+}
+
 #: GET routes no cross-cutting test visits, with the reason.
 SKIPPED = {
     "static": "fichiers statiques",
@@ -228,5 +233,5 @@ def get_pages(app, world: World) -> list[tuple[str, str, str | None]]:
         if "GET" not in rule.methods or rule.endpoint in SKIPPED:
             continue
         url = url_for_rule(rule, world)
-        pages.append((rule.endpoint, url, role_for(url)))
+        pages.append((rule.endpoint, url, ROLE_BY_ENDPOINT.get(rule.endpoint) or role_for(url)))
     return sorted(pages, key=lambda p: p[1])

@@ -28,6 +28,10 @@ from app.core.mail import absolute_url
 from app.core.outgoing import queue_mail
 from app.db import get_session, utcnow
 from app.directory.models import StructureKind
+from app.geo.timezones import today_in_france
+from app.moderation import queries as moderation_queries
+from app.referrals import presenters as referral_presenters
+from app.referrals import queries as referral_queries
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -100,8 +104,19 @@ def logout():
 @bp.get("/compte")
 @login_required
 def home():
-    """The account's landing page: what this role can do."""
-    return render_template("accounts/home.html")
+    """The account's landing page: what waits first (counted, the items themselves), then what
+    this role can do."""
+    session, me = get_session(), current_user._get_current_object()
+    reviews = None
+    if me.role in (Role.COORDINATEUR, Role.ADMIN):
+        reviews = moderation_queries.label_reviews_due(session, me, today_in_france())
+    return render_template(
+        "accounts/home.html",
+        waiting=referral_queries.waiting(session, me, utcnow()),
+        reviews=reviews,
+        review_days=moderation_queries.REVIEW_DUE_WITHIN_DAYS,
+        p=referral_presenters,
+    )
 
 
 @bp.route("/inscription", methods=["GET", "POST"])

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -151,6 +152,20 @@ _UNTOUCHED = re.compile(
 )
 
 
+def format_duration(hours: float | None) -> str:
+    """A delay as a person says it (issue 22: « 2 jours » rather than « 1,9 j »): « moins d’une
+    heure », « 5 heures », « 1 jour », « 2 jours »; « — » when there is none."""
+    if hours is None:
+        return "—"
+    if hours < 1:
+        return "moins d’une heure"
+    if hours < 23.5:
+        count, unit = round(hours), "heure"
+    else:
+        count, unit = max(1, round(hours / 24)), "jour"
+    return f"{count}\u00a0{unit}{'s' if count > 1 else ''}"
+
+
 def typeset_html(html: str) -> str:
     """:func:`typography` of text not ours (spaces only) between the tags of ``html``."""
     out: list[str] = []
@@ -168,6 +183,10 @@ def typeset_html(html: str) -> str:
 
 _SPACES = str.maketrans("", "", f" {NBSP}{NNBSP}\u2009")
 _DATE_FR = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})")
+#: « 5 janvier 2027 », « 1er janv. 2027 », « mardi 5 janvier 2027 » (the weekday is ignored).
+_DATE_WORDS = re.compile(
+    r"(?:[^\W\d_]+\.?,? )?(\d{1,2})(?:er)? ([^\W\d_]+\.?) (\d{4})", re.IGNORECASE
+)
 
 
 def parse_decimal_fr(text: str) -> Decimal:
@@ -180,15 +199,35 @@ def parse_decimal_fr(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
+def _month_number(word: str) -> int | None:
+    """« janvier », « Janv. », « fevrier », « aout » → 1, 2, 8 (accents and case optional, the
+    usual abbreviations of three letters or more)."""
+    plain = unicodedata.normalize("NFKD", word.lower().rstrip(".")).encode("ascii", "ignore")
+    typed = plain.decode()
+    if len(typed) < 3 or typed == "jui":  # « jui » : juin or juillet?
+        return None
+    for number, name in enumerate(MONTHS_FR, start=1):
+        full = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        if full.startswith(typed):
+            return number
+    return None
+
+
 def parse_date_fr(text: str) -> date:
-    """A date typed « 2026-12-01 » (what a date input sends) or « 1/12/2026 », « 01.12.2026 ».
+    """The one parse of a date a person types (issue 22): what a date input sends
+    (« 2026-12-01 »), « 1/12/2026 », « 01.12.2026 », « 5-1-2027 », and written months:
+    « 5 janvier 2027 », « 1er janvier 2027 », « mardi 5 janv. 2027 ».
 
     ValueError when ``text`` is not a real date."""
-    text = text.strip()
+    text = " ".join(text.strip().split())
     match = _DATE_FR.fullmatch(text)
     if match:
         day, month, year = (int(part) for part in match.groups())
         return date(year, month, day)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return date.fromisoformat(text)
+    words = _DATE_WORDS.fullmatch(text)
+    month_number = _month_number(words.group(2)) if words else None
+    if words and month_number:
+        return date(int(words.group(3)), month_number, int(words.group(1)))
     raise ValueError(f"not a date: {text!r}")

@@ -65,6 +65,7 @@ __all__ = [
     "to_osm",
     "week_intervals",
     "weekly_table",
+    "weekly_text",
 ]
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -539,6 +540,23 @@ def weekly_table(slots: Iterable[Slot]) -> list[tuple[str, list[str]]]:
         (WEEKDAYS_FR[d], [format_range_fr(s.opens, s.closes) for s in by_day.get(d, [])])
         for d in range(7)
     ]
+
+
+def weekly_text(slots: Iterable[Slot]) -> str:
+    """« du lundi au vendredi 7 h 00 – 19 h 00 ; samedi 8 h 00 – 12 h 00 »: following days with
+    the same hours said once; « » when never open."""
+    runs: list[tuple[list[str], list[str]]] = []
+    for day, ranges in weekly_table(slots):
+        if runs and ranges and runs[-1][1] == ranges:
+            runs[-1][0].append(day)
+        else:
+            runs.append(([day], ranges))
+    return " ; ".join(
+        (f"du {days[0]} au {days[-1]}" if len(days) > 2 else " et ".join(days))
+        + f" {', '.join(ranges)}"
+        for days, ranges in runs
+        if ranges
+    )
 
 
 # « 5:30 », « 5h30 », « 5 h 30 », « 5.30 », « 5,30 », « 5 30 », « 5h », « 14 »: hour, then minutes

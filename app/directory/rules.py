@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
-from app.directory.models import Offer, OfferKind
+from app.directory.models import Closure, Offer, OfferKind
 
 # --------------------------------------------------------------------------- freshness
 
@@ -51,6 +51,16 @@ def months_elapsed(updated_at: datetime | date, today: date) -> int:
 
 # --------------------------------------------------------------------------- AVIP label
 
+#: The review date the label form proposes: 3 years after the start (a default the coordinator
+#: changes; the 2016 charter and the 2022 protocol leave the review to the département's
+#: committee and set no national duration).
+AVIP_REVIEW_PROPOSED_MONTHS = 36
+
+
+def proposed_avip_review(start: date) -> date:
+    """The review date proposed for a label starting on ``start``."""
+    return add_months(start, AVIP_REVIEW_PROPOSED_MONTHS)
+
 
 def avip_label_valid(offer: Offer, today: date) -> bool:
     """The AVIP label shows only from its start date to its review date (both inclusive)."""
@@ -68,6 +78,17 @@ def avip_label_valid_clause(today: date) -> ColumnElement[bool]:
         or_(Offer.avip_since.is_(None), Offer.avip_since <= today),
         or_(Offer.avip_review_on.is_(None), Offer.avip_review_on >= today),
     )
+
+
+# --------------------------------------------------------------------------- closures
+
+
+def closure_on(offer: Offer, day: date | None) -> Closure | None:
+    """The closure of ``offer`` (holidays, works…) that ``day`` falls in, if any (both ends
+    inclusive)."""
+    if day is None:
+        return None
+    return next((c for c in offer.closures if c.start <= day <= c.end), None)
 
 
 # --------------------------------------------------------------------------- opening hours

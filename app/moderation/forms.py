@@ -13,6 +13,7 @@ from app.accounts.forms import EMAIL_MESSAGE, InviteForm
 from app.accounts.models import Role
 from app.core.fields import DATE_HINT, DateText, FrenchSelect, text_area
 from app.core.forms import FrenchForm, trim
+from app.directory.rules import AVIP_REVIEW_PROPOSED_MONTHS
 
 TEXT_MAX = 2000
 EMAIL_MAX = 254
@@ -117,8 +118,9 @@ class GrantForm(FrenchForm):
     label_review = DateText(
         "Date de réexamen",
         required="Indiquez la date de réexamen du label.",
-        description="Le label n’apparaît plus dans la recherche après cette date. "
-        "Exemple : 01/12/2029",
+        description=f"Proposée {AVIP_REVIEW_PROPOSED_MONTHS // 12} ans après aujourd’hui, à "
+        "changer si besoin. Le label n’apparaît plus dans la recherche après cette date. "
+        "Exemple : 01/12/2029",
     )
     places = PlacesField("Places réservées retenues")
     note = _text_area("Note pour le ou la gestionnaire (facultatif)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
@@ -233,3 +234,20 @@ def coordinators_of(session: Session, departement_code: str) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+#: « Mon espace » of a coordinator: AVIP labels whose review date is this close (or past while
+#: the label is still on) are « à réexaminer » (issue 22).
+REVIEW_DUE_WITHIN_DAYS = 60
+
+
+def label_reviews_due(session: Session, user: User, today: date) -> Section:
+    """The AVIP offers of the coordinator's département whose label review is due, soonest
+    first (5 shown, all counted)."""
+    query = select(Offer).where(
+        Offer.avip.is_(True),
+        Offer.avip_review_on.is_not(None),
+        Offer.avip_review_on <= today + timedelta(days=REVIEW_DUE_WITHIN_DAYS),
+        in_scope(Offer.departement_code, user),
+    )
+    return _section(session, query, (Offer.avip_review_on, Offer.id), limit=5)

@@ -26,6 +26,7 @@ from app.core.outgoing import queue_mail
 from app.db import get_session
 from app.directory.models import Offer, Structure
 from app.directory.queries import get_public_offer
+from app.directory.rules import proposed_avip_review
 from app.geo.timezones import today_in_france
 from app.moderation import presenters, queries, services
 from app.moderation.forms import (
@@ -369,7 +370,11 @@ def _render_decision(
         grant_form = GrantForm(
             formdata=None,
             today=today,
-            data={"places": str(application.reserved_places), "label_start": today.isoformat()},
+            data={
+                "places": str(application.reserved_places),
+                "label_start": today.isoformat(),
+                "label_review": proposed_avip_review(today).isoformat(),
+            },
         )
     return render_template(
         "moderation/avip_decision.html",

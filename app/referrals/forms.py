@@ -17,11 +17,13 @@ from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length, text_
 from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DaysField, TimeField
-from app.referrals import rules
+from app.referrals import rules, sharing
 from app.referrals.models import REASON_LABELS, Reason, ReferralStatus
 from app.referrals.services import Answer, ReferralInput
 
 MESSAGE_MAX = 2000
+#: The answer form's choice « Écrire au prescripteur »: a message, the answer unchanged.
+MESSAGE_ONLY = "message"
 MAX_CHILDREN = 6
 MAX_AGE_MONTHS = 18 * 12
 _KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -318,7 +320,7 @@ class AnswerForm(FrenchForm):
     reponse = RadioField("Votre réponse", validators=[DataRequired("Choisissez votre réponse.")])
     date_debut = StringField(
         "Date d’accueil prévue",
-        description="Exemple : 05/01/2027",
+        description="Exemple : 05/01/2027 ou 5 janvier 2027",
         filters=[trim],
         validators=[Length(max=40)],
     )
@@ -349,6 +351,8 @@ class AnswerForm(FrenchForm):
         self.reponse.choices = [
             SelectChoice(s.value, labels[s]) for s in rules.answers_for(status, from_parent)
         ]
+        if not from_parent:  # one message box (issue 22): a message without changing the answer
+            self.reponse.choices.append(SelectChoice(MESSAGE_ONLY, "Écrire au prescripteur"))
         self.start: date | None = None
 
     def validate(self, extra_validators=None) -> bool:
@@ -362,7 +366,9 @@ class AnswerForm(FrenchForm):
             try:
                 self.start = parse_date_fr(text) if text else None
             except ValueError:
-                self.date_debut.errors = ["Indiquez une date, par exemple 05/01/2027."]
+                self.date_debut.errors = [
+                    "Indiquez une date, par exemple 05/01/2027 ou 5 janvier 2027."
+                ]
                 return False
             if self.start is None:
                 self.date_debut.errors = ["Indiquez la date à laquelle l’enfant sera accueilli."]
@@ -380,7 +386,14 @@ class AnswerForm(FrenchForm):
         if choice == ReferralStatus.INFO_REQUESTED and not self.message.data:
             self.message.errors = ["Écrivez les informations dont vous avez besoin."]
             ok = False
+        if choice == MESSAGE_ONLY and not self.message.data:
+            self.message.errors = ["Écrivez votre message au prescripteur."]
+            ok = False
         return ok
+
+    @property
+    def message_only(self) -> bool:
+        return self.reponse.data == MESSAGE_ONLY
 
     def to_answer(self) -> Answer:
         status = ReferralStatus(self.reponse.data)
@@ -408,3 +421,19 @@ class CancelForm(FrenchForm):
 
 class RenewLinkForm(FrenchForm):
     """Only the CSRF token: the link to renew is in the URL."""
+
+
+class ShareForm(FrenchForm):
+    """« Envoyer à un parent »: the parent's address (used for this sending only) and a short
+    note from the professional."""
+
+    courriel = _email(
+        "Adresse électronique du parent",
+        "Utilisée pour cet envoi seulement : elle n’est pas gardée.",
+        required="Indiquez l’adresse électronique du parent.",
+    )
+    mot = text_area(
+        "Votre message (facultatif)",
+        limit=sharing.NOTE_MAX,
+        description="Quelques mots ajoutés au courriel, signés de votre nom.",
+    )

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.core.french import format_date, typography
+from app.core.french import format_date, format_duration, typography
 from app.directory import hours
 from app.directory.forms import DAY_CODES, DAY_LABELS
 from app.geo.timezones import zone_for_departement
@@ -145,9 +145,7 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
 
 
 def response_time_text(referral: Referral) -> str:
-    return rules.format_duration_fr(
-        rules.response_hours(referral.sent_at, referral.first_answer_at)
-    )
+    return format_duration(rules.response_hours(referral.sent_at, referral.first_answer_at))
 
 
 # ------------------------------------------------------------------ CSV

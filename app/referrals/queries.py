@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import false, func, select
+from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.accounts import policies
@@ -42,6 +42,74 @@ def _scope(session: Session, user: User, kind: str):
     raise ValueError(kind)
 
 
+#: What each list shows first, « à traiter »: referrals to answer (structure), information asked
+#: of the prescripteur (issue 22).
+TO_HANDLE = {
+    "mine": (S.INFO_REQUESTED,),
+    "received": (S.SENT,),
+    "departement": (),
+}
+#: How long an answer counts as « new » on the prescripteur's « Mon espace ».
+RECENT_ANSWERS = timedelta(days=14)
+#: Items of each group shown on « Mon espace » (the count says how many in all).
+WAITING_SHOWN = 5
+
+
+def _to_handle_first(kind: str):
+    statuses = TO_HANDLE[kind]
+    return case((Referral.status.in_(statuses), 0), else_=1) if statuses else None
+
+
+@dataclass
+class Waiting:
+    """One group of « Mon espace »: what waits for the person, counted, the first items shown."""
+
+    key: str  # a-repondre, informations-demandees, reponses-recues
+    count: int
+    items: list[Referral]
+
+
+def _waiting(session: Session, key: str, query, order) -> Waiting:
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = (
+        list(
+            session.scalars(
+                query.options(selectinload(Referral.offer), selectinload(Referral.structure))
+                .order_by(*order)
+                .limit(WAITING_SHOWN)
+            )
+        )
+        if count
+        else []
+    )
+    return Waiting(key, count, items)
+
+
+def waiting(session: Session, user: User, now: datetime) -> list[Waiting]:
+    """What waits for ``user`` first: a structure's referrals to answer (oldest first); a
+    prescripteur's information requested, then the answers of the last 14 days."""
+    if not policies.is_active(user):
+        return []
+    if user.role == Role.GESTIONNAIRE:
+        to_answer = _scope(session, user, "received").where(Referral.status == S.SENT)
+        return [_waiting(session, "a-repondre", to_answer, (Referral.sent_at, Referral.id))]
+    if user.role == Role.PRESCRIPTEUR:
+        mine = _scope(session, user, "mine")
+        asked = mine.where(Referral.status == S.INFO_REQUESTED)
+        answered = mine.where(
+            Referral.status.in_((S.ACCEPTED, S.REFUSED, S.WAITING_LIST)),
+            Referral.last_activity_at >= now - RECENT_ANSWERS,
+        )
+        recent_first = (Referral.last_activity_at.desc(), Referral.id.desc())
+        return [
+            _waiting(
+                session, "informations-demandees", asked, (Referral.last_activity_at, Referral.id)
+            ),
+            _waiting(session, "reponses-recues", answered, recent_first),
+        ]
+    return []
+
+
 @dataclass
 class Listing:
     referrals: list[Referral]
@@ -70,13 +138,15 @@ def listing(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
+    first = _to_handle_first(kind)
+    order = (Referral.sent_at.desc(), Referral.id.desc())
     rows = session.scalars(
         query.options(
             selectinload(Referral.offer),
             selectinload(Referral.prescriber),
             selectinload(Referral.structure),
         )
-        .order_by(Referral.sent_at.desc(), Referral.id.desc())
+        .order_by(*((first, *order) if first is not None else order))
         .offset((page - 1) * page_size)
         .limit(page_size)
     ).all()

@@ -194,12 +194,3 @@ def response_badge(samples: list[Sample]) -> str | None:
         return None
     days = max(1, math.ceil(median / 24))
     return f"Répond aux orientations sous {days}\u00a0jour{'s' if days > 1 else ''}"
-
-
-def format_duration_fr(hours: float | None) -> str:
-    """« 5 h », « 2 j », « — » for a table of figures."""
-    if hours is None:
-        return "—"
-    if hours < 24:
-        return f"{max(1, round(hours))}\u00a0h"
-    return f"{round(hours / 24, 1):g}\u00a0j".replace(".", ",")

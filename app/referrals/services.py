@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from app.accounts import policies
 from app.accounts.models import Membership, MembershipStatus, Role, User
+from app.core.french import format_date
 from app.directory import hours
 from app.directory.forms import DAY_CODES
 from app.directory.models import Offer, OfferStatus
-from app.directory.rules import offer_slots
+from app.directory.rules import closure_on, offer_slots
 from app.referrals import rules
 from app.referrals.models import (
     PERSONAL_FIELDS,
@@ -157,11 +158,18 @@ def warnings_for(
     if offer.free_places == 0:
         found.append("Cette offre indique n’avoir aucune place disponible en ce moment.")
     days = [DAY_CODES.index(d) for d in data.days]
-    if days and not hours.covers(offer_slots(offer), days, data.hours_start, data.hours_end):
+    slots = offer_slots(offer)
+    if days and not hours.covers(slots, days, data.hours_start, data.hours_end):
+        need = ", ".join(hours.WEEKDAYS_FR[d] for d in days)
+        opening = hours.weekly_text(slots) or "aucun horaire publié"
         found.append(
             "Les horaires d’ouverture de l’offre ne couvrent pas tous les horaires dont le parent "
-            "a besoin."
+            f"a besoin. Le parent : {need}, "
+            f"{hours.format_range_fr(data.hours_start, data.hours_end)}. L’offre : {opening}."
         )
+    closed = closure_on(offer, data.start_date)
+    if closed is not None:
+        found.append(closure_text(closed))
     outside = [
         m for m in data.children_months if not offer.age_min_months <= m <= offer.age_max_months
     ]
@@ -183,6 +191,16 @@ def warnings_for(
             f"{rules.DUPLICATE_WINDOW_DAYS} derniers jours."
         )
     return found
+
+
+def closure_text(closed) -> str:
+    """« La structure est fermée du 20 décembre 2026 au 3 janvier 2027 (vacances) : la date de
+    début souhaitée tombe pendant cette fermeture. »"""
+    why = f" ({closed.reason})" if closed.reason else ""
+    return (
+        f"La structure est fermée du {format_date(closed.start)} au {format_date(closed.end)}"
+        f"{why} : la date de début souhaitée tombe pendant cette fermeture."
+    )
 
 
 def months_text(months: int) -> str:

@@ -26,13 +26,17 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.auth import current_user, login_required, role_required
 from app.accounts.models import Role, User
 from app.accounts.tokens import REFERRAL_ANSWER, TokenError, read_token
+from app.core.french import format_duration
 from app.core.limits import SENSITIVE, limiter
+from app.core.mail import absolute_url
+from app.core.outgoing import queue_mail
 from app.db import get_session, utcnow
-from app.directory.presenters import search_return
+from app.directory.presenters import OfferCard, search_return
 from app.directory.queries import get_public_offer
 from app.directory.reach import takes_online_requests
+from app.directory.rules import closure_on
 from app.geo.timezones import today_in_france
-from app.referrals import notifications, presenters, queries, rules, services
+from app.referrals import notifications, presenters, queries, rules, services, sharing
 from app.referrals.forms import (
     AnswerForm,
     CancelForm,
@@ -40,6 +44,7 @@ from app.referrals.forms import (
     PlaceRequestForm,
     ReferralForm,
     RenewLinkForm,
+    ShareForm,
 )
 from app.referrals.models import Referral, ReferralStatus, Side
 from app.referrals.services import ConflictError
@@ -211,7 +216,7 @@ def departement():
         status=_status_arg(),
         p=presenters,
         endpoint=request.endpoint,
-        duration=rules.format_duration_fr,
+        duration=format_duration,
     )
 
 
@@ -243,7 +248,9 @@ def _forms(
         forms["answer_form"] = answer_form or AnswerForm(
             referral.status, formdata=None, version=version, from_parent=referral.from_parent
         )
-    if side in (Side.PRESCRIBER, Side.STRUCTURE) and open_ and not referral.from_parent:
+    answering = "answer_form" in forms  # its message box is the structure's only one
+    talking = side in (Side.PRESCRIBER, Side.STRUCTURE) and open_ and not referral.from_parent
+    if talking and (not answering or message_form is not None):
         forms["message_form"] = message_form or MessageForm(formdata=None, version=version)
     if side == Side.PRESCRIBER and open_:
         forms["cancel_form"] = cancel_form or CancelForm(formdata=None, version=version)
@@ -267,6 +274,7 @@ def _render_detail(
         is_open=referral.status in rules.OPEN,
         expiry_days=rules.EXPIRY_DAYS,
         badge=queries.structure_badge(get_session(), referral.structure_id, now),
+        closure=closure_on(referral.offer, referral.start_date),
         **_forms(referral, side, **forms),
     ), status
 
@@ -289,6 +297,8 @@ def _answer(referral: Referral, actor: User | None, via: str, token: str | None 
     form = AnswerForm(referral.status, from_parent=referral.from_parent)
     if not form.validate_on_submit():
         return _render_detail(referral, Side.STRUCTURE.value, 422, token=token, answer_form=form)
+    if form.message_only:
+        return _message(referral, Side.STRUCTURE.value, actor, via, token, form.message.data)
     try:
         services.answer(session, referral, actor, form.to_answer(), form.version.number, utcnow())
         services.log_access(session, referral, actor, via, "reponse")
@@ -305,10 +315,20 @@ def _answer(referral: Referral, actor: User | None, via: str, token: str | None 
     return _back(referral, token)
 
 
-def _message(referral: Referral, side: str, actor: User | None, via: str, token: str | None = None):
+def _message(
+    referral: Referral,
+    side: str,
+    actor: User | None,
+    via: str,
+    token: str | None = None,
+    text: str | None = None,
+):
+    """The message form's POST, or (``text``) the answer form's « Écrire au prescripteur »."""
     session = get_session()
     form = MessageForm()
-    if not form.validate_on_submit():
+    if text is not None:
+        form.texte.data = text
+    elif not form.validate_on_submit():
         return _render_detail(referral, side, 422, token=token, message_form=form)
     try:
         services.post_message(
@@ -447,6 +467,55 @@ def renew_link(token: str):
     session.commit()
     _deliver(referral.id)
     return render_template("referrals/link_sent.html")
+
+
+# ------------------------------------------------------------------ sharing with a parent
+
+
+def _account_key() -> str:
+    return f"account:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+
+
+@bp.route("/offre/<int:offer_id>/envoyer-a-un-parent", methods=["GET", "POST"])
+@role_required(Role.PRESCRIPTEUR)
+@limiter.limit(sharing.SHARE_LIMIT, methods=["POST"], key_func=_account_key)
+def share(offer_id: int):
+    """« Envoyer à un parent »: the offer's essentials by email (the address is not kept) and a
+    text to paste into an SMS. Rules and who may send: :mod:`.sharing`."""
+    session = get_session()
+    offer = get_public_offer(session, offer_id)
+    if offer is None or not sharing.can_share(_me()):
+        abort(404 if offer is None else 403)
+    retour = search_return(request.args.get("retour")) or None
+    shared = sharing.shared_offer(
+        OfferCard(offer, None, today_in_france()),
+        absolute_url("directory.offer_detail", offer_id=offer.id),
+        absolute_url("referrals.place_request", offer_id=offer.id),
+    )
+    form = ShareForm()
+    if form.validate_on_submit():
+        subject = f"Une offre de garde pour vous : {offer.title}"
+        queue_mail(
+            session,
+            form.courriel.data,
+            subject,
+            "offer_shared_parent",
+            shared=shared,
+            sender=_me(),
+            note=form.mot.data or "",
+        )
+        session.commit()
+        current_app.logger.info("offer %s shared with a parent", offer.id)
+        flash("Fiche envoyée au parent. Son adresse n’est pas gardée.")
+        return redirect(url_for(".share", offer_id=offer.id, retour=retour), 303)
+    return render_template(
+        "referrals/share.html",
+        offer=offer,
+        form=form,
+        shared=shared,
+        retour=retour,
+        sms=sharing.sms_text(shared),
+    ), (422 if form.errors else 200)
 
 
 # ------------------------------------------------------------------ for parents

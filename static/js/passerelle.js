@@ -50,4 +50,33 @@
     var target = event.target;
     if (target && target.closest && target.closest("[data-print]")) window.print();
   });
+
+  /* « Copier le texte »: the button is shown only with JavaScript (without it, the text stays
+     selectable); the status next to it says it was copied. */
+  function copyText(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector(".copy-status");
+    if (!source) return;
+    var done = function () { if (status) status.textContent = "Texte copié."; };
+    var select = function () {
+      source.focus();
+      source.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      if (copied) done();
+      else if (status) status.textContent = "Texte sélectionné : copiez-le (appui long ou Ctrl+C).";
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(source.value).then(done, select);
+    } else {
+      select();
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-copy]");
+    if (button) copyText(button);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  });
 })();

@@ -54,14 +54,19 @@ def link_in(message_text: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def last_link_sent_to(app, address: str) -> str:
-    """The first link in the newest email to ``address`` in the app's .eml outbox."""
+def last_mail_to(app, address: str) -> EmailMessage:
+    """The newest email to ``address`` in the app's .eml outbox."""
     outbox = Path(app.config["MAIL_OUTBOX"])
     for path in sorted(outbox.glob("*.eml"), reverse=True):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
         if address in message["To"]:
-            return link_in(text_of_mail(message))
+            return message
     raise AssertionError(f"no email to {address}")
+
+
+def last_link_sent_to(app, address: str) -> str:
+    """The first link in the newest email to ``address`` in the app's .eml outbox."""
+    return link_in(text_of_mail(last_mail_to(app, address)))
 
 
 def retries_due(session) -> None:

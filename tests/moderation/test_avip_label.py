@@ -11,10 +11,12 @@ from kit.clients import login_as
 from kit.factories import make_offer
 from kit.forms import post_form
 from kit.mails import link_in, readable
-from kit.pages import tags, text_of
+from kit.pages import controls_named, tags, text_of
 from sqlalchemy import select
 
+from app.core.dates import add_months
 from app.directory.models import OfferChange, OfferKind, OfferStatus
+from app.directory.rules import AVIP_REVIEW_PROPOSED_MONTHS
 from app.geo.timezones import today_in_france
 from app.moderation.models import ApplicationStatus, AvipApplication
 from app.search.query import OfferCriteria, find_offers
@@ -361,3 +363,17 @@ def test_a_pending_application_can_be_withdrawn(client, session, offer, manager,
     assert application.status == ApplicationStatus.WITHDRAWN
     login_as(client, coordinator)
     assert "Demandes de label AVIP (0)" in page_text(client, "/coordination")
+
+
+def test_the_grant_form_proposes_a_review_date(client, session, offer, manager, coordinator):
+    """Issue 22: the review date is filled in (``AVIP_REVIEW_PROPOSED_MONTHS`` after today),
+    and the coordinator may change it."""
+    login_as(client, manager)
+    apply(client, offer)
+    login_as(client, coordinator)
+    application = session.scalars(select(AvipApplication)).one()
+    html = client.get(f"/coordination/label-avip/{application.id}").get_data(as_text=True)
+    proposed = add_months(today_in_france(), AVIP_REVIEW_PROPOSED_MONTHS)
+    shown = controls_named(html, "label_review")[0]["value"]
+    assert shown in (proposed.isoformat(), proposed.strftime("%d/%m/%Y"))
+    assert "Proposée 3 ans après aujourd’hui, à changer si besoin." in text_of(html)

@@ -146,7 +146,7 @@ def test_csv_export_content(client, login, referral, prescriber, session):
     )
     assert row["Prescripteur"] == "Karim Diallo" and row["Parent"] == "Amina K."
     assert row["Statut"] == "Acceptée" and row["Motif"] == "Reprise d’un emploi"
-    assert row["Délai de réponse"] == "1,2\u00a0j"
+    assert row["Délai de réponse"] == "1\u00a0jour"
     assert row["Accueil prévu le"] == referral.start_date.strftime("%d/%m/%Y")
     assert "06 12" not in text and "@" not in text  # no contact details in the export
     assert len(rows) == 2
@@ -260,7 +260,7 @@ def test_the_departement_dashboard(
     login(coordinator)
     page = text_of(client.get("/coordination/orientations").get_data(as_text=True))
     assert "Orientations envoyées 6" in page
-    assert "Délai médian de première réponse 1,2 j (3 orientations avec une réponse)" in page
+    assert "Délai médian de première réponse 1 jour (3 orientations avec une réponse)" in page
     assert "Taux d’acceptation 67 %" in page
     silent_part = page.split("Offres qui ne répondent pas", 1)[1]
     assert "Crèche Les Pins" in silent_part.split("Toutes les orientations")[0]

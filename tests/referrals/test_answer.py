@@ -166,7 +166,7 @@ def test_information_requested_then_given_then_waiting_list(
     options = {
         t["value"] for t in controls_named(structure.get(link).get_data(as_text=True), "reponse")
     }
-    assert options == {"acceptee", "refusee"}
+    assert options == {"acceptee", "refusee", "message"}  # « Écrire au prescripteur »
 
 
 def test_two_answers_at_once_end_with_one(app, referral, smtp, session):
@@ -306,3 +306,60 @@ def test_asking_for_new_links_is_rate_limited(app, referral, smtp):
         for _ in range(6)
     ]
     assert statuses[:5] == [200] * 5 and statuses[5] == 429
+
+
+def test_the_answer_page_has_one_message_box_and_writes_to_the_prescripteur(
+    app, referral, smtp, session
+):
+    """Issue 22: one message box on the structure's answer page; « Écrire au prescripteur »
+    sends it without changing the answer."""
+    structure = fresh_client(app)
+    link = emailed_link(smtp)
+    html = structure.get(link).get_data(as_text=True)
+    assert len(tags(html, "textarea")) == 1
+    assert "Écrire au prescripteur" in text_of(html) and "à le prescripteur" not in html
+    empty = post_form(
+        structure, link, {"version": str(referral.version), "reponse": "message"}, token_from=link
+    )
+    assert empty.status_code == 422
+    assert "Écrivez votre message au prescripteur." in text_of(empty.get_data(as_text=True))
+    done = post_form(
+        structure,
+        link,
+        {"version": str(referral.version), "reponse": "message", "message": "Je vous rappelle."},
+        token_from=link,
+    )
+    assert done.status_code == 302
+    assert "Message envoyé." in text_of(structure.get(link).get_data(as_text=True))
+    session.refresh(referral)
+    assert referral.status == ReferralStatus.SENT
+    to_prescriber = readable(smtp.text(smtp.last_to("conseiller@francetravail.fr")))
+    assert "Je vous rappelle." in to_prescriber
+
+
+def test_the_start_date_may_be_typed_in_words(app, referral, smtp, session):
+    structure = fresh_client(app)
+    link = emailed_link(smtp)
+    day = referral.start_date + timedelta(days=7)
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+    typed = f"{day.day} {months[day.month - 1]} {day.year}"
+    wrong = post_form(
+        structure,
+        link,
+        {"version": str(referral.version), "reponse": "acceptee", "date_debut": "5 brumaire"},
+        token_from=link,
+    )
+    assert wrong.status_code == 422
+    page = wrong.get_data(as_text=True)
+    assert "Indiquez une date, par exemple 05/01/2027 ou 5 janvier 2027." in text_of(page)
+    assert controls_named(page, "date_debut")[0]["value"] == "5 brumaire"
+    done = post_form(
+        structure,
+        link,
+        {"version": str(referral.version), "reponse": "acceptee", "date_debut": typed},
+        token_from=link,
+    )
+    assert done.status_code == 302
+    session.refresh(referral)
+    assert referral.accepted_start_date == day

@@ -115,10 +115,3 @@ def test_badge_counts_days_started_and_never_answered_as_slowest():
         rules.response_badge([rules.Sample(2), rules.Sample(100), rules.Sample(None)])
         == "Répond aux orientations sous 5\u00a0jours"
     )
-
-
-def test_durations_in_french():
-    assert rules.format_duration_fr(None) == "—"
-    assert rules.format_duration_fr(0.2) == "1\u00a0h"
-    assert rules.format_duration_fr(5.4) == "5\u00a0h"
-    assert rules.format_duration_fr(60) == "2,5\u00a0j"

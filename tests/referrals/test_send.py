@@ -4,12 +4,15 @@ structure gets an email with a signed link (no personal data in it)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from kit.mails import hang_then_recover, link_in, readable
 from kit.pages import tags, text_of, unlabelled_controls
 from referral_form import form_key, referral_id_of, send
 from sqlalchemy import func, select
 
 from app.core.outgoing import OutgoingMail
+from app.directory.models import Closure
 from app.referrals.models import Referral, ReferralEvent, ReferralMail, ReferralStatus
 
 
@@ -185,3 +188,44 @@ def test_a_hung_mail_server_delays_no_referral_and_its_emails_go_once_it_recover
     )
     assert sorted(m["To"] for m in sent) == ["accueil@lucioles.fr", "directrice@lucioles.fr"]
     assert "/orientations/reponse/" in smtp.text(smtp.last_to("accueil@lucioles.fr"))
+
+
+def test_the_warning_box_holds_the_buttons_and_the_offer_hours(
+    client, login, offer, prescriber, parent_form
+):
+    """Issue 22: « Envoyer quand même » and « Corriger » in the warning box (the form's own
+    button was screens below), the offer's hours next to the parent's need."""
+    login(prescriber)
+    page = send(client, offer, dict(parent_form, jours=["sa"], de="9:00", a="12:00")).get_data(
+        as_text=True
+    )
+    box = page[page.index('id="alertes"') : page.index("</div>", page.index('id="alertes"'))]
+    assert [
+        b for b in tags(box, "button", form="orientation", value="1") if b["name"] == "confirmer"
+    ]
+    assert tags(box, "a", href="#formulaire")
+    assert tags(page, "form", id="orientation") and tags(page, "fieldset", id="formulaire")
+    text = text_of(box)
+    assert "Envoyer quand même" in text and "Corriger" in text
+    assert "Le parent : samedi, 9 h 00 – 12 h 00." in text
+    assert "L’offre : du lundi au vendredi 7 h 00 – 19 h 00." in text
+
+
+def test_a_start_date_in_a_closure_is_flagged_to_both_sides(
+    app, client, login, offer, prescriber, parent_form, session, smtp
+):
+    start = date.fromisoformat(parent_form["debut"])
+    offer.closures.append(
+        Closure(start=start - timedelta(days=2), end=start + timedelta(days=5), reason="travaux")
+    )
+    session.commit()
+    login(prescriber)
+    warned = text_of(send(client, offer, parent_form).get_data(as_text=True))
+    assert "La structure est fermée du" in warned and "(travaux)" in warned
+    assert "la date de début souhaitée tombe pendant cette fermeture" in warned
+    sent = send(client, offer, parent_form, confirm=True)
+    assert sent.status_code == 302
+    # The structure's answer page (the emailed link) says it next to the start date.
+    link = link_in(readable(smtp.text(smtp.last_to("accueil@lucioles.fr"))))
+    answer_page = text_of(app.test_client().get(link).get_data(as_text=True))
+    assert "— pendant la fermeture du" in answer_page and "(travaux)" in answer_page
