@@ -145,7 +145,7 @@ def test_sending_is_rate_limited_per_account(client, login, offer, prescriber, s
 def test_the_sms_text_keeps_the_link_when_the_title_is_long(
     client, login, session, offer, prescriber
 ):
-    offer.title = "Très long nom " * 40
+    offer.title = ("Très long nom " * 40)[:200]  # the longest title an offer may have
     session.commit()
     login(prescriber)
     page = client.get(url(offer)).get_data(as_text=True)
@@ -154,3 +154,19 @@ def test_the_sms_text_keeps_the_link_when_the_title_is_long(
     start = page.index('id="sms-text"')
     textarea = page[page.index(">", start) + 1 : page.index("</textarea>", start)]
     assert len(textarea) <= sharing.SMS_MAX
+
+
+def test_the_sms_text_cuts_the_title_never_the_link():
+    shared = sharing.SharedOffer(
+        title="Très long nom " * 40,
+        kind="Crèche",
+        place="83000 Toulon",
+        lines=(),
+        how_to_ask=(),
+        link="https://passerelle.example/offre/12",
+        phone="04 94 00 00 00",
+    )
+    text = sharing.sms_text(shared)
+    assert len(text) <= sharing.SMS_MAX
+    assert text.endswith("Pour demander une place : https://passerelle.example/offre/12")
+    assert "… - tél. 04 94 00 00 00." in text
