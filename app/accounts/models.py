@@ -17,6 +17,8 @@ class Role(enum.StrEnum):
     PRESCRIPTEUR = "prescripteur"
     COORDINATEUR = "coordinateur"
     ADMIN = "admin"
+    # Staff of an SIAE (AI, ACI, EI, ETTI) or a GEIQ: the job exchange (« bourse de l'emploi »).
+    EMPLOYEUR_INCLUSIF = "employeur-inclusif"
 
 
 ROLE_LABELS = {
@@ -24,6 +26,7 @@ ROLE_LABELS = {
     Role.PRESCRIPTEUR: "Prescripteur ou prescriptrice",
     Role.COORDINATEUR: "Coordination départementale",
     Role.ADMIN: "Administration",
+    Role.EMPLOYEUR_INCLUSIF: "Employeur inclusif (SIAE ou GEIQ)",
 }
 
 
