@@ -158,7 +158,11 @@ def qualification_meets(level: str, required: str, in_training_accepted: bool) -
         have, need = QUALIFICATION_RANK[Qualification(level)], Qualification(required)
     except ValueError:
         return False
-    if in_training_accepted and need == Qualification.CAP and level == Qualification.CAP_IN_PROGRESS:
+    if (
+        in_training_accepted
+        and need == Qualification.CAP
+        and level == Qualification.CAP_IN_PROGRESS
+    ):
         return True
     return have >= QUALIFICATION_RANK[need]
 
