@@ -30,6 +30,10 @@ ROLE_LABELS = {
 }
 
 
+#: The roles one may ask for at sign-up (the others come by invitation).
+SELF_SERVICE_ROLES = (Role.GESTIONNAIRE, Role.PRESCRIPTEUR, Role.EMPLOYEUR_INCLUSIF)
+
+
 class AccountStatus(enum.StrEnum):
     UNVERIFIED = "unverified"  # email not confirmed yet
     PENDING = "pending"  # email confirmed, waiting for a coordinator
