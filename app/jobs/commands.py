@@ -4,7 +4,7 @@ import behind ``flask import bmo FILE`` (:func:`import_bmo`)."""
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -22,7 +22,9 @@ def daily_command() -> None:
     """Rappels et fermeture des besoins sans mise à jour, rappels et expiration des
     propositions sans réponse, courriels en attente."""
     session = get_session()
-    report = services.daily(session, utcnow())
+    # Emails are rendered like pages (links on PUBLIC_URL): in a request context of our own.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        report = services.daily(session, utcnow())
     session.commit()
     delivery = send_pending(session)
     click.echo(
