@@ -15,8 +15,9 @@ from kit.factories import (
 from kit.mails import last_mail_to, readable, text_of_mail
 from kit.pages import text_of
 
+from app.cli import load_demo
 from app.db import utcnow
-from app.jobs.models import BmoFigure, NeedStatus, ProposalStatus
+from app.jobs.models import BmoFigure, JobNeed, JobProposal, NeedStatus, ProposalStatus
 
 DATA = Path(__file__).parent / "data"
 
@@ -57,10 +58,7 @@ def test_the_daily_command_reminds_closes_and_expires(app, session):
     assert old.status == ProposalStatus.EXPIRED and waiting.reminders_sent == 1
     assert fresh.status == NeedStatus.OPEN
     mail = readable(text_of_mail(last_mail_to(app, "charge@ai-var.example.org")))
-    assert (
-        "pour « Auxiliaire de puériculture » (Multi-accueil Les Lucioles, Toulon) : Expirée sans réponse."
-        in mail
-    )
+    assert "(Multi-accueil Les Lucioles, Toulon) : Expirée sans réponse." in mail
 
 
 def test_importing_bmo_shows_the_difficult_share_next_to_passerelle_figures(app, client, session):
@@ -98,3 +96,15 @@ def test_the_api_lists_open_needs_with_the_page_parameters(client, session):
     wrong = client.get("/api/v1/besoins?heures=99&departement=xx")
     assert wrong.status_code == 422
     assert set(wrong.get_json()["erreurs"]) == {"heures", "departement"}
+
+
+def test_demo_data_has_needs_and_proposals_labelled_as_demonstration(app, client, session):
+    with app.app_context():
+        load_demo(300, seed=7, echo=lambda *_: None)
+    assert session.query(JobNeed).filter(JobNeed.is_demo).count() == 3
+    assert session.query(JobProposal).filter(JobProposal.is_demo).count() == 2
+    text = readable(
+        text_of(client.get("/bourse-emploi?lieu=Toulon&rayon=30").get_data(as_text=True))
+    )
+    assert "3 besoins ouverts autour de Toulon" in text
+    assert text.count("données de démonstration") >= 3

@@ -117,5 +117,5 @@ def test_the_bmo_file_keeps_early_childhood_lines_and_counts_secret_figures_as_z
 
 
 def test_a_file_without_the_bmo_columns_is_refused_in_french():
-    with pytest.raises(bmo.BmoFileError, match="Colonnes manquantes : .*xmet"):
+    with pytest.raises(bmo.BmoFileError, match=r"Colonnes manquantes : .*xmet"):
         bmo.read("annee;Code métier BMO;Nom métier BMO;Dept;met;BE24\n2024;x;y;83;1;1\n")
