@@ -26,6 +26,7 @@ def _parameter(name: str, description: str, schema: dict[str, Any], example=None
     return parameter
 
 
+#: An empty value means « not given » (a GET form sends every field), as on the page.
 PARAMETERS = [
     _parameter(
         "lieu",
@@ -37,39 +38,39 @@ PARAMETERS = [
     _parameter(
         "rayon",
         "Distance maximale en km (par défaut 20).",
-        {"type": "string", "enum": [str(r) for r in RADII]},
+        {"type": "string", "enum": ["", *[str(r) for r in RADII]]},
         "20",
     ),
     _parameter(
         "metier",
         "Code ROME 4.0 ou v3 (K1303 en v3 couvre K1303, K1307, K1308, K1309 et K1310 en 4.0).",
-        {"type": "string", "enum": sorted({j.code for j in rome.all_jobs()})},
+        {"type": "string", "enum": ["", *sorted({j.code for j in rome.all_jobs()})]},
         "K1303",
     ),
     _parameter(
         "contrat",
         "Type de contrat accepté.",
-        {"type": "string", "enum": [k.value for k in ContractKind]},
+        {"type": "string", "enum": ["", *[k.value for k in ContractKind]]},
     ),
     _parameter(
         "immersion",
         "1 : seulement les lieux qui accueillent des immersions (PMSMP).",
-        {"type": "string", "enum": ["1", "0", "oui", "non", "true", "false", "on", "off"]},
+        {"type": "string", "enum": ["", "1", "0", "oui", "non", "true", "false", "on", "off"]},
     ),
     _parameter(
         "heures",
         "Heures par semaine, au plus.",
-        {"type": "string", "pattern": "^[0-9]{1,2}$"},
+        {"type": "string", "pattern": "^[0-9]{0,2}$"},
         "24",
     ),
     _parameter(
         "departement",
         "Code du département.",
-        {"type": "string", "pattern": "^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])$"},
+        {"type": "string", "pattern": "^(0[1-9]|[1-8][0-9]|9[0-5]|2[AB]|97[1-6])?$"},
         "83",
     ),
     _parameter(
-        "page", "Page de résultats (20 par page).", {"type": "string", "pattern": "^[0-9]{1,3}$"}
+        "page", "Page de résultats (20 par page).", {"type": "string", "pattern": "^[0-9]{0,3}$"}
     ),
 ]
 
