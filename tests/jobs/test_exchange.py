@@ -205,3 +205,25 @@ def test_a_closed_need_leaves_the_public_search(client, session):
     need = make_need(session, creche, status=NeedStatus.CLOSED)
     assert client.get(f"/bourse-emploi/besoins/{need.id}").status_code == 404
     assert "Aucun besoin" in _text(client.get("/bourse-emploi"))
+
+
+def test_the_htmx_fragment_is_the_results_region_of_the_full_page(client, htmx_client, session):
+    creche = make_structure(session, "Multi-accueil Les Lucioles")
+    make_need(session, creche)
+    url = "/bourse-emploi?lieu=Toulon&rayon=20&metier=K1303&contrat=cddi&heures=99"
+    full = client.get(url).get_data(as_text=True)
+    response = htmx_client.get(url)
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment and "HX-Request" in response.headers["Vary"]
+    region = re.search(r'<section id="resultats".*?</section>', full, re.S).group(0)
+    assert re.search(r'<section id="resultats".*?</section>', fragment, re.S).group(0) == region
+    assert '<div id="resume-erreurs" hx-swap-oob="true">' in fragment
+    assert "Indiquez un nombre d’heures entre 1 et 48." in readable(fragment)
+    assert 'value="99"' in full  # what was typed is shown back
+
+
+def test_a_place_not_found_is_said_and_the_other_criteria_still_apply(client, session):
+    creche = make_structure(session, "Multi-accueil Les Lucioles")
+    make_need(session, creche)
+    text = _text(client.get("/bourse-emploi?lieu=Zzzyxville&metier=J1304"))
+    assert "Zzzyxville" in text and "1 besoin ouvert" in text
