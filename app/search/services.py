@@ -15,6 +15,7 @@ from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer
 from app.directory.queries import ResultRow, SearchOutcome, load_map_offers, load_offers
 from app.directory.reach import public_point
+from app.directory.training import training_matches
 from app.geo import resolve_place
 from app.search.index import SearchIndex
 from app.search.query import Hit, OfferCriteria, find_offers
@@ -59,6 +60,12 @@ def search_directory(
         point = (place.commune.latitude, place.commune.longitude)
     outcome = SearchOutcome(criteria=criteria, place=place, page=criteria.page, searched=True)
     offset = (outcome.page - 1) * page_size
+    if criteria.training.active:
+        hits = _course_hits(session, index, criteria, point, today)
+        outcome.total = len(hits)
+        outcome.pages = max(1, -(-len(hits) // page_size))
+        outcome.rows = _rows(session, hits[offset : offset + page_size])
+        return outcome
     found = find_offers(
         index, index_criteria(criteria, point, today), offset=offset, limit=page_size
     )
@@ -66,6 +73,33 @@ def search_directory(
     outcome.pages = max(1, -(-found.total // page_size))
     outcome.rows = _rows(session, found.hits)
     return outcome
+
+
+#: A course search asking what only the database knows (funding, VAE, entry rule, sessions)
+#: reads at most this many courses from the index, then keeps those that qualify. Courses are a
+#: small part of the directory (63 DEEJE courses and the LHEO imports); the README gives the
+#: figure measured.
+COURSE_FILTER_LIMIT = 3000
+
+
+def _course_hits(
+    session: Session,
+    index: SearchIndex,
+    criteria: SearchCriteria,
+    point: tuple[float, float] | None,
+    today: date,
+    limit: int = COURSE_FILTER_LIMIT,
+) -> list[Hit]:
+    """The courses matching ``criteria``, in the index's order, with the course filters
+    applied on the database rows (the source of truth: a session passes without reindexing)."""
+    found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
+    offers = load_offers(session, [h.offer_id for h in found.hits])
+    return [
+        h
+        for h in found.hits
+        if h.offer_id in offers
+        and training_matches(offers[h.offer_id].training, criteria.training, today)
+    ]
 
 
 def _rows(session: Session, hits: list[Hit]) -> list[ResultRow]:
@@ -102,8 +136,9 @@ def map_rows(
     limit: int = MAP_POINTS_LIMIT,
 ) -> list[ResultRow]:
     """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map."""
-    found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
-    offers = load_map_offers(session, [h.offer_id for h in found.hits])
-    return [
-        ResultRow(offers[h.offer_id], h.distance_km) for h in found.hits if h.offer_id in offers
-    ]
+    if criteria.training.active:
+        hits = _course_hits(session, index, criteria, point, today, limit)
+    else:
+        hits = find_offers(index, index_criteria(criteria, point, today), limit=limit).hits
+    offers = load_map_offers(session, [h.offer_id for h in hits])
+    return [ResultRow(offers[h.offer_id], h.distance_km) for h in hits if h.offer_id in offers]
