@@ -54,6 +54,15 @@ QUERIES = {
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
     "widget.estimator": lambda w: {"token": w.partner.token},
+    "careers.guided": lambda w: {
+        "situation": "iae",
+        "diplome": "aucun",
+        "experience": "aucune",
+        "heures": "partiel",
+        "lieu": "Toulon",
+        "rayon": "10",
+    },
+    "careers.qualification": lambda w: {"lieu": "Toulon", "rayon": "10"},
 }
 
 #: The value of each route argument, from the world.
@@ -69,6 +78,8 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "job_slug": lambda w: "agent-de-creche",
+    "qualification_slug": lambda w: "cap-aepe",
 }
 
 #: Routes taking a token: the token that opens their page.
