@@ -57,8 +57,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.api import commands as api_commands
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
-    from app.core.accessibility import bp as accessibility_bp
     from app.careers.views import bp as careers_bp
+    from app.core.accessibility import bp as accessibility_bp
     from app.core.icons import bp as icons_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp

@@ -126,6 +126,28 @@ def parse_answers(args: Mapping[str, str]) -> ParsedAnswers:
     return ParsedAnswers(answers, {}, typed)
 
 
+#: Why a way is suggested, in plain French (``-fill``: suggested to reach two ways).
+REASONS = {
+    "vae": "Vous avez plus d’un an d’expérience avec des enfants : elle peut compter pour un "
+    "diplôme.",
+    "immersion": "Vous n’avez pas encore travaillé avec des enfants : quelques jours en crèche "
+    "vous diront si le métier vous plaît.",
+    "parcours-insertion": "Votre contrat d’insertion prévoit un accompagnement et des "
+    "formations : profitez-en pour préparer un diplôme de la petite enfance.",
+    "poec": "Une formation en groupe prépare plusieurs personnes à un métier qui recrute, sans "
+    "expérience exigée.",
+    "poei": "Avec votre expérience, une crèche qui recrute peut vous embaucher après une "
+    "formation payée par France Travail.",
+    "cpf": "Vos droits à la formation peuvent payer un diplôme de la petite enfance.",
+    "alternance": "En alternance, vous êtes payé·e pendant votre formation, et un GEIQ vous "
+    "accompagne.",
+    "immersion-fill": "Une immersion en crèche confirme votre projet et peut commencer un "
+    "recrutement.",
+    "alternance-fill": "En alternance, vous êtes payé·e pendant votre formation.",
+    "cpf-fill": "Vos droits à la formation peuvent payer une formation.",
+}
+
+
 @dataclass(frozen=True)
 class Suggestion:
     way: str  # slug in data/ways.toml
@@ -148,52 +170,27 @@ def suggest_ways(a: Answers) -> list[Suggestion]:
 
     def add(way: str, reason: str) -> None:
         if way not in {s.way for s in found}:
-            found.append(Suggestion(way, reason))
+            found.append(Suggestion(way, REASONS[reason]))
 
     if a.experience == "plus_d_un_an" and a.diploma != "de":
-        add(
-            "vae",
-            "Vous avez plus d’un an d’expérience avec des enfants : elle peut compter pour un diplôme.",
-        )
+        add("vae", "vae")
     if a.experience == "aucune":
-        add(
-            "immersion",
-            "Vous n’avez pas encore travaillé avec des enfants : quelques jours en crèche vous diront si le métier vous plaît.",
-        )
+        add("immersion", "immersion")
     if a.in_insertion:
-        add(
-            "parcours-insertion",
-            "Votre contrat d’insertion prévoit un accompagnement et des formations : profitez-en pour préparer un diplôme de la petite enfance.",
-        )
+        add("parcours-insertion", "parcours-insertion")
     elif a.situation == "demandeur":
         if a.experience == "aucune":
-            add(
-                "poec",
-                "Une formation en groupe prépare plusieurs personnes à un métier qui recrute, sans expérience exigée.",
-            )
+            add("poec", "poec")
         else:
-            add(
-                "poei",
-                "Avec votre expérience, une crèche qui recrute peut vous embaucher après une formation payée par France Travail.",
-            )
+            add("poei", "poei")
     else:
-        add("cpf", "Vos droits à la formation peuvent payer un diplôme de la petite enfance.")
+        add("cpf", "cpf")
     if a.diploma != "de":
-        add(
-            "alternance",
-            "En alternance, vous êtes payé·e pendant votre formation, et un GEIQ vous accompagne.",
-        )
-    for way, reason in (
-        (
-            "immersion",
-            "Une immersion en crèche confirme votre projet et peut commencer un recrutement.",
-        ),
-        ("alternance", "En alternance, vous êtes payé·e pendant votre formation."),
-        ("cpf", "Vos droits à la formation peuvent payer une formation."),
-    ):
+        add("alternance", "alternance")
+    for way in ("immersion", "alternance", "cpf"):
         if len(found) >= 2:
             break
-        add(way, reason)
+        add(way, f"{way}-fill")
     return found[:3]
 
 

@@ -21,6 +21,7 @@ from app.search.services import search_directory
 #: Courses read to find those of one certification near a place (the directory's nearest first).
 COURSES_READ = 200
 COURSES_SHOWN = 5
+NO_FILTERS = TrainingFilters()
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def courses_near(
     place: str,
     radius_km: int,
     today: date,
-    filters: TrainingFilters = TrainingFilters(),
+    filters: TrainingFilters = NO_FILTERS,
     limit: int = COURSES_SHOWN,
 ) -> CoursesNear:
     """The directory's courses (of ``qualification`` when given) around ``place``, nearest

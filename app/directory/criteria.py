@@ -83,7 +83,7 @@ class SearchCriteria:
     per_page: int | None = None  # None: the site's page size
     #: What a course must offer (funding accepted, VAE, open without a diploma, a session
     #: soon): only courses are searched when one is asked.
-    training: TrainingFilters = TrainingFilters()
+    training: TrainingFilters = field(default_factory=TrainingFilters)
 
     @property
     def point(self) -> tuple[float, float] | None:

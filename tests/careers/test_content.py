@@ -56,7 +56,7 @@ def test_a_job_pay_without_source_fails_the_whole_content():
     jobs = _raw("jobs.toml")
     del jobs["jobs"][0]["pay"]["sources"]
     rome = resources.files("app.careers").joinpath("data/rome-petite-enfance.csv").read_text()
-    with pytest.raises(ContentError, match="assistant-maternel.pay: aucune source"):
+    with pytest.raises(ContentError, match=r"assistant-maternel\.pay: aucune source"):
         build_content(
             _raw("sources.toml"), jobs, _raw("qualifications.toml"), _raw("ways.toml"), rome
         )

@@ -86,7 +86,7 @@ def test_a_bad_distance_is_said_and_the_page_still_answers(client):
 
 
 def test_ways_page_says_who_decides_and_who_pays(client):
-    html, text = get_text(client, f"{BASE}/parcours")
+    _html, text = get_text(client, f"{BASE}/parcours")
     for way in content().ways.values():
         assert way.name in text
     assert text.count("Qui décide") == len(content().ways)
@@ -138,7 +138,7 @@ def test_guided_path_prints_one_summary(client):
     assert tags(html, "button", type="button", class_="js-only")  # window.print through data-print
     assert 'class="guided-form no-print"' in html
     css = (Path(__file__).parents[2] / "static/css/passerelle.css").read_text(encoding="utf-8")
-    assert ".guided-form, .site-header, .fact-sources { display: none; }" in css
+    assert ".guided-form, .site-header, .site-footer, .fact-sources { display: none; }" in css
 
 
 def test_menu_links_to_careers(client):
