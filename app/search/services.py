@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer
-from app.directory.queries import ResultRow, SearchOutcome, load_map_offers, load_offers
+from app.directory.queries import (
+    ResultRow,
+    SearchOutcome,
+    load_map_offers,
+    load_offers,
+    load_trainings,
+)
 from app.directory.reach import public_point
 from app.directory.training import training_matches
 from app.geo import resolve_place
@@ -93,12 +99,11 @@ def _course_hits(
     """The courses matching ``criteria``, in the index's order, with the course filters
     applied on the database rows (the source of truth: a session passes without reindexing)."""
     found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
-    offers = load_offers(session, [h.offer_id for h in found.hits])
+    trainings = load_trainings(session, [h.offer_id for h in found.hits])
     return [
         h
         for h in found.hits
-        if h.offer_id in offers
-        and training_matches(offers[h.offer_id].training, criteria.training, today)
+        if training_matches(trainings.get(h.offer_id), criteria.training, today)
     ]
 
 
