@@ -326,6 +326,7 @@ ROLE_LINKS = {
     Role.PRESCRIPTEUR: [
         ("directory.search", "Chercher une solution de garde pour un parent"),
         ("referrals.mine", "Mes orientations"),
+        ("alerts.mine", "Mes alertes"),
         ("estimator.page", "Estimer les aides d’un parent"),
     ],
     Role.COORDINATEUR: [

@@ -69,10 +69,18 @@ class OutgoingMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-def queue_mail(session: Session, to: str, subject: str, template: str, **context) -> None:
+def queue_mail(
+    session: Session,
+    to: str,
+    subject: str,
+    template: str,
+    extra_headers: dict[str, str] | None = None,
+    **context,
+) -> None:
     """Render ``templates/emails/<template>`` now and queue it in the caller's transaction; it
     is sent after the response (or by ``flask mail send-pending``) once that is committed."""
-    mail = OutgoingMail(message=bytes(compose(to, subject, template, **context)))
+    message = compose(to, subject, template, extra_headers, **context)
+    mail = OutgoingMail(message=bytes(message))
     session.add(mail)
     session.flush()
     session.info.setdefault(_UNCOMMITTED, []).append(mail.id)
