@@ -69,7 +69,13 @@ def page_query(criteria: SearchCriteria, code_insee: str, place_name: str) -> st
         pairs += [("jours", DAY_CODES[day]) for day in criteria.days]
         start, end = criteria.hours_needed
         pairs += [("de", start.strftime("%H:%M")), ("a", end.strftime("%H:%M"))]
-    return urlencode(pairs)[:1000]
+    return urlencode(pairs, safe=":")[:1000]
+
+
+def mail_query(query: str) -> str:
+    """The saved query for a link in an email: the commune by its code only (the code alone
+    finds it), so that the link holds no percent-encoded letters a mail client may cut."""
+    return "&".join(p for p in query.split("&") if not p.startswith("lieu="))
 
 
 def expires(start: datetime) -> datetime:

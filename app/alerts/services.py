@@ -299,13 +299,14 @@ def match_changes(session: Session, now: datetime, today: date, report: DailyRep
         if states:
             session.execute(insert(AlertOfferState), states)
     if pairs:
-        waiting = set(
-            session.execute(
+        waiting = {
+            (int(a), int(o))
+            for a, o in session.execute(
                 select(AlertMatch.saved_search_id, AlertMatch.offer_id).where(
                     AlertMatch.saved_search_id.in_({a for a, _o in pairs})
                 )
-            ).tuples()
-        )
+            )
+        }
         fresh = [
             {"saved_search_id": a, "offer_id": o, "reason": r, "created_at": now}
             for (a, o), r in sorted(pairs.items())
@@ -394,7 +395,9 @@ def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
             sections.append(
                 DigestAlert(
                     label=alert.label,
-                    search_url=absolute_url("directory.search") + "?" + alert.query,
+                    search_url=absolute_url("directory.search")
+                    + "?"
+                    + rules.mail_query(alert.query),
                     unsubscribe_url=absolute_url("alerts.unsubscribe", token=link_token([alert])),
                     offers=[_digest_offer(o, m.reason) for m, o in shown[: rules.OFFERS_PER_ALERT]],
                     more=max(0, len(shown) - rules.OFFERS_PER_ALERT),

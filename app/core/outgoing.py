@@ -78,8 +78,13 @@ def queue_mail(
     **context,
 ) -> None:
     """Render ``templates/emails/<template>`` now and queue it in the caller's transaction; it
-    is sent after the response (or by ``flask mail send-pending``) once that is committed."""
-    message = compose(to, subject, template, extra_headers, **context)
+    is sent after the response (or by ``flask mail send-pending``) once that is committed.
+    Outside a request (a command), the templates render in one on ``PUBLIC_URL``."""
+    if has_request_context():
+        message = compose(to, subject, template, extra_headers, **context)
+    else:
+        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+            message = compose(to, subject, template, extra_headers, **context)
     mail = OutgoingMail(message=bytes(message))
     session.add(mail)
     session.flush()
