@@ -23,8 +23,9 @@ from app.alerts.matching import AlertCriteria, SavedColumns, alert_criteria
 from app.alerts.models import AlertMatch, AlertOfferState, SavedSearch
 from app.core.mail import absolute_url
 from app.core.outgoing import queue_mail
-from app.directory.criteria import SearchCriteria
+from app.directory.criteria import ParsedCriteria, SearchCriteria
 from app.directory.models import OFFER_KIND_LABELS, Offer
+from app.geo import resolve_place
 from app.geo.communes import Commune
 from app.search.changes import ChangeCursor, changes_after, newest_change
 from app.search.documents import is_indexable, offer_document
@@ -39,6 +40,14 @@ class AlertLimitReached(ValueError):
 
 
 # ------------------------------------------------------------------ saving
+
+
+def commune_of(parsed: ParsedCriteria) -> Commune | None:
+    """The commune a search is around, when it was read without error and names exactly one."""
+    criteria = parsed.criteria
+    if parsed.errors or not (criteria.place or criteria.code_insee):
+        return None
+    return resolve_place(criteria.place, criteria.code_insee).commune
 
 
 def _new(criteria: SearchCriteria, commune: Commune, now: datetime) -> SavedSearch:
@@ -88,7 +97,7 @@ def save_for_email(
         select(func.count()).select_from(SavedSearch).where(SavedSearch.email == email)
     )
     if (held or 0) >= rules.MAX_PER_EMAIL:
-        return None
+        return None  # the same page as a success: no one learns what an address holds
     alert = _new(criteria, commune, now)
     alert.email = email
     session.add(alert)
@@ -171,6 +180,17 @@ def account_alerts(session: Session, account_id: int) -> list[SavedSearch]:
             .where(SavedSearch.account_id == account_id)
             .order_by(SavedSearch.created_at.desc(), SavedSearch.id.desc())
         )
+    )
+
+
+def count_for_account(session: Session, account_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(SavedSearch)
+            .where(SavedSearch.account_id == account_id)
+        )
+        or 0
     )
 
 
@@ -360,6 +380,13 @@ def _digest_offer(offer: Offer, reason: str) -> DigestOffer:
     )
 
 
+def _still_worth(offer: Offer | None, reason: str) -> bool:
+    """Still shown by search, and for places still announcing some, when the digest leaves."""
+    if not is_indexable(offer):
+        return False
+    return reason != rules.PLACES or (offer.free_places or 0) > 0
+
+
 def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
     """One email per recipient for all their alerts with offers waiting (at most daily)."""
     waiting = session.execute(
@@ -388,7 +415,7 @@ def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
             shown = [
                 (m, offers[m.offer_id])
                 for m, a in items
-                if a.id == alert.id and is_indexable(offers.get(m.offer_id))
+                if a.id == alert.id and _still_worth(offers.get(m.offer_id), m.reason)
             ]
             if not shown:
                 continue

@@ -5,8 +5,6 @@ prescripteur's own list in « Mon espace ». Thin views: rules in :mod:`.rules`,
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from app.accounts.auth import current_user, role_required
@@ -18,7 +16,6 @@ from app.core.limits import email_key, limiter
 from app.core.security import csrf
 from app.db import get_session, utcnow
 from app.directory.criteria import PAGE, parse_criteria
-from app.geo import resolve_place
 
 bp = Blueprint("alerts", __name__)
 
@@ -40,44 +37,38 @@ def _save_key() -> str:
 def new():
     """The search of the query string, as ``/recherche`` parsed it, saved as an alert."""
     parsed = parse_criteria(request.args, PAGE)
-    criteria = parsed.criteria
-    place = (
-        resolve_place(criteria.place, criteria.code_insee)
-        if criteria.place or criteria.code_insee
-        else None
-    )
-    commune = place.commune if place else None
+    commune = services.commune_of(parsed)
     account = _is_prescripteur()
     form = ButtonForm() if account else ParentAlertForm()
     limit_reached = False
-    search_url = url_for("directory.search") + "?" + urlencode(list(request.args.items(multi=True)))
-    if commune is not None and not parsed.errors and form.validate_on_submit():
+    if commune is not None and form.validate_on_submit():
         session, now = get_session(), utcnow()
-        if account:
-            try:
-                services.save_for_account(session, current_user, criteria, commune, now)
-            except services.AlertLimitReached:
-                limit_reached = True
+        try:
+            if account:
+                services.save_for_account(session, current_user, parsed.criteria, commune, now)
             else:
-                session.commit()
-                flash("Alerte enregistrée : vous recevrez au plus un courriel par jour.")
-                return redirect(url_for(".mine"), 303)
+                services.save_for_email(session, form.email.data, parsed.criteria, commune, now)
+        except services.AlertLimitReached:
+            limit_reached = True
         else:
-            services.save_for_email(session, form.email.data, criteria, commune, now)
             session.commit()
-            return redirect(url_for(".sent"), 303)
+            if not account:
+                return redirect(url_for(".sent"), 303)
+            flash("Alerte enregistrée : vous recevrez au plus un courriel par jour.")
+            return redirect(url_for(".mine"), 303)
+    refused = form.errors or limit_reached or (request.method == "POST" and commune is None)
     return render_template(
         "alerts/new.html",
         form=form,
         account=account,
         commune=commune,
         errors=parsed.errors,
-        label=rules.label(criteria, commune.name) if commune else "",
-        search_url=search_url,
+        label=rules.label(parsed.criteria, commune.name) if commune else "",
+        search_url=f"{url_for('directory.search')}?{request.query_string.decode('latin-1')}",
         lifetime_months=rules.LIFETIME_MONTHS,
         limit_reached=limit_reached,
         max_per_account=rules.MAX_PER_ACCOUNT,
-    ), (422 if form.errors or limit_reached or (request.method == "POST" and not commune) else 200)
+    ), (422 if refused else 200)
 
 
 @bp.get("/alertes/envoyee")
