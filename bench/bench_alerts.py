@@ -167,15 +167,15 @@ def main() -> None:
         t = time.perf_counter()
         columns = services.active_columns(session, now)
         load = time.perf_counter() - t
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         services.match_changes(session, now, today_in_france(), report)
         session.commit()
-        matching = time.perf_counter() - t
+        matching, matching_cpu = time.perf_counter() - t, time.process_time() - cpu
         pending = session.scalar(select(func.count()).select_from(AlertMatch)) or 0
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         services.send_digests(session, now, report)
         session.commit()
-        digests = time.perf_counter() - t
+        digests, digests_cpu = time.perf_counter() - t, time.process_time() - cpu
         size = sum(a.nbytes for a in vars(columns).values() if hasattr(a, "nbytes"))
         print(
             f"saved searches as columns: {len(columns)} in {load * 1000:.0f} ms "
@@ -183,10 +183,14 @@ def main() -> None:
         )
         print(
             f"matching: {report.changes} changes, {report.offers} offers, {pending} matches "
-            f"in {matching:.2f} s ({matching / max(report.offers, 1) * 1000:.2f} ms per offer, "
-            "columns load and offers' loading included)"
+            f"in {matching:.2f} s wall, {matching_cpu:.2f} s CPU "
+            f"({matching_cpu / max(report.offers, 1) * 1000:.2f} ms CPU per offer; reading the "
+            "log, loading the offers and the columns included)"
         )
-        print(f"digests: {report.digests} emails queued in {digests:.2f} s")
+        print(
+            f"digests: {report.digests} emails rendered and queued in {digests:.2f} s wall, "
+            f"{digests_cpu:.2f} s CPU"
+        )
         print(f"peak RSS: {rss_mb():.0f} MB (before matching {before:.0f} MB)")
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 

@@ -21,7 +21,7 @@ from app.accounts.tokens import ALERT_CONFIRM, ALERT_LINK, fingerprint, make_tok
 from app.alerts import rules
 from app.alerts.matching import AlertCriteria, SavedColumns, alert_criteria
 from app.alerts.models import AlertMatch, AlertOfferState, SavedSearch
-from app.core.mail import absolute_url
+from app.core.mail import absolute_url, mail_context
 from app.core.outgoing import queue_mail
 from app.directory.criteria import ParsedCriteria, SearchCriteria
 from app.directory.models import OFFER_KIND_LABELS, Offer
@@ -510,8 +510,9 @@ def run_daily(session: Session, now: datetime, today: date) -> DailyReport:
     session.commit()
     match_changes(session, now, today, report)
     session.commit()
-    send_digests(session, now, report)
-    session.commit()
-    send_reminders(session, now, report)
-    session.commit()
+    with mail_context():  # one request for every email's links and templates
+        send_digests(session, now, report)
+        session.commit()
+        send_reminders(session, now, report)
+        session.commit()
     return report

@@ -13,6 +13,7 @@ import logging
 import re
 import smtplib
 import ssl
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -183,6 +184,15 @@ def outbox_message(name: str):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+def mail_context() -> AbstractContextManager:
+    """A request on ``PUBLIC_URL`` for emails rendered outside one (a command): links and
+    templates as in a request. Inside a request, nothing more. Wrap a loop of many emails in
+    one, rather than paying one per link."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
 
 
 def absolute_url(endpoint: str, **values) -> str:

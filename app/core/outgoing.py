@@ -30,7 +30,7 @@ from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.core.mail import MailError, compose, deliver
+from app.core.mail import MailError, compose, deliver, mail_context
 from app.db import Base, utcnow
 
 log = logging.getLogger(__name__)
@@ -80,11 +80,8 @@ def queue_mail(
     """Render ``templates/emails/<template>`` now and queue it in the caller's transaction; it
     is sent after the response (or by ``flask mail send-pending``) once that is committed.
     Outside a request (a command), the templates render in one on ``PUBLIC_URL``."""
-    if has_request_context():
+    with mail_context():
         message = compose(to, subject, template, extra_headers, **context)
-    else:
-        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-            message = compose(to, subject, template, extra_headers, **context)
     mail = OutgoingMail(message=bytes(message))
     session.add(mail)
     session.flush()
