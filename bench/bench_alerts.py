@@ -15,7 +15,9 @@ saved searches (numpy), and the digests — and prints the figures with the peak
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import resource
 import sqlite3
@@ -35,12 +37,15 @@ from app.alerts import rules, services
 from app.alerts.matching import alert_criteria
 from app.alerts.models import AlertMatch, SavedSearch
 from app.config import Settings
+from app.core.mail import mail_context
 from app.db import get_session, utcnow
 from app.directory.criteria import KINDS, LIMITS, SearchCriteria
 from app.directory.models import Offer, OfferStatus
 from app.geo import get_commune
 from app.geo.timezones import today_in_france
 from app.search.changes import SearchChange
+from app.search.documents import offer_document
+from app.search.index import offers_with_relations
 
 
 def rss_mb() -> float:
@@ -79,6 +84,7 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=10_000)
     parser.add_argument("--changes", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", action="store_true", help="cProfile the matching")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
@@ -167,14 +173,27 @@ def main() -> None:
         t = time.perf_counter()
         columns = services.active_columns(session, now)
         load = time.perf_counter() - t
+        profiler = cProfile.Profile() if args.profile else None
         t, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
         services.match_changes(session, now, today_in_france(), report)
         session.commit()
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         matching, matching_cpu = time.perf_counter() - t, time.process_time() - cpu
         pending = session.scalar(select(func.count()).select_from(AlertMatch)) or 0
         t, cpu = time.perf_counter(), time.process_time()
-        services.send_digests(session, now, report)
+        if profiler:
+            profiler = cProfile.Profile()
+            profiler.enable()
+        with mail_context():
+            services.send_digests(session, now, report)
         session.commit()
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         digests, digests_cpu = time.perf_counter() - t, time.process_time() - cpu
         size = sum(a.nbytes for a in vars(columns).values() if hasattr(a, "nbytes"))
         print(
@@ -190,6 +209,20 @@ def main() -> None:
         print(
             f"digests: {report.digests} emails rendered and queued in {digests:.2f} s wall, "
             f"{digests_cpu:.2f} s CPU"
+        )
+        # The vectorized test alone, on the same offers' documents (already built).
+        documents = [
+            offer_document(o)
+            for o in session.scalars(offers_with_relations(session, sorted(chosen)))
+        ]
+        today = today_in_france()
+        t = time.process_time()
+        hits = sum(len(columns.matching(d, today)) for d in documents)
+        alone = time.process_time() - t
+        print(
+            f"the numpy test alone: {len(documents)} offers × {len(columns)} saved searches, "
+            f"{hits} matches, {alone * 1000:.0f} ms CPU ({alone / len(documents) * 1e6:.0f} µs "
+            "per offer)"
         )
         print(f"peak RSS: {rss_mb():.0f} MB (before matching {before:.0f} MB)")
         print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

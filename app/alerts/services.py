@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from app.directory.models import OFFER_KIND_LABELS, Offer
 from app.geo import resolve_place
 from app.geo.communes import Commune
 from app.search.changes import ChangeCursor, changes_after, newest_change
-from app.search.documents import is_indexable, offer_document
+from app.search.documents import INDEXED_STATUS, is_indexable, offer_document
 from app.search.index import offers_with_relations
 
 CURSOR = "alerts"
@@ -266,8 +267,8 @@ def _baseline(session: Session) -> None:
             ["offer_id", "visible", "has_places"],
             select(
                 Offer.id,
-                Offer.status == "published",
-                (Offer.status == "published") & (func.coalesce(Offer.free_places, 0) > 0),
+                Offer.status == INDEXED_STATUS,
+                (Offer.status == INDEXED_STATUS) & (func.coalesce(Offer.free_places, 0) > 0),
             ),
         )
     )
@@ -315,7 +316,10 @@ def match_changes(session: Session, now: datetime, today: date, report: DailyRep
                 continue
             for alert_id in columns.matching(offer_document(offer), today):
                 pairs[(int(alert_id), offer_id)] = reason
-        session.execute(delete(AlertOfferState).where(AlertOfferState.offer_id.in_(chunk)))
+        session.execute(
+            delete(AlertOfferState).where(AlertOfferState.offer_id.in_(chunk)),
+            execution_options={"synchronize_session": False},
+        )
         if states:
             session.execute(insert(AlertOfferState), states)
     if pairs:
@@ -389,15 +393,27 @@ def _still_worth(offer: Offer | None, reason: str) -> bool:
 
 def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
     """One email per recipient for all their alerts with offers waiting (at most daily)."""
+    alerts_by_id = {
+        a.id: a
+        for a in session.scalars(
+            select(SavedSearch).where(
+                SavedSearch.confirmed_at.is_not(None),
+                SavedSearch.expires_at > now,
+                SavedSearch.id.in_(select(AlertMatch.saved_search_id)),
+            )
+        )
+    }
     waiting = session.execute(
-        select(AlertMatch, SavedSearch)
-        .join(SavedSearch, SavedSearch.id == AlertMatch.saved_search_id)
-        .where(SavedSearch.confirmed_at.is_not(None), SavedSearch.expires_at > now)
-        .order_by(SavedSearch.id, AlertMatch.id)
+        select(
+            AlertMatch.id, AlertMatch.offer_id, AlertMatch.reason, AlertMatch.saved_search_id
+        ).order_by(AlertMatch.saved_search_id, AlertMatch.id)
     ).all()
-    by_recipient: dict[str, list[tuple[AlertMatch, SavedSearch]]] = defaultdict(list)
-    for match, alert in waiting:
-        by_recipient[alert.recipient].append((match, alert))
+    by_recipient: dict[str, list[tuple[Any, SavedSearch]]] = defaultdict(list)
+    for match in waiting:
+        alert = alerts_by_id.get(match.saved_search_id)
+        if alert is not None:
+            by_recipient[alert.recipient].append((match, alert))
+    done: list[int] = []
     for recipient, items in by_recipient.items():
         alerts = list({a.id: a for _m, a in items}.values())
         if not all(rules.digest_due(a.last_sent_at, now) for a in alerts):
@@ -454,7 +470,12 @@ def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
             report.per_recipient[recipient] = count
         for alert in alerts:
             alert.last_sent_at = now
-        session.execute(delete(AlertMatch).where(AlertMatch.id.in_([m.id for m, _a in items])))
+        done.extend(m.id for m, _a in items)
+    for start in range(0, len(done), CHUNK):
+        session.execute(
+            delete(AlertMatch).where(AlertMatch.id.in_(done[start : start + CHUNK])),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def send_reminders(session: Session, now: datetime, report: DailyReport) -> None:
