@@ -492,7 +492,8 @@ def send_reminders(session: Session, now: datetime, report: DailyReport) -> None
     ).all()
     by_recipient: dict[str, list[SavedSearch]] = defaultdict(list)
     for alert in due:
-        by_recipient[alert.recipient].append(alert)
+        if rules.reminder_due(alert.expires_at, alert.reminded_at, now):
+            by_recipient[alert.recipient].append(alert)
     for alerts in by_recipient.values():
         address = _recipient_address(session, alerts[0])
         if address:

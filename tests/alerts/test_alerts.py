@@ -5,8 +5,10 @@ click, expiry and renewal, rate limits, and who may touch which alert."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
+import itsdangerous.timed
 import pytest
 from conftest import TOULON_10
 from kit.factories import make_offer
@@ -16,6 +18,7 @@ from kit.pages import controls_named, text_of
 from sqlalchemy import func, select
 
 from app.alerts.models import AlertMatch, SavedSearch
+from app.alerts.services import confirm_token
 from app.db import utcnow
 from app.directory.models import OfferKind
 
@@ -273,3 +276,19 @@ def test_the_results_page_offers_to_save_the_search(client, session, index):
     assert "rayon=5" in link and "age=24" in link and "tri=" not in link and "page=" not in link
     text = text_of(client.get(link).get_data(as_text=True))
     assert "Toulon · 5 km · 2 ans" in readable(text)
+
+
+def test_an_expired_confirmation_link_says_so(app, client, session, smtp, monkeypatch):
+    """Made 8 days ago (the link lives 7): « Lien expiré », and nothing confirmed."""
+    post_form(client, TOULON_10, {"email": "lea@exemple.fr", "accord": "y"})
+    alert = session.scalars(select(SavedSearch)).one()
+    real = time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 8 * 86400)
+    with app.test_request_context():
+        token = confirm_token(alert)
+    monkeypatch.setattr(itsdangerous.timed.time, "time", real)
+    response = client.get(f"/alertes/confirmer/{token}")
+    assert response.status_code == 410
+    assert "Lien expiré" in text_of(response.get_data(as_text=True))
+    session.expire_all()
+    assert session.scalars(select(SavedSearch)).one().confirmed_at is None
