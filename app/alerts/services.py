@@ -426,7 +426,7 @@ def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
             )
         }
         sections = []
-        count = 0
+        seen: set[int] = set()
         for alert in alerts:
             shown = [
                 (m, offers[m.offer_id])
@@ -446,7 +446,8 @@ def send_digests(session: Session, now: datetime, report: DailyReport) -> None:
                     more=max(0, len(shown) - rules.OFFERS_PER_ALERT),
                 )
             )
-            count += len(shown)
+            seen.update(o.id for _m, o in shown)
+        count = len(seen)
         if address and sections:
             every = link_token(alerts)
             one_click = absolute_url("alerts.unsubscribe_one_click", token=every)

@@ -119,6 +119,7 @@ def test_one_digest_per_recipient_for_all_alerts_and_at_most_daily(
     daily()
     assert len(smtp.messages) == 1
     text = _text(smtp.messages[0])
+    assert "2 offres répondent à vos alertes" in text  # distinct offers
     assert smtp.messages[0]["Subject"] == "Nouvelles offres pour vos alertes"
     assert text.count("Micro-crèche A") == 2 and text.count("Crèche B") == 1
     # The same day, a new offer waits for tomorrow.
