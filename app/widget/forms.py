@@ -3,6 +3,7 @@ snippet builder of /integrer (GET), a partner's request for a token and its deci
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE
 from app.core.fields import CheckboxesField, max_length, text_area
@@ -223,11 +224,8 @@ class PartnerRequestForm(FrenchForm):
     )
     siret = StringField(
         "SIRET (facultatif)",
-        filters=[trim, clean_siret],
-        validators=[
-            Optional(),
-            Regexp(r"^\d{14}$", message="Un SIRET compte 14 chiffres."),
-        ],
+        filters=[trim],
+        validators=[Optional(), max_length(20)],
     )
     origins_text = TextAreaField(
         "Adresses des sites qui afficheront le widget",
@@ -263,6 +261,15 @@ class PartnerRequestForm(FrenchForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.origins: list[str] = []
+
+    def validate_siret(self, field) -> None:
+        """Spaces are allowed as typed (« 130 005 481 00010 »); shown back as typed."""
+        if not re.fullmatch(r"\d{14}", clean_siret(field.data)):
+            raise ValidationError("Un SIRET compte 14 chiffres.")
+
+    @property
+    def clean_siret(self) -> str:
+        return clean_siret(self.siret.data or "")
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -205,7 +205,7 @@ def request_token():
             session,
             services.RequestInput(
                 organisation=form.organisation.data,
-                siret=form.siret.data or "",
+                siret=form.clean_siret,
                 origins=form.origins,
                 contact_name=form.contact_name.data,
                 contact_email=form.contact_email.data,

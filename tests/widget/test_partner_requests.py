@@ -174,9 +174,10 @@ def test_an_admin_approves_the_token_is_emailed_and_works(
     # The widget now answers for that site only (CSP frame-ancestors), the API reads from it.
     widget = client.get(f"/widget/recherche?token={token.token}")
     assert widget.status_code == 200
-    assert "frame-ancestors 'self' https://www.ml-toulon.fr" in widget.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "frame-ancestors 'self' https://www.ml-toulon.fr"
+        in widget.headers["Content-Security-Policy"]
+    )
     api = client.get("/api/v1/communes?q=Toulon", headers={"Origin": "https://www.ml-toulon.fr"})
     assert api.headers["Access-Control-Allow-Origin"] == "*"
 
@@ -203,7 +204,10 @@ def test_the_admin_may_fix_the_origins_and_is_told_what_is_wrong(
     )
     assert response.status_code == 422
     text = plain(text_of(response.get_data(as_text=True)))
-    assert "Indiquez le nom du partenaire." in text and "« ml-toulon.fr » n’est pas une origine" in text
+    assert (
+        "Indiquez le nom du partenaire." in text
+        and "« ml-toulon.fr » n’est pas une origine" in text
+    )
     assert session.scalars(select(PartnerToken)).all() == []
 
 
@@ -264,7 +268,7 @@ def test_the_snippet_puts_one_attribute_a_line_and_escapes_values():
 def test_the_code_is_in_a_readonly_textarea_with_a_copy_button(client):
     html = client.get("/integrer?token=mon-jeton").get_data(as_text=True)
     assert '<textarea id="code-widget"' in html and "readonly" in html
-    assert 'data-token=&#34;mon-jeton&#34;' in html or 'data-token=&quot;mon-jeton&quot;' in html
+    assert "data-token=&#34;mon-jeton&#34;" in html or "data-token=&quot;mon-jeton&quot;" in html
     assert 'data-copy="code-widget"' in html and "Copier le code" in html
 
 

@@ -262,7 +262,7 @@ def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
         re.search(r'<textarea id="code-widget"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     ).split()
     assert snippet[:4] == [
-        '<script',
+        "<script",
         'src="http://localhost/static/js/embed.js"',
         'data-token="abc"',
         'data-widget="recherche"',
