@@ -68,7 +68,7 @@ def clean_siret(text: str) -> str:
 def snippet(base_url: str, attributes: list[tuple[str, str]]) -> str:
     """The code to paste: one attribute per line, so that on a phone it wraps between attributes
     rather than inside one (the values are escaped for an HTML attribute)."""
-    lines = [f'<script src="{base_url}/static/js/embed.js"']
+    lines = ["<script", f'  src="{base_url}/static/js/embed.js"']
     lines += [f'  {name}="{html.escape(value, quote=True)}"' for name, value in attributes]
     lines.append("  async></script>")
     return "\n".join(lines)

@@ -371,6 +371,15 @@ def partner(token_id: int):
         token=token,
         base=_base_url(),
         query=widget_query(token.presets),
+        code=snippet(
+            _base_url(),
+            [("data-token", token.token)]
+            + (
+                [("data-commune", token.presets["code_insee"])]
+                if token.presets.get("code_insee")
+                else []
+            ),
+        ),
     ), 422 if form.errors else 200
 
 

@@ -258,7 +258,8 @@ def test_the_purge_rule():
 def test_the_snippet_puts_one_attribute_a_line_and_escapes_values():
     code = snippet("https://passerelle.fr", [("data-token", 'a"b'), ("data-widget", "recherche")])
     assert code.splitlines() == [
-        '<script src="https://passerelle.fr/static/js/embed.js"',
+        "<script",
+        '  src="https://passerelle.fr/static/js/embed.js"',
         '  data-token="a&quot;b"',
         '  data-widget="recherche"',
         "  async></script>",
