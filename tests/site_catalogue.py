@@ -27,7 +27,7 @@ from app.directory.models import Structure
 from app.geo import get_commune
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
-from app.widget.models import PartnerToken
+from app.widget.models import PartnerRequest, PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
 ROLE_BY_PREFIX = (
@@ -77,6 +77,7 @@ ARGUMENTS = {
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
     "alert_id": lambda w: w.alert.id,
+    "request_id": lambda w: w.partner_request.id,
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -113,6 +114,7 @@ class World:
     users: dict = field(default_factory=dict)
     referral: object = None
     partner: object = None
+    partner_request: object = None
     alert: SavedSearch | None = None
 
 
@@ -209,7 +211,14 @@ def build_world(session) -> World:
         presets={},
         active=True,
     )
-    session.add_all([referral, partner])
+    partner_request = PartnerRequest(
+        organisation="Mission locale de Toulon",
+        origins=["https://www.ml-toulon.fr"],
+        contact_name="Sophie Durand",
+        contact_email="sophie.durand@ml-toulon.example.org",
+        intended_use="La recherche de garde sur la page des parents.",
+    )
+    session.add_all([referral, partner, partner_request])
     session.commit()
     # A parent's alert around Toulon, not yet confirmed (its links open their pages).
     alert = alerts.save_for_email(
@@ -221,7 +230,17 @@ def build_world(session) -> World:
     )
     session.commit()
     return World(
-        structure, offer, application, report, pending, unverified, users, referral, partner, alert
+        structure,
+        offer,
+        application,
+        report,
+        pending,
+        unverified,
+        users,
+        referral,
+        partner,
+        partner_request,
+        alert,
     )
 
 
