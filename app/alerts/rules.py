@@ -32,6 +32,7 @@ OFFERS_PER_ALERT = 10
 #: Rate limits of saving (Flask-Limiter syntax): per IP, and per address typed.
 SAVE_LIMIT_IP = "10 per hour; 30 per day"
 SAVE_LIMIT_EMAIL = "3 per hour; 5 per day"
+SAVE_LIMIT_ACCOUNT = "20 per hour; 40 per day"  # a professional follows several parents
 
 APPEARED, PLACES = "appeared", "places"
 REASON_TEXT = {APPEARED: "nouvelle offre", PLACES: "places disponibles"}

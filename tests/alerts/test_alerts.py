@@ -209,6 +209,14 @@ def test_saving_is_rate_limited_per_address(client, session, smtp):
     assert statuses == [303, 303, 303, 429]
 
 
+def test_a_prescripteur_saves_several_searches_in_a_row(client, login, session, user_factory):
+    login(user_factory("prescripteur", "ines@francetravail.example.org"))
+    statuses = [
+        post_form(client, TOULON_10 + f"&age={a}", {}).status_code for a in (0, 12, 24, 36, 48)
+    ]
+    assert statuses == [303] * 5 and _count(session) == 5
+
+
 def test_saving_is_rate_limited_per_ip(client, session, smtp):
     statuses = [
         post_form(client, TOULON_10, {"email": f"p{i}@exemple.fr", "accord": "y"}).status_code
