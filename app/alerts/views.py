@@ -31,12 +31,17 @@ def _save_key() -> str:
     return email_key()
 
 
+def _logged_in() -> bool:
+    """An account has its own limit: an office's colleagues share one IP address."""
+    return bool(current_user.is_authenticated)
+
+
 def _save_limit() -> str:
     return rules.SAVE_LIMIT_ACCOUNT if current_user.is_authenticated else rules.SAVE_LIMIT_EMAIL
 
 
 @bp.route("/alertes/nouvelle", methods=["GET", "POST"])
-@limiter.limit(rules.SAVE_LIMIT_IP, methods=["POST"])
+@limiter.limit(rules.SAVE_LIMIT_IP, methods=["POST"], exempt_when=_logged_in)
 @limiter.limit(_save_limit, methods=["POST"], key_func=_save_key)
 def new():
     """The search of the query string, as ``/recherche`` parsed it, saved as an alert."""
