@@ -10,8 +10,6 @@ from sqlalchemy import update
 from app.db import utcnow
 from app.search.changes import SearchChange
 
-TOULON_10 = "/alertes/nouvelle?lieu=Toulon+%2883+%E2%80%93+Var%29&code_insee=83137&rayon=10"
-
 
 def settle(session) -> None:
     """Date the change log back past the alerts' settling delay (rules.SETTLE)."""

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import itsdangerous.timed
 import pytest
-from conftest import TOULON_10
+from alert_search import TOULON_10
 from kit.factories import make_offer
 from kit.forms import csrf_token, csrf_token_in, post_form
 from kit.mails import readable
