@@ -54,6 +54,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     outgoing.init_app(app)
 
     from app.accounts.views import bp as accounts_bp
+    from app.alerts import commands as alert_commands
+    from app.alerts.views import bp as alerts_bp
     from app.api import commands as api_commands
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
@@ -82,12 +84,14 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(icons_bp)
     management_commands.init_app(app)
     referral_commands.init_app(app)
+    alert_commands.init_app(app)
     cli.init_app(app)
     api_commands.init_app(app)
     return app

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import app.accounts.models
+import app.alerts.models
 import app.core.outgoing
 import app.directory.models
 import app.moderation.models

@@ -14,11 +14,17 @@ from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
 from kit.factories import make_offer, make_referral, make_structure, make_user
+from werkzeug.datastructures import MultiDict
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
+from app.alerts import services as alerts
+from app.alerts.models import SavedSearch
+from app.db import utcnow
+from app.directory.criteria import PAGE, parse_criteria
 from app.directory.models import Structure
+from app.geo import get_commune
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
 from app.widget.models import PartnerRequest, PartnerToken
@@ -54,6 +60,7 @@ QUERIES = {
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
     "widget.estimator": lambda w: {"token": w.partner.token},
+    "alerts.new": lambda w: {"lieu": "Toulon", "code_insee": "83137", "rayon": "10"},
 }
 
 #: The value of each route argument, from the world.
@@ -69,6 +76,7 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "alert_id": lambda w: w.alert.id,
     "request_id": lambda w: w.partner_request.id,
 }
 
@@ -79,6 +87,10 @@ TOKENS = {
     "accounts.accept_invitation": lambda w: accounts.invitation_token(
         w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
     ),
+    "alerts.confirm": lambda w: alerts.confirm_token(w.alert),
+    "alerts.renew": lambda w: alerts.link_token([w.alert]),
+    "alerts.unsubscribe": lambda w: alerts.link_token([w.alert]),
+    "alerts.unsubscribe_one_click": lambda w: alerts.link_token([w.alert]),
     **{
         endpoint: lambda w: make_token(REFERRAL_ANSWER, {"r": w.referral.id})
         for endpoint in (
@@ -103,6 +115,7 @@ class World:
     referral: object = None
     partner: object = None
     partner_request: object = None
+    alert: SavedSearch | None = None
 
 
 def build_world(session) -> World:
@@ -207,6 +220,15 @@ def build_world(session) -> World:
     )
     session.add_all([referral, partner, partner_request])
     session.commit()
+    # A parent's alert around Toulon, not yet confirmed (its links open their pages).
+    alert = alerts.save_for_email(
+        session,
+        "parent.alerte@exemple.fr",
+        parse_criteria(MultiDict({"lieu": "Toulon", "code_insee": "83137"}), PAGE).criteria,
+        get_commune("83137"),
+        utcnow(),
+    )
+    session.commit()
     return World(
         structure,
         offer,
@@ -218,6 +240,7 @@ def build_world(session) -> World:
         referral,
         partner,
         partner_request,
+        alert,
     )
 
 

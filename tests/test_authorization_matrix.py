@@ -4,11 +4,15 @@ and the login page for anonymous visitors."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from kit.factories import make_offer, make_referral, make_user
 from kit.forms import csrf_token
 from sqlalchemy import select
 
+from app.alerts.models import SavedSearch
+from app.db import utcnow
 from app.moderation.models import ErrorReport
 from app.widget.models import PartnerRequest, PartnerToken
 
@@ -87,6 +91,7 @@ PAGES = {
     "my referrals": ("/orientations", [302, 403, 403, 200, 403, 403, 200]),
     "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
     "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
+    "my alerts": ("/compte/alertes", [302, 403, 403, 200, 403, 403, 200]),
     "partner tokens": ("/admin/partenaires", [302, 403, 403, 403, 403, 403, 200]),
     "partner token request": (
         "/admin/partenaires/demandes/{partner_request}",
@@ -203,3 +208,39 @@ def test_only_admins_decide_a_partner_token_request(
     assert (partner_request.status.value != "pending") is (expected == 302)
     tokens = len(session.scalars(select(PartnerToken)).all())
     assert tokens == (1 if expected == 302 and decision == "accepter" else 0)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("gestionnaire", 403),
+        ("coordinateur_83", 403),
+        ("admin", 404),  # an admin has alerts of her own, never another's
+        ("prescripteur", 303),
+    ],
+)
+def test_deleting_a_prescripteurs_alert(client, session, login, world, role, expected):
+    """The alert of the prescripteur: only she may delete it (others: 403 or 404)."""
+    alert = SavedSearch(
+        account_id=world["users"]["prescripteur"].id,
+        link_key="k" * 32,
+        label=SECRET,
+        query="code_insee=83137",
+        place_label="Toulon",
+        latitude=43.12,
+        longitude=5.93,
+        radius_km=10,
+        kinds_mask=1,
+        confirmed_at=utcnow(),
+        expires_at=utcnow() + timedelta(days=30),
+    )
+    session.add(alert)
+    session.commit()
+    login(world["users"][role])
+    if role != "prescripteur":
+        assert SECRET not in client.get("/compte/alertes").get_data(as_text=True)
+    response = client.post(
+        f"/compte/alertes/{alert.id}/supprimer", data={"csrf_token": csrf_token(client, "/compte")}
+    )
+    assert response.status_code == expected
+    assert (session.get(SavedSearch, alert.id) is None) is (expected == 303)
