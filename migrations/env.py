@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 import app.accounts.models
 import app.core.outgoing
 import app.directory.models
+import app.experiments.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes

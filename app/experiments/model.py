@@ -328,7 +328,7 @@ def with_groups(
     return Population(
         territories=codes,
         territory=np.concatenate([kept.territory, new["territory"]]),
-        sources={**kept.sources, **{c: source for c in replaced}},
+        sources={**kept.sources, **dict.fromkeys(replaced, source)},
         **merged,
     )
 
