@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.core.fields import DATE_HINT, DateText, DecimalText, FrenchRadio
@@ -22,7 +23,7 @@ NAME_MAX = 120
 
 def _field(override: Override):
     if override.kind == "bool":
-        return FrenchRadio(override.label, choices=[("oui", "Oui"), ("non", "Non")])
+        return FrenchRadio(override.label, choices=[SelectChoice("oui", "Oui"), SelectChoice("non", "Non")])
     whole = override.kind == "int"
     low, high = format_number(override.low), format_number(override.high)
     unit = f" {override.unit}" if override.unit else ""
