@@ -19,6 +19,7 @@ from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
 from app.directory.models import Structure
+from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritory
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
 from app.widget.models import PartnerToken
@@ -69,6 +70,7 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "scenario_id": lambda w: w.scenario.id,
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -101,6 +103,7 @@ class World:
     users: dict = field(default_factory=dict)
     referral: object = None
     partner: object = None
+    scenario: object = None
 
 
 def build_world(session) -> World:
@@ -196,10 +199,35 @@ def build_world(session) -> World:
         presets={},
         active=True,
     )
-    session.add_all([referral, partner])
+    scenario = Scenario(
+        name="AGE jusqu’à 15 ans dans le Var",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+        created_by_id=users["coordinateur"].id,
+        territories=[ScenarioTerritory(departement_code="83")],
+        parameters=[
+            ScenarioParameter(
+                name="age.age_enfant_maximum",
+                value="15",
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2028, 1, 1),
+                source="Expérimentation du Var",
+            )
+        ],
+    )
+    session.add_all([referral, partner, scenario])
     session.commit()
     return World(
-        structure, offer, application, report, pending, unverified, users, referral, partner
+        structure,
+        offer,
+        application,
+        report,
+        pending,
+        unverified,
+        users,
+        referral,
+        partner,
+        scenario,
     )
 
 

@@ -4,10 +4,18 @@ and the login page for anonymous visitors."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from kit.factories import make_offer, make_referral, make_user
 from kit.forms import csrf_token
 
+from app.experiments.models import (
+    Scenario,
+    ScenarioParameter,
+    ScenarioStatus,
+    ScenarioTerritory,
+)
 from app.moderation.models import ErrorReport
 
 SECRET = "Titre confidentiel 7Q"
@@ -43,7 +51,25 @@ def world(session):
         parent_initial="Q",
         parent_phone="0612345678",
     )
-    return {"own": own, "in13": in13, "report13": report13, "users": users, "referral": referral}
+    scenarios = {
+        code: Scenario(
+            name=f"{SECRET} {code}",
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 12, 31),
+            territories=[ScenarioTerritory(departement_code=c) for c in code.split("+")],
+        )
+        for code in ("83", "13", "13+83")
+    }
+    session.add_all(scenarios.values())
+    session.commit()
+    return {
+        "own": own,
+        "in13": in13,
+        "report13": report13,
+        "users": users,
+        "referral": referral,
+        "scenarios": scenarios,
+    }
 
 
 ROLES = [
@@ -69,6 +95,31 @@ PAGES = {
     "my referrals": ("/orientations", [302, 403, 403, 200, 403, 403, 200]),
     "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
     "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
+    "experiments": ("/coordination/experimentations", [302, 403, 403, 403, 200, 200, 200]),
+    "new experiment": (
+        "/coordination/experimentations/nouveau",
+        [302, 403, 403, 403, 200, 200, 200],
+    ),
+    "experiment of the 83": (
+        "/coordination/experimentations/{s83}",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "its cost (CSV)": (
+        "/coordination/experimentations/{s83}/cout.csv",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "editing it": (
+        "/coordination/experimentations/{s83}/modifier",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "experiment of the 13 and the 83": (
+        "/coordination/experimentations/{s13_83}",
+        [302, 403, 403, 403, 200, 200, 200],
+    ),
+    "editing one of the 13 and the 83": (
+        "/coordination/experimentations/{s13_83}/modifier",
+        [302, 403, 403, 403, 404, 404, 200],
+    ),
 }
 
 
@@ -79,7 +130,13 @@ def test_pages_by_role(client, login, world, page, role_index):
     if role != "anonyme":
         login(world["users"][role])
     path, expected = PAGES[page]
-    url = path.format(own=world["own"].id, in13=world["in13"].id, referral=world["referral"].id)
+    url = path.format(
+        own=world["own"].id,
+        in13=world["in13"].id,
+        referral=world["referral"].id,
+        s83=world["scenarios"]["83"].id,
+        s13_83=world["scenarios"]["13+83"].id,
+    )
     response = client.get(url)
     assert response.status_code == expected[role_index], (role, url)
     if response.status_code != 200:
@@ -143,3 +200,37 @@ def test_handling_an_error_report_of_another_departement(
     assert response.status_code == expected
     session.refresh(report)
     assert (report.status.value != "open") is (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("role", "scenario", "expected"),
+    [
+        ("coordinateur_83", "83", 302),
+        ("coordinateur_13", "83", 404),
+        ("coordinateur_83", "13+83", 404),
+        ("gestionnaire", "83", 403),
+        ("prescripteur", "83", 403),
+        ("admin", "13+83", 302),
+    ],
+)
+def test_putting_an_experiment_in_force(client, session, login, world, role, scenario, expected):
+    """Only the coordinators of every territory of the scenario (and admins) may."""
+    login(world["users"][role])
+    target = world["scenarios"][scenario]
+    target.parameters.append(
+        ScenarioParameter(
+            name="age.age_enfant_maximum",
+            value="15",
+            starts_on=target.starts_on,
+            ends_on=date(2028, 1, 1),
+            source="test",
+        )
+    )
+    session.commit()
+    response = client.post(
+        f"/coordination/experimentations/{target.id}/mettre-en-vigueur",
+        data={"csrf_token": csrf_token(client, "/compte")},
+    )
+    assert response.status_code == expected
+    session.refresh(target)
+    assert (target.status == ScenarioStatus.IN_FORCE) is (expected == 302)
