@@ -7,13 +7,14 @@ by id is checked (:mod:`app.experiments.policies`) and answered 404 when out of 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
 from app.accounts.auth import current_user, role_required
 from app.accounts.models import Role, User
+from app.core.dates import add_months
 from app.db import get_session
 from app.experiments import policies, presenters, queries, services
 from app.experiments.forms import ScenarioForm
@@ -89,7 +90,7 @@ def create():
             national_values(start),
             territoires=_me().departement_code or "",
             debut=start.isoformat(),
-            fin=start.replace(year=start.year + 1).isoformat(),
+            fin=(add_months(start, 12) - timedelta(days=1)).isoformat(),
         )
     return _save(form, None)
 
