@@ -171,7 +171,8 @@ class Population:
 
     def only(self, codes: Iterable[str]) -> Population:
         """The groups of these territories only."""
-        wanted = [i for i, c in enumerate(self.territories) if c in set(codes)]
+        chosen = set(codes)
+        wanted = [i for i, c in enumerate(self.territories) if c in chosen]
         keep = np.isin(self.territory, wanted)
         remap = np.full(len(self.territories), -1)
         remap[wanted] = np.arange(len(wanted))
