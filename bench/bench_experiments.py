@@ -58,12 +58,8 @@ def main() -> None:
     a = model.assumptions()["calibration"]
     for label, day in (("AGEPI 2021", date(2021, 7, 1)), ("AGE mai 2024", date(2024, 7, 1))):
         aids, cost = model.totals(everyone, model.rules_on(day))
-        print(f"{label} : {aids:,.0f} aides par an, {cost / 1e6:.2f} M€".replace(",", " "))
-    print(
-        f"Protocole 2021 : {a['aids_2021']:,} aides, {a['cost_2021'] / 1e6:.1f} M€".replace(
-            ",", " "
-        )
-    )
+        print(f"{label} : {round(aids)} aides par an ; {cost / 1e6:.2f} M€")
+    print(f"Protocole 2021 : {a['aids_2021']} aides ; {a['cost_2021'] / 1e6:.1f} M€")
 
 
 if __name__ == "__main__":
