@@ -94,7 +94,11 @@ def save_scenario(
         raise ExperimentError("Seul un brouillon peut être modifié.")
     scenario.name = data.name
     scenario.starts_on, scenario.ends_on = data.starts_on, data.ends_on
-    scenario.territories = [ScenarioTerritory(departement_code=c) for c in sorted(set(data.codes))]
+    codes = sorted(set(data.codes))
+    if scenario.codes != codes:
+        scenario.territories.clear()
+        session.flush()  # the old rows go before the new ones (unique per scenario)
+        scenario.territories.extend(ScenarioTerritory(departement_code=c) for c in codes)
     session.flush()
     _write_parameters(session, scenario, data.overrides)
     return scenario

@@ -3,7 +3,7 @@ what a coordinator and a parent see."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -12,17 +12,30 @@ from kit.factories import make_user
 from kit.forms import post_form
 from kit.pages import text_of
 
+from app.core.french import format_date
 from app.experiments.models import Scenario, ScenarioStatus
+from app.geo.timezones import today_in_france
 
 NEW = "/coordination/experimentations/nouveau"
+TODAY = today_in_france()
+START = TODAY + timedelta(days=7)  # the experiment: a year from next week
+LAST = START + timedelta(days=364)
+
+
+def day(offset: int, origin: date = START) -> str:
+    return (origin + timedelta(days=offset)).isoformat()
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def form_data(**changes) -> dict:
     data = {
         "name": "AGE jusqu’à 15 ans dans le Var",
         "territoires": "83",
-        "debut": "2026-12-01",
-        "fin": "2027-11-30",
+        "debut": START.isoformat(),
+        "fin": LAST.isoformat(),
         "age_enfant_maximum": "15",
         "coefficient_seuil_ressources": "1,3",
         "parent_isole_requis": "non",
@@ -88,8 +101,8 @@ def test_a_coordinator_creates_a_scenario_sees_its_cost_and_puts_it_in_force(
         ({"coefficient_seuil_ressources": "9"}, "Indiquez un nombre entre 0,5 et 4"),
         ({"parent_isole_requis": "peut-être"}, "Choisissez une réponse dans la liste."),
         ({"debut": "2023-01-01"}, "commence au plus tôt le 1er mai 2024"),
-        ({"fin": "2026-01-01"}, "La date de fin doit suivre la date de début."),
-        ({"fin": "2031-01-01"}, "dure au plus 36 mois"),
+        ({"fin": day(-30)}, "La date de fin doit suivre la date de début."),
+        ({"fin": day(3 * 366)}, "dure au plus 36 mois"),
         ({"debut": "31/02/2027"}, "Indiquez une date"),
     ],
 )
@@ -149,12 +162,12 @@ def test_the_estimator_applies_the_experiment_in_its_departement_within_its_date
 ):
     parent = app.test_client()
     text = text_of(
-        parent.get(estimate_url("2026-11-21", "2026-12-01", "2027-02-28")).get_data(as_text=True)
+        parent.get(estimate_url(TODAY.isoformat(), day(0), day(89))).get_data(as_text=True)
     )
     assert (
         "Votre estimation applique les règles expérimentales du département Var (83) jusqu’au "
-        "30 novembre 2027" in text
-    )
+        + plain(format_date(LAST))
+    ) in text
     assert "Vous pouvez demander l’AGE : 416,00 €" in text
     assert "Avec les règles nationales, vous ne rempliriez pas toutes les conditions" in text
     assert "moins de 15 ans" in text
@@ -163,17 +176,17 @@ def test_the_estimator_applies_the_experiment_in_its_departement_within_its_date
 def test_outside_its_dates_or_its_departement_the_national_rules_apply(app, session, in_force):
     parent = app.test_client()
     later = text_of(
-        parent.get(estimate_url("2026-11-21", "2028-01-10", "2028-06-30")).get_data(as_text=True)
+        parent.get(estimate_url(TODAY.isoformat(), day(400), day(500))).get_data(as_text=True)
     )
     assert "règles expérimentales" not in later and "moins de 12 ans" in later
     before = text_of(
-        parent.get(estimate_url("2026-11-21", "2026-11-25", "2027-02-28")).get_data(as_text=True)
+        parent.get(estimate_url(TODAY.isoformat(), day(-3), day(89))).get_data(as_text=True)
     )
     assert "règles expérimentales" not in before
     elsewhere = text_of(
         parent.get(
             estimate_url(
-                "2026-11-21", "2026-12-01", "2027-02-28", lieu="Marseille (13 – Bouches-du-Rhône)"
+                TODAY.isoformat(), day(0), day(89), lieu="Marseille (13 – Bouches-du-Rhône)"
             )
         ).get_data(as_text=True)
     )
@@ -184,7 +197,7 @@ def test_a_draft_is_not_applied(app, client, session, login, coordinator):
     login(coordinator)
     create(client)
     parent = app.test_client()
-    url = estimate_url("2026-11-21", "2026-12-01", "2027-02-28")
+    url = estimate_url(TODAY.isoformat(), day(0), day(89))
     assert "règles expérimentales" not in text_of(parent.get(url).get_data(as_text=True))
 
 
@@ -193,14 +206,32 @@ def test_an_ended_experiment_keeps_its_rules_for_jobs_started_before_its_end(
 ):
     from app.experiments import views
 
-    monkeypatch.setattr(views, "today_in_france", lambda: date(2027, 3, 31))
+    ended = START + timedelta(days=120)
+    monkeypatch.setattr(views, "today_in_france", lambda: ended)
     detail = f"/coordination/experimentations/{in_force.id}"
     post_form(client, f"{detail}/terminer", {}, token_from=detail)
     session.refresh(in_force)
-    assert in_force.status == ScenarioStatus.ENDED and in_force.last_day == date(2027, 3, 31)
-    assert {p.ends_on for p in in_force.parameters} == {date(2027, 4, 1)}
+    assert in_force.status == ScenarioStatus.ENDED and in_force.last_day == ended
+    assert {p.ends_on for p in in_force.parameters} == {ended + timedelta(days=1)}
     parent = app.test_client()
-    during = estimate_url("2026-11-21", "2027-01-04", "2027-04-30")
-    after = estimate_url("2026-11-21", "2027-05-03", "2027-08-31")
-    assert "jusqu’au 31 mars 2027" in text_of(parent.get(during).get_data(as_text=True))
+    during = estimate_url(TODAY.isoformat(), day(100), day(200))
+    after = estimate_url(TODAY.isoformat(), day(130), day(230))
+    assert f"jusqu’au {plain(format_date(ended))}" in text_of(
+        parent.get(during).get_data(as_text=True)
+    )
     assert "règles expérimentales" not in text_of(parent.get(after).get_data(as_text=True))
+
+
+def test_a_draft_can_be_changed_and_its_dated_values_follow(client, session, login, coordinator):
+    login(coordinator)
+    create(client)
+    scenario = session.query(Scenario).one()
+    edit = f"/coordination/experimentations/{scenario.id}/modifier"
+    assert 'value="15"' in client.get(edit).get_data(as_text=True)  # the draft's value
+    response = post_form(
+        client, edit, form_data(age_enfant_maximum="12", montant_plein_1="450", fin=day(180))
+    )
+    assert response.status_code == 302
+    session.refresh(scenario)
+    assert [p.name for p in scenario.parameters] == ["age.montants"]
+    assert {p.ends_on for p in scenario.parameters} == {START + timedelta(days=181)}
