@@ -22,7 +22,7 @@ from app.directory.models import Structure
 from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritory
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
-from app.widget.models import PartnerToken
+from app.widget.models import PartnerRequest, PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
 ROLE_BY_PREFIX = (
@@ -70,6 +70,7 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "request_id": lambda w: w.partner_request.id,
     "scenario_id": lambda w: w.scenario.id,
 }
 
@@ -103,6 +104,7 @@ class World:
     users: dict = field(default_factory=dict)
     referral: object = None
     partner: object = None
+    partner_request: object = None
     scenario: object = None
 
 
@@ -215,7 +217,14 @@ def build_world(session) -> World:
             )
         ],
     )
-    session.add_all([referral, partner, scenario])
+    partner_request = PartnerRequest(
+        organisation="Mission locale de Toulon",
+        origins=["https://www.ml-toulon.fr"],
+        contact_name="Sophie Durand",
+        contact_email="sophie.durand@ml-toulon.example.org",
+        intended_use="La recherche de garde sur la page des parents.",
+    )
+    session.add_all([referral, partner, partner_request, scenario])
     session.commit()
     return World(
         structure,
@@ -227,6 +236,7 @@ def build_world(session) -> World:
         users,
         referral,
         partner,
+        partner_request,
         scenario,
     )
 

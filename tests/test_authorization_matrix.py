@@ -4,11 +4,12 @@ and the login page for anonymous visitors."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from kit.factories import make_offer, make_referral, make_user
 from kit.forms import csrf_token
+from sqlalchemy import select
 
 from app.experiments.models import (
     Scenario,
@@ -16,7 +17,9 @@ from app.experiments.models import (
     ScenarioStatus,
     ScenarioTerritory,
 )
+from app.geo.timezones import today_in_france
 from app.moderation.models import ErrorReport
+from app.widget.models import PartnerRequest, PartnerToken
 
 SECRET = "Titre confidentiel 7Q"
 
@@ -51,11 +54,19 @@ def world(session):
         parent_initial="Q",
         parent_phone="0612345678",
     )
+    partner_request = PartnerRequest(
+        organisation=SECRET,
+        origins=["https://www.ml-toulon.fr"],
+        contact_name="Sophie Durand",
+        contact_email="sophie.durand@ml-toulon.fr",
+        intended_use="Page des parents.",
+    )
+    session.add(partner_request)
     scenarios = {
         code: Scenario(
             name=f"{SECRET} {code}",
-            starts_on=date(2027, 1, 1),
-            ends_on=date(2027, 12, 31),
+            starts_on=today_in_france() + timedelta(days=30),
+            ends_on=today_in_france() + timedelta(days=394),
             territories=[ScenarioTerritory(departement_code=c) for c in code.split("+")],
         )
         for code in ("83", "13", "13+83")
@@ -69,6 +80,7 @@ def world(session):
         "users": users,
         "referral": referral,
         "scenarios": scenarios,
+        "partner_request": partner_request,
     }
 
 
@@ -120,6 +132,12 @@ PAGES = {
         "/coordination/experimentations/{s13_83}/modifier",
         [302, 403, 403, 403, 404, 404, 200],
     ),
+    "partner tokens": ("/admin/partenaires", [302, 403, 403, 403, 403, 403, 200]),
+    "partner token request": (
+        "/admin/partenaires/demandes/{partner_request}",
+        [302, 403, 403, 403, 403, 403, 200],
+    ),
+    "token request form": ("/integrer/demander-un-jeton", [200] * 7),
 }
 
 
@@ -136,6 +154,7 @@ def test_pages_by_role(client, login, world, page, role_index):
         referral=world["referral"].id,
         s83=world["scenarios"]["83"].id,
         s13_83=world["scenarios"]["13+83"].id,
+        partner_request=world["partner_request"].id,
     )
     response = client.get(url)
     assert response.status_code == expected[role_index], (role, url)
@@ -222,7 +241,7 @@ def test_putting_an_experiment_in_force(client, session, login, world, role, sce
             name="age.age_enfant_maximum",
             value="15",
             starts_on=target.starts_on,
-            ends_on=date(2028, 1, 1),
+            ends_on=target.ends_on + timedelta(days=1),
             source="test",
         )
     )
@@ -234,3 +253,34 @@ def test_putting_an_experiment_in_force(client, session, login, world, role, sce
     assert response.status_code == expected
     session.refresh(target)
     assert (target.status == ScenarioStatus.IN_FORCE) is (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("prescripteur", 403),
+        ("gestionnaire", 403),
+        ("coordinateur_83", 403),
+        ("admin", 302),
+    ],
+)
+@pytest.mark.parametrize("decision", ["accepter", "refuser"])
+def test_only_admins_decide_a_partner_token_request(
+    client, session, login, world, role, expected, decision
+):
+    login(world["users"][role])
+    partner_request = world["partner_request"]
+    response = client.post(
+        f"/admin/partenaires/demandes/{partner_request.id}/{decision}",
+        data={
+            "csrf_token": csrf_token(client, "/compte"),
+            "name": "Mission locale",
+            "origins_text": "https://www.ml-toulon.fr",
+            "reason": "Hors du champ du service.",
+        },
+    )
+    assert response.status_code == expected
+    session.refresh(partner_request)
+    assert (partner_request.status.value != "pending") is (expected == 302)
+    tokens = len(session.scalars(select(PartnerToken)).all())
+    assert tokens == (1 if expected == 302 and decision == "accepter" else 0)

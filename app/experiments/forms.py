@@ -23,7 +23,9 @@ NAME_MAX = 120
 
 def _field(override: Override):
     if override.kind == "bool":
-        return FrenchRadio(override.label, choices=[SelectChoice("oui", "Oui"), SelectChoice("non", "Non")])
+        return FrenchRadio(
+            override.label, choices=[SelectChoice("oui", "Oui"), SelectChoice("non", "Non")]
+        )
     whole = override.kind == "int"
     low, high = format_number(override.low), format_number(override.high)
     unit = f" {override.unit}" if override.unit else ""

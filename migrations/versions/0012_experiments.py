@@ -1,7 +1,7 @@
 """AGE experiments: scenarios, their territories and dated parameters, population groups
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0008 (written on 0006)
 Create Date: 2026-12-05
 
 Additive: four new tables, nothing else changes (back down drops them).
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0006"
+down_revision = "0008"  # was "0006"; re-chained after 0008 when main was merged
 branch_labels = None
 depends_on = None
 
