@@ -81,11 +81,12 @@ class Chart:
 def chart(comparison: Comparison, max_bars: int = 12) -> Chart:
     lines = sorted(comparison.by_territory, key=lambda ln: (-ln.scenario_cost, ln.key))[:max_bars]
     top = max([max(ln.scenario_cost, ln.national_cost) for ln in lines] + [1.0])
-    label_width, plot = 220, 360
+    # The label above its two bars: the chart stays legible on a 390-pixel phone.
+    label_width, plot = 0, 300
     bars = tuple(
         Bar(
             label=ln.label,
-            y=10 + i * 46,
+            y=10 + i * 66,
             national_width=round(plot * ln.national_cost / top, 1),
             scenario_width=round(plot * ln.scenario_cost / top, 1),
             national_text=euros(ln.national_cost),
@@ -95,7 +96,7 @@ def chart(comparison: Comparison, max_bars: int = 12) -> Chart:
     )
     return Chart(
         width=label_width + plot + 120,
-        height=20 + 46 * len(bars),
+        height=20 + 66 * len(bars),
         label_width=label_width,
         bars=bars,
         title="Coût annuel par département : règles nationales et scénario",
