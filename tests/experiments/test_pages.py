@@ -235,3 +235,17 @@ def test_a_draft_can_be_changed_and_its_dated_values_follow(client, session, log
     session.refresh(scenario)
     assert [p.name for p in scenario.parameters] == ["age.montants"]
     assert {p.ends_on for p in scenario.parameters} == {START + timedelta(days=181)}
+
+
+def test_two_experiments_cannot_overlap_in_a_departement(client, session, login, in_force):
+    create(client, name="Un autre essai", debut=day(200), fin=day(300), cdd_duree_minimum_jours="7")
+    other = session.query(Scenario).filter(Scenario.id != in_force.id).one()
+    detail = f"/coordination/experimentations/{other.id}"
+    response = post_form(
+        client, f"{detail}/mettre-en-vigueur", {}, token_from=detail, follow_redirects=True
+    )
+    assert "Le scénario « AGE jusqu’à 15 ans dans le Var » s’applique déjà" in text_of(
+        response.get_data(as_text=True)
+    )
+    session.refresh(other)
+    assert other.status == ScenarioStatus.DRAFT
