@@ -63,6 +63,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.core.icons import bp as icons_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
+    from app.experiments import commands as experiment_commands
+    from app.experiments.views import bp as experiments_bp
     from app.geo.views import bp as geo_bp
     from app.health import bp as health_bp
     from app.management import commands as management_commands
@@ -83,6 +85,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(experiments_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(widget_bp)
@@ -94,4 +97,5 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     alert_commands.init_app(app)
     cli.init_app(app)
     api_commands.init_app(app)
+    experiment_commands.init_app(app)  # after the api's: it adds to « flask import »
     return app

@@ -10,6 +10,7 @@ import app.accounts.models
 import app.alerts.models
 import app.core.outgoing
 import app.directory.models
+import app.experiments.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes

@@ -24,6 +24,7 @@ from app.alerts.models import SavedSearch
 from app.db import utcnow
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.models import Structure
+from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritory
 from app.geo import get_commune
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
@@ -78,6 +79,7 @@ ARGUMENTS = {
     "token_id": lambda w: w.partner.id,
     "alert_id": lambda w: w.alert.id,
     "request_id": lambda w: w.partner_request.id,
+    "scenario_id": lambda w: w.scenario.id,
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -116,6 +118,7 @@ class World:
     partner: object = None
     partner_request: object = None
     alert: SavedSearch | None = None
+    scenario: object = None
 
 
 def build_world(session) -> World:
@@ -211,6 +214,22 @@ def build_world(session) -> World:
         presets={},
         active=True,
     )
+    scenario = Scenario(
+        name="AGE jusqu’à 15 ans dans le Var",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+        created_by_id=users["coordinateur"].id,
+        territories=[ScenarioTerritory(departement_code="83")],
+        parameters=[
+            ScenarioParameter(
+                name="age.age_enfant_maximum",
+                value="15",
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2028, 1, 1),
+                source="Expérimentation du Var",
+            )
+        ],
+    )
     partner_request = PartnerRequest(
         organisation="Mission locale de Toulon",
         origins=["https://www.ml-toulon.fr"],
@@ -218,7 +237,7 @@ def build_world(session) -> World:
         contact_email="sophie.durand@ml-toulon.example.org",
         intended_use="La recherche de garde sur la page des parents.",
     )
-    session.add_all([referral, partner, partner_request])
+    session.add_all([referral, partner, partner_request, scenario])
     session.commit()
     # A parent's alert around Toulon, not yet confirmed (its links open their pages).
     alert = alerts.save_for_email(
@@ -241,6 +260,7 @@ def build_world(session) -> World:
         partner,
         partner_request,
         alert,
+        scenario,
     )
 
 

@@ -13,6 +13,13 @@ from sqlalchemy import select
 
 from app.alerts.models import SavedSearch
 from app.db import utcnow
+from app.experiments.models import (
+    Scenario,
+    ScenarioParameter,
+    ScenarioStatus,
+    ScenarioTerritory,
+)
+from app.geo.timezones import today_in_france
 from app.moderation.models import ErrorReport
 from app.widget.models import PartnerRequest, PartnerToken
 
@@ -57,6 +64,16 @@ def world(session):
         intended_use="Page des parents.",
     )
     session.add(partner_request)
+    scenarios = {
+        code: Scenario(
+            name=f"{SECRET} {code}",
+            starts_on=today_in_france() + timedelta(days=30),
+            ends_on=today_in_france() + timedelta(days=394),
+            territories=[ScenarioTerritory(departement_code=c) for c in code.split("+")],
+        )
+        for code in ("83", "13", "13+83")
+    }
+    session.add_all(scenarios.values())
     session.commit()
     return {
         "own": own,
@@ -64,6 +81,7 @@ def world(session):
         "report13": report13,
         "users": users,
         "referral": referral,
+        "scenarios": scenarios,
         "partner_request": partner_request,
     }
 
@@ -92,6 +110,31 @@ PAGES = {
     "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
     "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
     "my alerts": ("/compte/alertes", [302, 403, 403, 200, 403, 403, 200]),
+    "experiments": ("/coordination/experimentations", [302, 403, 403, 403, 200, 200, 200]),
+    "new experiment": (
+        "/coordination/experimentations/nouveau",
+        [302, 403, 403, 403, 200, 200, 200],
+    ),
+    "experiment of the 83": (
+        "/coordination/experimentations/{s83}",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "its cost (CSV)": (
+        "/coordination/experimentations/{s83}/cout.csv",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "editing it": (
+        "/coordination/experimentations/{s83}/modifier",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "experiment of the 13 and the 83": (
+        "/coordination/experimentations/{s13_83}",
+        [302, 403, 403, 403, 200, 200, 200],
+    ),
+    "editing one of the 13 and the 83": (
+        "/coordination/experimentations/{s13_83}/modifier",
+        [302, 403, 403, 403, 404, 404, 200],
+    ),
     "partner tokens": ("/admin/partenaires", [302, 403, 403, 403, 403, 403, 200]),
     "partner token request": (
         "/admin/partenaires/demandes/{partner_request}",
@@ -112,6 +155,8 @@ def test_pages_by_role(client, login, world, page, role_index):
         own=world["own"].id,
         in13=world["in13"].id,
         referral=world["referral"].id,
+        s83=world["scenarios"]["83"].id,
+        s13_83=world["scenarios"]["13+83"].id,
         partner_request=world["partner_request"].id,
     )
     response = client.get(url)
@@ -177,6 +222,40 @@ def test_handling_an_error_report_of_another_departement(
     assert response.status_code == expected
     session.refresh(report)
     assert (report.status.value != "open") is (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("role", "scenario", "expected"),
+    [
+        ("coordinateur_83", "83", 302),
+        ("coordinateur_13", "83", 404),
+        ("coordinateur_83", "13+83", 404),
+        ("gestionnaire", "83", 403),
+        ("prescripteur", "83", 403),
+        ("admin", "13+83", 302),
+    ],
+)
+def test_putting_an_experiment_in_force(client, session, login, world, role, scenario, expected):
+    """Only the coordinators of every territory of the scenario (and admins) may."""
+    login(world["users"][role])
+    target = world["scenarios"][scenario]
+    target.parameters.append(
+        ScenarioParameter(
+            name="age.age_enfant_maximum",
+            value="15",
+            starts_on=target.starts_on,
+            ends_on=target.ends_on + timedelta(days=1),
+            source="test",
+        )
+    )
+    session.commit()
+    response = client.post(
+        f"/coordination/experimentations/{target.id}/mettre-en-vigueur",
+        data={"csrf_token": csrf_token(client, "/compte")},
+    )
+    assert response.status_code == expected
+    session.refresh(target)
+    assert (target.status == ScenarioStatus.IN_FORCE) is (expected == 302)
 
 
 @pytest.mark.parametrize(
