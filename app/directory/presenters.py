@@ -228,6 +228,12 @@ class SearchView:
         query = urlencode([(k, v) for k, v in args.items(multi=True) if v != ""])
         return f"{self.path}?{query}" if query else self.path
 
+    @property
+    def alert_query(self) -> str:
+        """The search's query string for « Créer une alerte » (its page, view and order aside)."""
+        args = [(k, v) for k, v in self.args.items(multi=True) if v != ""]
+        return urlencode([(k, v) for k, v in args if k not in ("page", "vue", "tri", "q")])
+
     def page_url(self, page: int) -> str:
         return self.url(page=str(page)) if page > 1 else self.url()
 

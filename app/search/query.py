@@ -210,6 +210,17 @@ def _plan(c: OfferCriteria) -> _Plan:
     )
 
 
+#: The plan of a search, for the code that matches saved searches against one offer
+#: (:mod:`app.alerts.matching`): the same filters as a search, computed the same way.
+SearchPlan = _Plan
+DISTANCE_EPSILON_KM = _EPSILON_KM
+
+
+def search_plan(c: OfferCriteria) -> SearchPlan:
+    """What a search with criteria ``c`` filters on (box, kinds, flags, AVIP day, age, hours)."""
+    return _plan(c)
+
+
 def _in_sorted(docs: np.ndarray, found: np.ndarray, size: int) -> np.ndarray:
     """Which of ``docs`` (ascending doc numbers) are in ``found`` (ascending too)."""
     if not len(found) or not len(docs):
@@ -573,11 +584,14 @@ def find_offers(
 
 
 __all__ = [
+    "DISTANCE_EPSILON_KM",
     "Hit",
     "OfferCriteria",
     "SearchHits",
+    "SearchPlan",
     "Word",
     "find_offers",
+    "search_plan",
     "text_query",
     "text_words",
 ]
