@@ -98,3 +98,32 @@ def test_api_filters(client, courses):
 def test_months_end_on_the_last_day():
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 12, 5), 3) == date(2027, 3, 5)
+
+
+def test_the_search_line_says_the_course_filters():
+    from app.directory.fit import criteria_line
+
+    criteria = parse_criteria(
+        MultiDict(
+            [
+                ("financement", "cpf"),
+                ("financement", "opco"),
+                ("sans_diplome", "1"),
+                ("session_mois", "3"),
+            ]
+        ),
+        PAGE,
+    ).criteria
+    line = criteria_line(criteria, "Toulon").replace("\xa0", " ")
+    assert (
+        line == "Toulon · 10 km · Formation petite enfance · CPF ou OPCO · sans diplôme"
+        " · session d’ici 3 mois"
+    )
+
+
+def test_an_alert_from_a_course_search_follows_courses_not_childcare():
+    from app.alerts.rules import alert_search
+
+    criteria = parse_criteria(MultiDict({"vae": "1", "lieu": "Toulon"}), PAGE).criteria
+    kept = alert_search(criteria)
+    assert kept.kinds == ("formation",) and not kept.training.active
