@@ -77,7 +77,7 @@
     data.points.forEach(function (p) {
       var label = p[4] + " (" + (data.categories[p[2]] || "") + ")";
       var m = L.marker([p[0], p[1]], { icon: icon(p[2]), title: label, alt: label, keyboard: true });
-      m.bindPopup('<a href="' + text(p[3]) + '">' + text(p[4]) + "</a><br>" + text(data.categories[p[2]] || ""));
+      m.bindPopup('<a href="' + text(data.offer_url.replace("{id}", p[3])) + '">' + text(p[4]) + "</a><br>" + text(data.categories[p[2]] || ""));
       group.addLayer(m);
     });
     map.addLayer(group);

@@ -107,8 +107,10 @@ def test_the_map_points_in_one_compact_response(client, session, index, app):
     data = response.get_json()
     assert len(data["points"]) == app.config["PAGE_SIZE"] + 3  # all, not only the page
     assert data["text"].startswith(f"{app.config['PAGE_SIZE'] + 3} offres dans un rayon de 10")
-    point = next(p for p in data["points"] if p[3] == f"/offre/{sophie.id}")
+    point = next(p for p in data["points"] if p[3] == sophie.id)
+    assert data["offer_url"].replace("{id}", str(point[3])) == f"/offre/{sophie.id}"
     assert point[:2] == [round(sophie.latitude, 2), round(sophie.longitude, 2)]
+    assert point[2:] == ["other", sophie.id, "Sophie M., assistante maternelle"]
     # No place: no points; nonsense: no error.
     assert client.get("/recherche/carte.json").get_json()["points"] == []
     assert client.get("/recherche/carte.json?lieu=%00&rayon=zz").status_code == 200
