@@ -53,6 +53,7 @@ QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
+    "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
 }
 

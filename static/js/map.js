@@ -73,11 +73,12 @@
     map.fitBounds(center.toBounds(data.radius_km * 2000));
     L.circle(center, { radius: data.radius_km * 1000, className: "map-radius", interactive: false }).addTo(map);
     L.circleMarker(center, { radius: 6, className: "lf-place", interactive: false }).addTo(map);
+    var newTab = d.newTab ? ' target="_blank" rel="noopener"' : "";
     var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 30 });
     data.points.forEach(function (p) {
       var label = p[4] + " (" + (data.categories[p[2]] || "") + ")";
       var m = L.marker([p[0], p[1]], { icon: icon(p[2]), title: label, alt: label, keyboard: true });
-      m.bindPopup('<a href="' + text(data.offer_url.replace("{id}", p[3])) + '">' + text(p[4]) + "</a><br>" + text(data.categories[p[2]] || ""));
+      m.bindPopup('<a href="' + text(data.offer_url.replace("{id}", p[3])) + '"' + newTab + ">" + text(p[4]) + "</a><br>" + text(data.categories[p[2]] || ""));
       group.addLayer(m);
     });
     map.addLayer(group);
