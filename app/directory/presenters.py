@@ -14,12 +14,11 @@ from app.core.french import format_number
 from app.directory import fit, hours
 from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
-from app.directory.queries import ResultRow, SearchOutcome
+from app.directory.queries import SearchOutcome
 from app.directory.reach import (
     Reach,
     how_to_apply,
     public_place,
-    public_point,
     reach,
     street_is_private,
 )

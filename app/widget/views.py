@@ -28,8 +28,8 @@ from app.core.security import content_security_policy, tiles_origin
 from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, ParsedCriteria, parse_criteria
-from app.directory.queries import SearchOutcome
 from app.directory.forms import SearchForm
+from app.directory.queries import SearchOutcome
 from app.estimator_web.services import evaluate
 from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france

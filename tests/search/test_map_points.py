@@ -132,6 +132,4 @@ def test_the_nearest_points_only_above_the_limit(session, index):
     criteria = parse_criteria(MultiDict({"lieu": "Toulon", "rayon": "20"}), PAGE).criteria
     center = (43.1242, 5.928)
     data = map_points(session, index, criteria, center, TODAY, limit=5)
-    assert data.total == 12 and [p.label for p in data.points] == [
-        f"Crèche {i}" for i in range(5)
-    ]
+    assert data.total == 12 and [p.label for p in data.points] == [f"Crèche {i}" for i in range(5)]

@@ -54,7 +54,8 @@ def test_the_widget_switches_to_its_map_with_the_same_criteria(client, partner, 
     assert parse_qs(address.query)["token"] == ["jeton-caf-83"]
 
     response = client.get(carte)
-    assert "frame-ancestors 'self' https://www.caf.fr" in response.headers["Content-Security-Policy"]
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://www.caf.fr" in csp
     page = response.get_data(as_text=True)
     assert "1 offre dans un rayon de 5 km autour de Toulon" in text_of(page)
     (link,) = tags(page, "a", class_="map-link")
