@@ -70,6 +70,7 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "departement": lambda w: "83",
 }
 
 #: Routes taking a token: the token that opens their page.

@@ -33,7 +33,8 @@ from app.geo import by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 from app.maps import ATTRIBUTION
 from app.maps.choropleth import Choropleth, choropleth
-from app.maps.outlines import departements
+from app.maps.france import Drawing
+from app.maps.outlines import departements, outline_code
 from app.maps.results import CATEGORIES, MapPoint, ResultsMap, category, results_map
 
 
@@ -407,6 +408,18 @@ def avip_coverage_chart(counts: dict[str, int]) -> Choropleth:
     names = {a.code: a.name for a in departements()}
     values: dict[str, float | None] = {code: counts.get(code) for code in names}
     return choropleth("Offres AVIP par département", "offres AVIP", names, values)
+
+
+def avip_commune_chart(counts: dict[str, int], drawing: Drawing) -> Choropleth:
+    """The AVIP offers per commune of a département (a municipal arrondissement counts in its
+    commune's outline); ``None``: no published offer in that commune."""
+    names = {s.code: s.name for s in drawing.shapes}
+    values: dict[str, float | None] = {}
+    for code, count in counts.items():
+        key = outline_code(code)
+        if key in names:
+            values[key] = (values.get(key) or 0) + count
+    return choropleth("Offres AVIP par commune", "offres AVIP", names, values)
 
 
 def map_json(view: MapView, offer_url: str) -> dict:

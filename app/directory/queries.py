@@ -86,3 +86,14 @@ def avip_coverage(session: Session, today: date) -> dict[str, int]:
         .group_by(Offer.departement_code)
     )
     return {row[0]: row[1] for row in session.execute(query)}
+
+
+def avip_coverage_by_commune(session: Session, today: date, departement: str) -> dict[str, int]:
+    """:func:`avip_coverage` per commune (INSEE code) of one département."""
+    avip = func.count().filter(avip_label_valid_clause(today))
+    query = (
+        select(Offer.code_insee, avip)
+        .where(Offer.status == OfferStatus.PUBLISHED, Offer.departement_code == departement)
+        .group_by(Offer.code_insee)
+    )
+    return {row[0]: row[1] for row in session.execute(query)}

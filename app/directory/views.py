@@ -9,9 +9,16 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import SearchOutcome, avip_coverage, get_public_offer
+from app.directory.queries import (
+    SearchOutcome,
+    avip_coverage,
+    avip_coverage_by_commune,
+    get_public_offer,
+)
+from app.geo import get_departement
 from app.geo.timezones import today_in_france
 from app.maps import ATTRIBUTION
+from app.maps.france import departement as departement_drawing
 from app.maps.france import france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index, results_incomplete
@@ -74,10 +81,32 @@ def _map_view(session, outcome: SearchOutcome) -> presenters.MapView:
 @bp.get("/couverture-avip")
 def coverage():
     counts = avip_coverage(get_session(), today_in_france())
+    drawing = france()
     return render_template(
         "directory/coverage.html",
         chart=presenters.avip_coverage_chart(counts),
-        drawing=france(),
+        drawing=drawing,
+        attribution=ATTRIBUTION,
+        links={
+            s.code: url_for("directory.coverage_departement", departement=s.code)
+            for s in drawing.shapes
+        },
+    )
+
+
+@bp.get("/couverture-avip/<departement>")
+def coverage_departement(departement: str):
+    """The AVIP coverage by commune within a département (commune outlines, COG 2026)."""
+    found = get_departement(departement)
+    drawing = departement_drawing(found.code) if found is not None else None
+    if found is None or drawing is None:
+        abort(404)
+    counts = avip_coverage_by_commune(get_session(), today_in_france(), found.code)
+    return render_template(
+        "directory/coverage_departement.html",
+        departement=found,
+        chart=presenters.avip_commune_chart(counts, drawing),
+        drawing=drawing,
         attribution=ATTRIBUTION,
     )
 
