@@ -59,7 +59,12 @@
     var svg = box.querySelector("svg.map");
     svg.parentNode.insertBefore(holder, svg);
     svg.classList.add("is-replaced");
-    var map = L.map(holder, { attributionControl: true, scrollWheelZoom: false, maxZoom: 18, minZoom: 5, zoomSnap: 0.25 });
+    var map = L.map(holder, { attributionControl: true, zoomControl: false, scrollWheelZoom: false, maxZoom: 18, minZoom: 5, zoomSnap: 0.25 });
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", "Fermer la fiche"); close.setAttribute("title", "Fermer la fiche"); }
+    });
     map.attributionControl.setPrefix(false);
     var d = box.dataset;
     if (d.tiles) {
