@@ -29,6 +29,7 @@ QUERIES = {
     "json Toulouse 10 km": "/recherche/carte.json?lieu=Toulouse&rayon=10",
     "json Toulon 10 km": "/recherche/carte.json?lieu=Toulon&rayon=10",
     "json Paris 3 km AVIP": "/recherche/carte.json?lieu=Paris&rayon=3&avip=1",
+    "json Paris 10 km": "/recherche/carte.json?lieu=Paris&rayon=10",
     "page Paris 3 km": "/recherche?lieu=Paris&rayon=3&vue=carte",
     "page Toulon 10 km": "/recherche?lieu=Toulon&rayon=10&vue=carte",
 }
