@@ -61,8 +61,7 @@ def main() -> None:
         first, response = timed(client, path)
         computed = []
         for _ in range(args.rounds):
-            query.MAP_WINDOWS.clear()
-            services._MAP_DATA.clear()
+            services.MAP_CACHE.clear()
             query.RESULT_WINDOWS.clear()
             computed.append(timed(client, path)[0])
         cached = [timed(client, path)[0] for _ in range(args.rounds)]

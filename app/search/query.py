@@ -649,27 +649,18 @@ def _map_search(searcher, folder: Path | None, plan: _Plan, limit: int) -> MapHi
     )
 
 
-class MapWindows(ResultWindows[MapHits]):
-    """The map points of recent searches, per process, keyed like :class:`ResultWindows` by
-    the criteria and the index generation: a map asked again costs a lookup until the index
-    changes (a few hundred KB per entry at most, hence fewer entries)."""
-
-    SIZE = 16
-
-
-MAP_WINDOWS = MapWindows()
+def map_key(index: SearchIndex, searcher, c: OfferCriteria, limit: int) -> tuple:
+    """What a map's points depend on: the criteria and the index's generation and segments (an
+    edit is re-indexed, so it changes the key, as for :class:`ResultWindows`)."""
+    return ("map", index.fingerprint(searcher), c, limit)
 
 
 def find_map_points(index: SearchIndex, c: OfferCriteria, limit: int) -> tuple[tuple, MapHits]:
     """Every offer matching ``c`` around its point (the ``limit`` nearest), in one pass over
-    the column arrays, with the key it is cached under (it changes with the index)."""
+    the column arrays, with its :func:`map_key` (for a cache of what is made of it)."""
     searcher = index.searcher()
-    key = ("map", index.fingerprint(searcher), c, limit)
-    found = MAP_WINDOWS.get(key)
-    if found is None:
-        found = _map_search(searcher, index.searcher_folder(searcher), _plan(c), limit)
-        MAP_WINDOWS.put(key, found)
-    return key, found
+    found = _map_search(searcher, index.searcher_folder(searcher), _plan(c), limit)
+    return map_key(index, searcher, c, limit), found
 
 
 __all__ = [
@@ -680,6 +671,7 @@ __all__ = [
     "Word",
     "find_map_points",
     "find_offers",
+    "map_key",
     "text_query",
     "text_words",
 ]

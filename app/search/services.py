@@ -26,6 +26,7 @@ from app.search.query import (
     ResultWindows,
     find_map_points,
     find_offers,
+    map_key,
 )
 
 
@@ -121,7 +122,13 @@ class MapData:
     points: tuple[MapPoint, ...]
 
 
-_MAP_DATA: ResultWindows[MapData] = ResultWindows()
+class MapCache(ResultWindows[MapData]):
+    """The points of recent maps, per process (a dense city's are a few MB: few entries)."""
+
+    SIZE = 8
+
+
+MAP_CACHE = MapCache()
 
 
 def map_points(
@@ -136,10 +143,11 @@ def map_points(
     one pass over the index's column arrays (no offer loaded), the titles in one query; cached
     until the index changes, like search results (an edited title is re-indexed, so it changes
     the index too)."""
-    key, found = find_map_points(index, index_criteria(criteria, point, today), limit)
-    cached = _MAP_DATA.get(key)
+    asked = index_criteria(criteria, point, today)
+    cached = MAP_CACHE.get(map_key(index, index.searcher(), asked, limit))
     if cached is not None:
         return cached
+    key, found = find_map_points(index, asked, limit)
     ids = [int(i) for i in found.ids]
     titles = offer_titles(session, ids)
     points = tuple(
@@ -156,5 +164,5 @@ def map_points(
         if offer_id in titles
     )
     data = MapData(found.total, points)
-    _MAP_DATA.put(key, data)
+    MAP_CACHE.put(key, data)
     return data
