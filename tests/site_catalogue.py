@@ -60,6 +60,7 @@ QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
+    "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
     "alerts.new": lambda w: {"lieu": "Toulon", "code_insee": "83137", "rayon": "10"},
 }
@@ -78,6 +79,7 @@ ARGUMENTS = {
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
     "alert_id": lambda w: w.alert.id,
+    "departement": lambda w: "83",
     "request_id": lambda w: w.partner_request.id,
     "scenario_id": lambda w: w.scenario.id,
 }
