@@ -60,6 +60,7 @@ QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
+    "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
     "careers.guided": lambda w: {
         "situation": "iae",
@@ -89,6 +90,7 @@ ARGUMENTS = {
     "job_slug": lambda w: "agent-de-creche",
     "qualification_slug": lambda w: "cap-aepe",
     "alert_id": lambda w: w.alert.id,
+    "departement": lambda w: "83",
     "request_id": lambda w: w.partner_request.id,
     "scenario_id": lambda w: w.scenario.id,
 }
