@@ -127,3 +127,16 @@ def test_an_alert_from_a_course_search_follows_courses_not_childcare():
     criteria = parse_criteria(MultiDict({"vae": "1", "lieu": "Toulon"}), PAGE).criteria
     kept = alert_search(criteria)
     assert kept.kinds == ("formation",) and not kept.training.active
+
+
+def test_the_map_draws_only_the_courses_kept(client, courses):
+    def labels(query: str) -> set[str]:
+        data = client.get(f"/recherche/carte.json?lieu=Toulon&rayon=30&{query}").get_json()
+        return {point[4] for point in data["points"]}
+
+    assert labels("type=formation") == {
+        "CAP AEPE en un an",
+        "DEEJE Institut du Var",
+        "Titre assistant maternel",
+    }
+    assert labels("financement=region") == {"DEEJE Institut du Var"}
