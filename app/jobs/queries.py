@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.accounts.models import Role, User
@@ -96,15 +96,19 @@ def search_needs(session: Session, criteria: JobCriteria) -> Results:
         query = query.where(JobNeed.hours_per_week <= criteria.hours_max)
     if criteria.departement:
         query = query.where(JobNeed.departement_code == criteria.departement)
-    query = _near(query, JobNeed, criteria, 0)
-    query = query.options(selectinload(JobNeed.structure)).order_by(
-        JobNeed.updated_at.desc(), JobNeed.id
-    )
-    rows = [
-        n
-        for n in session.scalars(query)
-        if not criteria.contract or criteria.contract in (n.contract_kinds or [])
-    ]
+    if criteria.contract:  # a JSON list: its text holds the quoted slug (SQLite, PostgreSQL)
+        query = query.where(cast(JobNeed.contract_kinds, String).like(f'%"{criteria.contract}"%'))
+    if criteria.commune is None:  # the freshest first, one page read from the database
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = session.scalars(
+            query.options(selectinload(JobNeed.structure))
+            .order_by(JobNeed.updated_at.desc(), JobNeed.id)
+            .offset((criteria.page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+        return Results(criteria, [Hit(n, None) for n in page], total)
+    query = _near(query, JobNeed, criteria, 0).options(selectinload(JobNeed.structure))
+    rows = list(session.scalars(query.order_by(JobNeed.id)))
     return _page(_rank(rows, criteria, lambda n: criteria.radius_km), criteria)
 
 
