@@ -106,3 +106,18 @@ def since_month(today: date, months: int) -> str:
     """The first month of the last ``months`` months, as stored (« 2026-10 »)."""
     index = today.year * 12 + today.month - 1 - (months - 1)
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def need_of(criteria, commune_code: str | None, departement_code: str | None, total: int):
+    """The counted part of a search (a :class:`app.directory.criteria.SearchCriteria` and its
+    outcome), or None when it was not made from a known commune."""
+    if not commune_code or not departement_code:
+        return None
+    return SearchNeed(
+        commune_code,
+        departement_code,
+        hours_band(criteria.days, criteria.start, criteria.end),
+        age_band(criteria.child_age_months),
+        bool(criteria.avip),
+        found=total > 0,
+    )

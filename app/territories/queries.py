@@ -186,6 +186,20 @@ def commune_table(session: Session, departement_code: str, today: date) -> Table
     return Table(today, "commune", _rows(names, counts, atypical))
 
 
+def has_avip_offer(session: Session, departement_code: str, today: date) -> bool:
+    """Whether the département has at least one offer shown with a valid AVIP label."""
+    query = (
+        select(Offer.id)
+        .where(
+            Offer.departement_code == departement_code,
+            _base(today),
+            avip_label_valid_clause(today),
+        )
+        .limit(1)
+    )
+    return session.scalar(query) is not None
+
+
 # ------------------------------------------------------------------------ protocol milestones
 
 

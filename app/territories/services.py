@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.geo import get_departement
+from app.moderation.queries import coordinators_of
 from app.referrals.queries import departement_response
 from app.territories import queries
 from app.territories.cache import cached
-from app.territories.needs import since_month
+from app.territories.needs import SearchNeed, record, since_month
+
+log = logging.getLogger(__name__)
 
 #: A response time, an acceptance rate or outcomes are published from this many cases on.
 PUBLIC_MINIMUM = 5
@@ -80,3 +86,34 @@ def public_outcomes(session: Session, code: str) -> tuple[OutcomeRow, ...]:
 
 def needs(session: Session, code: str, today: date) -> tuple[queries.NeedRow, ...]:
     return queries.unmet_needs(session, code, since_month(today, NEEDS_MONTHS))
+
+
+@dataclass(frozen=True)
+class AvipGap:
+    """A département with no AVIP offer, and whom to contact there."""
+
+    departement: object
+    coordinators: list
+
+
+def avip_gap(session: Session, departement_code: str, today: date) -> AvipGap | None:
+    """None when the département has an AVIP offer (one indexed query on the search path)."""
+    if queries.has_avip_offer(session, departement_code, today):
+        return None
+    return AvipGap(get_departement(departement_code), coordinators_of(session, departement_code))
+
+
+def record_search(session_factory, need: SearchNeed | None, today: date) -> None:
+    """Count a search in its own short transaction, after the response has left (best effort:
+    a counter lost to a locked database is logged, never shown to the person)."""
+    if need is None:
+        return
+    session = session_factory()
+    try:
+        record(session, need, today)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.warning("unmet-need counter not recorded", exc_info=True)
+    finally:
+        session.close()
