@@ -10,9 +10,11 @@ referral predates this feature).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -75,9 +77,7 @@ def ask_due(session: Session, now: datetime) -> AskReport:
     today = now.date()
     report = AskReport()
     oldest = add_months(today, -max(DELAYS)) - timedelta(days=ASK_WITHIN_DAYS)
-    asked = {
-        (a, m) for a, m in session.execute(select(OutcomeAsk.referral_id, OutcomeAsk.months))
-    }
+    asked = {(a, m) for a, m in session.execute(select(OutcomeAsk.referral_id, OutcomeAsk.months))}
     for referral, accepted_at in _accepted(session, datetime.combine(oldest, datetime.min.time())):
         for months in DELAYS:
             due = add_months(accepted_at.date(), months)
@@ -92,21 +92,28 @@ def ask_due(session: Session, now: datetime) -> AskReport:
             if prescriber is None or not prescriber.email:
                 report.without_address += 1
                 continue
-            queue_mail(
-                session,
-                prescriber.email,
-                f"Que devient le parent orienté vers « {referral.offer.title} » ?",
-                "outcome_question.txt",
-                referral=referral,
-                prescriber=prescriber,
-                months=months,
-                accepted_at=accepted_at,
-                link=absolute_url(
-                    "territories.outcome", token=make_token(OUTCOME_LINK, {"a": ask.id})
-                ),
-            )
+            with (
+                nullcontext()
+                if has_request_context()
+                else current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
+            ):
+                _queue_question(session, ask, referral, prescriber.email, accepted_at)
             report.asked += 1
     return report
+
+
+def _queue_question(session, ask, referral, address, accepted_at) -> None:
+    queue_mail(
+        session,
+        address,
+        f"Que devient le parent orienté vers « {referral.offer.title} » ?",
+        "outcome_question",
+        referral=referral,
+        prescriber=referral.prescriber,
+        months=ask.months,
+        accepted_at=accepted_at,
+        link=absolute_url("territories.outcome", token=make_token(OUTCOME_LINK, {"a": ask.id})),
+    )
 
 
 class OutcomeLinkError(ValueError):
