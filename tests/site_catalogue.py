@@ -21,6 +21,8 @@ from app.accounts.tokens import REFERRAL_ANSWER, make_token
 from app.directory.models import Structure
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
+from app.territories.models import OutcomeAsk
+from app.territories.outcomes import OUTCOME_LINK
 from app.widget.models import PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
@@ -69,6 +71,7 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "departement": lambda w: "83",
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -78,6 +81,7 @@ TOKENS = {
     "accounts.accept_invitation": lambda w: accounts.invitation_token(
         w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
     ),
+    "territories.outcome": lambda w: make_token(OUTCOME_LINK, {"a": w.outcome_ask.id}),
     **{
         endpoint: lambda w: make_token(REFERRAL_ANSWER, {"r": w.referral.id})
         for endpoint in (
@@ -101,6 +105,7 @@ class World:
     users: dict = field(default_factory=dict)
     referral: object = None
     partner: object = None
+    outcome_ask: object = None
 
 
 def build_world(session) -> World:
@@ -198,8 +203,20 @@ def build_world(session) -> World:
     )
     session.add_all([referral, partner])
     session.commit()
+    outcome_ask = OutcomeAsk(referral_id=referral.id, months=3, due_on=date.today())
+    session.add(outcome_ask)
+    session.commit()
     return World(
-        structure, offer, application, report, pending, unverified, users, referral, partner
+        structure,
+        offer,
+        application,
+        report,
+        pending,
+        unverified,
+        users,
+        referral,
+        partner,
+        outcome_ask,
     )
 
 

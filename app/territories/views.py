@@ -3,7 +3,16 @@ coordinators' diagnostic; the outcome question's signed link."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
 from app.accounts import policies
 from app.accounts.auth import current_user, role_required
@@ -130,11 +139,17 @@ def coordinator_diagnostic(departement: str):
 
 @bp.route("/territoires/suivi/<token>", methods=["GET", "POST"])
 def outcome(token: str):
+    response = make_response(_outcome(token))
+    response.headers["Cache-Control"] = "no-store"  # the link is the key: no copy kept
+    return response
+
+
+def _outcome(token: str):
     session = get_session()
     try:
         ask = outcomes.ask_from_token(session, token)
     except outcomes.OutcomeLinkError as error:
-        return render_template("territories/outcome.html", problem=error.reason), 200
+        return render_template("territories/outcome.html", problem=error.reason)
     error = ""
     if request.method == "POST":  # CSRF checked for every POST (app.core.security)
         choice = request.form.get("reponse", "")
