@@ -44,7 +44,7 @@ def data_version(session: Session, today: date) -> tuple:
 def cached(session: Session, today: date, key: tuple, compute: Callable[[], T]) -> T:
     """``compute()``'s value for ``key``, computed again when the data's version changed."""
     version = data_version(session, today)
-    key = (str(session.get_bind().url), *key)  # one store per database
+    key = (str(session.get_bind().engine.url), *key)  # one store per database
     with _LOCK:
         hit = _STORE.get(key)
     if hit is not None and hit[0] == version:

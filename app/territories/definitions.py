@@ -64,8 +64,7 @@ DEFINITIONS = (
         "night",
         "Ouvertes la nuit",
         "Nuit",
-        f"Offres ouvertes au moins un jour entre {_t(hours.NIGHT_START)} et "
-        f"{_t(hours.NIGHT_END)}.",
+        f"Offres ouvertes au moins un jour entre {_t(hours.NIGHT_START)} et {_t(hours.NIGHT_END)}.",
     ),
     Definition(
         "weekend",

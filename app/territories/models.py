@@ -27,9 +27,7 @@ class UnmetNeed(Base):
     One row per (month, commune, hours band, age band, AVIP asked), incremented by an upsert."""
 
     __tablename__ = "unmet_needs"
-    __table_args__ = (
-        UniqueConstraint("month", "code_insee", "hours_band", "age_band", "avip"),
-    )
+    __table_args__ = (UniqueConstraint("month", "code_insee", "hours_band", "age_band", "avip"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))  # « 2026-12 »
@@ -81,9 +79,7 @@ class OutcomeCount(Base):
     """Answers about outcomes, as counters only: by département, offer kind, delay and answer."""
 
     __tablename__ = "outcome_counts"
-    __table_args__ = (
-        UniqueConstraint("departement_code", "offer_kind", "months", "outcome"),
-    )
+    __table_args__ = (UniqueConstraint("departement_code", "offer_kind", "months", "outcome"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     departement_code: Mapped[str] = mapped_column(String(3), index=True)

@@ -121,7 +121,9 @@ def _counts(session: Session, key, today: date, *where) -> dict[str, dict[str, i
         .group_by(key)
     )
     names = ("offers", "avip_offers", "avip_places", "ephemeral", "free_offers", "free_places")
-    return {row[0]: dict(zip(names, map(int, row[1:]), strict=True)) for row in session.execute(query)}
+    return {
+        row[0]: dict(zip(names, map(int, row[1:]), strict=True)) for row in session.execute(query)
+    }
 
 
 def _atypical(session: Session, key, today: date, *where) -> dict[str, dict[str, int]]:
@@ -139,9 +141,9 @@ def _atypical(session: Session, key, today: date, *where) -> dict[str, dict[str,
         .group_by(Offer.id, key)
         .subquery()
     )
-    query = select(
-        per_offer.c.area, *(func.sum(per_offer.c[name]) for name in clauses)
-    ).group_by(per_offer.c.area)
+    query = select(per_offer.c.area, *(func.sum(per_offer.c[name]) for name in clauses)).group_by(
+        per_offer.c.area
+    )
     return {
         row[0]: dict(zip(clauses, (int(v or 0) for v in row[1:]), strict=True))
         for row in session.execute(query)
@@ -225,8 +227,14 @@ def milestones() -> Milestones:
     """The protocol's dated AVIP figures (data/milestones.json, with its source)."""
     raw = json.loads((DATA / "milestones.json").read_text(encoding="utf-8"))
     items = tuple(
-        Milestone(m["key"], date.fromisoformat(m["on"]), m["label"], m["creches"],
-                  m["departements"], m["kind"])
+        Milestone(
+            m["key"],
+            date.fromisoformat(m["on"]),
+            m["label"],
+            m["creches"],
+            m["departements"],
+            m["kind"],
+        )
         for m in raw["milestones"]
     )
     return Milestones(raw["source"], raw["note"], items)
@@ -336,10 +344,12 @@ def coverage_rates(session: Session, departement_code: str) -> tuple[CoverageRow
 def outcome_counts(session: Session, departement_code: str) -> dict[tuple[str, int, str], int]:
     """(offer kind, months, outcome) → answers, for one département."""
     query = (
-        select(OutcomeCount.offer_kind, OutcomeCount.months, OutcomeCount.outcome,
-               OutcomeCount.answers)
+        select(
+            OutcomeCount.offer_kind, OutcomeCount.months, OutcomeCount.outcome, OutcomeCount.answers
+        )
         .where(OutcomeCount.departement_code == departement_code)
-        .order_by(OutcomeCount.offer_kind, OutcomeCount.months, OutcomeCount.outcome,
-                  OutcomeCount.id)
+        .order_by(
+            OutcomeCount.offer_kind, OutcomeCount.months, OutcomeCount.outcome, OutcomeCount.id
+        )
     )
     return {(r[0], r[1], r[2]): r[3] for r in session.execute(query)}

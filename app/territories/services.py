@@ -25,9 +25,7 @@ NEEDS_MONTHS = 3
 
 
 def france(session: Session, today: date) -> queries.Table:
-    return cached(
-        session, today, ("france",), lambda: queries.departement_table(session, today)
-    )
+    return cached(session, today, ("france",), lambda: queries.departement_table(session, today))
 
 
 def departement(session: Session, code: str, today: date) -> queries.Table:
@@ -77,9 +75,7 @@ def public_outcomes(session: Session, code: str) -> tuple[OutcomeRow, ...]:
     rows = []
     for (kind, months), by_outcome in sorted(groups.items()):
         total = sum(by_outcome.values())
-        shares = (
-            {o: n / total for o, n in by_outcome.items()} if total >= PUBLIC_MINIMUM else None
-        )
+        shares = {o: n / total for o, n in by_outcome.items()} if total >= PUBLIC_MINIMUM else None
         rows.append(OutcomeRow(kind, months, total, shares))
     return tuple(rows)
 

@@ -148,8 +148,8 @@ def _outcome(token: str):
     session = get_session()
     try:
         ask = outcomes.ask_from_token(session, token)
-    except outcomes.OutcomeLinkError as error:
-        return render_template("territories/outcome.html", problem=error.reason)
+    except outcomes.OutcomeLinkError as broken:
+        return render_template("territories/outcome.html", problem=broken.reason)
     error = ""
     if request.method == "POST":  # CSRF checked for every POST (app.core.security)
         choice = request.form.get("reponse", "")

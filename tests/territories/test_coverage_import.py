@@ -22,8 +22,9 @@ def test_the_caf_file_is_imported_and_shown_on_the_departement_page(app, client,
     assert result.exit_code == 0, result.output
     assert "3 taux de couverture importés (commune" in result.output
     rows = session.execute(
-        select(CoverageRate.code, CoverageRate.departement_code, CoverageRate.year, CoverageRate.rate)
-        .order_by(CoverageRate.code)
+        select(
+            CoverageRate.code, CoverageRate.departement_code, CoverageRate.year, CoverageRate.rate
+        ).order_by(CoverageRate.code)
     ).all()
     assert [(c, d, y, str(r)) for c, d, y, r in rows] == [
         ("13055", "13", 2022, "41.7"),
@@ -61,7 +62,11 @@ def test_other_levels_and_a_wrong_header():
         (3, "EPCI « 2483 » illisible (numéro SIREN de 9 chiffres attendu)")
     ]
     dep, errors = parse("Année;NumDep;NomDep;TauxCouv_Global\n2022;83;Var;55,1\n")
-    assert not errors and (dep[0].level, dep[0].code, str(dep[0].rate)) == ("departement", "83", "55.1")
+    assert not errors and (dep[0].level, dep[0].code, str(dep[0].rate)) == (
+        "departement",
+        "83",
+        "55.1",
+    )
     _, errors = parse("ANNEE;CODE;TAUX\n2022;83;5\n")
     assert errors[0].line == 1 and "colonnes manquantes" in errors[0].reason
     _, errors = parse("")

@@ -17,13 +17,19 @@ def test_the_coordinator_sees_structures_stale_offers_and_reviews_due(client, se
     prescriber = make_user(session, "prescripteur")
     now = utcnow()
     for hours, status in ((5, ReferralStatus.ACCEPTED), (30, ReferralStatus.REFUSED)):
-        make_referral(session, offer, prescriber, sent_at=now - timedelta(days=4),
-                      first_answer_at=now - timedelta(days=4) + timedelta(hours=hours),
-                      status=status)
+        make_referral(
+            session,
+            offer,
+            prescriber,
+            sent_at=now - timedelta(days=4),
+            first_answer_at=now - timedelta(days=4) + timedelta(hours=hours),
+            status=status,
+        )
     old = make_offer(session, title="Offre oubliée")
     old.updated_at = datetime(2020, 1, 1)
-    make_offer(session, title="Label à revoir", avip=True,
-               avip_review_on=date.today() + timedelta(days=10))
+    make_offer(
+        session, title="Label à revoir", avip=True, avip_review_on=date.today() + timedelta(days=10)
+    )
     session.commit()
     old.updated_at = datetime(2020, 1, 1)  # onupdate set it again
     session.commit()

@@ -22,10 +22,16 @@ NOW = datetime(2026, 12, 5, 9)
 
 def _accepted(session, prescriber, accepted_at: datetime):
     referral = make_referral(
-        session, make_offer(session), prescriber, status=ReferralStatus.ACCEPTED,
-        sent_at=accepted_at - timedelta(days=2), first_answer_at=accepted_at,
+        session,
+        make_offer(session),
+        prescriber,
+        status=ReferralStatus.ACCEPTED,
+        sent_at=accepted_at - timedelta(days=2),
+        first_answer_at=accepted_at,
     )
-    session.add(ReferralEvent(referral_id=referral.id, kind="accepted", side=Side.STRUCTURE, at=accepted_at))
+    session.add(
+        ReferralEvent(referral_id=referral.id, kind="accepted", side=Side.STRUCTURE, at=accepted_at)
+    )
     session.commit()
     return referral
 
@@ -52,10 +58,17 @@ def test_the_prescripteur_is_asked_once_at_three_months_and_answers_once(app, cl
     page = client.get(link).get_data(as_text=True)
     assert "En emploi" in page and "Je ne sais pas" in page
     response = client.post(link, data={"csrf_token": csrf_token_in(page), "reponse": "emploi"})
-    assert "votre réponse « En emploi » est comptée" in _norm(text_of(response.get_data(as_text=True)))
+    assert "votre réponse « En emploi » est comptée" in _norm(
+        text_of(response.get_data(as_text=True))
+    )
     counts = session.execute(
-        select(OutcomeCount.departement_code, OutcomeCount.offer_kind, OutcomeCount.months,
-               OutcomeCount.outcome, OutcomeCount.answers)
+        select(
+            OutcomeCount.departement_code,
+            OutcomeCount.offer_kind,
+            OutcomeCount.months,
+            OutcomeCount.outcome,
+            OutcomeCount.answers,
+        )
     ).all()
     assert counts == [("83", "creche_collective", 3, "emploi", 1)]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, time, timedelta
 
 from kit.factories import make_offer, make_user
 from kit.pages import section, text_of
@@ -35,14 +34,23 @@ def test_france_page_shows_milestones_table_map_and_departements_without_avip(cl
 def test_the_downloads_say_the_same_figures_dated(client, session, today):
     make_offer(session, title="Crèche AVIP", avip=True, avip_places=4)
     response = client.get("/territoires.csv")
-    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert (
+        response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
     var = next(r for r in rows if r["code"] == "83")
     assert (var["date"], var["offers"], var["avip_offers"], var["avip_places"]) == (
-        today.isoformat(), "1", "1", "4"
+        today.isoformat(),
+        "1",
+        "1",
+        "4",
     )
     data = client.get("/territoires.json").get_json()
-    assert data["date"] == today.isoformat() and data["definitions"].endswith("/territoires/definitions")
+    assert data["date"] == today.isoformat() and data["definitions"].endswith(
+        "/territoires/definitions"
+    )
     assert next(r for r in data["lignes"] if r["code"] == "83")["avip_places"] == 4
     assert [j["creches"] for j in data["jalons"]["jalons"]] == [259, 714]
     assert {"code": "13", "nom": "Bouches-du-Rhône"} in data["departements_sans_avip"]
@@ -52,11 +60,15 @@ def test_the_downloads_say_the_same_figures_dated(client, session, today):
 
 def test_the_figures_are_cached_and_follow_a_change(client, session):
     offer = make_offer(session, title="Crèche", avip=False)
-    assert "83 Var sans AVIP 1 0" in text_of(section(_norm(client.get("/territoires").get_data(as_text=True)), "tableau-departements"))
+    assert "83 Var sans AVIP 1 0" in text_of(
+        section(_norm(client.get("/territoires").get_data(as_text=True)), "tableau-departements")
+    )
     offer.avip = True
     offer.avip_places = 2
     session.commit()
-    assert "83 Var 1 1 2" in text_of(section(_norm(client.get("/territoires").get_data(as_text=True)), "tableau-departements"))
+    assert "83 Var 1 1 2" in text_of(
+        section(_norm(client.get("/territoires").get_data(as_text=True)), "tableau-departements")
+    )
 
 
 def test_departement_page_by_commune_with_contact_and_unpublished_small_figures(client, session):
@@ -77,12 +89,26 @@ def test_departement_page_by_commune_with_contact_and_unpublished_small_figures(
 
 def test_definitions_page_has_an_anchor_per_figure(client):
     page = client.get("/territoires/definitions").get_data(as_text=True)
-    for key in ("offers", "avip_offers", "early", "night", "ephemeral", "free_offers", "unmet",
-                "coverage", "response", "acceptance", "outcomes", "milestones"):
+    for key in (
+        "offers",
+        "avip_offers",
+        "early",
+        "night",
+        "ephemeral",
+        "free_offers",
+        "unmet",
+        "coverage",
+        "response",
+        "acceptance",
+        "outcomes",
+        "milestones",
+    ):
         assert f'id="{key}"' in page
 
 
-def test_a_search_counts_its_need_and_says_when_the_departement_has_no_avip(client, session, index, today):
+def test_a_search_counts_its_need_and_says_when_the_departement_has_no_avip(
+    client, session, index, today
+):
     make_offer(session, title="Crèche de Toulon")
     make_user(session, "coordinateur", "coordination@caf83.example.org", organisation="Caf du Var")
     index.sync(session)
@@ -95,9 +121,16 @@ def test_a_search_counts_its_need_and_says_when_the_departement_has_no_avip(clie
     client.get("/recherche?lieu=Toulon&page=2").close()  # another page: the same search
     session.expire_all()
     rows = session.execute(
-        select(UnmetNeed.code_insee, UnmetNeed.hours_band, UnmetNeed.avip, UnmetNeed.searches, UnmetNeed.unmet)
-        .order_by(UnmetNeed.id)
+        select(
+            UnmetNeed.code_insee,
+            UnmetNeed.hours_band,
+            UnmetNeed.avip,
+            UnmetNeed.searches,
+            UnmetNeed.unmet,
+        ).order_by(UnmetNeed.id)
     ).all()
     assert rows == [("83137", "tot", True, 1, 1), ("83137", "", False, 1, 0)]
     page = _norm(client.get("/territoires/83").get_data(as_text=True))
-    assert "Toulon Tôt le matin Âge non précisé oui 1 1" in text_of(section(page, "besoins").split("</section>")[0])
+    assert "Toulon Tôt le matin Âge non précisé oui 1 1" in text_of(
+        section(page, "besoins").split("</section>")[0]
+    )

@@ -56,7 +56,9 @@ def var(session):
         slots=WEEKDAYS,
     )
     # Not counted: an expired AVIP label, an ephemeral offer past its end, a draft, a training.
-    make_offer(session, title="AVIP échu", avip=True, avip_places=9, avip_review_on=date(2026, 1, 1))
+    make_offer(
+        session, title="AVIP échu", avip=True, avip_places=9, avip_review_on=date(2026, 1, 1)
+    )
     make_offer(session, title="Passée", valid_until=TODAY - timedelta(days=1))
     make_offer(session, title="Brouillon", status=OfferStatus.DRAFT, avip=True)
     make_offer(session, title="Formation", kind=OfferKind.FORMATION)
@@ -135,10 +137,22 @@ def test_unmet_needs_by_commune_and_kind_of_need(session):
 def test_coverage_rates_of_a_departement(session):
     session.add_all(
         [
-            CoverageRate(level="commune", code="83137", name="Toulon", departement_code="83",
-                         year=2022, rate=48.5),
-            CoverageRate(level="departement", code="83", name="Var", departement_code="83",
-                         year=2022, rate=55.1),
+            CoverageRate(
+                level="commune",
+                code="83137",
+                name="Toulon",
+                departement_code="83",
+                year=2022,
+                rate=48.5,
+            ),
+            CoverageRate(
+                level="departement",
+                code="83",
+                name="Var",
+                departement_code="83",
+                year=2022,
+                rate=55.1,
+            ),
         ]
     )
     session.commit()
@@ -151,10 +165,18 @@ def test_coverage_rates_of_a_departement(session):
 
 def test_outcomes_public_only_from_five_answers(session):
     for outcome, n in (("emploi", 3), ("formation", 1), ("inconnu", 1)):
-        session.add(OutcomeCount(departement_code="83", offer_kind="creche_collective",
-                                 months=3, outcome=outcome, answers=n))
-    session.add(OutcomeCount(departement_code="83", offer_kind="mam", months=6,
-                             outcome="emploi", answers=4))
+        session.add(
+            OutcomeCount(
+                departement_code="83",
+                offer_kind="creche_collective",
+                months=3,
+                outcome=outcome,
+                answers=n,
+            )
+        )
+    session.add(
+        OutcomeCount(departement_code="83", offer_kind="mam", months=6, outcome="emploi", answers=4)
+    )
     session.commit()
     rows = services.public_outcomes(session, "83")
     assert [(r.offer_kind, r.months, r.answers) for r in rows] == [
@@ -169,19 +191,44 @@ def test_response_time_and_acceptance_public_only_from_five(session):
     offer = make_offer(session)
     prescriber = make_user(session, "prescripteur")
     now = datetime(2026, 12, 5, 12)
-    for i in range(4):
-        make_referral(session, offer, prescriber, sent_at=now - timedelta(days=10),
-                      first_answer_at=now - timedelta(days=9), status=ReferralStatus.ACCEPTED)
+    for _ in range(4):
+        make_referral(
+            session,
+            offer,
+            prescriber,
+            sent_at=now - timedelta(days=10),
+            first_answer_at=now - timedelta(days=9),
+            status=ReferralStatus.ACCEPTED,
+        )
     figures = services.public_response(session, "83", now)
     assert (figures.answered, figures.median_hours, figures.acceptance_rate) == (4, None, None)
-    make_referral(session, offer, prescriber, sent_at=now - timedelta(days=10),
-                  first_answer_at=now - timedelta(days=8), status=ReferralStatus.REFUSED)
+    make_referral(
+        session,
+        offer,
+        prescriber,
+        sent_at=now - timedelta(days=10),
+        first_answer_at=now - timedelta(days=8),
+        status=ReferralStatus.REFUSED,
+    )
     figures = services.public_response(session, "83", now)  # the new referral bumps the cache
     assert figures.median_hours == 24 and figures.acceptance_rate == 0.8
 
 
-SAMPLE_TIMES = [time(h, m) for h, m in ((0, 0), (4, 30), (5, 0), (7, 0), (7, 30), (12, 0),
-                                        (19, 0), (19, 30), (22, 0), (23, 0))]
+SAMPLE_TIMES = [
+    time(h, m)
+    for h, m in (
+        (0, 0),
+        (4, 30),
+        (5, 0),
+        (7, 0),
+        (7, 30),
+        (12, 0),
+        (19, 0),
+        (19, 30),
+        (22, 0),
+        (23, 0),
+    )
+]
 
 
 def test_the_sql_atypical_flags_agree_with_the_hours_rule(session):
@@ -192,7 +239,9 @@ def test_the_sql_atypical_flags_agree_with_the_hours_rule(session):
         if opens == closes and opens != time(0):
             continue
         cases.append((weekday, opens, closes))
-    session.add_all(OpeningSlot(offer_id=offer.id, weekday=d, opens=o, closes=c) for d, o, c in cases)
+    session.add_all(
+        OpeningSlot(offer_id=offer.id, weekday=d, opens=o, closes=c) for d, o, c in cases
+    )
     session.commit()
     clauses = atypical_slot_clauses()
     query = select(OpeningSlot.weekday, OpeningSlot.opens, OpeningSlot.closes, *clauses.values())
