@@ -128,21 +128,27 @@ def _counts(session: Session, key, today: date, *where) -> dict[str, dict[str, i
 
 def _atypical(session: Session, key, today: date, *where) -> dict[str, dict[str, int]]:
     """Per area, how many offers are open early, late, at night, at the weekend (an offer
-    counts once per flag, whatever its number of slots)."""
+    counts once per flag, whatever its number of slots). The flags are worked out per offer
+    from its slots alone (most slots, on weekdays in the day, are left out at once), then the
+    offers shown are joined and counted by area."""
     clauses = atypical_slot_clauses()
-    per_offer = (
+    inner = (
         select(
-            key.label("area"),
+            OpeningSlot.offer_id.label("offer_id"),
             *(func.max(case((c, 1), else_=0)).label(name) for name, c in clauses.items()),
         )
-        .select_from(OpeningSlot)
-        .join(Offer, Offer.id == OpeningSlot.offer_id)
-        .where(_base(today), *where)
-        .group_by(Offer.id, key)
-        .subquery()
+        .where(or_(*clauses.values()))
+        .group_by(OpeningSlot.offer_id)
     )
-    query = select(per_offer.c.area, *(func.sum(per_offer.c[name]) for name in clauses)).group_by(
-        per_offer.c.area
+    if where:  # one area's offers: their slots only, through the offer_id index
+        inner = inner.where(OpeningSlot.offer_id.in_(select(Offer.id).where(*where)))
+    per_offer = inner.subquery()
+    query = (
+        select(key, *(func.sum(per_offer.c[name]) for name in clauses))
+        .select_from(per_offer)
+        .join(Offer, Offer.id == per_offer.c.offer_id)
+        .where(_base(today), *where)
+        .group_by(key)
     )
     return {
         row[0]: dict(zip(clauses, (int(v or 0) for v in row[1:]), strict=True))
