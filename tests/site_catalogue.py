@@ -14,16 +14,23 @@ from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
 from kit.factories import make_offer, make_referral, make_structure, make_user
+from werkzeug.datastructures import MultiDict
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
+from app.alerts import services as alerts
+from app.alerts.models import SavedSearch
+from app.db import utcnow
+from app.directory.criteria import PAGE, parse_criteria
 from app.directory.models import Structure
+from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritory
+from app.geo import get_commune
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
 from app.territories.models import OutcomeAsk
 from app.territories.outcomes import OUTCOME_LINK
-from app.widget.models import PartnerToken
+from app.widget.models import PartnerRequest, PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
 ROLE_BY_PREFIX = (
@@ -55,7 +62,9 @@ QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
+    "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
+    "alerts.new": lambda w: {"lieu": "Toulon", "code_insee": "83137", "rayon": "10"},
 }
 
 #: The value of each route argument, from the world.
@@ -71,7 +80,10 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "alert_id": lambda w: w.alert.id,
     "departement": lambda w: "83",
+    "request_id": lambda w: w.partner_request.id,
+    "scenario_id": lambda w: w.scenario.id,
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -82,6 +94,10 @@ TOKENS = {
         w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
     ),
     "territories.outcome": lambda w: make_token(OUTCOME_LINK, {"a": w.outcome_ask.id}),
+    "alerts.confirm": lambda w: alerts.confirm_token(w.alert),
+    "alerts.renew": lambda w: alerts.link_token([w.alert]),
+    "alerts.unsubscribe": lambda w: alerts.link_token([w.alert]),
+    "alerts.unsubscribe_one_click": lambda w: alerts.link_token([w.alert]),
     **{
         endpoint: lambda w: make_token(REFERRAL_ANSWER, {"r": w.referral.id})
         for endpoint in (
@@ -105,6 +121,9 @@ class World:
     users: dict = field(default_factory=dict)
     referral: object = None
     partner: object = None
+    partner_request: object = None
+    alert: SavedSearch | None = None
+    scenario: object = None
     outcome_ask: object = None
 
 
@@ -201,7 +220,39 @@ def build_world(session) -> World:
         presets={},
         active=True,
     )
-    session.add_all([referral, partner])
+    scenario = Scenario(
+        name="AGE jusqu’à 15 ans dans le Var",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+        created_by_id=users["coordinateur"].id,
+        territories=[ScenarioTerritory(departement_code="83")],
+        parameters=[
+            ScenarioParameter(
+                name="age.age_enfant_maximum",
+                value="15",
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2028, 1, 1),
+                source="Expérimentation du Var",
+            )
+        ],
+    )
+    partner_request = PartnerRequest(
+        organisation="Mission locale de Toulon",
+        origins=["https://www.ml-toulon.fr"],
+        contact_name="Sophie Durand",
+        contact_email="sophie.durand@ml-toulon.example.org",
+        intended_use="La recherche de garde sur la page des parents.",
+    )
+    session.add_all([referral, partner, partner_request, scenario])
+    session.commit()
+    # A parent's alert around Toulon, not yet confirmed (its links open their pages).
+    alert = alerts.save_for_email(
+        session,
+        "parent.alerte@exemple.fr",
+        parse_criteria(MultiDict({"lieu": "Toulon", "code_insee": "83137"}), PAGE).criteria,
+        get_commune("83137"),
+        utcnow(),
+    )
     session.commit()
     outcome_ask = OutcomeAsk(referral_id=referral.id, months=3, due_on=date.today())
     session.add(outcome_ask)
@@ -216,6 +267,9 @@ def build_world(session) -> World:
         users,
         referral,
         partner,
+        partner_request,
+        alert,
+        scenario,
         outcome_ask,
     )
 

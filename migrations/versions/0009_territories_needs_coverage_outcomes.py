@@ -1,7 +1,7 @@
 """territories: unmet-need counters, imported coverage rates, outcome asks and counts
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0012 (was 0006)
 Create Date: 2026-12-05
 
 Four new tables, nothing personal in any of them (issue 17). Additive: down drops them.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0012"  # was "0006"; re-chained after 0012 when main was merged
 branch_labels = None
 depends_on = None
 
