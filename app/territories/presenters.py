@@ -7,7 +7,9 @@ import io
 from datetime import date
 
 from app.directory.models import OFFER_KIND_LABELS, OfferKind
+from app.directory.presenters import avip_commune_chart as commune_chart
 from app.maps.choropleth import Choropleth, choropleth
+from app.maps.france import Drawing
 from app.territories.definitions import BY_KEY
 from app.territories.needs import AGE_BANDS, HOURS_BANDS
 from app.territories.outcomes import OUTCOMES
@@ -24,6 +26,12 @@ def avip_chart(table: Table) -> Choropleth:
         r.code: (r.avip_offers if r.offers else None) for r in table.rows
     }
     return choropleth("Offres AVIP par département", "offres AVIP", names, values)
+
+
+def avip_commune_chart(table: Table, drawing: Drawing) -> Choropleth:
+    """AVIP offers by commune (the directory's commune chart, fed with this table's counts:
+    a commune with no offer shown has « pas de donnée »)."""
+    return commune_chart({r.code: r.avip_offers for r in table.rows}, drawing)
 
 
 def to_csv(table: Table, level_header: str) -> str:

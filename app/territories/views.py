@@ -21,6 +21,7 @@ from app.db import get_session, utcnow
 from app.geo import get_departement
 from app.geo.timezones import today_in_france
 from app.maps import ATTRIBUTION
+from app.maps.france import departement as departement_drawing
 from app.maps.france import france as france_drawing
 from app.moderation.queries import coordinators_of
 from app.territories import diagnostic, outcomes, presenters, queries, services
@@ -88,10 +89,15 @@ def departement(departement: str):
     place = _departement(departement)
     session = get_session()
     today = today_in_france()
+    table = services.departement(session, place.code, today)
+    drawing = departement_drawing(place.code)
     return render_template(
         "territories/departement.html",
         place=place,
-        table=services.departement(session, place.code, today),
+        table=table,
+        drawing=drawing,
+        chart=presenters.avip_commune_chart(table, drawing) if drawing else None,
+        attribution=ATTRIBUTION,
         france=services.france(session, today),
         coverage=queries.coverage_rates(session, place.code),
         response=services.public_response(session, place.code, utcnow()),

@@ -83,6 +83,8 @@ def test_departement_page_by_commune_with_contact_and_unpublished_small_figures(
     assert communes.index("Hyères 1") < communes.index("Toulon 1")
     assert "non publié : moins de 5 orientations avec réponse" in text
     assert "Aucun fichier de taux de couverture" in text
+    carte = text_of(section(page, "carte-communes-tableau"))
+    assert "Toulon 0" in carte and "Hyères 0" in carte  # the commune choropleth's own table
     assert client.get("/territoires/99").status_code == 404
     assert client.get("/territoires/2a").status_code == 404  # the code as written: 2A
 
