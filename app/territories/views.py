@@ -116,6 +116,14 @@ def departement_csv(departement: str):
     return _download(presenters.to_csv(table, "commune"), f"territoire-{place.code}", table.on)
 
 
+@bp.get("/territoires/<departement>/donnees.json")
+def departement_json(departement: str):
+    place = _departement(departement)
+    table = services.departement(get_session(), place.code, today_in_france())
+    definitions_url = url_for("territories.definitions", _external=True)
+    return _public(jsonify(presenters.to_json(table, None, None, definitions_url)))
+
+
 def _download(text: str, name: str, on) -> Response:
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{on.isoformat()}.csv"'

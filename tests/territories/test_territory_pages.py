@@ -56,6 +56,9 @@ def test_the_downloads_say_the_same_figures_dated(client, session, today):
     assert {"code": "13", "nom": "Bouches-du-Rhône"} in data["departements_sans_avip"]
     commune_csv = client.get("/territoires/83/donnees.csv").get_data(as_text=True)
     assert "83137;Toulon;1;1;4" in commune_csv
+    communes = client.get("/territoires/83/donnees.json").get_json()
+    assert communes["niveau"] == "commune" and communes["lignes"][0]["name"] == "Toulon"
+    assert client.get("/territoires/00/donnees.json").status_code == 404
 
 
 def test_the_figures_are_cached_and_follow_a_change(client, session):
