@@ -14,6 +14,7 @@ import app.experiments.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes
+import app.territories.models
 import app.widget.models  # noqa: F401
 from app.config import Settings
 from app.db import Base, make_engine

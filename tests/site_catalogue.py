@@ -28,6 +28,8 @@ from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritor
 from app.geo import get_commune
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
+from app.territories.models import OutcomeAsk
+from app.territories.outcomes import OUTCOME_LINK
 from app.widget.models import PartnerRequest, PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
@@ -102,6 +104,7 @@ TOKENS = {
     "accounts.accept_invitation": lambda w: accounts.invitation_token(
         w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
     ),
+    "territories.outcome": lambda w: make_token(OUTCOME_LINK, {"a": w.outcome_ask.id}),
     "alerts.confirm": lambda w: alerts.confirm_token(w.alert),
     "alerts.renew": lambda w: alerts.link_token([w.alert]),
     "alerts.unsubscribe": lambda w: alerts.link_token([w.alert]),
@@ -132,6 +135,7 @@ class World:
     partner_request: object = None
     alert: SavedSearch | None = None
     scenario: object = None
+    outcome_ask: object = None
 
 
 def build_world(session) -> World:
@@ -261,6 +265,9 @@ def build_world(session) -> World:
         utcnow(),
     )
     session.commit()
+    outcome_ask = OutcomeAsk(referral_id=referral.id, months=3, due_on=date.today())
+    session.add(outcome_ask)
+    session.commit()
     return World(
         structure,
         offer,
@@ -274,6 +281,7 @@ def build_world(session) -> World:
         partner_request,
         alert,
         scenario,
+        outcome_ask,
     )
 
 

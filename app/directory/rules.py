@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
-from app.directory.models import Closure, Offer, OfferKind
+from app.directory.models import Closure, Offer, OfferKind, OpeningSlot
 
 # --------------------------------------------------------------------------- freshness
 
@@ -97,6 +97,28 @@ def closure_on(offer: Offer, day: date | None) -> Closure | None:
 def offer_slots(offer: Offer) -> list[hours.Slot]:
     """The offer's weekly opening slots, as :mod:`app.directory.hours` computes with them."""
     return [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
+
+
+def atypical_slot_clauses() -> dict[str, ColumnElement[bool]]:
+    """:func:`hours.summarize`'s early, late, night and weekend flags as SQL conditions on one
+    opening slot (an offer has a flag when any of its slots has it; tests check both agree).
+    A slot with ``closes <= opens`` runs until midnight and, unless it closes at midnight, on
+    into the next day (its « tail », from 0 h 00)."""
+    o, c = OpeningSlot.opens, OpeningSlot.closes
+    midnight = time(0, 0)
+    to_midnight = c <= o  # runs until midnight (whole day, night slot or closing at midnight)
+    tail = and_(c > midnight, c <= o)  # goes on after midnight into the next day
+    return {
+        "early": or_(o < hours.EARLY_BEFORE, tail),
+        "late": or_(and_(c > o, c > hours.LATE_AFTER), to_midnight),
+        "night": or_(and_(c > o, c > hours.NIGHT_START), to_midnight, o < hours.NIGHT_END),
+        "weekend": or_(OpeningSlot.weekday >= 5, and_(OpeningSlot.weekday == 4, tail)),
+    }
+
+
+def shown_clause(today: date) -> ColumnElement[bool]:
+    """An offer still within its validity (an ephemeral offer past its end date is not)."""
+    return or_(Offer.valid_until.is_(None), Offer.valid_until >= today)
 
 
 # --------------------------------------------------------------------------- price
