@@ -200,9 +200,10 @@ def test_data_inclusion_services_with_their_structures(app, session):
     creche = offer(session, import_source="data-inclusion:dora", import_id="dora--svc-1")
     assert creche.title == "Crèche Arc-en-ciel" and creche.kind is OfferKind.CRECHE_COLLECTIVE
     assert creche.avip is False and (creche.age_min_months, creche.age_max_months) == (2, 36)
-    assert session.scalar(
-        select(AvipApplication.status).where(AvipApplication.offer_id == creche.id)
-    ) is ApplicationStatus.SUBMITTED
+    assert (
+        session.scalar(select(AvipApplication.status).where(AvipApplication.offer_id == creche.id))
+        is ApplicationStatus.SUBMITTED
+    )
     assert creche.code_insee == "13055" and creche.address == "5 rue d’Aubagne"
     assert creche.website == "https://arc-en-ciel.example.org"
     assert creche.import_url == "https://dora.example.org/services/svc-1"
