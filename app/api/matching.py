@@ -84,10 +84,3 @@ def eligible_codes(value: Any) -> list[str] | None:
         if re.fullmatch(r"\d[0-9AB]\d{3}|\d{2,3}|2[AB]", code):
             codes.append(code)
     return sorted(set(codes)) or None
-
-
-def eligible(codes: list[str] | None, code_insee: str, departement_code: str) -> bool:
-    """May a resident of the commune ``code_insee`` go there?"""
-    if not codes:
-        return True
-    return code_insee in codes or departement_code in codes

@@ -255,9 +255,9 @@ class Offer(Base):
     match_key: Mapped[str | None] = mapped_column(String(200), index=True)
     # INSEE codes of the communes (or département codes) whose residents the place takes;
     # None: everyone.
-    eligible_communes: Mapped[list[str] | None] = mapped_column(JSON)
+    eligible_communes: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     # field → {"source": …, "date": "YYYY-MM-DD"}: the import that last wrote each field.
-    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     structure: Mapped[Structure] = relationship(back_populates="offers")
     sources: Mapped[list[OfferSource]] = relationship(

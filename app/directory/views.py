@@ -9,7 +9,8 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import avip_coverage, get_public_offer
+from app.directory.queries import avip_coverage, get_public_offer, relais_for
+from app.directory.reach import points_to_relais
 from app.geo.timezones import today_in_france
 from app.maps import ATTRIBUTION
 from app.maps.france import france
@@ -37,6 +38,12 @@ def search():
         session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
     )
     as_map = request.args.get("vue") == "carte"
+    home = outcome.commune
+    relais = (
+        relais_for(session, home.code_insee, home.latitude, home.longitude)
+        if home is not None and outcome.searched and outcome.total == 0
+        else None
+    )
     return render_page_or_fragment(
         "directory/search.html",
         "directory/_results.html",
@@ -45,6 +52,7 @@ def search():
         view=presenters.SearchView(outcome, request.args),
         map_view=_map_view(session, outcome) if as_map else None,
         index_incomplete=results_incomplete(),
+        relais=relais,
     )
 
 
@@ -95,11 +103,19 @@ def offer_detail(offer_id: int):
     retour = presenters.search_return(
         request.args.get("retour"), request.headers.get("Referer"), request.host
     )
+    card = presenters.OfferCard(offer, None, today)
+    relais = (
+        relais_for(session, offer.code_insee, offer.latitude, offer.longitude)
+        if points_to_relais(offer, card.reach)
+        else None
+    )
     return render_template(
         "directory/offer.html",
         offer=offer,
         retour=retour,
-        card=presenters.OfferCard(offer, None, today),
+        card=card,
+        relais=relais,
+        provenance=presenters.provenance_lines(offer),
         commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),
         nearby=[

@@ -13,11 +13,20 @@ from sqlalchemy.orm import Session
 
 from app.directory.criteria import SearchCriteria
 from app.directory.models import CHILDCARE_KINDS, Offer
-from app.directory.queries import ResultRow, SearchOutcome, load_map_offers, load_offers
+from app.directory.queries import (
+    ResultRow,
+    SearchOutcome,
+    load_map_offers,
+    load_offers,
+    restricted_offers,
+)
 from app.directory.reach import public_point
+from app.directory.rules import resident_eligible
 from app.geo import resolve_place
 from app.search.index import SearchIndex
-from app.search.query import Hit, OfferCriteria, find_offers
+from app.search.query import Hit, OfferCriteria, ResultWindows, SearchHits, find_offers
+
+RESULT_WINDOW = ResultWindows.WINDOW
 
 
 def index_criteria(
@@ -59,13 +68,37 @@ def search_directory(
         point = (place.commune.latitude, place.commune.longitude)
     outcome = SearchOutcome(criteria=criteria, place=place, page=criteria.page, searched=True)
     offset = (outcome.page - 1) * page_size
-    found = find_offers(
-        index, index_criteria(criteria, point, today), offset=offset, limit=page_size
-    )
+    asked = index_criteria(criteria, point, today)
+    home = outcome.commune
+    if home is not None and offset + page_size <= RESULT_WINDOW:
+        # From a commune: the places that do not take its residents go after the others, within
+        # the first RESULT_WINDOW results (the index's order is kept otherwise).
+        window = find_offers(index, asked, offset=0, limit=RESULT_WINDOW)
+        hits = _eligible_first(session, window.hits, home.code_insee, home.departement_code)
+        found = SearchHits(window.total, hits[offset : offset + page_size])
+    else:
+        found = find_offers(index, asked, offset=offset, limit=page_size)
     outcome.total = found.total
     outcome.pages = max(1, -(-found.total // page_size))
     outcome.rows = _rows(session, found.hits)
     return outcome
+
+
+def _eligible_first(
+    session: Session, hits: list[Hit], code_insee: str, departement_code: str
+) -> list[Hit]:
+    """The hits in their order, those reserved to residents of other communes moved last."""
+    restricted = restricted_offers(session, [h.offer_id for h in hits])
+    if not restricted:
+        return hits
+    outside = {
+        offer_id
+        for offer_id, codes in restricted.items()
+        if not resident_eligible(codes, code_insee, departement_code)
+    }
+    return [h for h in hits if h.offer_id not in outside] + [
+        h for h in hits if h.offer_id in outside
+    ]
 
 
 def _rows(session: Session, hits: list[Hit]) -> list[ResultRow]:

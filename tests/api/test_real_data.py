@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.api.imports import _kind_from_words
-from app.api.matching import eligible, eligible_codes, match_key, says_avip
+from app.api.matching import eligible_codes, match_key, says_avip
 from app.directory.history import record_change
 from app.directory.models import Offer, OfferKind, OfferSource
+from app.directory.rules import resident_eligible as eligible
 from app.moderation.models import ApplicationStatus, AvipApplication
 
 DATA = Path(__file__).parent / "data"
