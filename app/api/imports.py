@@ -30,11 +30,12 @@ from typing import Any
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.api import datainclusion as di
 from app.api import matching
+from app.db import utcnow
 from app.directory import hours
 from app.directory.models import (
     OFFER_KIND_LABELS,
@@ -1284,6 +1285,7 @@ def apply_items(
     edited = _manager_fields(session, known_ids)
 
     written = 0
+    created: list[tuple[Offer, Item, str]] = []
     for item, source, offer_id, merged in planned:
         stamp = {
             "source": source_label(source),
@@ -1298,9 +1300,12 @@ def apply_items(
                 source=f"Import {fmt}",
             )
             offer.structure = structures.get(source, item.structure)
-            _write(offer, item, item.fields, True, stamp)
-            offer.sources = [OfferSource(source=source, source_id=item.key)]
+            _write(offer, item, item.fields, False, stamp)
+            if item.slots:
+                offer.provenance = {**(offer.provenance or {}), "slots": stamp}
             session.add(offer)
+            # Their slots and source rows are inserted in bulk once the offers have their ids.
+            created.append((offer, item, source))
             report.created += 1
         else:
             offer = existing
@@ -1326,8 +1331,30 @@ def apply_items(
             report.avip_to_confirm += 1
         written += 1
         if written % BATCH == 0:
-            session.flush()
+            _flush_created(session, created)
         progress(1)
-    session.flush()
+    _flush_created(session, created)
     progress(len(read.items) - written)
     return report
+
+
+def _flush_created(session: Session, created: list[tuple[Offer, Item, str]]) -> None:
+    """Flush, then insert the slots and source rows of the offers just created, in two
+    multi-row statements (one query per row through the ORM otherwise)."""
+    session.flush()
+    slots = [
+        {"offer_id": offer.id, "weekday": d, "opens": o, "closes": c}
+        for offer, item, _ in created
+        for d, o, c in sorted({(s.weekday, s.opens, s.closes) for s in item.slots})
+    ]
+    sources = [
+        {"offer_id": offer.id, "source": source, "source_id": item.key, "seen_at": utcnow()}
+        for offer, item, source in created
+    ]
+    if slots:
+        session.execute(insert(OpeningSlot), slots)
+    if sources:
+        session.execute(insert(OfferSource), sources)
+    for offer, _, _ in created:  # the collections were written around the ORM: reload them
+        session.expire(offer, ["slots", "sources"])
+    created.clear()
