@@ -1205,15 +1205,9 @@ class _Index:
 
 
 def _queue_avip(session: Session, offer: Offer, source: str, on: date) -> bool:
-    """File an AVIP application for the coordinators of the offer's département (once)."""
+    """File an AVIP application for the coordinators of the offer's département (the caller
+    checks there is none pending)."""
     if offer.avip:
-        return False
-    if offer.id is not None and session.scalar(
-        select(AvipApplication.id).where(
-            AvipApplication.offer_id == offer.id,
-            AvipApplication.status == ApplicationStatus.SUBMITTED,
-        )
-    ):
         return False
     session.add(
         AvipApplication(
@@ -1269,73 +1263,112 @@ def apply_items(
         offer_id, merged = index.find(source, item.key, item.fields.get("siret"), match)
         planned.append((item, source, offer_id, merged))
 
-    known_ids = sorted({p[2] for p in planned if p[2] is not None})
-    offers: dict[int, Offer] = {}
-    for start in range(0, len(known_ids), BATCH):
-        for offer in session.scalars(
-            select(Offer)
-            .where(Offer.id.in_(known_ids[start : start + BATCH]))
-            .options(
-                selectinload(Offer.slots),
-                selectinload(Offer.sources),
-                selectinload(Offer.training).selectinload(Training.sessions),
+    pending_avip = set(
+        session.scalars(
+            select(AvipApplication.offer_id).where(
+                AvipApplication.status == ApplicationStatus.SUBMITTED
             )
-        ):
-            offers[offer.id] = offer
-    edited = _manager_fields(session, known_ids)
-
-    written = 0
+        )
+    )
     created: list[tuple[Offer, Item, str]] = []
-    for item, source, offer_id, merged in planned:
-        stamp = {
-            "source": source_label(source),
-            "date": (item.updated_at.date() if item.updated_at else today).isoformat(),
+    for start in range(0, len(planned), BATCH):
+        chunk = planned[start : start + BATCH]
+        known_ids = sorted({p[2] for p in chunk if p[2] is not None})
+        offers = {
+            offer.id: offer
+            for offer in session.scalars(
+                select(Offer)
+                .where(Offer.id.in_(known_ids))
+                .options(
+                    selectinload(Offer.slots),
+                    selectinload(Offer.sources),
+                    selectinload(Offer.training).selectinload(Training.sessions),
+                )
+            )
         }
-        existing = offers.get(offer_id) if offer_id is not None else None
-        if existing is None:
-            offer = Offer(
-                import_source=source,
-                import_id=item.key,
-                status=OfferStatus.PUBLISHED,
-                source=f"Import {fmt}",
+        edited = _manager_fields(session, known_ids)
+        for item, source, offer_id, merged in chunk:
+            offer = _apply_one(
+                session,
+                fmt,
+                item,
+                source,
+                offers.get(offer_id) if offer_id else None,
+                merged,
+                edited,
+                structures,
+                created,
+                report,
+                today,
             )
-            offer.structure = structures.get(source, item.structure)
-            _write(offer, item, item.fields, False, stamp)
-            if item.slots:
-                offer.provenance = {**(offer.provenance or {}), "slots": stamp}
-            session.add(offer)
-            # Their slots and source rows are inserted in bulk once the offers have their ids.
-            created.append((offer, item, source))
-            report.created += 1
-        else:
-            offer = existing
-            if merged:
-                report.merged += 1
-                if not any(s.source == source and s.source_id == item.key for s in offer.sources):
-                    offer.sources.append(OfferSource(source=source, source_id=item.key))
-            locked = edited.get(offer.id, set())
-            fields = {k: v for k, v in item.fields.items() if k not in locked}
-            # Another source does not empty what the first one filled.
-            if merged:
-                fields = {k: v for k, v in fields.items() if v not in ("", None)}
-            report.kept_manager_fields += len(set(item.fields) & locked) + (
-                "slots" in locked and bool(item.slots)
-            )
-            slots = "slots" not in locked and (bool(item.slots) or not merged)
-            if _differs(offer, item, fields, slots):
-                _write(offer, item, fields, slots, stamp)
-                report.updated += 1
-            else:
-                report.unchanged += 1
-        if item.avip_claim and _queue_avip(session, offer, source, today):
-            report.avip_to_confirm += 1
-        written += 1
-        if written % BATCH == 0:
-            _flush_created(session, created)
-        progress(1)
-    _flush_created(session, created)
-    progress(len(read.items) - written)
+            claim = item.avip_claim and offer.id not in pending_avip
+            if claim and _queue_avip(session, offer, source, today):
+                report.avip_to_confirm += 1
+                if offer.id is not None:
+                    pending_avip.add(offer.id)
+            progress(1)
+        new = [offer for offer, _, _ in created]
+        _flush_created(session, created)
+        # Written and flushed: let the session forget them (memory stays flat on big files).
+        for offer in [*offers.values(), *new]:
+            session.expunge(offer)
+    progress(len(read.items) - len(planned))
     return report
+
+
+def _apply_one(
+    session: Session,
+    fmt: str,
+    item: Item,
+    source: str,
+    existing: Offer | None,
+    merged: bool,
+    edited: dict[int, set[str]],
+    structures: _Structures,
+    created: list[tuple[Offer, Item, str]],
+    report: ImportReport,
+    today: date,
+) -> Offer:
+    stamp = {
+        "source": source_label(source),
+        "date": (item.updated_at.date() if item.updated_at else today).isoformat(),
+    }
+    if existing is None:
+        offer = Offer(
+            import_source=source,
+            import_id=item.key,
+            status=OfferStatus.PUBLISHED,
+            source=f"Import {fmt}",
+        )
+        offer.structure = structures.get(source, item.structure)
+        _write(offer, item, item.fields, False, stamp)
+        if item.slots:
+            offer.provenance = {**(offer.provenance or {}), "slots": stamp}
+        session.add(offer)
+        # Their slots and source rows are inserted in bulk once the offers have their ids.
+        created.append((offer, item, source))
+        report.created += 1
+        return offer
+    offer = existing
+    if merged:
+        report.merged += 1
+        if not any(s.source == source and s.source_id == item.key for s in offer.sources):
+            offer.sources.append(OfferSource(source=source, source_id=item.key))
+    locked = edited.get(offer.id, set())
+    fields = {k: v for k, v in item.fields.items() if k not in locked}
+    # Another source does not empty what the first one filled.
+    if merged:
+        fields = {k: v for k, v in fields.items() if v not in ("", None)}
+    report.kept_manager_fields += len(set(item.fields) & locked) + (
+        "slots" in locked and bool(item.slots)
+    )
+    slots = "slots" not in locked and (bool(item.slots) or not merged)
+    if _differs(offer, item, fields, slots):
+        _write(offer, item, fields, slots, stamp)
+        report.updated += 1
+    else:
+        report.unchanged += 1
+    return offer
 
 
 def _flush_created(session: Session, created: list[tuple[Offer, Item, str]]) -> None:
@@ -1355,6 +1388,4 @@ def _flush_created(session: Session, created: list[tuple[Offer, Item, str]]) -> 
         session.execute(insert(OpeningSlot), slots)
     if sources:
         session.execute(insert(OfferSource), sources)
-    for offer, _, _ in created:  # the collections were written around the ORM: reload them
-        session.expire(offer, ["slots", "sources"])
     created.clear()
