@@ -21,7 +21,7 @@ from app.directory.queries import (
     restricted_offers,
 )
 from app.directory.reach import public_point
-from app.directory.rules import resident_eligible
+from app.directory.rules import quality_score, resident_eligible
 from app.geo import resolve_place
 from app.search.index import SearchIndex
 from app.search.query import Hit, OfferCriteria, ResultWindows, SearchHits, find_offers
@@ -80,8 +80,32 @@ def search_directory(
         found = find_offers(index, asked, offset=offset, limit=page_size)
     outcome.total = found.total
     outcome.pages = max(1, -(-found.total // page_size))
-    outcome.rows = _rows(session, found.hits)
+    outcome.rows = _quality_ties(_rows(session, found.hits), today)
     return outcome
+
+
+#: Two results this close (km) are at the same place for ordering (e.g. a commune's centre).
+SAME_PLACE_KM = 0.001
+
+
+def _quality_ties(rows: list[ResultRow], today: date) -> list[ResultRow]:
+    """Within a page, results at the same distance (places imported without coordinates sit at
+    their commune's centre) come in order of their quality signal, the best first."""
+    out: list[ResultRow] = []
+    group: list[ResultRow] = []
+    for row in [*rows, None]:
+        if (
+            row is not None
+            and group
+            and row.distance_km is not None
+            and group[0].distance_km is not None
+            and abs(row.distance_km - group[0].distance_km) <= SAME_PLACE_KM
+        ):
+            group.append(row)
+            continue
+        out.extend(sorted(group, key=lambda r: -quality_score(r.offer, today)))
+        group = [row] if row is not None else []
+    return out
 
 
 def _eligible_first(

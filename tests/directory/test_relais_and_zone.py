@@ -98,3 +98,16 @@ def test_quality_gaps_say_what_to_complete(offer_factory, today):
         contact_phone="04 94 00 00 00", description="Une crèche de quartier. " * 5
     )
     assert quality_gaps(full, today) == []
+
+
+def test_ties_at_one_place_are_ordered_by_quality(client, offer_factory, index, session):
+    # Two places imported without coordinates sit at the commune's centre: the complete one first.
+    offer_factory(title="Crèche sans rien", slots=[], contact_public=False)
+    offer_factory(
+        title="Crèche bien renseignée",
+        contact_phone="04 94 00 00 00",
+        description="Une crèche de quartier, un jardin, des horaires larges. " * 2,
+    )
+    index.sync(session)
+    page = text_of(client.get("/recherche?lieu=Toulon").get_data(as_text=True))
+    assert page.index("Crèche bien renseignée") < page.index("Crèche sans rien")
