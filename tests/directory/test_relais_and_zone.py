@@ -94,9 +94,7 @@ def test_the_zone_is_shown_and_ranks_outsiders_last(client, offer_factory, index
 def test_quality_gaps_say_what_to_complete(offer_factory, today):
     bare = offer_factory(contact_public=True, slots=[], description="")
     assert quality_gaps(bare, today) == ["contact", "hours", "description"]
-    full = offer_factory(
-        contact_phone="04 94 00 00 00", description="Une crèche de quartier. " * 5
-    )
+    full = offer_factory(contact_phone="04 94 00 00 00", description="Une crèche de quartier. " * 5)
     assert quality_gaps(full, today) == []
 
 
