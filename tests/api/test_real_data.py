@@ -211,3 +211,23 @@ def test_a_managers_edit_survives_a_reimport(app, session, user_factory):
     result = run(app, "import", "eaje", str(DATA / "real" / "caf-eaje.csv"))
     assert "Champs laissés tels que le gestionnaire les a écrits : 1" in result.output
     assert offer(session, title="Halte-garderie Le Manège").capacity == 20
+
+
+def test_a_seine_saint_denis_file_with_points_status_and_relais(app, session):
+    result = run(
+        app,
+        "import",
+        "csv",
+        str(DATA / "real" / "cd93-accueil-petite-enfance.csv"),
+        "--correspondance",
+        str(MAPPINGS / "seine-saint-denis.toml"),
+    )
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "Créées : 4" in out and "ligne 6 : type de gestionnaire inconnu : mixte" in out
+    neruda = offer(session, title="Crèche départementale Pablo Neruda")
+    assert (neruda.latitude, neruda.longitude, neruda.code_insee) == (48.9071, 2.4402, "93008")
+    assert neruda.capacity == 60 and neruda.kind is OfferKind.CRECHE_COLLECTIVE
+    assert offer(session, title="Halte-jeux Les Mômes").kind is OfferKind.HALTE_GARDERIE
+    rpe = offer(session, title="RPE Saint-Denis centre")
+    assert rpe.kind is OfferKind.RELAIS_PETITE_ENFANCE and rpe.code_insee == "93066"
