@@ -21,7 +21,7 @@ from app.accounts.tokens import REFERRAL_ANSWER, make_token
 from app.directory.models import Structure
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
-from app.widget.models import PartnerToken
+from app.widget.models import PartnerRequest, PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
 ROLE_BY_PREFIX = (
@@ -69,6 +69,7 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "request_id": lambda w: w.partner_request.id,
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -101,6 +102,7 @@ class World:
     users: dict = field(default_factory=dict)
     referral: object = None
     partner: object = None
+    partner_request: object = None
 
 
 def build_world(session) -> World:
@@ -196,10 +198,26 @@ def build_world(session) -> World:
         presets={},
         active=True,
     )
-    session.add_all([referral, partner])
+    partner_request = PartnerRequest(
+        organisation="Mission locale de Toulon",
+        origins=["https://www.ml-toulon.fr"],
+        contact_name="Sophie Durand",
+        contact_email="sophie.durand@ml-toulon.example.org",
+        intended_use="La recherche de garde sur la page des parents.",
+    )
+    session.add_all([referral, partner, partner_request])
     session.commit()
     return World(
-        structure, offer, application, report, pending, unverified, users, referral, partner
+        structure,
+        offer,
+        application,
+        report,
+        pending,
+        unverified,
+        users,
+        referral,
+        partner,
+        partner_request,
     )
 
 

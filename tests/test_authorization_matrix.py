@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from kit.factories import make_offer, make_referral, make_user
 from kit.forms import csrf_token
+from sqlalchemy import select
 
 from app.moderation.models import ErrorReport
+from app.widget.models import PartnerRequest, PartnerToken
 
 SECRET = "Titre confidentiel 7Q"
 
@@ -43,7 +45,23 @@ def world(session):
         parent_initial="Q",
         parent_phone="0612345678",
     )
-    return {"own": own, "in13": in13, "report13": report13, "users": users, "referral": referral}
+    partner_request = PartnerRequest(
+        organisation=SECRET,
+        origins=["https://www.ml-toulon.fr"],
+        contact_name="Sophie Durand",
+        contact_email="sophie.durand@ml-toulon.fr",
+        intended_use="Page des parents.",
+    )
+    session.add(partner_request)
+    session.commit()
+    return {
+        "own": own,
+        "in13": in13,
+        "report13": report13,
+        "users": users,
+        "referral": referral,
+        "partner_request": partner_request,
+    }
 
 
 ROLES = [
@@ -69,6 +87,12 @@ PAGES = {
     "my referrals": ("/orientations", [302, 403, 403, 200, 403, 403, 200]),
     "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
     "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
+    "partner tokens": ("/admin/partenaires", [302, 403, 403, 403, 403, 403, 200]),
+    "partner token request": (
+        "/admin/partenaires/demandes/{partner_request}",
+        [302, 403, 403, 403, 403, 403, 200],
+    ),
+    "token request form": ("/integrer/demander-un-jeton", [200] * 7),
 }
 
 
@@ -79,7 +103,12 @@ def test_pages_by_role(client, login, world, page, role_index):
     if role != "anonyme":
         login(world["users"][role])
     path, expected = PAGES[page]
-    url = path.format(own=world["own"].id, in13=world["in13"].id, referral=world["referral"].id)
+    url = path.format(
+        own=world["own"].id,
+        in13=world["in13"].id,
+        referral=world["referral"].id,
+        partner_request=world["partner_request"].id,
+    )
     response = client.get(url)
     assert response.status_code == expected[role_index], (role, url)
     if response.status_code != 200:
@@ -143,3 +172,34 @@ def test_handling_an_error_report_of_another_departement(
     assert response.status_code == expected
     session.refresh(report)
     assert (report.status.value != "open") is (expected == 302)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("prescripteur", 403),
+        ("gestionnaire", 403),
+        ("coordinateur_83", 403),
+        ("admin", 302),
+    ],
+)
+@pytest.mark.parametrize("decision", ["accepter", "refuser"])
+def test_only_admins_decide_a_partner_token_request(
+    client, session, login, world, role, expected, decision
+):
+    login(world["users"][role])
+    partner_request = world["partner_request"]
+    response = client.post(
+        f"/admin/partenaires/demandes/{partner_request.id}/{decision}",
+        data={
+            "csrf_token": csrf_token(client, "/compte"),
+            "name": "Mission locale",
+            "origins_text": "https://www.ml-toulon.fr",
+            "reason": "Hors du champ du service.",
+        },
+    )
+    assert response.status_code == expected
+    session.refresh(partner_request)
+    assert (partner_request.status.value != "pending") is (expected == 302)
+    tokens = len(session.scalars(select(PartnerToken)).all())
+    assert tokens == (1 if expected == 302 and decision == "accepter" else 0)

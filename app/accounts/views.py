@@ -338,6 +338,7 @@ ROLE_LINKS = {
         ("moderation.queue", "À traiter"),
         ("management.offers", "Toutes les offres"),
         ("referrals.departement", "Toutes les orientations"),
+        ("widget.partners", "Partenaires du widget"),
     ],
 }
 

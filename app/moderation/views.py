@@ -39,6 +39,7 @@ from app.moderation.forms import (
 )
 from app.moderation.models import ApplicationStatus, AvipApplication, ErrorReport
 from app.moderation.services import ModerationError
+from app.widget import queries as partner_queries
 
 bp = Blueprint("moderation", __name__)
 
@@ -253,11 +254,15 @@ def _render_queue(status: int = 200, report_forms: dict | None = None):
     forms = report_forms or {}
     for r in q.reports.items:
         forms.setdefault(r.id, ReportDecisionForm(formdata=None, prefix=f"r{r.id}"))
+    me = _me()
     return render_template(
         "moderation/queue.html",
         queue=q,
         report_forms=forms,
         structures=queries.declared_structures(session, q.structures.items),
+        partner_requests=partner_queries.waiting_requests(session)
+        if me.role == Role.ADMIN
+        else None,
     ), status
 
 

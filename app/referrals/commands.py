@@ -1,5 +1,5 @@
-"""``flask referrals daily`` (reminders, expiry, purge, emails to retry, and the search change
-log's applied rows pruned) and
+"""``flask referrals daily`` (reminders, expiry, purge — of referrals and of declined partner
+token requests —, emails to retry, and the search change log's applied rows pruned) and
 ``flask referrals purge``: meant for cron, once a day; each step is its own transaction and a
 second run the same day does nothing more."""
 
@@ -13,6 +13,7 @@ from app.core.outgoing import send_pending
 from app.db import get_session, utcnow
 from app.referrals import notifications, services
 from app.search import prune_changes
+from app.widget.services import purge_declined as purge_declined_partner_requests
 
 group = AppGroup(
     "referrals", help="Orientations : rappels, expiration, purge des données personnelles."
@@ -35,6 +36,8 @@ def run_daily(echo=click.echo) -> services.DailyReport:
         session, now, current_app.config["REFERRAL_RETENTION_DAYS"]
     )
     session.commit()
+    declined_partners = purge_declined_partner_requests(session, now)
+    session.commit()
     pruned = prune_changes(session, now)
     session.commit()
     queued = notifications.queue_pending(session)
@@ -44,7 +47,8 @@ def run_daily(echo=click.echo) -> services.DailyReport:
         f"{_plural(report.reminders, 'rappel')} à envoyer, "
         f"{_plural(report.expired, 'orientation')} expirée(s), "
         f"{_plural(report.anonymised, 'orientation')} anonymisée(s), "
-        f"{_plural(report.access_lines_deleted, 'ligne')} du journal d’accès supprimée(s)."
+        f"{_plural(report.access_lines_deleted, 'ligne')} du journal d’accès supprimée(s), "
+        f"{_plural(declined_partners, 'demande')} de jeton refusée(s) effacée(s)."
     )
     echo(
         f"Courriels : {delivery.sent} envoyé(s), {delivery.failed} en échec (réessayés au "

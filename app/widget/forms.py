@@ -1,12 +1,12 @@
-"""Forms of the partner pages: a partner token (admin, POST with CSRF), its status, and the
-snippet builder of /integrer (GET)."""
+"""Forms of the partner pages: a partner token (admin, POST with CSRF), its status, the
+snippet builder of /integrer (GET), a partner's request for a token and its decision."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
-from markupsafe import escape
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -16,14 +16,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, ValidationError
 
-from app.core.fields import CheckboxesField, max_length
+from app.accounts.forms import EMAIL_MESSAGE
+from app.core.fields import CheckboxesField, max_length, text_area
 from app.core.forms import FrenchForm, FrenchQueryForm, trim
 from app.directory.forms import RADII
 from app.directory.models import OFFER_KIND_LABELS
 from app.geo import resolve_place
-from app.widget.rules import clean_presets, parse_origins, widget_query
+from app.widget.rules import clean_presets, clean_siret, parse_origins, snippet, widget_query
 
 RADIUS_CHOICES = [SelectChoice("", "Par défaut (10\u00a0km)")] + [
     SelectChoice(str(r), f"{r}\u00a0km") for r in RADII
@@ -191,11 +192,123 @@ class EmbedForm(_PresetFields, FrenchQueryForm):
         return pairs
 
     def snippet(self, base_url: str) -> str:
-        attributes = " ".join(f'{name}="{escape(value)}"' for name, value in self._attributes())
-        return f'<script src="{base_url}/static/js/embed.js" {attributes} async></script>'
+        return snippet(base_url, self._attributes())
 
-    def preview_url(self) -> str:
+    def has_place(self) -> bool:
+        """Has the partner chosen a commune or a département (else the preview uses a sample)?"""
+        return bool(self.presets.get("code_insee") or self.presets.get("departement"))
+
+    def preview_url(self, sample_commune: str | None = None) -> str:
+        """The widget as the partner's visitors will see it; when no place is chosen, around
+        ``sample_commune`` so that it shows results (the snippet keeps no place)."""
         token = (self.token.data or "").strip()
-        query = widget_query(self.presets) if self.widget.data == "recherche" else ""
+        presets = dict(self.presets)
+        if sample_commune and not self.has_place():
+            presets["code_insee"] = sample_commune
+        query = widget_query(presets) if self.widget.data == "recherche" else ""
         auth = urlencode({"token": token}) if token else "apercu=1"
         return f"/widget/{self.widget.data}?{auth}" + (f"&{query}" if query else "")
+
+
+# ---- a partner's request for a token, and its decision ------------------------------------
+
+
+class PartnerRequestForm(FrenchForm):
+    """« Demander un jeton » (public, POST with CSRF, rate limited)."""
+
+    organisation = StringField(
+        "Organisme",
+        filters=[trim],
+        description="Par exemple : Caf du Var, mairie de Toulon, mission locale.",
+        validators=[DataRequired("Indiquez le nom de votre organisme."), max_length(200)],
+    )
+    siret = StringField(
+        "SIRET (facultatif)",
+        filters=[trim],
+        validators=[Optional(), max_length(20)],
+    )
+    origins_text = TextAreaField(
+        "Adresses des sites qui afficheront le widget",
+        filters=[trim],
+        description=(
+            "Une par ligne, en https et sans chemin : https://www.exemple.fr, "
+            "ou https://*.exemple.fr pour tous ses sous-domaines."
+        ),
+        validators=[DataRequired("Indiquez au moins une adresse de site."), max_length(4000)],
+    )
+    contact_name = StringField(
+        "Votre prénom et nom",
+        filters=[trim],
+        validators=[DataRequired("Indiquez votre prénom et votre nom."), max_length(200)],
+    )
+    contact_email = StringField(
+        "Votre adresse électronique professionnelle",
+        filters=[trim],
+        description="Le jeton y sera envoyé.",
+        validators=[
+            DataRequired("Indiquez votre adresse électronique."),
+            Length(max=254, message="L’adresse est trop longue."),
+            Email(EMAIL_MESSAGE, check_deliverability=False),
+        ],
+    )
+    intended_use = TextAreaField(
+        "Ce que vous voulez en faire",
+        filters=[trim],
+        description="Sur quelles pages, pour qui, quel widget (recherche ou estimation).",
+        validators=[DataRequired("Dites en quelques mots l’usage prévu."), max_length(2000)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.origins: list[str] = []
+
+    def validate_siret(self, field) -> None:
+        """Spaces are allowed as typed (« 130 005 481 00010 »); shown back as typed."""
+        if not re.fullmatch(r"\d{14}", clean_siret(field.data)):
+            raise ValidationError("Un SIRET compte 14 chiffres.")
+
+    @property
+    def clean_siret(self) -> str:
+        return clean_siret(self.siret.data or "")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.origins_text.data and not self.origins_text.errors:
+            self.origins, errors = parse_origins(self.origins_text.data, https_only=True)
+            self.origins_text.errors = [*self.origins_text.errors, *errors]
+        return ok and not any(self.errors.values())
+
+
+class ApprovalForm(FrenchForm):
+    """An admin approves a request: the partner's name and the origins, as asked or changed."""
+
+    name = StringField(
+        "Nom du partenaire",
+        filters=[trim],
+        validators=[DataRequired("Indiquez le nom du partenaire."), max_length(200)],
+    )
+    origins_text = TextAreaField(
+        "Sites autorisés à afficher le widget",
+        filters=[trim],
+        description="Ceux de la demande ; retirez ou corrigez ce qui ne convient pas.",
+        validators=[DataRequired("Indiquez au moins un site."), max_length(4000)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.origins: list[str] = []
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.origins_text.data and not self.origins_text.errors:
+            self.origins, errors = parse_origins(self.origins_text.data)
+            self.origins_text.errors = [*self.origins_text.errors, *errors]
+        return ok and not any(self.errors.values())
+
+
+class DeclineForm(FrenchForm):
+    reason = text_area(
+        "Motif du refus (envoyé au demandeur)",
+        limit=1000,
+        required="Indiquez le motif du refus : il est envoyé au demandeur.",
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from app.directory.criteria import LIMITS
@@ -15,6 +17,10 @@ ORIGIN_PATTERN = re.compile(
     r"^(https?)://(\*\.)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(:\d{1,5})?$"
 )
 MAX_ORIGINS = 20
+#: A declined token request (organisation, contact, reason) is deleted this long after the
+#: decision: long enough to answer a partner who writes back about it, no longer (GDPR,
+#: article 5(1)(e), storage limitation). A choice of this project, not a legal figure.
+DECLINED_KEPT_DAYS = 30
 PRESET_KEYS = ("code_insee", "departement", "rayon", "type", "avip")
 
 
@@ -22,24 +28,50 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def parse_origins(text: str) -> tuple[list[str], list[str]]:
+def parse_origins(text: str, https_only: bool = False) -> tuple[list[str], list[str]]:
     """(origins, errors) from one origin per line (or separated by spaces or commas):
-    « https://www.caf.fr », « https://*.caf.fr », « http://localhost:8080 »."""
+    « https://www.caf.fr », « https://*.caf.fr », « http://localhost:8080 » (refused when
+    ``https_only``: a partner's public site is served over https)."""
     origins, errors = [], []
     for raw in re.split(r"[\s,]+", text or ""):
         candidate = raw.strip().rstrip("/").lower()
         if not candidate:
             continue
-        if not ORIGIN_PATTERN.match(candidate):
+        match = ORIGIN_PATTERN.match(candidate)
+        if not match:
             errors.append(
                 f"« {raw.strip()[:80]} » n’est pas une origine : écrivez "
                 "https://www.exemple.fr ou https://*.exemple.fr, sans chemin."
+            )
+        elif https_only and match.group(1) != "https":
+            errors.append(
+                f"« {raw.strip()[:80]} » : seules les adresses en https sont acceptées, "
+                "par exemple https://www.exemple.fr."
             )
         elif candidate not in origins:
             origins.append(candidate)
     if len(origins) > MAX_ORIGINS:
         errors.append(f"{MAX_ORIGINS} origines au plus.")
     return origins, errors
+
+
+def declined_purge_due(decided_at: datetime | None, now: datetime) -> bool:
+    """Is a declined request old enough to be deleted?"""
+    return decided_at is not None and now >= decided_at + timedelta(days=DECLINED_KEPT_DAYS)
+
+
+def clean_siret(text: str) -> str:
+    """A SIRET as typed (« 123 456 789 00012 ») without its spaces."""
+    return re.sub(r"[\s.]", "", text or "")
+
+
+def snippet(base_url: str, attributes: list[tuple[str, str]]) -> str:
+    """The code to paste: one attribute per line, so that on a phone it wraps between attributes
+    rather than inside one (the values are escaped for an HTML attribute)."""
+    lines = ["<script", f'  src="{base_url}/static/js/embed.js"']
+    lines += [f'  {name}="{html.escape(value, quote=True)}"' for name, value in attributes]
+    lines.append("  async></script>")
+    return "\n".join(lines)
 
 
 def origin_allowed(origin: str, patterns: Iterable[str]) -> bool:

@@ -1,5 +1,6 @@
 """The partner widget (``/widget/recherche``, ``/widget/estimateur``), the ``/integrer`` page
-and the admin pages of partner tokens (``/admin/partenaires``)."""
+and its token request form, and the admin pages of partner tokens and requests
+(``/admin/partenaires``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.accounts.auth import role_required
-from app.accounts.models import Role
+from app.accounts.models import Role, User
+from app.core.limits import SENSITIVE, limiter
+from app.core.mail import absolute_url
+from app.core.outgoing import queue_mail
 from app.core.rendering import render_page_or_fragment
 from app.core.security import content_security_policy
 from app.db import get_session, utcnow
@@ -24,9 +28,24 @@ from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index, results_incomplete
 from app.search.services import search_directory
-from app.widget.forms import EmbedForm, PartnerForm, StatusForm
-from app.widget.models import PartnerToken
-from app.widget.rules import frame_ancestors, new_token, origin_allowed, widget_query
+from app.widget import queries, services
+from app.widget.forms import (
+    ApprovalForm,
+    DeclineForm,
+    EmbedForm,
+    PartnerForm,
+    PartnerRequestForm,
+    StatusForm,
+)
+from app.widget.models import REQUEST_STATUS_LABELS, PartnerRequest, PartnerToken
+from app.widget.rules import (
+    DECLINED_KEPT_DAYS,
+    frame_ancestors,
+    new_token,
+    origin_allowed,
+    snippet,
+    widget_query,
+)
 
 bp = Blueprint("widget", __name__)
 WIDGET_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -157,21 +176,148 @@ def estimator():
 # ---- /integrer ------------------------------------------------------------------------------
 
 
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+
+
 @bp.get("/integrer")
 def embed():
     form = EmbedForm(request.args)
     form.validate()
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    sample = None if form.has_place() else queries.sample_commune(get_session())
     return render_page_or_fragment(
         "widget/embed.html",
         "widget/_snippet.html",
         form=form,
-        snippet=form.snippet(base),
-        preview_url=form.preview_url(),
+        snippet=form.snippet(_base_url()),
+        preview_url=form.preview_url(sample),
+        sample=get_commune(sample) if sample else None,
     )
 
 
+@bp.route("/integrer/demander-un-jeton", methods=["GET", "POST"])
+@limiter.limit(SENSITIVE, methods=["POST"])
+def request_token():
+    form = PartnerRequestForm()
+    if form.validate_on_submit():
+        session = get_session()
+        services.submit_request(
+            session,
+            services.RequestInput(
+                organisation=form.organisation.data,
+                siret=form.clean_siret,
+                origins=form.origins,
+                contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data,
+                intended_use=form.intended_use.data,
+            ),
+        )
+        session.commit()
+        flash(
+            "Demande envoyée. L’équipe Passerelle l’examine ; le jeton vous sera envoyé à "
+            f"{form.contact_email.data} dès son accord."
+        )
+        return redirect(url_for("widget.embed"))
+    return render_template(
+        "widget/request.html", form=form, kept_days=DECLINED_KEPT_DAYS
+    ), 422 if form.errors else 200
+
+
 # ---- admin: partner tokens --------------------------------------------------------------------
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _decided(action, done: str) -> None:
+    """Run ``action(session)`` in one transaction; flash ``done`` or the rule's message."""
+    session = get_session()
+    try:
+        action(session)
+    except services.PartnerError as error:
+        session.rollback()
+        flash(error.message)
+        return
+    session.commit()
+    flash(done)
+
+
+def _request_page(partner_request: PartnerRequest, approval=None, refusal=None):
+    approval = approval or ApprovalForm(
+        formdata=None,
+        data={
+            "name": partner_request.organisation,
+            "origins_text": "\n".join(partner_request.origins),
+        },
+    )
+    refusal = refusal or DeclineForm(formdata=None)
+    status = 422 if approval.errors or refusal.errors else 200
+    return render_template(
+        "widget/request_decision.html",
+        r=partner_request,
+        approval=approval,
+        refusal=refusal,
+        status_labels=REQUEST_STATUS_LABELS,
+    ), status
+
+
+@bp.get("/admin/partenaires/demandes/<int:request_id>")
+@role_required(Role.ADMIN)
+def partner_request(request_id: int):
+    return _request_page(get_session().get(PartnerRequest, request_id) or abort(404))
+
+
+@bp.post("/admin/partenaires/demandes/<int:request_id>/accepter")
+@role_required(Role.ADMIN)
+def approve_request(request_id: int):
+    partner_request = get_session().get(PartnerRequest, request_id) or abort(404)
+    form = ApprovalForm()
+    if not form.validate_on_submit():
+        return _request_page(partner_request, approval=form)
+
+    def approve(session):
+        token = services.approve(
+            session, _me(), partner_request, form.name.data, form.origins, utcnow()
+        )
+        queue_mail(
+            session,
+            partner_request.contact_email,
+            "Votre jeton pour le widget – Passerelle",
+            "partner_token_approved",
+            r=partner_request,
+            token=token,
+            snippet=snippet(_base_url(), [("data-token", token.token)]),
+            url=absolute_url("widget.embed", token=token.token),
+        )
+
+    _decided(
+        approve, f"Jeton créé pour {form.name.data} et envoyé à {partner_request.contact_email}."
+    )
+    return redirect(url_for("widget.partners"))
+
+
+@bp.post("/admin/partenaires/demandes/<int:request_id>/refuser")
+@role_required(Role.ADMIN)
+def decline_request(request_id: int):
+    partner_request = get_session().get(PartnerRequest, request_id) or abort(404)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _request_page(partner_request, refusal=form)
+
+    def decline(session):
+        services.decline(session, _me(), partner_request, form.reason.data, utcnow())
+        queue_mail(
+            session,
+            partner_request.contact_email,
+            "Votre demande de jeton – Passerelle",
+            "partner_request_declined",
+            r=partner_request,
+            kept_days=DECLINED_KEPT_DAYS,
+        )
+
+    _decided(decline, f"Demande de {partner_request.organisation} refusée.")
+    return redirect(url_for("widget.partners"))
 
 
 @bp.route("/admin/partenaires", methods=["GET", "POST"])
@@ -196,7 +342,11 @@ def partners():
         select(PartnerToken).order_by(PartnerToken.name, PartnerToken.id)
     ).all()
     return render_template(
-        "widget/partners.html", form=form, tokens=tokens
+        "widget/partners.html",
+        form=form,
+        tokens=tokens,
+        waiting=queries.waiting_requests(session),
+        decided=queries.decided_requests(session),
     ), 422 if form.errors else 200
 
 
@@ -215,9 +365,21 @@ def partner(token_id: int):
         session.commit()
         flash("Jeton mis à jour.")
         return redirect(url_for("widget.partner", token_id=token.id))
-    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
     return render_template(
-        "widget/partner.html", form=form, token=token, base=base, query=widget_query(token.presets)
+        "widget/partner.html",
+        form=form,
+        token=token,
+        base=_base_url(),
+        query=widget_query(token.presets),
+        code=snippet(
+            _base_url(),
+            [("data-token", token.token)]
+            + (
+                [("data-commune", token.presets["code_insee"])]
+                if token.presets.get("code_insee")
+                else []
+            ),
+        ),
     ), 422 if form.errors else 200
 
 

@@ -57,7 +57,8 @@
     var source = document.getElementById(button.getAttribute("data-copy"));
     var status = button.parentNode.querySelector(".copy-status");
     if (!source) return;
-    var done = function () { if (status) status.textContent = "Texte copié."; };
+    var message = button.getAttribute("data-copied") || "Texte copié.";
+    var done = function () { if (status) status.textContent = message; };
     var select = function () {
       source.focus();
       source.select();
@@ -76,7 +77,11 @@
     var button = event.target && event.target.closest && event.target.closest("[data-copy]");
     if (button) copyText(button);
   });
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
-  });
+  function showCopyButtons(root) {
+    if (root.matches && root.matches("[data-copy]")) root.hidden = false;
+    if (root.querySelectorAll) root.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { showCopyButtons(document); });
+  /* A fragment swapped in by htmx (the /integrer code) brings its button hidden again. */
+  document.addEventListener("htmx:load", function (event) { showCopyButtons(event.detail.elt); });
 })();

@@ -229,6 +229,23 @@ def states(world) -> list[State]:
             ),
             shows="3 places disponibles",
         ),
+        State(
+            "intégrer — demande de jeton, erreurs",
+            None,
+            "/integrer/demander-un-jeton",
+            submit(
+                "Envoyer la demande",
+                **{"Adresses des sites qui afficheront le widget": "http://www.exemple.fr"},
+            ),
+            shows="css=.error-summary",
+        ),
+        State(
+            "admin — demande de jeton, refus sans motif",
+            "admin",
+            f"/admin/partenaires/demandes/{world.partner_request.id}",
+            submit("Refuser la demande"),
+            shows="css=.error-summary",
+        ),
         State("page introuvable (404)", None, "/offre/999999", shows="Page introuvable"),
         State(
             "recherche — filtre appliqué",

@@ -259,15 +259,21 @@ def test_the_embed_page_builds_the_snippet_and_the_preview(client, htmx_client):
     )
     html = page.get_data(as_text=True)
     snippet = text_of(
-        re.search(r'<pre class="embed-snippet"><code>(.*?)</code>', html, re.S).group(1)
-    )
-    assert snippet.startswith(
-        '<script src="http://localhost/static/js/embed.js" data-token="abc" data-widget="recherche"'
-    )
-    assert (
-        'data-commune="83137" data-rayon="5" data-types="mam,micro_creche" data-avip="1" '
-        "async></script>"
-    ) in snippet
+        re.search(r'<textarea id="code-widget"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    ).split()
+    assert snippet[:4] == [
+        "<script",
+        'src="http://localhost/static/js/embed.js"',
+        'data-token="abc"',
+        'data-widget="recherche"',
+    ]
+    assert snippet[4:] == [
+        'data-commune="83137"',
+        'data-rayon="5"',
+        'data-types="mam,micro_creche"',
+        'data-avip="1"',
+        "async></script>",
+    ]
     preview = tags(html, "iframe")[0]["src"]
     assert (
         preview
