@@ -1356,13 +1356,28 @@ def _apply_one(
             offer.sources.append(OfferSource(source=source, source_id=item.key))
     locked = edited.get(offer.id, set())
     fields = {k: v for k, v in item.fields.items() if k not in locked}
-    # Another source does not empty what the first one filled.
-    if merged:
-        fields = {k: v for k, v in fields.items() if v not in ("", None)}
+    # A field another source wrote stays its own while it is filled (one source, one field);
+    # another source never empties a field.
+    label, written_by = source_label(source), offer.provenance or {}
+
+    def others(name: str) -> bool:
+        stamp = written_by.get(name)
+        return isinstance(stamp, dict) and stamp.get("source") != label
+
+    fields = {
+        k: v
+        for k, v in fields.items()
+        if not (others(k) and getattr(offer, k) not in ("", None))
+        and not (merged and v in ("", None))
+    }
     report.kept_manager_fields += len(set(item.fields) & locked) + (
         "slots" in locked and bool(item.slots)
     )
-    slots = "slots" not in locked and (bool(item.slots) or not merged)
+    slots = (
+        "slots" not in locked
+        and (bool(item.slots) or not merged)
+        and not (others("slots") and offer.slots)
+    )
     if _differs(offer, item, fields, slots):
         _write(offer, item, fields, slots, stamp)
         report.updated += 1

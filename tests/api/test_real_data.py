@@ -197,7 +197,10 @@ def test_two_sources_of_one_place_make_one_offer_with_provenance(app, session):
     # The BPE line of the same place (same name and address, other spelling) joins it too.
     bpe = run(app, "import", "bpe", str(DATA / "real" / "bpe-extrait.csv")).output
     assert "Rapprochées d’une offre d’une autre source : 1" in bpe
-    assert offer(session, import_id="monenfant--8a1f2").siret == "21830137800101"
+    mamans = offer(session, import_id="monenfant--8a1f2")
+    assert mamans.siret == "21830137800101"
+    # Each field stays with the source that filled it first: the title is monenfant's.
+    assert mamans.title == "Crèche Les P’tites Mamans" and mamans.capacity == 30
 
 
 def test_a_managers_edit_survives_a_reimport(app, session, user_factory):
