@@ -98,6 +98,10 @@ class Item:
     notes: list[str] = field(default_factory=list)
 
 
+#: Line numbers shown for a remark repeated on many lines.
+NOTE_LINES_SHOWN = 5
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -135,9 +139,16 @@ class ImportReport:
         )
         if self.notes:
             out.append(f"Remarques (données non reprises) : {len(self.notes)}")
-            out.extend(
-                f"  ligne {r.line} : {r.reason}" for r in sorted(self.notes, key=lambda r: r.line)
-            )
+            by_reason: dict[str, list[int]] = {}
+            for note in sorted(self.notes, key=lambda r: r.line):
+                by_reason.setdefault(note.reason, []).append(note.line)
+            for reason, lines in by_reason.items():
+                if len(lines) == 1:
+                    out.append(f"  ligne {lines[0]} : {reason}")
+                else:
+                    first = ", ".join(str(n) for n in lines[:NOTE_LINES_SHOWN])
+                    more = " …" if len(lines) > NOTE_LINES_SHOWN else ""
+                    out.append(f"  {len(lines)} lignes ({first}{more}) : {reason}")
         return out
 
 
