@@ -54,6 +54,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     outgoing.init_app(app)
 
     from app.accounts.views import bp as accounts_bp
+    from app.alerts import commands as alert_commands
+    from app.alerts.views import bp as alerts_bp
     from app.api import commands as api_commands
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
@@ -61,6 +63,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.core.icons import bp as icons_bp
     from app.directory.views import bp as directory_bp
     from app.estimator_web.views import bp as estimator_bp
+    from app.experiments import commands as experiment_commands
+    from app.experiments.views import bp as experiments_bp
     from app.geo.views import bp as geo_bp
     from app.health import bp as health_bp
     from app.management import commands as management_commands
@@ -81,13 +85,17 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(management_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(experiments_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(alerts_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(accessibility_bp)
     app.register_blueprint(icons_bp)
     management_commands.init_app(app)
     referral_commands.init_app(app)
+    alert_commands.init_app(app)
     cli.init_app(app)
     api_commands.init_app(app)
+    experiment_commands.init_app(app)  # after the api's: it adds to « flask import »
     return app

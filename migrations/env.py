@@ -7,8 +7,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import app.accounts.models
+import app.alerts.models
 import app.core.outgoing
 import app.directory.models
+import app.experiments.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes

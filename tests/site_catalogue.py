@@ -14,11 +14,18 @@ from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
 from kit.factories import make_offer, make_referral, make_structure, make_user
+from werkzeug.datastructures import MultiDict
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
 from app.accounts.tokens import REFERRAL_ANSWER, make_token
+from app.alerts import services as alerts
+from app.alerts.models import SavedSearch
+from app.db import utcnow
+from app.directory.criteria import PAGE, parse_criteria
 from app.directory.models import Structure
+from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritory
+from app.geo import get_commune
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
 from app.widget.models import PartnerRequest, PartnerToken
@@ -53,7 +60,9 @@ QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
+    "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
+    "alerts.new": lambda w: {"lieu": "Toulon", "code_insee": "83137", "rayon": "10"},
 }
 
 #: The value of each route argument, from the world.
@@ -69,7 +78,10 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "alert_id": lambda w: w.alert.id,
+    "departement": lambda w: "83",
     "request_id": lambda w: w.partner_request.id,
+    "scenario_id": lambda w: w.scenario.id,
 }
 
 #: Routes taking a token: the token that opens their page.
@@ -79,6 +91,10 @@ TOKENS = {
     "accounts.accept_invitation": lambda w: accounts.invitation_token(
         w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
     ),
+    "alerts.confirm": lambda w: alerts.confirm_token(w.alert),
+    "alerts.renew": lambda w: alerts.link_token([w.alert]),
+    "alerts.unsubscribe": lambda w: alerts.link_token([w.alert]),
+    "alerts.unsubscribe_one_click": lambda w: alerts.link_token([w.alert]),
     **{
         endpoint: lambda w: make_token(REFERRAL_ANSWER, {"r": w.referral.id})
         for endpoint in (
@@ -103,6 +119,8 @@ class World:
     referral: object = None
     partner: object = None
     partner_request: object = None
+    alert: SavedSearch | None = None
+    scenario: object = None
 
 
 def build_world(session) -> World:
@@ -198,6 +216,22 @@ def build_world(session) -> World:
         presets={},
         active=True,
     )
+    scenario = Scenario(
+        name="AGE jusqu’à 15 ans dans le Var",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+        created_by_id=users["coordinateur"].id,
+        territories=[ScenarioTerritory(departement_code="83")],
+        parameters=[
+            ScenarioParameter(
+                name="age.age_enfant_maximum",
+                value="15",
+                starts_on=date(2027, 1, 1),
+                ends_on=date(2028, 1, 1),
+                source="Expérimentation du Var",
+            )
+        ],
+    )
     partner_request = PartnerRequest(
         organisation="Mission locale de Toulon",
         origins=["https://www.ml-toulon.fr"],
@@ -205,7 +239,16 @@ def build_world(session) -> World:
         contact_email="sophie.durand@ml-toulon.example.org",
         intended_use="La recherche de garde sur la page des parents.",
     )
-    session.add_all([referral, partner, partner_request])
+    session.add_all([referral, partner, partner_request, scenario])
+    session.commit()
+    # A parent's alert around Toulon, not yet confirmed (its links open their pages).
+    alert = alerts.save_for_email(
+        session,
+        "parent.alerte@exemple.fr",
+        parse_criteria(MultiDict({"lieu": "Toulon", "code_insee": "83137"}), PAGE).criteria,
+        get_commune("83137"),
+        utcnow(),
+    )
     session.commit()
     return World(
         structure,
@@ -218,6 +261,8 @@ def build_world(session) -> World:
         referral,
         partner,
         partner_request,
+        alert,
+        scenario,
     )
 
 

@@ -4,11 +4,22 @@ and the login page for anonymous visitors."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from kit.factories import make_offer, make_referral, make_user
 from kit.forms import csrf_token
 from sqlalchemy import select
 
+from app.alerts.models import SavedSearch
+from app.db import utcnow
+from app.experiments.models import (
+    Scenario,
+    ScenarioParameter,
+    ScenarioStatus,
+    ScenarioTerritory,
+)
+from app.geo.timezones import today_in_france
 from app.moderation.models import ErrorReport
 from app.widget.models import PartnerRequest, PartnerToken
 
@@ -53,6 +64,16 @@ def world(session):
         intended_use="Page des parents.",
     )
     session.add(partner_request)
+    scenarios = {
+        code: Scenario(
+            name=f"{SECRET} {code}",
+            starts_on=today_in_france() + timedelta(days=30),
+            ends_on=today_in_france() + timedelta(days=394),
+            territories=[ScenarioTerritory(departement_code=c) for c in code.split("+")],
+        )
+        for code in ("83", "13", "13+83")
+    }
+    session.add_all(scenarios.values())
     session.commit()
     return {
         "own": own,
@@ -60,6 +81,7 @@ def world(session):
         "report13": report13,
         "users": users,
         "referral": referral,
+        "scenarios": scenarios,
         "partner_request": partner_request,
     }
 
@@ -87,6 +109,32 @@ PAGES = {
     "my referrals": ("/orientations", [302, 403, 403, 200, 403, 403, 200]),
     "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
     "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
+    "my alerts": ("/compte/alertes", [302, 403, 403, 200, 403, 403, 200]),
+    "experiments": ("/coordination/experimentations", [302, 403, 403, 403, 200, 200, 200]),
+    "new experiment": (
+        "/coordination/experimentations/nouveau",
+        [302, 403, 403, 403, 200, 200, 200],
+    ),
+    "experiment of the 83": (
+        "/coordination/experimentations/{s83}",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "its cost (CSV)": (
+        "/coordination/experimentations/{s83}/cout.csv",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "editing it": (
+        "/coordination/experimentations/{s83}/modifier",
+        [302, 403, 403, 403, 200, 404, 200],
+    ),
+    "experiment of the 13 and the 83": (
+        "/coordination/experimentations/{s13_83}",
+        [302, 403, 403, 403, 200, 200, 200],
+    ),
+    "editing one of the 13 and the 83": (
+        "/coordination/experimentations/{s13_83}/modifier",
+        [302, 403, 403, 403, 404, 404, 200],
+    ),
     "partner tokens": ("/admin/partenaires", [302, 403, 403, 403, 403, 403, 200]),
     "partner token request": (
         "/admin/partenaires/demandes/{partner_request}",
@@ -107,6 +155,8 @@ def test_pages_by_role(client, login, world, page, role_index):
         own=world["own"].id,
         in13=world["in13"].id,
         referral=world["referral"].id,
+        s83=world["scenarios"]["83"].id,
+        s13_83=world["scenarios"]["13+83"].id,
         partner_request=world["partner_request"].id,
     )
     response = client.get(url)
@@ -175,6 +225,40 @@ def test_handling_an_error_report_of_another_departement(
 
 
 @pytest.mark.parametrize(
+    ("role", "scenario", "expected"),
+    [
+        ("coordinateur_83", "83", 302),
+        ("coordinateur_13", "83", 404),
+        ("coordinateur_83", "13+83", 404),
+        ("gestionnaire", "83", 403),
+        ("prescripteur", "83", 403),
+        ("admin", "13+83", 302),
+    ],
+)
+def test_putting_an_experiment_in_force(client, session, login, world, role, scenario, expected):
+    """Only the coordinators of every territory of the scenario (and admins) may."""
+    login(world["users"][role])
+    target = world["scenarios"][scenario]
+    target.parameters.append(
+        ScenarioParameter(
+            name="age.age_enfant_maximum",
+            value="15",
+            starts_on=target.starts_on,
+            ends_on=target.ends_on + timedelta(days=1),
+            source="test",
+        )
+    )
+    session.commit()
+    response = client.post(
+        f"/coordination/experimentations/{target.id}/mettre-en-vigueur",
+        data={"csrf_token": csrf_token(client, "/compte")},
+    )
+    assert response.status_code == expected
+    session.refresh(target)
+    assert (target.status == ScenarioStatus.IN_FORCE) is (expected == 302)
+
+
+@pytest.mark.parametrize(
     ("role", "expected"),
     [
         ("prescripteur", 403),
@@ -203,3 +287,39 @@ def test_only_admins_decide_a_partner_token_request(
     assert (partner_request.status.value != "pending") is (expected == 302)
     tokens = len(session.scalars(select(PartnerToken)).all())
     assert tokens == (1 if expected == 302 and decision == "accepter" else 0)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("gestionnaire", 403),
+        ("coordinateur_83", 403),
+        ("admin", 404),  # an admin has alerts of her own, never another's
+        ("prescripteur", 303),
+    ],
+)
+def test_deleting_a_prescripteurs_alert(client, session, login, world, role, expected):
+    """The alert of the prescripteur: only she may delete it (others: 403 or 404)."""
+    alert = SavedSearch(
+        account_id=world["users"]["prescripteur"].id,
+        link_key="k" * 32,
+        label=SECRET,
+        query="code_insee=83137",
+        place_label="Toulon",
+        latitude=43.12,
+        longitude=5.93,
+        radius_km=10,
+        kinds_mask=1,
+        confirmed_at=utcnow(),
+        expires_at=utcnow() + timedelta(days=30),
+    )
+    session.add(alert)
+    session.commit()
+    login(world["users"][role])
+    if role != "prescripteur":
+        assert SECRET not in client.get("/compte/alertes").get_data(as_text=True)
+    response = client.post(
+        f"/compte/alertes/{alert.id}/supprimer", data={"csrf_token": csrf_token(client, "/compte")}
+    )
+    assert response.status_code == expected
+    assert (session.get(SavedSearch, alert.id) is None) is (expected == 303)

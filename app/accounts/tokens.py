@@ -5,7 +5,9 @@
   once: the new password changes the fingerprint;
 - invitation (7 days): useless once an account exists for the address;
 - referral answer (8 days): lets a structure answer one referral without an account; an
-  expired one still names its referral, so a fresh link can be sent to the structure.
+  expired one still names its referral, so a fresh link can be sent to the structure;
+- alert confirmation (7 days, a parent's double opt-in) and alert links (unsubscribe, renew:
+  longer than an alert lives): they name alerts and their random link keys, dead with them.
 No personal data in clear in the URL: the payload is signed, and holds ids and fingerprints.
 """
 
@@ -21,6 +23,8 @@ VERIFY_EMAIL = ("verifier-email", 7 * 24 * 3600)
 RESET_PASSWORD = ("mot-de-passe", 3600)
 INVITATION = ("invitation", 7 * 24 * 3600)
 REFERRAL_ANSWER = ("orientation-reponse", 8 * 24 * 3600)
+ALERT_CONFIRM = ("alerte-confirmation", 7 * 24 * 3600)
+ALERT_LINK = ("alerte-lien", 200 * 24 * 3600)
 
 
 class TokenError(ValueError):

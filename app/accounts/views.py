@@ -23,6 +23,7 @@ from app.accounts.forms import (
 )
 from app.accounts.models import AccountStatus, Role, User
 from app.accounts.tokens import TokenError
+from app.alerts import services as alert_services
 from app.core.limits import LOGIN, SENSITIVE, email_key, limiter
 from app.core.mail import absolute_url
 from app.core.outgoing import queue_mail
@@ -114,6 +115,9 @@ def home():
         "accounts/home.html",
         waiting=referral_queries.waiting(session, me, utcnow()),
         reviews=reviews,
+        alert_count=alert_services.count_for_account(session, me.id)
+        if me.role in (Role.PRESCRIPTEUR, Role.ADMIN)
+        else None,
         review_days=moderation_queries.REVIEW_DUE_WITHIN_DAYS,
         p=referral_presenters,
     )
@@ -326,6 +330,7 @@ ROLE_LINKS = {
     Role.PRESCRIPTEUR: [
         ("directory.search", "Chercher une solution de garde pour un parent"),
         ("referrals.mine", "Mes orientations"),
+        ("alerts.mine", "Mes alertes"),
         ("estimator.page", "Estimer les aides d’un parent"),
     ],
     Role.COORDINATEUR: [

@@ -8,7 +8,7 @@ gate: the bounds below keep absurd numbers (1e9999 euros, 10,000 children) out o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,6 +26,7 @@ from app.estimator import (
     ModeCost,
     estimate,
 )
+from app.estimator.parameters import RuleOverlay
 
 __all__ = ["EstimationErrors", "estimation_to_json", "parse_estimation", "run_estimation"]
 
@@ -295,10 +296,13 @@ def parse_estimation(payload: Any, *, today: date) -> EstimateInput:
     return result
 
 
-def run_estimation(payload: Any, *, today: date) -> Estimate:
+def run_estimation(payload: Any, *, today: date, rules: RuleOverlay | None = None) -> Estimate:
     """Parse and estimate; :class:`EstimationErrors` for unusable input (dates out of the known
-    rules included)."""
+    rules included). ``rules``: local rules (an experiment in the parent's département) that
+    the caller chose; they apply on their own dates only."""
     inputs = parse_estimation(payload, today=today)
+    if rules is not None:
+        inputs = replace(inputs, regles_locales=rules)
     try:
         return estimate(inputs)
     except InvalidInput as invalid:

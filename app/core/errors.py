@@ -1,4 +1,4 @@
-"""Error pages in French (400, 404, 405, 413, 500)."""
+"""Error pages in French (400, 404, 405, 410, 413, 500)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ MESSAGES = {
     403: ("Accès refusé", "Vous n’avez pas accès à cette page."),
     404: ("Page introuvable", "Cette page n’existe pas ou plus. L’offre a peut-être été retirée."),
     405: ("Action impossible", "Cette action n’est pas possible sur cette page."),
+    410: ("Lien expiré", "Ce lien a expiré : il ne sert plus."),
     413: ("Envoi trop volumineux", "Ce que vous avez envoyé est trop volumineux."),
     429: (
         "Trop de demandes",

@@ -13,6 +13,7 @@ import logging
 import re
 import smtplib
 import ssl
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
@@ -55,15 +56,25 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     return message
 
 
-def compose(to: str, subject: str, template: str, **context) -> EmailMessage:
+def compose(
+    to: str,
+    subject: str,
+    template: str,
+    extra_headers: dict[str, str] | None = None,
+    **context,
+) -> EmailMessage:
     """Render ``templates/emails/<template>.txt`` (and ``.html`` if present) into a message,
-    in French typography like the pages (:func:`app.core.french.typography`)."""
+    in French typography like the pages (:func:`app.core.french.typography`). ``extra_headers``
+    are added as they are (``List-Unsubscribe``, RFC 2369 and 8058)."""
     text = render_template(f"emails/{template}.txt", subject=subject, **context)
     try:
         html = typeset_html(render_template(f"emails/{template}.html", subject=subject, **context))
     except TemplateNotFound:  # plain text only
         html = None
-    return build_message(to, typography(subject, ours=False), typography(text, ours=False), html)
+    message = build_message(to, typography(subject, ours=False), typography(text, ours=False), html)
+    for name, value in (extra_headers or {}).items():
+        message[name] = value
+    return message
 
 
 def send_mail(to: str, subject: str, template: str, **context) -> EmailMessage:
@@ -173,6 +184,15 @@ def outbox_message(name: str):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+def mail_context() -> AbstractContextManager:
+    """A request on ``PUBLIC_URL`` for emails rendered outside one (a command): links and
+    templates as in a request. Inside a request, nothing more. Wrap a loop of many emails in
+    one, rather than paying one per link."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -30,7 +30,7 @@ from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import DateTime, Integer, LargeBinary, String, delete, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.core.mail import MailError, compose, deliver
+from app.core.mail import MailError, compose, deliver, mail_context
 from app.db import Base, utcnow
 
 log = logging.getLogger(__name__)
@@ -69,10 +69,20 @@ class OutgoingMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-def queue_mail(session: Session, to: str, subject: str, template: str, **context) -> None:
+def queue_mail(
+    session: Session,
+    to: str,
+    subject: str,
+    template: str,
+    extra_headers: dict[str, str] | None = None,
+    **context,
+) -> None:
     """Render ``templates/emails/<template>`` now and queue it in the caller's transaction; it
-    is sent after the response (or by ``flask mail send-pending``) once that is committed."""
-    mail = OutgoingMail(message=bytes(compose(to, subject, template, **context)))
+    is sent after the response (or by ``flask mail send-pending``) once that is committed.
+    Outside a request (a command), the templates render in one on ``PUBLIC_URL``."""
+    with mail_context():
+        message = compose(to, subject, template, extra_headers, **context)
+    mail = OutgoingMail(message=bytes(message))
     session.add(mail)
     session.flush()
     session.info.setdefault(_UNCOMMITTED, []).append(mail.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -14,12 +15,11 @@ from app.directory import fit, hours
 from app.directory.criteria import LIMITS, SearchCriteria
 from app.directory.history import FIELD_LABELS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
-from app.directory.queries import ResultRow, SearchOutcome
+from app.directory.queries import SearchOutcome
 from app.directory.reach import (
     Reach,
     how_to_apply,
     public_place,
-    public_point,
     reach,
     street_is_private,
 )
@@ -37,8 +37,9 @@ from app.geo import Commune, by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 from app.maps import ATTRIBUTION
 from app.maps.choropleth import Choropleth, choropleth
-from app.maps.outlines import departements
-from app.maps.results import CATEGORIES, MapPoint, ResultsMap, results_map
+from app.maps.france import Drawing
+from app.maps.outlines import departements, outline_code
+from app.maps.results import CATEGORIES, MapPoint, ResultsMap, category, results_map
 
 
 def commune_label(code_insee: str, fallback: str) -> str:
@@ -248,6 +249,12 @@ class SearchView:
         query = urlencode([(k, v) for k, v in args.items(multi=True) if v != ""])
         return f"{self.path}?{query}" if query else self.path
 
+    @property
+    def alert_query(self) -> str:
+        """The search's query string for « Créer une alerte » (its page, view and order aside)."""
+        args = [(k, v) for k, v in self.args.items(multi=True) if v != ""]
+        return urlencode([(k, v) for k, v in args if k not in ("page", "vue", "tri", "q")])
+
     def page_url(self, page: int) -> str:
         return self.url(page=str(page)) if page > 1 else self.url()
 
@@ -376,26 +383,13 @@ TEMPLATE_HELPERS = {
 
 
 def map_category(offer: Offer, today: date) -> str:
-    """The mark of an offer on a map, the most telling first (app.maps.results.CATEGORIES)."""
-    if avip_label_valid(offer, today):
-        return "avip"
-    if offer.free_places:
-        return "free"
-    if hours.summarize(offer_slots(offer)).atypical:
-        return "atypical"
-    return "other"
-
-
-def map_points(rows: list[ResultRow], today: date, offer_url) -> list[MapPoint]:
-    """The offers as map points, each at the point that may be published (a private person's
-    offer at about a kilometre, never at the street: app.directory.reach.public_point)."""
-    points = []
-    for row in rows:
-        offer = row.offer
-        latitude, longitude = public_point(offer)
-        category = map_category(offer, today)
-        points.append(MapPoint(latitude, longitude, category, offer.title, offer_url(offer.id)))
-    return points
+    """The mark of an offer on a map (app.maps.results.category), from the offer itself: what
+    the index's columns give for thousands of points at once (app.search.services.map_points)."""
+    return category(
+        avip_label_valid(offer, today),
+        bool(offer.free_places),
+        hours.summarize(offer_slots(offer)).atypical,
+    )
 
 
 def map_center(outcome: SearchOutcome) -> tuple[float, float] | None:
@@ -407,13 +401,14 @@ def map_center(outcome: SearchOutcome) -> tuple[float, float] | None:
 
 
 class MapView:
-    """The results map of a search: the place, the radius, the marks, the text alternative."""
+    """The results map of a search: the place, the radius, the marks, the text alternative.
+    ``total`` offers match; ``points`` are the nearest of them (all but in a very dense city)."""
 
-    def __init__(self, outcome: SearchOutcome, points: list[MapPoint]):
+    def __init__(self, outcome: SearchOutcome, points: Sequence[MapPoint], total: int):
         self.outcome = outcome
         self.center = map_center(outcome)
-        self.points = points if self.center is not None else []
-        self.total = len(self.points)
+        self.points = points if self.center is not None else ()
+        self.total = total if self.center is not None else 0
         self.attribution = ATTRIBUTION
         self.map: ResultsMap | None = None
         if self.center is not None:
@@ -428,7 +423,10 @@ class MapView:
         commune = self.outcome.commune
         around_text = f" autour {elide_de(commune.name)}" if commune is not None else ""
         radius = format_number(self.outcome.criteria.radius_km)
-        return f"{offers} dans un rayon de {radius}\u00a0km{around_text}"
+        text = f"{offers} dans un rayon de {radius}\u00a0km{around_text}"
+        if len(self.points) < n:
+            text += f" (les {format_number(len(self.points))} plus proches sur la carte)"
+        return text
 
 
 def avip_coverage_chart(counts: dict[str, int]) -> Choropleth:
@@ -438,9 +436,22 @@ def avip_coverage_chart(counts: dict[str, int]) -> Choropleth:
     return choropleth("Offres AVIP par département", "offres AVIP", names, values)
 
 
-def map_json(view: MapView) -> dict:
-    """The compact form of a results map: ``points`` as [latitude, longitude, category, url,
-    title], the published point only (coarse for a private person)."""
+def avip_commune_chart(counts: dict[str, int], drawing: Drawing) -> Choropleth:
+    """The AVIP offers per commune of a département (a municipal arrondissement counts in its
+    commune's outline); ``None``: no published offer in that commune."""
+    names = {s.code: s.name for s in drawing.shapes}
+    values: dict[str, float | None] = {}
+    for code, count in counts.items():
+        key = outline_code(code)
+        if key in names:
+            values[key] = (values.get(key) or 0) + count
+    return choropleth("Offres AVIP par commune", "offres AVIP", names, values)
+
+
+def map_json(view: MapView, offer_url: str) -> dict:
+    """The compact form of a results map: ``points`` as [latitude, longitude, category, offer
+    id, title], the published point only (coarse for a private person); an offer's address is
+    ``offer_url`` with its id for « {id} »."""
     center = view.center
     return {
         "text": view.text if center else "Indiquez une commune pour voir les offres sur une carte.",
@@ -448,10 +459,8 @@ def map_json(view: MapView) -> dict:
         "radius_km": view.outcome.criteria.radius_km if center else None,
         "categories": dict(CATEGORIES),
         "attribution": view.attribution,
-        "points": [
-            [round(p.latitude, 5), round(p.longitude, 5), p.category, p.url, p.label]
-            for p in view.points
-        ],
+        "offer_url": offer_url,
+        "points": [[p.latitude, p.longitude, p.category, p.offer_id, p.label] for p in view.points],
     }
 
 

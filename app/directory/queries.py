@@ -54,17 +54,18 @@ def load_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
     return {offer.id: offer for offer in session.execute(query).scalars()}
 
 
-def load_map_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
-    """The offers with what a map point needs (place, labels, hours): lighter than
-    :func:`load_offers` for the thousands of points of a dense city."""
-    if not ids:
-        return {}
-    query = (
-        select(Offer)
-        .where(Offer.id.in_(ids))
-        .options(selectinload(Offer.slots), selectinload(Offer.structure))
-    )
-    return {offer.id: offer for offer in session.execute(query).scalars()}
+#: Ids per query when loading many titles (well below SQLite's and PostgreSQL's bind limits).
+TITLE_CHUNK = 2000
+
+
+def offer_titles(session: Session, ids: list[int]) -> dict[int, str]:
+    """The titles of offers (a map's thousands of points), a chunk of ids per query."""
+    titles: dict[int, str] = {}
+    for start in range(0, len(ids), TITLE_CHUNK):
+        chunk = ids[start : start + TITLE_CHUNK]
+        query = select(Offer.id, Offer.title).where(Offer.id.in_(chunk)).order_by(Offer.id)
+        titles.update({row[0]: row[1] for row in session.execute(query)})
+    return titles
 
 
 def get_public_offer(session: Session, offer_id: int) -> Offer | None:
@@ -126,3 +127,14 @@ def restricted_offers(session: Session, ids: list[int]) -> dict[int, list[str]]:
             if codes:
                 found[offer_id] = list(codes)
     return found
+
+
+def avip_coverage_by_commune(session: Session, today: date, departement: str) -> dict[str, int]:
+    """:func:`avip_coverage` per commune (INSEE code) of one département."""
+    avip = func.count().filter(avip_label_valid_clause(today))
+    query = (
+        select(Offer.code_insee, avip)
+        .where(Offer.status == OfferStatus.PUBLISHED, Offer.departement_code == departement)
+        .group_by(Offer.code_insee)
+    )
+    return {row[0]: row[1] for row in session.execute(query)}

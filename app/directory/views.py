@@ -9,14 +9,22 @@ from app.db import get_session, utcnow
 from app.directory import presenters
 from app.directory.criteria import PAGE, parse_criteria
 from app.directory.forms import SearchForm
-from app.directory.queries import avip_coverage, get_public_offer, relais_for
+from app.directory.queries import (
+    SearchOutcome,
+    avip_coverage,
+    avip_coverage_by_commune,
+    get_public_offer,
+    relais_for,
+)
 from app.directory.reach import points_to_relais
+from app.geo import get_departement
 from app.geo.timezones import today_in_france
 from app.maps import ATTRIBUTION
+from app.maps.france import departement as departement_drawing
 from app.maps.france import france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index, results_incomplete
-from app.search.services import map_rows, offers_nearby, search_directory
+from app.search.services import map_points, offers_nearby, search_directory, search_place
 
 bp = Blueprint("directory", __name__)
 
@@ -58,36 +66,56 @@ def search():
 
 @bp.get("/recherche/carte.json")
 def search_map_points():
-    """All the points of the search's map in one compact response (Leaflet draws them)."""
+    """All the points of the search's map in one compact response (Leaflet draws them): the
+    place resolved, then one pass over the index's columns (no list search, no offer loaded)."""
     session = get_session()
     catch_up(session)
     criteria = parse_criteria(request.args, PAGE).criteria
-    today = today_in_france()
-    outcome = search_directory(session, get_index(), criteria, today, 1)
-    view = _map_view(session, outcome)
-    response = jsonify(presenters.map_json(view))
+    place, _point = search_place(criteria)
+    view = _map_view(session, SearchOutcome(criteria=criteria, place=place))
+    offer_url = url_for("directory.offer_detail", offer_id=0).removesuffix("0") + "{id}"
+    response = jsonify(presenters.map_json(view, offer_url))
     response.headers["Cache-Control"] = f"public, max-age={MAP_MAX_AGE}"
     return response
 
 
-def _map_view(session, outcome) -> presenters.MapView:
-    today = today_in_france()
+def _map_view(session, outcome: SearchOutcome) -> presenters.MapView:
     center = presenters.map_center(outcome)
-    rows = map_rows(session, get_index(), outcome.criteria, center, today) if center else []
-    return presenters.MapView(outcome, presenters.map_points(rows, today, _offer_url))
-
-
-def _offer_url(offer_id: int) -> str:
-    return url_for("directory.offer_detail", offer_id=offer_id)
+    if center is None:
+        return presenters.MapView(outcome, (), 0)
+    data = map_points(session, get_index(), outcome.criteria, center, today_in_france())
+    return presenters.MapView(outcome, data.points, data.total)
 
 
 @bp.get("/couverture-avip")
 def coverage():
     counts = avip_coverage(get_session(), today_in_france())
+    drawing = france()
     return render_template(
         "directory/coverage.html",
         chart=presenters.avip_coverage_chart(counts),
-        drawing=france(),
+        drawing=drawing,
+        attribution=ATTRIBUTION,
+        links={
+            s.code: url_for("directory.coverage_departement", departement=s.code)
+            for s in drawing.shapes
+        },
+    )
+
+
+@bp.get("/couverture-avip/<departement>")
+def coverage_departement(departement: str):
+    """The AVIP coverage by commune within a département (commune outlines, COG 2026)."""
+    found = get_departement(departement)
+    drawing = departement_drawing(found.code) if found is not None else None
+    if found is None or drawing is None:
+        abort(404)
+    counts = avip_coverage_by_commune(get_session(), today_in_france(), found.code)
+    return render_template(
+        "directory/coverage_departement.html",
+        departement=found,
+        chart=presenters.avip_commune_chart(counts, drawing),
+        drawing=drawing,
         attribution=ATTRIBUTION,
     )
 

@@ -19,7 +19,7 @@ from app.core.dates import add_months
 from app.core.french import format_date, format_euros, format_number, money, typography
 
 from .errors import DateOutOfRange, InvalidInput, parse_date, parse_decimal
-from .parameters import Entry, ParameterNotFound, Reader, parameter
+from .parameters import Entry, ParameterNotFound, Reader, RuleOverlay, parameter
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -126,7 +126,9 @@ class AgeInput:
     gets none (the RSA is not an unemployment allowance);
     ``enfants``: ages in whole years of the children in the parent's charge;
     ``date_demande``: date of the application (default: ``as_of``);
-    ``date_derniere_aide``: start date of the previous AGE / AGEPI, if any.
+    ``date_derniere_aide``: start date of the previous AGE / AGEPI, if any;
+    ``regles_locales``: local rules (an experiment in the parent's département) that win over
+    the national values on their own dates; the caller chooses them, the rules stay pure.
     """
 
     as_of: date = field(default_factory=date.today)
@@ -139,9 +141,12 @@ class AgeInput:
     activite: Activity | None = None
     date_demande: date | None = None
     date_derniere_aide: date | None = None
+    regles_locales: RuleOverlay | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "as_of", parse_date("date", self.as_of, required=True))
+        if self.regles_locales is not None and not isinstance(self.regles_locales, RuleOverlay):
+            raise InvalidInput("regles_locales", "Règles locales illisibles.")
         if self.territoire not in TERRITORIES:
             raise InvalidInput("territoire", "Choisissez « métropole » ou « Mayotte ».")
         category = self.categorie_demandeur
@@ -235,6 +240,8 @@ class AgeResult:
     parameters_used: tuple[Entry, ...]
     reference_date: date | None = None
     reference_text: str = ""
+    #: The local values (an experiment) that decided this answer instead of the national ones.
+    local_entries: tuple[Entry, ...] = ()
 
     def condition(self, code: str) -> Condition:
         """The condition with this code (KeyError if absent)."""
@@ -277,7 +284,7 @@ class _Rules:
         # n°2024-16 §3.1); without an activity, on the day of the estimate.
         activity = inputs.activite
         self.on = activity.date_debut if activity is not None else inputs.as_of
-        self.read = Reader(self.on)
+        self.read = Reader(self.on, inputs.regles_locales)
         try:
             self.dispositif: str = self.read("age.dispositif")
         except ParameterNotFound:
@@ -615,7 +622,7 @@ class _Rules:
         count = self.eligible_children()
         limit = self.param("age_enfant_maximum")
         granted = max(self.inputs.date_demande or self.inputs.as_of, self.on)
-        read = Reader(granted)
+        read = Reader(granted, self.inputs.regles_locales)
         tables = read(f"{self.dispositif}.montants")
         self.amount_entries = read.used
         weekly_threshold = self.param("seuil_hebdomadaire_heures")
@@ -762,6 +769,8 @@ def estimate_age(inputs: AgeInput) -> AgeResult:
     amount_if_eligible, explanation, amount_notes = rules.amount()
     notes += amount_notes
     deadline = rules.deadline()
+    used = rules.read.used + tuple(e for e in rules.amount_entries if e not in rules.read.used)
+    overlay = inputs.regles_locales
     return AgeResult(
         as_of=inputs.as_of,
         dispositif=rules.dispositif,
@@ -775,8 +784,8 @@ def estimate_age(inputs: AgeInput) -> AgeResult:
         deadline=deadline,
         next_steps=rules.next_steps(eligible, deadline),
         notes=tuple(notes),
-        parameters_used=rules.read.used
-        + tuple(e for e in rules.amount_entries if e not in rules.read.used),
+        parameters_used=used,
         reference_date=rules.on,
         reference_text=rules.reference_text(),
+        local_entries=tuple(e for e in used if overlay is not None and overlay.owns(e)),
     )

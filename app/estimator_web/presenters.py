@@ -10,7 +10,7 @@ from flask import url_for
 
 from app.core.french import format_number
 from app.directory.criteria import DAY_CODES, DAY_LABELS
-from app.estimator import ChildCare, Estimate, ModeCost
+from app.estimator import AgeResult, ChildCare, Estimate, ModeCost
 from app.estimator.parameters import Entry
 from app.estimator_web.forms import (
     CONTRACTS,
@@ -36,12 +36,22 @@ def _ordinal(n: int) -> str:
     return "1er" if n == 1 else f"{n}e"
 
 
+@dataclass(frozen=True)
+class ExperimentNotice:
+    """The parent's estimate used an experiment's rules: which ones (``label``: « règles
+    expérimentales du département … jusqu'au … ») and what the national rules give."""
+
+    label: str
+    national: AgeResult
+
+
 @dataclass
 class EstimatorView:
     form: EstimatorForm
     submitted: bool
     result: Estimate | None = None
     added_child: bool = False
+    experiment: ExperimentNotice | None = None
     steps: tuple = STEPS
     max_children: int = MAX_CHILDREN
     errors: list[ErrorItem] = field(init=False)

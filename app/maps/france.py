@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from app.maps.outlines import Area, departements
+from app.maps.outlines import Area, communes, departements
 from app.maps.projection import (
     FRANCE_HEIGHT,
     FRANCE_WIDTH,
@@ -13,6 +13,7 @@ from app.maps.projection import (
     METROPOLE,
     METROPOLE_BBOX,
     Frame,
+    bbox_of,
     fit,
 )
 from app.maps.svg import Shape, path_data
@@ -40,3 +41,18 @@ def draw(areas: tuple[Area, ...]) -> Drawing:
 def france() -> Drawing:
     """The départements drawn once per process (about 100 KB of path data)."""
     return draw(departements())
+
+
+#: The drawing of one département by commune (a square: départements are about as wide as tall).
+DEPARTEMENT_FRAME = Frame(0, 0, 560, 560)
+
+
+@cache
+def departement(code: str) -> Drawing | None:
+    """A département's communes drawn to fill the frame, or None for an unknown code."""
+    areas = communes(code)
+    if not areas:
+        return None
+    project = fit(bbox_of(areas), DEPARTEMENT_FRAME, 6)
+    shapes = tuple(Shape(a.code, a.name, path_data(a.polygons, project)) for a in areas)
+    return Drawing(DEPARTEMENT_FRAME.width, DEPARTEMENT_FRAME.height, shapes, ())

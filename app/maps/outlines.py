@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -51,3 +53,39 @@ def departements() -> tuple[Area, ...]:
     """The 101 départements, DROM (971–976) at their real coordinates."""
     with open(DATA / "departements.geojson", encoding="utf-8") as f:
         return areas_from_geojson(json.load(f))
+
+
+#: A département code as the commune files are named (« 01 »…« 95 », « 2A », « 2B », « 971 »…).
+DEPARTEMENT_CODE = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$")
+
+
+def communes_file(departement: str) -> Path | None:
+    """The gzipped GeoJSON of a département's communes, or None for an unknown code."""
+    if not DEPARTEMENT_CODE.match(departement):
+        return None
+    path = DATA / "communes" / f"{departement}.geojson.gz"
+    return path if path.is_file() else None
+
+
+@cache
+def communes(departement: str) -> tuple[Area, ...]:
+    """The communes of a département (COG 2026 codes); empty for an unknown code. Loaded once
+    per département and process."""
+    path = communes_file(departement)
+    if path is None:
+        return ()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return areas_from_geojson(json.load(f))
+
+
+#: The municipal arrondissements (INSEE, COG) drawn inside their commune's single outline:
+#: Paris 75101–75120 → 75056, Marseille 13201–13216 → 13055, Lyon 69381–69389 → 69123.
+ARRONDISSEMENT_PREFIXES = (("751", "75056"), ("132", "13055"), ("6938", "69123"))
+
+
+def outline_code(code_insee: str) -> str:
+    """The code of the commune outline a commune or municipal arrondissement is drawn in."""
+    for prefix, commune in ARRONDISSEMENT_PREFIXES:
+        if code_insee.startswith(prefix) and code_insee != commune:
+            return commune
+    return code_insee

@@ -65,6 +65,17 @@ def fit(bbox: tuple[float, float, float, float], frame: Frame, margin: float = 0
     return Projection(lon0, lat0, scale, frame.x + frame.width / 2, frame.y + frame.height / 2)
 
 
+def bbox_of(areas) -> tuple[float, float, float, float]:
+    """The (west, south, east, north) box holding every area (anything with a ``bbox``)."""
+    boxes = [a.bbox for a in areas]
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def around(latitude: float, longitude: float, radius_km: float, frame: Frame) -> Projection:
     """A view centred on a point showing a circle of ``radius_km`` (a results map)."""
     d_lat = radius_km / KM_PER_DEGREE

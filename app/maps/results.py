@@ -26,13 +26,23 @@ CATEGORIES = (
 )
 
 
+def category(avip: bool, free: bool, atypical: bool) -> str:
+    """A point's category: the first of :data:`CATEGORIES` the offer has (``avip``: a label
+    valid on the day; ``free``: free places; ``atypical``: early, late, night or weekend)."""
+    if avip:
+        return "avip"
+    if free:
+        return "free"
+    return "atypical" if atypical else "other"
+
+
 @dataclass(frozen=True)
 class MapPoint:
     latitude: float
     longitude: float
     category: str
     label: str
-    url: str
+    offer_id: int
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ own index directory can all catch up.
 
 Rows are pruned by the daily job (:func:`prune_applied`) once the index in service has applied
 them and they are older than :data:`KEEP_CHANGES`, so that the log does not grow for ever.
+
+Other readers of the log (the alerts, :mod:`app.alerts`) keep a cursor (:class:`ChangeCursor`,
+the last change they consumed): pruning never deletes a change a cursor has not passed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, delete, event, insert, select
+from sqlalchemy import DateTime, Integer, String, delete, event, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.db import Base, utcnow
@@ -28,6 +31,33 @@ class SearchChange(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     offer_id: Mapped[int] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class ChangeCursor(Base):
+    """How far one reader of the change log (other than the index) has consumed it."""
+
+    __tablename__ = "search_change_cursors"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_change: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+def newest_change(session: Session) -> int:
+    """The id of the newest change recorded (0: none)."""
+    return session.scalar(select(func.max(SearchChange.id))) or 0
+
+
+def changes_after(session: Session, after: int, settled_before: datetime) -> list[tuple[int, int]]:
+    """(change id, offer id) of the changes after ``after`` recorded before ``settled_before``,
+    in order. A reader stops there: a change recorded just now may belong to a transaction not
+    yet committed, whose id is lower than a committed one (ids are taken at flush)."""
+    rows = session.execute(
+        select(SearchChange.id, SearchChange.offer_id)
+        .where(SearchChange.id > after, SearchChange.created_at < settled_before)
+        .order_by(SearchChange.id)
+    ).all()
+    return [(int(r.id), int(r.offer_id)) for r in rows]
 
 
 def _offer_ids_touched(session: Session) -> set[int]:
@@ -66,7 +96,11 @@ def _record_changes(session: Session, _flush_context) -> None:
 def prune_applied(session: Session, applied_up_to: int, now: datetime) -> int:
     """Delete the changes the index has applied (ids up to ``applied_up_to``, the last one of
     its state before any gap) that are also older than :data:`KEEP_CHANGES`; returns how many.
-    Never the newer ones: an index behind, or a transaction still open, still needs them."""
+    Never the newer ones: an index behind, or a transaction still open, still needs them; nor
+    those a reader's :class:`ChangeCursor` has not passed yet."""
+    cursors = session.scalar(select(func.min(ChangeCursor.last_change)))
+    if cursors is not None:
+        applied_up_to = min(applied_up_to, cursors)
     result = session.execute(
         delete(SearchChange).where(
             SearchChange.id <= applied_up_to, SearchChange.created_at < now - KEEP_CHANGES

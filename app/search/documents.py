@@ -24,12 +24,14 @@ from app.directory.rules import offer_slots
 from app.search.analysis import french_analyzer
 
 #: Bump when the schema or the document content changes: indexes of another version are rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 NO_END = 99991231
 STATE_DOC_ID = "__state__"
 
-#: The flags a search can ask for, as bits of the ``flags`` column (bit 0 is « avip »).
-SEARCH_FLAGS = ("avip", "places", "handicap")
+#: The flags of an offer, as bits of the ``flags`` column (bit 0 is « avip »): a search can ask
+#: for the first three; « atypical » (open early, late, at night or at the weekend:
+#: ``hours.summarize``) tells a map point's category (app.maps.results.CATEGORIES).
+SEARCH_FLAGS = ("avip", "places", "handicap", "atypical")
 
 
 def _int_column():
@@ -100,10 +102,15 @@ def searchable_offer_count(session: Session) -> int:
     )
 
 
-def search_flags(offer: Offer) -> int:
-    """The bits of :data:`SEARCH_FLAGS` the offer has."""
-    wanted = (offer.avip, offer.free_places, offer.disability_access)
+def search_flags(offer: Offer, slots: tuple[hours.Slot, ...]) -> int:
+    """The bits of :data:`SEARCH_FLAGS` the offer has (``slots``: its opening hours)."""
+    wanted = (offer.avip, offer.free_places, offer.disability_access, _atypical(slots))
     return sum(1 << bit for bit, has in enumerate(wanted) if has)
+
+
+@functools.lru_cache(maxsize=4096)
+def _atypical(slots: tuple[hours.Slot, ...]) -> bool:
+    return hours.summarize(slots).atypical
 
 
 @functools.lru_cache(maxsize=4096)
@@ -139,7 +146,7 @@ def offer_document(offer: Offer) -> dict:
         "title": offer.title,
         "body": "\n".join(p for p in body if p),
         "kind": offer.kind.value.encode("utf-8"),
-        "flags": search_flags(offer),
+        "flags": search_flags(offer, slots),
         **{f"h{day}": mask for day, mask in enumerate(_coverage_masks(slots))},
         "departement": (offer.departement_code or "").encode("utf-8"),
         # A private person's point is coarse (app.directory.reach): no distance gives her home.

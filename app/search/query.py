@@ -26,6 +26,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 from whoosh import query as Q
@@ -208,6 +209,17 @@ def _plan(c: OfferCriteria) -> _Plan:
         radius=c.radius_km if point is not None else None,
         hours=need,
     )
+
+
+#: The plan of a search, for the code that matches saved searches against one offer
+#: (:mod:`app.alerts.matching`): the same filters as a search, computed the same way.
+SearchPlan = _Plan
+DISTANCE_EPSILON_KM = _EPSILON_KM
+
+
+def search_plan(c: OfferCriteria) -> SearchPlan:
+    """What a search with criteria ``c`` filters on (box, kinds, flags, AVIP day, age, hours)."""
+    return _plan(c)
 
 
 def _in_sorted(docs: np.ndarray, found: np.ndarray, size: int) -> np.ndarray:
@@ -519,7 +531,10 @@ def _first_hits(
     return [Hit(int(ids[i]), measured(i) if point is not None else None) for i in ranked[:count]]
 
 
-class ResultWindows:
+V = TypeVar("V")
+
+
+class ResultWindows(Generic[V]):
     """The first :data:`WINDOW` sorted hits of recent searches, per process, keyed by the
     criteria and the index generation they were computed on: paging through a search, or the
     same search asked again, costs a lookup until the index changes."""
@@ -531,14 +546,14 @@ class ResultWindows:
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key) -> SearchHits | None:
+    def get(self, key) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key, value: SearchHits) -> None:
+    def put(self, key, value: V) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -550,7 +565,7 @@ class ResultWindows:
             self._items.clear()
 
 
-RESULT_WINDOWS = ResultWindows()
+RESULT_WINDOWS: ResultWindows[SearchHits] = ResultWindows()
 
 
 def find_offers(
@@ -572,12 +587,105 @@ def find_offers(
     return SearchHits(total, hits[offset : offset + limit])
 
 
+# -- the points of a map ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapHits:
+    """The offers of a search as a map shows them, nearest first (by distance, then id), from
+    the column arrays alone: ids, the published point (a private person's is coarse: the index
+    holds :func:`app.directory.reach.public_point`) in 1e-5 degrees, and what tells a point's
+    category: an AVIP label valid on the day searched, free places, atypical hours."""
+
+    total: int
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    avip: np.ndarray
+    free: np.ndarray
+    atypical: np.ndarray
+
+
+_FREE_BIT = np.uint8(1 << SEARCH_FLAGS.index("places"))
+_ATYPICAL_BIT = np.uint8(1 << SEARCH_FLAGS.index("atypical"))
+
+
+def _map_search(searcher, folder: Path | None, plan: _Plan, limit: int) -> MapHits:
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("ids", "lat", "lon", "distances", "avip", "flags")
+    }
+    for leaf, _offset in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if not reader.doc_count_all():
+            continue
+        cols = COLUMNS.get(folder, reader)
+        docs = _matches(cols, reader.segment(), plan)
+        if plan.point is None or not len(docs):
+            continue
+        distances = _distances(plan.point, cols.lat[docs], cols.lon[docs])
+        if plan.radius is not None:
+            inside = distances <= plan.radius + _EPSILON_KM
+            for i in np.flatnonzero(inside & (distances > plan.radius - _EPSILON_KM)):
+                d = docs[i]
+                inside[i] = _exact_km(plan.point, cols.lat[d], cols.lon[d]) <= plan.radius
+            docs, distances = docs[inside], distances[inside]
+        parts["ids"].append(cols.ids[docs])
+        parts["lat"].append(cols.lat[docs])
+        parts["lon"].append(cols.lon[docs])
+        parts["distances"].append(distances)
+        if plan.today is not None:
+            numbers = cols.numbers
+            valid = (numbers["avip_from"][docs] <= plan.today) & (
+                numbers["avip_until"][docs] >= plan.today
+            )
+        else:
+            valid = np.zeros(len(docs), dtype=bool)
+        parts["avip"].append(valid)
+        parts["flags"].append(cols.flags[docs])
+
+    def joined(name: str, dtype) -> np.ndarray:
+        return np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype=dtype)
+
+    ids = joined("ids", np.int64)
+    order = np.lexsort((ids, joined("distances", np.float64)))[:limit]
+    flags = joined("flags", np.uint8)[order]
+    return MapHits(
+        total=len(ids),
+        ids=ids[order],
+        lat=joined("lat", np.int32)[order],
+        lon=joined("lon", np.int32)[order],
+        avip=joined("avip", bool)[order],
+        free=(flags & _FREE_BIT) != 0,
+        atypical=(flags & _ATYPICAL_BIT) != 0,
+    )
+
+
+def map_key(index: SearchIndex, searcher, c: OfferCriteria, limit: int) -> tuple:
+    """What a map's points depend on: the criteria and the index's generation and segments (an
+    edit is re-indexed, so it changes the key, as for :class:`ResultWindows`)."""
+    return ("map", index.fingerprint(searcher), c, limit)
+
+
+def find_map_points(index: SearchIndex, c: OfferCriteria, limit: int) -> tuple[tuple, MapHits]:
+    """Every offer matching ``c`` around its point (the ``limit`` nearest), in one pass over
+    the column arrays, with its :func:`map_key` (for a cache of what is made of it)."""
+    searcher = index.searcher()
+    found = _map_search(searcher, index.searcher_folder(searcher), _plan(c), limit)
+    return map_key(index, searcher, c, limit), found
+
+
 __all__ = [
+    "DISTANCE_EPSILON_KM",
     "Hit",
+    "MapHits",
     "OfferCriteria",
     "SearchHits",
+    "SearchPlan",
     "Word",
+    "find_map_points",
     "find_offers",
+    "map_key",
+    "search_plan",
     "text_query",
     "text_words",
 ]

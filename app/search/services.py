@@ -7,6 +7,7 @@ the directory itself never imports the index.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -16,15 +17,25 @@ from app.directory.models import CHILDCARE_KINDS, Offer
 from app.directory.queries import (
     ResultRow,
     SearchOutcome,
-    load_map_offers,
     load_offers,
+    offer_titles,
     restricted_offers,
 )
 from app.directory.reach import public_point
 from app.directory.rules import quality_score, resident_eligible
-from app.geo import resolve_place
+from app.geo import PlaceResolution, resolve_place
+from app.maps.results import MapPoint, category
+from app.search.documents import COORD_SCALE
 from app.search.index import SearchIndex
-from app.search.query import Hit, OfferCriteria, ResultWindows, SearchHits, find_offers
+from app.search.query import (
+    Hit,
+    OfferCriteria,
+    ResultWindows,
+    SearchHits,
+    find_map_points,
+    find_offers,
+    map_key,
+)
 
 RESULT_WINDOW = ResultWindows.WINDOW
 
@@ -53,19 +64,28 @@ def index_criteria(
     )
 
 
+def search_place(
+    criteria: SearchCriteria,
+) -> tuple[PlaceResolution | None, tuple[float, float] | None]:
+    """The place typed, resolved (None when a point was given or no place typed), and the
+    point searched around (None: anywhere, or the place names no single commune)."""
+    if criteria.point is not None or not (criteria.place or criteria.code_insee):
+        return None, criteria.point
+    place = resolve_place(criteria.place, criteria.code_insee)
+    if place.commune is None:
+        return place, None
+    return place, (place.commune.latitude, place.commune.longitude)
+
+
 def search_directory(
     session: Session, index: SearchIndex, criteria: SearchCriteria, today: date, page_size: int
 ) -> SearchOutcome:
     """The page of offers ``criteria`` asks for. A place typed is resolved first: when it names
     no single commune, the outcome says so and nothing is searched."""
-    place = None
-    point = criteria.point
-    if point is None and (criteria.place or criteria.code_insee):
-        place = resolve_place(criteria.place, criteria.code_insee)
-        if place.commune is None:
-            # Ask which place is meant before showing anything misleading.
-            return SearchOutcome(criteria=criteria, place=place)
-        point = (place.commune.latitude, place.commune.longitude)
+    place, point = search_place(criteria)
+    if place is not None and place.commune is None:
+        # Ask which place is meant before showing anything misleading.
+        return SearchOutcome(criteria=criteria, place=place)
     outcome = SearchOutcome(criteria=criteria, place=place, page=criteria.page, searched=True)
     offset = (outcome.page - 1) * page_size
     asked = index_criteria(criteria, point, today)
@@ -146,21 +166,61 @@ def offers_nearby(
     return _rows(session, hits)
 
 
-#: At most this many points on a results map (Paris 3 km has a few thousand offers).
-MAP_POINTS_LIMIT = 5000
+#: At most this many points on a results map, the nearest (Paris 3 km has about 6,000 of the
+#: 300,000 offers of the national benchmark; Leaflet's clusters draw 20,000 easily).
+MAP_POINTS_LIMIT = 20_000
 
 
-def map_rows(
+@dataclass(frozen=True)
+class MapData:
+    """The points of a search's map: ``total`` offers match, ``points`` are the nearest
+    :data:`MAP_POINTS_LIMIT` of them, nearest first."""
+
+    total: int
+    points: tuple[MapPoint, ...]
+
+
+class MapCache(ResultWindows[MapData]):
+    """The points of recent maps, per process (a dense city's are a few MB: few entries)."""
+
+    SIZE = 8
+
+
+MAP_CACHE = MapCache()
+
+
+def map_points(
     session: Session,
     index: SearchIndex,
     criteria: SearchCriteria,
     point: tuple[float, float],
     today: date,
     limit: int = MAP_POINTS_LIMIT,
-) -> list[ResultRow]:
-    """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map."""
-    found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
-    offers = load_map_offers(session, [h.offer_id for h in found.hits])
-    return [
-        ResultRow(offers[h.offer_id], h.distance_km) for h in found.hits if h.offer_id in offers
-    ]
+) -> MapData:
+    """Every offer matching ``criteria`` around ``point`` (not only the page shown), for a map:
+    one pass over the index's column arrays (no offer loaded), the titles in one query; cached
+    until the index changes, like search results (an edited title is re-indexed, so it changes
+    the index too)."""
+    asked = index_criteria(criteria, point, today)
+    cached = MAP_CACHE.get(map_key(index, index.searcher(), asked, limit))
+    if cached is not None:
+        return cached
+    key, found = find_map_points(index, asked, limit)
+    ids = [int(i) for i in found.ids]
+    titles = offer_titles(session, ids)
+    points = tuple(
+        MapPoint(
+            int(lat) / COORD_SCALE,
+            int(lon) / COORD_SCALE,
+            category(bool(avip), bool(free), bool(atypical)),
+            titles[offer_id],
+            offer_id,
+        )
+        for offer_id, lat, lon, avip, free, atypical in zip(
+            ids, found.lat, found.lon, found.avip, found.free, found.atypical, strict=True
+        )
+        if offer_id in titles
+    )
+    data = MapData(found.total, points)
+    MAP_CACHE.put(key, data)
+    return data

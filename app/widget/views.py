@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -18,16 +28,17 @@ from app.core.limits import SENSITIVE, limiter
 from app.core.mail import absolute_url
 from app.core.outgoing import queue_mail
 from app.core.rendering import render_page_or_fragment
-from app.core.security import content_security_policy
+from app.core.security import content_security_policy, tiles_origin
 from app.db import get_session, utcnow
 from app.directory import presenters
-from app.directory.criteria import PAGE, parse_criteria
+from app.directory.criteria import PAGE, ParsedCriteria, parse_criteria
 from app.directory.forms import SearchForm
+from app.directory.queries import SearchOutcome
 from app.estimator_web.services import evaluate
 from app.geo import get_commune, get_departement
 from app.geo.timezones import today_in_france
 from app.search import catch_up, get_index, results_incomplete
-from app.search.services import search_directory
+from app.search.services import map_points, search_directory, search_place
 from app.widget import queries, services
 from app.widget.forms import (
     ApprovalForm,
@@ -52,6 +63,8 @@ WIDGET_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: Seconds a browser or proxy may keep a map's points (as on /recherche/carte.json).
+MAP_MAX_AGE = 60
 
 # ---- the widget -----------------------------------------------------------------------------
 
@@ -91,7 +104,8 @@ def _render(
         **context,
     )
     ancestors = frame_ancestors(token.allowed_origins if token else [])
-    response.headers["Content-Security-Policy"] = content_security_policy(ancestors)
+    tiles = tiles_origin(current_app.config.get("MAP_TILES_URL") or "")
+    response.headers["Content-Security-Policy"] = content_security_policy(ancestors, tiles)
     return response
 
 
@@ -127,6 +141,17 @@ def _hidden(args: MultiDict, *names: str) -> list[tuple[str, str]]:
     return [(name, value) for name in names if (value := args.get(name))]
 
 
+def _criteria(token: PartnerToken | None) -> tuple[MultiDict, ParsedCriteria]:
+    """The URL's criteria with the token's presets; a département preset kept when it exists."""
+    args = _args_with_presets(token)
+    departement = args.get("departement", "").upper()
+    parsed = parse_criteria(args, PAGE)
+    criteria = replace(
+        parsed.criteria, departement=departement if get_departement(departement) else None
+    )
+    return args, replace(parsed, criteria=criteria)
+
+
 @bp.get("/widget/recherche")
 def search():
     token, preview = _partner()
@@ -134,15 +159,11 @@ def search():
         return _refused()
     session = get_session()
     catch_up(session)
-    args = _args_with_presets(token)
-    departement = args.get("departement", "").upper()
-    parsed = parse_criteria(args, PAGE)
-    criteria = replace(
-        parsed.criteria, departement=departement if get_departement(departement) else None
-    )
+    args, parsed = _criteria(token)
     outcome = search_directory(
-        session, get_index(), criteria, today_in_france(), current_app.config["PAGE_SIZE"]
+        session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
     )
+    as_map = args.get("vue") == "carte"
     return _render(
         token,
         "directory/search.html",
@@ -152,8 +173,35 @@ def search():
         outcome=outcome,
         form=SearchForm.showing(args, parsed.errors),
         view=presenters.SearchView(outcome, args, path=url_for("widget.search")),
+        map_view=_map_view(session, outcome) if as_map else None,
+        map_points_url=url_for("widget.search_map_points"),
         index_incomplete=results_incomplete(),
     )
+
+
+@bp.get("/widget/recherche/carte.json")
+def search_map_points():
+    """The widget's map points: the same criteria and presets as its results."""
+    token, preview = _partner()
+    if token is None and not preview:
+        return jsonify({"points": [], "text": "Widget non autorisé."}), 403
+    session = get_session()
+    catch_up(session)
+    criteria = _criteria(token)[1].criteria
+    place, _point = search_place(criteria)
+    view = _map_view(session, SearchOutcome(criteria=criteria, place=place))
+    offer_url = url_for("directory.offer_detail", offer_id=0).removesuffix("0") + "{id}"
+    response = jsonify(presenters.map_json(view, offer_url))
+    response.headers["Cache-Control"] = f"public, max-age={MAP_MAX_AGE}"
+    return response
+
+
+def _map_view(session, outcome: SearchOutcome) -> presenters.MapView:
+    center = presenters.map_center(outcome)
+    if center is None:
+        return presenters.MapView(outcome, (), 0)
+    data = map_points(session, get_index(), outcome.criteria, center, today_in_france())
+    return presenters.MapView(outcome, data.points, data.total)
 
 
 @bp.get("/widget/estimateur")

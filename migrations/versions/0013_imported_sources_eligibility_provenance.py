@@ -1,7 +1,7 @@
 """several sources per offer, eligibility zone and provenance of imported fields
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012 (written on 0006)
 Create Date: 2026-12-05
 
 ``offer_sources``: every (source, identifier) an import matched to an offer, so that two files
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0008"
+down_revision = "0012"  # was "0006"; re-chained after 0012 when main was merged
 branch_labels = None
 depends_on = None
 

@@ -59,7 +59,12 @@
     var svg = box.querySelector("svg.map");
     svg.parentNode.insertBefore(holder, svg);
     svg.classList.add("is-replaced");
-    var map = L.map(holder, { attributionControl: true, scrollWheelZoom: false, maxZoom: 18, minZoom: 5, zoomSnap: 0.25 });
+    var map = L.map(holder, { attributionControl: true, zoomControl: false, scrollWheelZoom: false, maxZoom: 18, minZoom: 5, zoomSnap: 0.25 });
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", "Fermer la fiche"); close.setAttribute("title", "Fermer la fiche"); }
+    });
     map.attributionControl.setPrefix(false);
     var d = box.dataset;
     if (d.tiles) {
@@ -73,11 +78,12 @@
     map.fitBounds(center.toBounds(data.radius_km * 2000));
     L.circle(center, { radius: data.radius_km * 1000, className: "map-radius", interactive: false }).addTo(map);
     L.circleMarker(center, { radius: 6, className: "lf-place", interactive: false }).addTo(map);
+    var newTab = d.newTab ? ' target="_blank" rel="noopener"' : "";
     var group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 30 });
     data.points.forEach(function (p) {
       var label = p[4] + " (" + (data.categories[p[2]] || "") + ")";
       var m = L.marker([p[0], p[1]], { icon: icon(p[2]), title: label, alt: label, keyboard: true });
-      m.bindPopup('<a href="' + text(p[3]) + '">' + text(p[4]) + "</a><br>" + text(data.categories[p[2]] || ""));
+      m.bindPopup('<a href="' + text(data.offer_url.replace("{id}", p[3])) + '"' + newTab + ">" + text(p[4]) + "</a><br>" + text(data.categories[p[2]] || ""));
       group.addLayer(m);
     });
     map.addLayer(group);

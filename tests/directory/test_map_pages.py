@@ -107,8 +107,49 @@ def test_the_map_points_in_one_compact_response(client, session, index, app):
     data = response.get_json()
     assert len(data["points"]) == app.config["PAGE_SIZE"] + 3  # all, not only the page
     assert data["text"].startswith(f"{app.config['PAGE_SIZE'] + 3} offres dans un rayon de 10")
-    point = next(p for p in data["points"] if p[3] == f"/offre/{sophie.id}")
+    point = next(p for p in data["points"] if p[3] == sophie.id)
+    assert data["offer_url"].replace("{id}", str(point[3])) == f"/offre/{sophie.id}"
     assert point[:2] == [round(sophie.latitude, 2), round(sophie.longitude, 2)]
+    assert point[2:] == ["other", sophie.id, "Sophie M., assistante maternelle"]
     # No place: no points; nonsense: no error.
     assert client.get("/recherche/carte.json").get_json()["points"] == []
     assert client.get("/recherche/carte.json?lieu=%00&rayon=zz").status_code == 200
+
+
+def test_the_avip_coverage_by_commune_within_a_departement(client, session, index):
+    make_offer(session, title="Crèche AVIP", avip=True)
+    make_offer(session, title="Crèche AVIP 2", avip=True, offset_km=(1, 1))
+    make_offer(session, title="Crèche de Hyères", code_insee="83069")
+    make_offer(session, title="Crèche de Lyon", code_insee="69123", avip=True)
+    france = client.get("/couverture-avip").get_data(as_text=True)
+    assert tags(france, "a", href="/couverture-avip/83")  # the table leads to each département
+    page = client.get("/couverture-avip/83").get_data(as_text=True)
+    assert "Couverture AVIP par commune : 83 Var" in text_of(page)
+    table = text_of(section(page, "couverture-tableau"))
+    assert "83137 Toulon 2" in table and "83069 Hyères 0" in table
+    assert "151 autres communes sans aucune offre publiée (pas de donnée)" in table
+    paths = [p for p in tags(page, "path") if p.get("class", "").startswith("area")]
+    assert len(paths) == 153 and {p["class"] for p in paths} >= {"area choro-none"}
+    assert "style=" not in page.split("<main", 1)[-1] and "ADMIN EXPRESS" in page
+    assert client.get("/couverture-avip/2a").status_code == 200
+    assert client.get("/couverture-avip/99").status_code == 404
+    assert client.get("/couverture-avip/%00").status_code == 404
+
+
+def test_a_municipal_arrondissement_counts_in_its_commune(client, session, index):
+    make_offer(session, title="Crèche du 3e", code_insee="13203", avip=True)
+    make_offer(session, title="Crèche du 8e", code_insee="13208", avip=True)
+    table = text_of(
+        section(client.get("/couverture-avip/13").get_data(as_text=True), "couverture-tableau")
+    )
+    assert "13055 Marseille 2" in table
+
+
+def test_the_commune_outlines_are_served_compressed_and_cached(client):
+    response = client.get("/cartes/communes/83.geojson", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "max-age" in response.headers["Cache-Control"] and len(response.data) < 100_000
+    features = client.get("/cartes/communes/83.geojson").get_json()["features"]
+    assert {"code": "83137", "nom": "Toulon"} in [f["properties"] for f in features]
+    assert client.get("/cartes/communes/00.geojson").status_code == 404
+    assert client.get("/cartes/communes/..%2F..%2Fx.geojson").status_code == 404

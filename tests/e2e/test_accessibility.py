@@ -248,6 +248,13 @@ def states(world) -> list[State]:
         ),
         State("page introuvable (404)", None, "/offre/999999", shows="Page introuvable"),
         State(
+            "alerte — erreurs",
+            None,
+            "/alertes/nouvelle?lieu=Toulon&code_insee=83137&rayon=10",
+            submit("Créer l’alerte"),
+            shows="css=.error-summary",
+        ),
+        State(
             "recherche — filtre appliqué",
             None,
             "/recherche?lieu=Toulon",

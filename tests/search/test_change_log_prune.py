@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from app.db import utcnow
 from app.search import prune_changes
-from app.search.changes import KEEP_CHANGES, SearchChange
+from app.search.changes import KEEP_CHANGES, ChangeCursor, SearchChange
 
 
 def _ids(session) -> list[int]:
@@ -71,3 +71,23 @@ def test_without_a_readable_index_nothing_is_pruned(app, session):
     _date_back(session, [change], KEEP_CHANGES * 2)
     assert prune_changes(session, utcnow()) is None
     assert _ids(session) == [change]
+
+
+def test_a_change_the_alerts_have_not_read_is_kept(app, session, index):
+    """Another reader of the log (the alerts, ``search_change_cursors``) keeps its changes:
+    pruning never goes past the lowest cursor, then goes on once it has moved."""
+    make_offer(session, title="Crèche des Pins")
+    read = _ids(session)
+    session.add(ChangeCursor(name="alerts", last_change=read[-1]))
+    session.commit()
+    make_offer(session, title="Crèche des Oliviers")
+    index.sync(session)
+    unread = [i for i in _ids(session) if i not in read]
+    _date_back(session, _ids(session), KEEP_CHANGES + timedelta(hours=1))
+
+    assert prune_changes(session, utcnow()) == len(read)
+    session.commit()
+    assert _ids(session) == unread
+    session.get(ChangeCursor, "alerts").last_change = unread[-1]
+    session.commit()
+    assert prune_changes(session, utcnow()) == len(unread)

@@ -53,7 +53,7 @@ def test_a_rebuild_writes_each_segment_s_arrays_before_serving_it(session, index
                 assert (byte_to_length(length) if length else 0) == expected, name
             kind = reader.column_reader("kind")[docnum].decode()
             assert cols.kind_names[cols.kind[docnum]] == kind
-    assert SEARCH_FLAGS == ("avip", "places", "handicap")
+    assert SEARCH_FLAGS == ("avip", "places", "handicap", "atypical")
     assert found(index, avip=True, disability=True) == found(index, text="pomme")
     assert found(index, free_places=True) == found(index, text="poire")
 

@@ -56,6 +56,7 @@ __all__ = [
     "Parameter",
     "ParameterNotFound",
     "Reader",
+    "RuleOverlay",
     "entry",
     "names",
     "parameter",
@@ -211,8 +212,40 @@ def value(name: str, on: date) -> Any:
     return parameter(name).at(on).value
 
 
+class RuleOverlay:
+    """Local values that take precedence over the national files on their dates only: an
+    experiment's rules (``app.experiments``), stored elsewhere and passed in by the caller.
+
+    ``entries`` maps a parameter name to its local entries, each applying from its ``start`` to
+    its ``end`` (exclusive; None: open). Outside every window the national value applies. The
+    ``label`` says whose rules they are (« règles expérimentales du département 83 »).
+    """
+
+    __slots__ = ("_entries", "label")
+
+    def __init__(self, entries: Mapping[str, tuple[Entry, ...]], label: str = "") -> None:
+        for name in entries:
+            parameter(name)  # an unknown name is an error, not a silent no-op
+        self._entries = MappingProxyType(dict(entries))
+        self.label = label
+
+    def at(self, name: str, on: date) -> Entry | None:
+        """The local entry of ``name`` in force on ``on``, if any."""
+        for found in self._entries.get(name, ()):
+            if found.start <= on and (found.end is None or on < found.end):
+                return found
+        return None
+
+    def owns(self, found: Entry) -> bool:
+        return any(found is e for e in self._entries.get(found.name, ()))
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted(self._entries))
+
+
 class Reader:
     """Reads parameters on one date and keeps the entries it used, in order, without repeats.
+    With an ``overlay`` (:class:`RuleOverlay`), its values win on their dates.
 
     >>> read = Reader(date(2024, 6, 1))
     >>> read("psu.plafond_mensuel")
@@ -221,19 +254,24 @@ class Reader:
     ['psu.plafond_mensuel']
     """
 
-    __slots__ = ("_used", "on")
+    __slots__ = ("_used", "on", "overlay")
 
-    def __init__(self, on: date) -> None:
+    def __init__(self, on: date, overlay: RuleOverlay | None = None) -> None:
         self.on = on
+        self.overlay = overlay
         self._used: dict[str, Entry] = {}
 
+    def _find(self, name: str) -> Entry:
+        local = self.overlay.at(name, self.on) if self.overlay is not None else None
+        return local if local is not None else parameter(name).at(self.on)
+
     def __call__(self, name: str) -> Any:
-        found = parameter(name).at(self.on)
+        found = self._find(name)
         self._used.setdefault(name, found)
         return found.value
 
     def entry(self, name: str) -> Entry:
-        found = parameter(name).at(self.on)
+        found = self._find(name)
         self._used.setdefault(name, found)
         return found
 
