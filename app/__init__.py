@@ -59,6 +59,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.api import commands as api_commands
     from app.api.views import bp as api_bp
     from app.api.views import pages as api_pages_bp
+    from app.careers.views import bp as careers_bp
     from app.core.accessibility import bp as accessibility_bp
     from app.core.icons import bp as icons_bp
     from app.directory.views import bp as directory_bp
@@ -78,6 +79,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # French stays readable in JSON
     app.register_blueprint(directory_bp)
     app.register_blueprint(estimator_bp)
+    app.register_blueprint(careers_bp)
     app.register_blueprint(geo_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(api_bp)

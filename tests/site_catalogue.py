@@ -62,6 +62,15 @@ QUERIES = {
     "widget.search": lambda w: {"token": w.partner.token},
     "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
+    "careers.guided": lambda w: {
+        "situation": "iae",
+        "diplome": "aucun",
+        "experience": "aucune",
+        "heures": "partiel",
+        "lieu": "Toulon",
+        "rayon": "10",
+    },
+    "careers.qualification": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "alerts.new": lambda w: {"lieu": "Toulon", "code_insee": "83137", "rayon": "10"},
 }
 
@@ -78,6 +87,8 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "job_slug": lambda w: "agent-de-creche",
+    "qualification_slug": lambda w: "cap-aepe",
     "alert_id": lambda w: w.alert.id,
     "departement": lambda w: "83",
     "request_id": lambda w: w.partner_request.id,

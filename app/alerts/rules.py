@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from app.directory.criteria import DAY_CODES, SearchCriteria
 from app.directory.fit import criteria_line
+from app.directory.training import TrainingFilters
 
 #: Issue 22: an alert expires 6 months after it is confirmed or renewed.
 LIFETIME_MONTHS = 6
@@ -40,8 +41,18 @@ REASON_TEXT = {APPEARED: "nouvelle offre", PLACES: "places disponibles"}
 
 def alert_search(criteria: SearchCriteria) -> SearchCriteria:
     """What an alert keeps of a search: its criteria but the keywords, the order and the page
-    (an alert follows a place, kinds, hours, an age and flags)."""
-    return dataclasses.replace(criteria, text="", sort="", page=1, per_page=None)
+    (an alert follows a place, kinds, hours, an age and flags). A course search's filters
+    (funding, VAE, without a diploma, next session) are not followed: the alert follows the
+    courses of the place, never the modes of care a search without kinds means."""
+    return dataclasses.replace(
+        criteria,
+        text="",
+        sort="",
+        page=1,
+        per_page=None,
+        kinds=criteria.searched_kinds if criteria.training.active else criteria.kinds,
+        training=TrainingFilters(),
+    )
 
 
 def label(criteria: SearchCriteria, place_name: str) -> str:

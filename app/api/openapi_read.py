@@ -19,7 +19,7 @@ from app.api.datainclusion import (
     STRUCTURE_FIELDS,
 )
 from app.api.offers import MAX_OFFER_ID, communes_to_json, offer_to_json
-from app.directory.criteria import DAY_CODES, INSEE_CODE, LIMITS, SORTS
+from app.directory.criteria import DAY_CODES, FUNDINGS, INSEE_CODE, LIMITS, SORTS
 from app.directory.models import (
     Certification,
     Funding,
@@ -418,6 +418,33 @@ OFFER_PARAMETERS = [
         "Fin de la garde nécessaire (HH:MM) ; avant le début : le lendemain.",
         {"type": "string", "pattern": "^\\d{1,2}:\\d{2}$"},
         "19:00",
+    ),
+    _parameter(
+        "financements",
+        "Formations : financements acceptés (l’un d’eux suffit), séparés par des virgules : "
+        + ", ".join(FUNDINGS)
+        + ". Ne cherche alors que des formations.",
+        {"type": "string"},
+        "cpf,opco",
+    ),
+    _parameter(
+        "vae",
+        "Formations accessibles par la VAE (ne cherche alors que des formations).",
+        BOOLEAN_PARAMETER,
+    ),
+    _parameter(
+        "sans_diplome",
+        "Formations ouvertes sans diplôme (ne cherche alors que des formations).",
+        BOOLEAN_PARAMETER,
+    ),
+    _parameter(
+        "session_mois",
+        "Formations dont une session commence d’ici ce nombre de mois.",
+        {
+            "type": "integer",
+            "minimum": LIMITS.session_month_range[0],
+            "maximum": LIMITS.session_month_range[1],
+        },
     ),
     _parameter(
         "tri",

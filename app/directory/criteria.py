@@ -18,13 +18,16 @@ from typing import Protocol
 
 from app.core.french import typography
 from app.directory import hours
-from app.directory.models import CHILDCARE_KINDS, OfferKind
+from app.directory.models import CHILDCARE_KINDS, Funding, OfferKind
+from app.directory.training import TrainingFilters
 from app.geo import get_commune
 
 DAY_CODES = ("lu", "ma", "me", "je", "ve", "sa", "di")
 DAY_LABELS = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
 SORTS = ("distance", "pertinence", "mise_a_jour")
 KINDS = tuple(k.value for k in OfferKind)
+FUNDINGS = tuple(f.value for f in Funding)
+TRAINING_KIND = OfferKind.FORMATION.value
 #: What a search with no kind ticked looks for: the modes of care. A parent looking for childcare
 #: is not shown training courses unless she ticks « Formation » (or follows « Se former »).
 DEFAULT_KINDS = tuple(k.value for k in CHILDCARE_KINDS)
@@ -48,6 +51,8 @@ class Limits:
     max_page: int = 1000
     default_per_page: int = 20  # the API's; the page uses the PAGE_SIZE setting
     max_per_page: int = 100
+    session_month_choices: tuple[int, ...] = (1, 3, 6, 12)  # the page's list
+    session_month_range: tuple[int, int] = (1, 24)  # the API
 
 
 LIMITS = Limits()
@@ -76,6 +81,9 @@ class SearchCriteria:
     departement: str | None = None
     page: int = 1
     per_page: int | None = None  # None: the site's page size
+    #: What a course must offer (funding accepted, VAE, open without a diploma, a session
+    #: soon): only courses are searched when one is asked.
+    training: TrainingFilters = field(default_factory=TrainingFilters)
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -85,7 +93,10 @@ class SearchCriteria:
 
     @property
     def searched_kinds(self) -> tuple[str, ...]:
-        """The kinds of offer searched: those asked, else every mode of care (no training)."""
+        """The kinds of offer searched: those asked, else every mode of care (no training);
+        only courses when a course filter is asked."""
+        if self.training.active:
+            return (TRAINING_KIND,)
         return self.kinds or DEFAULT_KINDS
 
     @property
@@ -133,6 +144,10 @@ PAGE = Spelling(
         "text": "q",
         "sort": "tri",
         "page": "page",
+        "funding": "financement",
+        "vae": "vae",
+        "without_diploma": "sans_diplome",
+        "session_months": "session_mois",
     },
     messages={
         "place_too_long": "Le lieu est trop long ({max} caractères au plus).",
@@ -147,6 +162,8 @@ PAGE = Spelling(
         "text_too_long": "Les mots-clés sont trop longs ({max} caractères au plus).",
         "sort": "Choisissez un ordre de tri dans la liste.",
         "page": "Numéro de page invalide : choisissez une page entre 1 et {high}.",
+        "funding": "Financement inconnu : {unknown}. Cochez un financement dans la liste.",
+        "session_months": "Choisissez un délai parmi {choices} mois.",
     },
     comma_lists=False,
     from_lists=True,
@@ -173,6 +190,10 @@ API = Spelling(
         "sort": "tri",
         "page": "page",
         "per_page": "par_page",
+        "funding": "financements",
+        "vae": "vae",
+        "without_diploma": "sans_diplome",
+        "session_months": "session_mois",
     },
     messages={
         "unknown_parameter": UNKNOWN_PARAMETER,
@@ -197,6 +218,8 @@ API = Spelling(
         "sort": "Choisissez distance, pertinence ou mise_a_jour.",
         "page": INTEGER_MESSAGE,
         "per_page": INTEGER_MESSAGE,
+        "funding": "Financement inconnu : {unknown}. Valeurs possibles : {allowed}.",
+        "session_months": INTEGER_MESSAGE,
     },
     comma_lists=True,
     from_lists=False,
@@ -373,6 +396,7 @@ def parse_criteria(args: QueryArgs, spelling: Spelling) -> ParsedCriteria:
     if "per_page" in spelling.names:
         per_page = r.integer("per_page", 1, LIMITS.max_per_page, LIMITS.default_per_page)
 
+    training = _training_filters(r)
     criteria = SearchCriteria(
         text=text,
         place=place,
@@ -391,8 +415,21 @@ def parse_criteria(args: QueryArgs, spelling: Spelling) -> ParsedCriteria:
         sort=sort,
         page=page,
         per_page=per_page,
+        training=training,
     )
     return ParsedCriteria(criteria, r.errors)
+
+
+def _training_filters(r: QueryReader) -> TrainingFilters:
+    funding = r.listing("funding", FUNDINGS)
+    vae, without_diploma = r.flag("vae"), r.flag("without_diploma")
+    if r.spelling.from_lists:
+        months = r.choice("session_months", LIMITS.session_month_choices, None)
+    else:
+        months = r.integer("session_months", *LIMITS.session_month_range, default=None)
+    return TrainingFilters(
+        funding=funding, vae=vae, without_diploma=without_diploma, session_months=months
+    )
 
 
 def _point(r: QueryReader) -> tuple[float | None, float | None, str | None]:

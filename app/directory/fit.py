@@ -76,9 +76,35 @@ def criteria_line(criteria: SearchCriteria, place_name: str | None) -> str:
     ):
         if flag:
             parts.append(label)
+    parts += _course_parts(criteria)
     if criteria.text:
         parts.append(f"«{NBSP}{criteria.text[:30]}{NBSP}»")
     return " · ".join(parts) if parts else "Partout en France"
+
+
+def _course_parts(criteria: SearchCriteria) -> list[str]:
+    """« Formation · CPF ou OPCO · VAE · sans diplôme · session d’ici 3 mois »."""
+    t = criteria.training
+    if not t.active:
+        return []
+    parts = [] if criteria.kinds else [OFFER_KIND_LABELS[OfferKind.FORMATION]]
+    if t.funding:
+        parts.append(" ou ".join(FUNDING_SHORT.get(f, f) for f in t.funding))
+    if t.vae:
+        parts.append("VAE")
+    if t.without_diploma:
+        parts.append("sans diplôme")
+    if t.session_months:
+        parts.append(f"session d’ici {t.session_months}{NBSP}mois")
+    return parts
+
+
+FUNDING_SHORT = {
+    "cpf": "CPF",
+    "france_travail": "France Travail",
+    "region": "Région",
+    "opco": "OPCO",
+}
 
 
 def age_words(months: int) -> str:

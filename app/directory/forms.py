@@ -14,7 +14,7 @@ from app.core.fields import CheckboxesField
 from app.core.forms import FrenchQueryForm
 from app.directory import hours
 from app.directory.criteria import DAY_CODES, DAY_LABELS, LIMITS, SORTS
-from app.directory.models import OFFER_KIND_LABELS
+from app.directory.models import FUNDING_LABELS, OFFER_KIND_LABELS
 
 __all__ = [
     "DAY_CODES",
@@ -31,6 +31,9 @@ AGE_LABELS = ("Moins de 1 an", "1 an", "2 ans", "3 ans", "4 ou 5 ans", "6 ans ou
 AGE_CHOICES = [SelectChoice("", "Tous âges")] + [
     SelectChoice(str(months), label)
     for months, label in zip(LIMITS.age_choices, AGE_LABELS, strict=True)
+]
+SESSION_CHOICES = [SelectChoice("", "Peu importe")] + [
+    SelectChoice(str(m), f"D’ici {m}\u00a0mois") for m in LIMITS.session_month_choices
 ]
 SORT_LABELS = ("Le plus proche", "Les mots-clés", "Mis à jour récemment")
 SORT_CHOICES = [SelectChoice("", "Le plus pertinent")] + [
@@ -89,6 +92,13 @@ class SearchForm(FrenchQueryForm):
     de = StringField("De", description="Exemple : 5:30")
     a = StringField("À", description="Exemple : 19:00")
     q = StringField("Mots-clés")
+    financement = CheckboxesField(
+        "Financement accepté",
+        choices=[SelectChoice(str(k), label) for k, label in FUNDING_LABELS.items()],
+    )
+    vae = StringField("Accessible par la VAE")
+    sans_diplome = StringField("Ouvert sans diplôme")
+    session_mois = SelectField("Prochaine session", choices=SESSION_CHOICES, default="")
     tri = SelectField("Trier par", choices=SORT_CHOICES, default="")
     page = StringField(default="1")
 

@@ -54,6 +54,20 @@ def load_offers(session: Session, ids: list[int]) -> dict[int, Offer]:
     return {offer.id: offer for offer in session.execute(query).scalars()}
 
 
+def load_trainings(session: Session, ids: list[int]) -> dict[int, Training]:
+    """The course details (and sessions) of these offers, for the course filters: lighter than
+    :func:`load_offers` (no hours, closures or structure)."""
+    if not ids:
+        return {}
+    query = (
+        select(Training)
+        .where(Training.offer_id.in_(ids))
+        .options(selectinload(Training.sessions))
+        .order_by(Training.offer_id)
+    )
+    return {t.offer_id: t for t in session.execute(query).scalars()}
+
+
 #: Ids per query when loading many titles (well below SQLite's and PostgreSQL's bind limits).
 TITLE_CHUNK = 2000
 

@@ -18,11 +18,13 @@ from app.directory.queries import (
     ResultRow,
     SearchOutcome,
     load_offers,
+    load_trainings,
     offer_titles,
     restricted_offers,
 )
 from app.directory.reach import public_point
 from app.directory.rules import quality_score, resident_eligible
+from app.directory.training import training_matches
 from app.geo import PlaceResolution, resolve_place
 from app.maps.results import MapPoint, category
 from app.search.documents import COORD_SCALE
@@ -88,6 +90,12 @@ def search_directory(
         return SearchOutcome(criteria=criteria, place=place)
     outcome = SearchOutcome(criteria=criteria, place=place, page=criteria.page, searched=True)
     offset = (outcome.page - 1) * page_size
+    if criteria.training.active:
+        hits = _course_hits(session, index, criteria, point, today)
+        outcome.total = len(hits)
+        outcome.pages = max(1, -(-len(hits) // page_size))
+        outcome.rows = _rows(session, hits[offset : offset + page_size])
+        return outcome
     asked = index_criteria(criteria, point, today)
     home = outcome.commune
     if home is not None and offset + page_size <= RESULT_WINDOW:
@@ -142,6 +150,32 @@ def _eligible_first(
     }
     return [h for h in hits if h.offer_id not in outside] + [
         h for h in hits if h.offer_id in outside
+    ]
+
+
+#: A course search asking what only the database knows (funding, VAE, entry rule, sessions)
+#: reads at most this many courses from the index, then keeps those that qualify. Courses are a
+#: small part of the directory (63 DEEJE courses and the LHEO imports); the README gives the
+#: figure measured.
+COURSE_FILTER_LIMIT = 3000
+
+
+def _course_hits(
+    session: Session,
+    index: SearchIndex,
+    criteria: SearchCriteria,
+    point: tuple[float, float] | None,
+    today: date,
+    limit: int = COURSE_FILTER_LIMIT,
+) -> list[Hit]:
+    """The courses matching ``criteria``, in the index's order, with the course filters
+    applied on the database rows (the source of truth: a session passes without reindexing)."""
+    found = find_offers(index, index_criteria(criteria, point, today), limit=limit)
+    trainings = load_trainings(session, [h.offer_id for h in found.hits])
+    return [
+        h
+        for h in found.hits
+        if training_matches(trainings.get(h.offer_id), criteria.training, today)
     ]
 
 
@@ -201,7 +235,21 @@ def map_points(
     one pass over the index's column arrays (no offer loaded), the titles in one query; cached
     until the index changes, like search results (an edited title is re-indexed, so it changes
     the index too)."""
-    asked = index_criteria(criteria, point, today)
+    data = _map_data(session, index, index_criteria(criteria, point, today), limit)
+    if not criteria.training.active:
+        return data
+    # The course filters, on the database rows of the courses drawn (the cache is shared with
+    # the same search without them).
+    trainings = load_trainings(session, [p.offer_id for p in data.points])
+    points = tuple(
+        p
+        for p in data.points
+        if training_matches(trainings.get(p.offer_id), criteria.training, today)
+    )
+    return MapData(len(points), points)
+
+
+def _map_data(session: Session, index: SearchIndex, asked: OfferCriteria, limit: int) -> MapData:
     cached = MAP_CACHE.get(map_key(index, index.searcher(), asked, limit))
     if cached is not None:
         return cached

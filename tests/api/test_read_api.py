@@ -360,6 +360,10 @@ PARAMETERS = st.sampled_from(
         "tri",
         "page",
         "par_page",
+        "financements",
+        "vae",
+        "sans_diplome",
+        "session_mois",
         "inconnu",
     ]
 )
