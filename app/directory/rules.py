@@ -161,3 +161,43 @@ def hourly_rate(offer: Offer) -> Decimal | None:
         return None
     value = Decimal(match.group(1).replace(",", "."))
     return value if Decimal("1") <= value <= Decimal("100") else None
+
+
+# --------------------------------------------------------------------------- eligibility zone
+
+
+def resident_eligible(codes: list[str] | None, code_insee: str, departement_code: str) -> bool:
+    """May a resident of the commune ``code_insee`` be taken? ``codes`` (the offer's
+    ``eligible_communes``) hold commune or département codes; None or empty: everyone."""
+    if not codes:
+        return True
+    return code_insee in codes or departement_code in codes
+
+
+# --------------------------------------------------------------------------- quality signal
+
+#: What a complete offer has, with the French words a manager reads, in the order to complete.
+QUALITY_CRITERIA = (
+    ("fresh", "mettre à jour l’offre (plus de 3 mois sans mise à jour)"),
+    ("contact", "indiquer un téléphone ou un courriel public"),
+    ("hours", "renseigner les horaires d’ouverture"),
+    ("description", "écrire une description (au moins 80 caractères)"),
+)
+DESCRIPTION_MIN_CHARS = 80
+
+
+def quality_gaps(offer: Offer, today: date) -> list[str]:
+    """What the offer lacks (the keys of :data:`QUALITY_CRITERIA`), in their order."""
+    has = {
+        "fresh": not is_stale(offer.updated_at, today),
+        "contact": offer.contact_public
+        and bool(offer.contact_phone.strip() or offer.contact_email.strip()),
+        "hours": bool(offer.slots),
+        "description": len((offer.description or "").strip()) >= DESCRIPTION_MIN_CHARS,
+    }
+    return [key for key, _ in QUALITY_CRITERIA if not has[key]]
+
+
+def quality_score(offer: Offer, today: date) -> int:
+    """0 to 4: one point per criterion met (used to order ties, and in the back office)."""
+    return len(QUALITY_CRITERIA) - len(quality_gaps(offer, today))

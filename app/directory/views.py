@@ -14,7 +14,9 @@ from app.directory.queries import (
     avip_coverage,
     avip_coverage_by_commune,
     get_public_offer,
+    relais_for,
 )
+from app.directory.reach import points_to_relais
 from app.geo import get_departement
 from app.geo.timezones import today_in_france
 from app.maps import ATTRIBUTION
@@ -58,10 +60,20 @@ def search():
         map_view=_map_view(session, outcome) if as_map else None,
         index_incomplete=results_incomplete(),
         avip_gap=territories.avip_gap(session, departement, today) if departement else None,
+        relais=_relais_when_empty(session, outcome),
     )
     if not as_map:
         _count_search(response, outcome, today)
     return response
+
+
+def _relais_when_empty(session, outcome):
+    """The relais petite enfance of the searched commune (or the nearest), when nothing was
+    found: a parent looking for a childminder is never left at a dead end."""
+    home = outcome.commune
+    if home is None or not outcome.searched or outcome.total:
+        return None
+    return relais_for(session, home.code_insee, home.latitude, home.longitude)
 
 
 def _count_search(response, outcome, today) -> None:
@@ -144,11 +156,19 @@ def offer_detail(offer_id: int):
     retour = presenters.search_return(
         request.args.get("retour"), request.headers.get("Referer"), request.host
     )
+    card = presenters.OfferCard(offer, None, today)
+    relais = (
+        relais_for(session, offer.code_insee, offer.latitude, offer.longitude)
+        if points_to_relais(offer, card.reach)
+        else None
+    )
     return render_template(
         "directory/offer.html",
         offer=offer,
         retour=retour,
-        card=presenters.OfferCard(offer, None, today),
+        card=card,
+        relais=relais,
+        provenance=presenters.provenance_lines(offer),
         commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),
         nearby=[
