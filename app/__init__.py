@@ -76,6 +76,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.moderation.views import bp as moderation_bp
     from app.referrals import commands as referral_commands
     from app.referrals.views import bp as referrals_bp
+    from app.territories import commands as territory_commands
+    from app.territories.views import bp as territories_bp
     from app.widget.views import bp as widget_bp
 
     cast(DefaultJSONProvider, app.json).ensure_ascii = False  # French stays readable in JSON
@@ -92,6 +94,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(experiments_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(territories_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(health_bp)
@@ -103,5 +106,6 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     alert_commands.init_app(app)
     cli.init_app(app)
     api_commands.init_app(app)
+    territory_commands.init_app(app)
     experiment_commands.init_app(app)  # after the api's: it adds to « flask import »
     return app

@@ -15,6 +15,7 @@ import app.jobs.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes
+import app.territories.models
 import app.widget.models  # noqa: F401
 from app.config import Settings
 from app.db import Base, make_engine

@@ -37,6 +37,8 @@ from app.geo import get_commune
 from app.jobs.models import JobCapacity
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
+from app.territories.models import OutcomeAsk
+from app.territories.outcomes import OUTCOME_LINK
 from app.widget.models import PartnerRequest, PartnerToken
 
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
@@ -123,6 +125,7 @@ TOKENS = {
     "accounts.accept_invitation": lambda w: accounts.invitation_token(
         w.users["coordinateur"], "invitee@exemple.fr", Role.PRESCRIPTEUR, "83", None
     ),
+    "territories.outcome": lambda w: make_token(OUTCOME_LINK, {"a": w.outcome_ask.id}),
     "alerts.confirm": lambda w: alerts.confirm_token(w.alert),
     "alerts.renew": lambda w: alerts.link_token([w.alert]),
     "alerts.unsubscribe": lambda w: alerts.link_token([w.alert]),
@@ -165,6 +168,7 @@ class World:
     need: object = None
     capacity: object = None
     proposal: object = None
+    outcome_ask: object = None
 
 
 def build_world(session) -> World:
@@ -320,6 +324,9 @@ def build_world(session) -> World:
     )
     session.add(capacity)
     proposal = make_proposal(session, need, users["employeur-inclusif"], siae)
+    outcome_ask = OutcomeAsk(referral_id=referral.id, months=3, due_on=date.today())
+    session.add(outcome_ask)
+    session.commit()
     return World(
         structure,
         offer,
@@ -336,6 +343,7 @@ def build_world(session) -> World:
         need,
         capacity,
         proposal,
+        outcome_ask,
     )
 
 

@@ -117,6 +117,9 @@ PAGES = {
     "my referrals": ("/orientations", [302, 403, 403, 200, 403, 403, 200]),
     "referrals received": ("/orientations/recues", [302, 200, 200, 403, 403, 403, 200]),
     "département referrals": ("/coordination/orientations", [302, 403, 403, 403, 200, 200, 200]),
+    "diagnostic of the 83": ("/coordination/diagnostic/83", [302, 403, 403, 403, 200, 404, 200]),
+    "diagnostic of the 13": ("/coordination/diagnostic/13", [302, 403, 403, 403, 404, 200, 200]),
+    "public territory page": ("/territoires/83", [200, 200, 200, 200, 200, 200, 200]),
     "my alerts": ("/compte/alertes", [302, 403, 403, 200, 403, 403, 200]),
     "experiments": ("/coordination/experimentations", [302, 403, 403, 403, 200, 200, 200]),
     "new experiment": (

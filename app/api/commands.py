@@ -1,8 +1,12 @@
 """Open-data commands: ``flask export data-inclusion OUTDIR`` and the imports
-(``flask import data-inclusion|lheo|eaje FILE``)."""
+(``flask import data-inclusion|lheo|eaje|bpe FILE``, ``flask import csv FILE --correspondance
+MAPPING``)."""
 
 from __future__ import annotations
 
+import resource
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -10,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.api.datainclusion import build_export, exported_offers, write_files
-from app.api.imports import READERS, ImportFileError, apply_items
+from app.api.imports import READERS, ImportFileError, ReadResult, apply_items, read_mapped
 from app.db import get_session
 from app.geo.timezones import today_in_france
 from app.jobs import bmo
@@ -43,36 +47,57 @@ import_group = AppGroup(
 )
 
 
-def run_import(fmt: str, path: Path) -> None:
+def run_import(
+    fmt: str, path: Path, reader: Callable[[Path], ReadResult] | None = None, measure: bool = False
+) -> None:
     """Read the whole file first (nothing applied if it cannot be read), upsert in one
-    transaction with a progress bar, commit, re-index what changed, print the report."""
+    transaction with a progress bar, commit, re-index what changed, print the report (and,
+    with ``measure``, the time of each step and the peak resident memory of the process)."""
+    started = time.perf_counter()
     try:
-        read = READERS[fmt](path)
+        read = (reader or READERS[fmt])(path)
     except ImportFileError as error:
         raise click.ClickException(f"{error} Rien n’a été importé.") from None
+    read_at = time.perf_counter()
     session = get_session()
     try:
         with click.progressbar(length=len(read.items), label=f"Import {fmt}", file=None) as bar:
-            report = apply_items(session, fmt, read, progress=bar.update)
+            report = apply_items(session, fmt, read, progress=bar.update, today=today_in_france())
         session.commit()
     except Exception as error:
         session.rollback()
         raise click.ClickException(
             f"Import interrompu ({error.__class__.__name__}) : rien n’a été importé."
         ) from error
-    reindexed = get_index().sync(session, wait=60)
+    committed_at = time.perf_counter()
+    reindexed = get_index().sync(session, wait=600 if measure else 60)
+    searchable_at = time.perf_counter()
     click.echo(f"Import {fmt} de {path.name} terminé.")
     for line in report.lines():
         click.echo(line)
     click.echo(f"{reindexed} offres réindexées.")
+    if measure:
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+        click.echo(
+            f"Mesures : lecture {read_at - started:.1f} s, "
+            f"écriture {committed_at - read_at:.1f} s, "
+            f"indexation {searchable_at - committed_at:.1f} s, cherchable après "
+            f"{searchable_at - started:.1f} s ; pic mémoire du processus {peak_mb:.0f} Mo."
+        )
+
+
+_MEASURE = click.option(
+    "--mesurer", "measure", is_flag=True, help="Afficher les durées et le pic de mémoire."
+)
 
 
 @import_group.command("data-inclusion")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-def import_data_inclusion(path: Path) -> None:
+@_MEASURE
+def import_data_inclusion(path: Path, measure: bool) -> None:
     """Import services (with their structures) in the data·inclusion schema: a services.json or
     services.csv file (its sibling structures file is read too) or a folder holding them."""
-    run_import("data-inclusion", path)
+    run_import("data-inclusion", path, measure=measure)
 
 
 @import_group.command("lheo")
@@ -85,7 +110,7 @@ def import_lheo(path: Path) -> None:
 @import_group.command("eaje")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_eaje(path: Path) -> None:
-    """Import a CAF-style CSV list of crèches (column mapping in the README)."""
+    """Import a Caf-style CSV list of crèches (UTF-8 or Latin-1; columns in the README)."""
     run_import("eaje", path)
 
 
@@ -106,6 +131,27 @@ def import_bmo(path: Path) -> None:
         f"BMO importé ({kept or 'aucune ligne petite enfance'}) ; "
         f"{read.skipped_other_jobs} lignes d’autres métiers ignorées."
     )
+
+
+@import_group.command("bpe")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_bpe(path: Path) -> None:
+    """Import the early-childhood lines (EAJE, relais petite enfance) of INSEE's BPE file."""
+    run_import("bpe", path)
+
+
+@import_group.command("csv")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--correspondance",
+    "mapping",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Fichier TOML de correspondance des colonnes (voir docs/mappings/).",
+)
+def import_csv(path: Path, mapping: Path) -> None:
+    """Import any CSV list of places described by a column mapping file (TOML)."""
+    run_import("csv", path, reader=lambda p: read_mapped(p, mapping))
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Open-data imports: data·inclusion (JSON or CSV), LHEO (XML) and CAF-style EAJE lists (CSV).
+"""Open-data imports: data·inclusion (JSON or CSV), LHEO (XML), Caf-style EAJE lists (CSV),
+INSEE's BPE extract (CSV) and any CSV described by a column mapping file (TOML).
 
 Each reader turns a whole file into :class:`Item` (one offer to upsert) and :class:`Rejection`
 (a record that cannot be used, with its line and a French reason) before anything is written;
@@ -6,6 +7,12 @@ a file that cannot be read at all raises :class:`ImportFileError` and nothing is
 :func:`apply_items` then upserts by (source, identifier) in one transaction: created, updated
 or unchanged. Writing an offer records its re-indexing in the search change log (same
 transaction), so the caller only has to sync the index after the commit.
+
+Several sources, one offer: a record is matched to an offer by its (source, identifier), else
+by the place's SIRET, else by its normalised name + address + commune; each field written
+records its source and date (``Offer.provenance``); a field a manager edited (a line of the
+offer's history with an author) is never overwritten; an AVIP flag in a file never sets the
+label: it files an application for the coordinators of the département to confirm.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import csv
 import io
 import json
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -22,17 +30,21 @@ from typing import Any
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.api import datainclusion as di
+from app.api import matching
+from app.db import utcnow
 from app.directory import hours
 from app.directory.models import (
     OFFER_KIND_LABELS,
     Certification,
     Modality,
     Offer,
+    OfferChange,
     OfferKind,
+    OfferSource,
     OfferStatus,
     OpeningSlot,
     Structure,
@@ -41,6 +53,7 @@ from app.directory.models import (
     TrainingSession,
 )
 from app.geo import get_commune, resolve_place
+from app.moderation.models import ApplicationStatus, AvipApplication
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 CHILDCARE_THEME = di.CHILDCARE_THEME
@@ -79,6 +92,14 @@ class Item:
     updated_at: datetime | None = None
     #: The upsert source when it is not the format's name (« data-inclusion:<producer> »).
     import_source: str | None = None
+    #: The file says the place is AVIP: an application for the coordinators, never the label.
+    avip_claim: bool = False
+    #: What the file holds that could not be read but does not stop the record (hours…).
+    notes: list[str] = field(default_factory=list)
+
+
+#: Line numbers shown for a remark repeated on many lines.
+NOTE_LINES_SHOWN = 5
 
 
 @dataclass
@@ -88,6 +109,13 @@ class ImportReport:
     unchanged: int = 0
     skipped: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    #: Records matched to an offer of another source (same SIRET, or name + address + commune).
+    merged: int = 0
+    #: Fields left as a manager wrote them.
+    kept_manager_fields: int = 0
+    #: AVIP applications filed for the coordinators.
+    avip_to_confirm: int = 0
+    notes: list[Rejection] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -95,12 +123,32 @@ class ImportReport:
             f"Mises à jour : {self.updated}",
             f"Inchangées : {self.unchanged}",
         ]
+        if self.merged:
+            out.append(f"Rapprochées d’une offre d’une autre source : {self.merged}")
+        if self.kept_manager_fields:
+            out.append(
+                f"Champs laissés tels que le gestionnaire les a écrits : {self.kept_manager_fields}"
+            )
+        if self.avip_to_confirm:
+            out.append(f"Labels AVIP à confirmer par la coordination : {self.avip_to_confirm}")
         if self.skipped:
             out.append(f"Ignorées (hors petite enfance) : {self.skipped}")
         out.append(f"Rejetées : {len(self.rejected)}")
         out.extend(
             f"  ligne {r.line} : {r.reason}" for r in sorted(self.rejected, key=lambda r: r.line)
         )
+        if self.notes:
+            out.append(f"Remarques (données non reprises) : {len(self.notes)}")
+            by_reason: dict[str, list[int]] = {}
+            for note in sorted(self.notes, key=lambda r: r.line):
+                by_reason.setdefault(note.reason, []).append(note.line)
+            for reason, lines in by_reason.items():
+                if len(lines) == 1:
+                    out.append(f"  ligne {lines[0]} : {reason}")
+                else:
+                    first = ", ".join(str(n) for n in lines[:NOTE_LINES_SHOWN])
+                    more = " …" if len(lines) > NOTE_LINES_SHOWN else ""
+                    out.append(f"  {len(lines)} lignes ({first}{more}) : {reason}")
         return out
 
 
@@ -174,14 +222,21 @@ def _coordinate(value: Any, low: float, high: float) -> float | None:
     return number
 
 
-def _slots(osm: Any) -> list[hours.Slot]:
+def _slots(osm: Any, notes: list[str] | None = None) -> list[hours.Slot]:
+    """Hours in OSM syntax: the rules understood; the others go to ``notes`` (the record is
+    kept), or reject the record when no list of notes is given."""
     text = _text(osm, 500)
     if not text:
         return []
-    try:
-        return hours.from_osm(text)
-    except ValueError as error:
-        raise _Reject(str(error)) from None
+    if notes is None:
+        try:
+            return hours.from_osm(text)
+        except ValueError as error:
+            raise _Reject(str(error)) from None
+    slots, unknown = hours.from_osm_lenient(text)
+    if unknown:
+        notes.append("horaires non repris : " + " ; ".join(f"« {u} »" for u in unknown) + ".")
+    return slots
 
 
 def _siret(value: Any) -> str | None:
@@ -193,26 +248,35 @@ def _siret(value: Any) -> str | None:
     return text
 
 
+#: Words of a name or a type → the kind of offer, first match wins; whole words only
+#: (« Les P'tites Mamans » is no MAM, « Microcrèche » is a micro-crèche).
+KIND_WORDS: tuple[tuple[re.Pattern[str], OfferKind], ...] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (
+            r"\b(relais (petite enfance|d.assistant)|rpe|ram|rape)\b",
+            OfferKind.RELAIS_PETITE_ENFANCE,
+        ),
+        (r"\bmicro(-| )?cr[eè]ches?\b|\bmicro\b", OfferKind.MICRO_CRECHE),
+        (r"\bmaisons? d.assistant", OfferKind.MAM),
+        (r"\bmam\b", OfferKind.MAM),
+        (r"\bassistant(e|s|es)?\b", OfferKind.ASSISTANT_MATERNEL),
+        (r"\bfamiliale\b", OfferKind.CRECHE_FAMILIALE),
+        (r"\bparentale\b", OfferKind.CRECHE_PARENTALE),
+        (r"\bhalte", OfferKind.HALTE_GARDERIE),
+        (r"\bdomicile\b", OfferKind.GARDE_DOMICILE),
+        (r"\burgence\b|\béphémère\b|\boccasionnel", OfferKind.ACCUEIL_EPHEMERE),
+    )
+)
+
+
 def _kind_from_words(*texts: str) -> OfferKind:
     for kind, label in OFFER_KIND_LABELS.items():
         if any(t == label for t in texts):
             return kind
-    words = " ".join(texts).lower()
-    for needle, kind in (
-        ("micro", OfferKind.MICRO_CRECHE),
-        ("maison d’assistant", OfferKind.MAM),
-        ("maison d'assistant", OfferKind.MAM),
-        ("mam", OfferKind.MAM),
-        ("assistant", OfferKind.ASSISTANT_MATERNEL),
-        ("familiale", OfferKind.CRECHE_FAMILIALE),
-        ("parentale", OfferKind.CRECHE_PARENTALE),
-        ("halte", OfferKind.HALTE_GARDERIE),
-        ("domicile", OfferKind.GARDE_DOMICILE),
-        ("urgence", OfferKind.ACCUEIL_EPHEMERE),
-        ("éphémère", OfferKind.ACCUEIL_EPHEMERE),
-        ("occasionnel", OfferKind.ACCUEIL_EPHEMERE),
-    ):
-        if re.search(rf"\b{re.escape(needle)}", words):
+    words = " ".join(texts).lower().replace("’", "'")
+    for pattern, kind in KIND_WORDS:
+        if pattern.search(words):
             return kind
     return OfferKind.CRECHE_COLLECTIVE
 
@@ -246,13 +310,32 @@ def _read_bytes(path: Path) -> bytes:
         raise ImportFileError(f"Impossible de lire {path} : {error.strerror}.") from None
 
 
-def _csv_rows(raw: bytes, name: str) -> list[tuple[int, dict[str, str]]]:
+def _decode(raw: bytes, name: str, encoding: str | None) -> str:
+    """UTF-8 (with or without BOM); ``latin-1`` / ``cp1252`` when asked, or as the fallback
+    for a file that is not UTF-8 (spreadsheets saved « CSV (séparateur : point-virgule) »)."""
+    if encoding and encoding.lower().replace("_", "-") not in ("utf-8", "utf8", "utf-8-sig"):
+        try:
+            return raw.decode("cp1252" if encoding.lower() in ("latin-1", "latin1") else encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise ImportFileError(f"{name} n’est pas encodé en {encoding}.") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError(f"{name} n’est pas encodé en UTF-8.") from None
+        if encoding:
+            raise ImportFileError(f"{name} n’est pas encodé en UTF-8.") from None
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportFileError(f"{name} n’est encodé ni en UTF-8 ni en Latin-1.") from None
+
+
+def _csv_rows(
+    raw: bytes, name: str, *, delimiter: str | None = None, encoding: str | None = "utf-8"
+) -> list[tuple[int, dict[str, str]]]:
+    text = _decode(raw, name, encoding)
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    if delimiter is None:
+        delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = []
@@ -387,7 +470,9 @@ def _data_inclusion_item(
         "how_to_apply": _text(service.get("mobilisation_precisions"), 5000),
         "cost_info": _text(service.get("frais_precisions"), 5000),
         "disability_access": "personnes-en-situation-de-handicap" in publics,
-        "avip": not training and di.AVIP_NETWORK in (place.get("reseaux_porteurs") or []),
+        "eligible_communes": None
+        if training
+        else matching.eligible_codes(service.get("zone_eligibilite")),
         "age_min_months": ages[0] if ages else 0,
         "age_max_months": ages[1] if ages else 72,
         "import_place_id": structure_id,
@@ -408,41 +493,74 @@ def _data_inclusion_item(
         kind=StructureKind.ORGANISME_FORMATION if training else StructureKind.ASSOCIATION,
         siret=_siret(place.get("siret")),
     )
+    notes: list[str] = []
+    slots = _slots(either("horaires_accueil"), notes)
+    avip = not training and matching.says_avip(
+        (service.get("nom"), service.get("description"), place.get("nom")),
+        [*(service.get("reseaux_porteurs") or []), *(place.get("reseaux_porteurs") or [])],
+        place.get("typologie"),
+    )
     return Item(
         line=line,
         key=ident,
         fields=fields,
         structure=structure,
-        slots=_slots(either("horaires_accueil")),
+        slots=slots,
         training=training_data,
         updated_at=datetime.combine(updated, time(12, 0)),
         import_source=di.IMPORT_PREFIX + source,
+        avip_claim=avip,
+        notes=notes,
     )
 
 
-# ---- EAJE (CAF-style list of crèches) ---------------------------------------------------------
+# ---- EAJE lists (Caf, départements), BPE and mapped CSV files ------------------------------
 
-#: Our name for each column → the header names accepted (lower-case, accents as typed).
+#: Our name for each column → the header names accepted, compared normalised (lower case, no
+#: accents, non-letters as « _ »: « Nombre de places agréées » → nombre_de_places_agreees).
 EAJE_COLUMNS = {
-    "identifiant": ("identifiant", "id", "numero", "n°", "code_etablissement"),
-    "nom": ("nom", "nom_etablissement", "denomination", "dénomination"),
-    "adresse": ("adresse", "adresse_etablissement"),
+    "identifiant": ("identifiant", "id", "numero", "n", "code_etablissement", "n_finess", "finess"),
+    "nom": (
+        "nom",
+        "nom_etablissement",
+        "nom_de_l_etablissement",
+        "denomination",
+        "raison_sociale",
+        "nom_equipement",
+    ),
+    "adresse": ("adresse", "adresse_etablissement", "adresse_postale", "voie"),
     "code_postal": ("code_postal", "cp", "codepostal"),
-    "commune": ("commune", "ville", "libelle_commune"),
-    "code_insee": ("code_insee", "insee", "code_commune", "depcom"),
-    "places": ("places", "nombre_places", "nb_places", "capacite", "capacité"),
-    "type_gestionnaire": ("type_gestionnaire", "type_de_gestionnaire", "gestion"),
-    "gestionnaire": ("gestionnaire", "nom_gestionnaire"),
-    "siret": ("siret", "siret_gestionnaire"),
-    "type_accueil": ("type_accueil", "type", "type_etablissement", "type_d_accueil"),
-    "telephone": ("telephone", "téléphone", "tel"),
-    "courriel": ("courriel", "email", "mail"),
+    "commune": ("commune", "ville", "libelle_commune", "nom_commune"),
+    "code_insee": ("code_insee", "insee", "code_commune", "depcom", "code_insee_commune"),
+    "places": (
+        "places",
+        "nombre_places",
+        "nb_places",
+        "nombre_de_places",
+        "nombre_de_places_agreees",
+        "capacite",
+        "capacite_d_accueil",
+    ),
+    "type_gestionnaire": ("type_gestionnaire", "type_de_gestionnaire", "gestion", "statut"),
+    "gestionnaire": ("gestionnaire", "nom_gestionnaire", "nom_du_gestionnaire"),
+    "siret": ("siret", "siret_gestionnaire", "siret_etablissement"),
+    "type_accueil": (
+        "type_accueil",
+        "type",
+        "type_etablissement",
+        "type_d_accueil",
+        "mode_d_accueil",
+    ),
+    "telephone": ("telephone", "tel", "numero_de_telephone"),
+    "courriel": ("courriel", "email", "mail", "adresse_mail"),
     "latitude": ("latitude", "lat"),
     "longitude": ("longitude", "lon", "lng"),
+    "point": ("point", "geo_point", "geo_point_2d", "coordonnees", "coordonnees_gps"),
     "horaires": ("horaires", "horaires_osm", "opening_hours"),
+    "age_min_mois": ("age_min_mois", "age_minimum", "age_minimum_mois", "age_min"),
 }
 OPERATOR_KINDS = (
-    (("commune", "municipal", "ccas", "mairie"), StructureKind.COMMUNE),
+    (("commune", "municipal", "ccas", "mairie", "public"), StructureKind.COMMUNE),
     (
         ("intercommunal", "epci", "communauté", "communaute", "syndicat"),
         StructureKind.INTERCOMMUNALITE,
@@ -456,11 +574,15 @@ OPERATOR_KINDS = (
 )
 
 
+def header_key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", matching.plain(header)).strip("_")
+
+
 def _eaje_header(fieldnames: Iterable[str]) -> dict[str, str]:
     """Our column name → the file's header for it."""
     found = {}
     for header in fieldnames:
-        wanted = header.strip().lower().replace(" ", "_")
+        wanted = header_key(header)
         for ours, accepted in EAJE_COLUMNS.items():
             if wanted in accepted and ours not in found:
                 found[ours] = header
@@ -468,34 +590,57 @@ def _eaje_header(fieldnames: Iterable[str]) -> dict[str, str]:
 
 
 def read_eaje(path: Path) -> ReadResult:
-    rows = _csv_rows(_read_bytes(path), path.name)
+    rows = _csv_rows(_read_bytes(path), path.name, encoding=None)
     if not rows:
         return ReadResult([], [])
     columns = _eaje_header(rows[0][1].keys())
-    missing = [c for c in ("identifiant", "nom") if c not in columns]
+    return _read_place_rows(path.name, rows, columns, PlaceRules())
+
+
+@dataclass
+class PlaceRules:
+    """How to read the rows of a list of places (see :func:`read_mapped`)."""
+
+    #: The file's value of « type_accueil » (normalised) → our kind; else words of the name.
+    kinds: dict[str, OfferKind] = field(default_factory=dict)
+    #: Columns (ours) whose values make the identifier when there is no « identifiant ».
+    key_columns: tuple[str, ...] = ("nom", "adresse", "code_insee", "commune")
+    default_kind: OfferKind | None = None
+
+
+def _read_place_rows(
+    name: str, rows: list[tuple[int, dict[str, str]]], columns: dict[str, str], rules: PlaceRules
+) -> ReadResult:
+    missing = [c for c in ("nom",) if c not in columns]
+    if "identifiant" not in columns and "adresse" not in columns:
+        missing.append("identifiant ou adresse")
     if missing or ("code_insee" not in columns and "commune" not in columns):
         raise ImportFileError(
-            f"{path.name} : colonnes obligatoires absentes "
+            f"{name} : colonnes obligatoires absentes "
             f"({', '.join(missing) or 'code_insee ou commune'}). "
             "Voir la correspondance des colonnes dans le README."
         )
     result = ReadResult([], [])
     for line, row in rows:
         value = {ours: (row.get(header) or "").strip() for ours, header in columns.items()}
+        if "identifiant" not in columns:
+            value["identifiant"] = "|".join(
+                matching.plain(value.get(c, "")) for c in rules.key_columns
+            )[:200]
         try:
-            result.items.append(_eaje_item(line, value))
+            result.items.append(_place_item(line, value, rules))
         except _Reject as reject:
             result.rejected.append(Rejection(line, reject.reason))
     return result
 
 
-def _eaje_item(line: int, row: dict[str, str]) -> Item:
+def _place_item(line: int, row: dict[str, str], rules: PlaceRules) -> Item:
     key, name = _text(row.get("identifiant"), 200), _text(row.get("nom"), 200)
-    if not key:
+    if not key.strip("|"):
         raise _Reject("identifiant manquant.")
     if len(name) < 2:
         raise _Reject("nom manquant.")
-    places_text = row.get("places", "")
+    places_text = row.get("places", "").replace(" ", "")
     if places_text and not places_text.isdigit():
         raise _Reject(f"nombre de places invalide : {places_text[:20]}.")
     operator_type = row.get("type_gestionnaire", "").lower()
@@ -510,31 +655,188 @@ def _eaje_item(line: int, row: dict[str, str]) -> Item:
                 f"type de gestionnaire inconnu : {operator_type[:40]} (commune, intercommunalité, "
                 "association, entreprise ou Caf)."
             )
+    latitude, longitude = row.get("latitude"), row.get("longitude")
+    if row.get("point") and not (latitude and longitude):
+        parts = re.split(r"\s*[,;]\s*|\s+", row["point"].strip().strip("[]()"))
+        if len(parts) != 2:
+            raise _Reject(f"point illisible (« lat, lon » attendu) : {row['point'][:40]}.")
+        latitude, longitude = parts
     siret = _siret(row.get("siret"))
     operator = _text(row.get("gestionnaire"), 200) or name
+    type_text = row.get("type_accueil", "")
+    offer_kind = rules.kinds.get(header_key(type_text)) if type_text else None
+    if offer_kind is None:
+        offer_kind = rules.default_kind or _kind_from_words(type_text or name, name)
+    age_text = row.get("age_min_mois", "")
+    age_min = int(age_text) if age_text.isdigit() and int(age_text) < 72 else 0
     fields = {
-        "kind": _kind_from_words(row.get("type_accueil", "") or name),
+        "kind": offer_kind,
         "title": name,
         "address": _text(row.get("adresse"), 300),
         **_place(
             row.get("code_insee"),
             row.get("code_postal"),
             row.get("commune"),
-            row.get("latitude"),
-            row.get("longitude"),
+            latitude,
+            longitude,
         ),
-        "capacity": int(places_text) if places_text else None,
         "contact_phone": _text(row.get("telephone"), 30),
         "contact_email": _text(row.get("courriel"), 254),
-        "age_min_months": 0,
-        "age_max_months": 48 if "halte" in row.get("type_accueil", "").lower() else 36,
+        "age_min_months": age_min,
+        "age_max_months": 48 if "halte" in type_text.lower() else max(36, age_min + 1),
     }
+    if places_text:
+        fields["capacity"] = int(places_text)
+    if offer_kind is OfferKind.RELAIS_PETITE_ENFANCE:
+        fields["age_max_months"] = 72
     structure = StructureData(
         key=siret or f"nom:{operator.lower()}", name=operator, kind=kind, siret=siret
     )
+    notes: list[str] = []
     return Item(
-        line=line, key=key, fields=fields, structure=structure, slots=_slots(row.get("horaires"))
+        line=line,
+        key=key,
+        fields=fields,
+        structure=structure,
+        slots=_slots(row.get("horaires"), notes),
+        notes=notes,
     )
+
+
+# ---- INSEE's BPE (base permanente des équipements) --------------------------------------------
+
+BPE_CODES_FILE = Path(__file__).parent / "data" / "bpe-equipements.csv"
+
+
+def bpe_codes() -> dict[str, OfferKind]:
+    """Equipment code (TYPEQU) → our kind, from the data file (with its source)."""
+    with BPE_CODES_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["typequ"]: OfferKind(row["kind"]) for row in csv.DictReader(handle)}
+
+
+def read_bpe(path: Path) -> ReadResult:
+    """The BPE's detailed file (one line per equipment, « ; », UTF-8 or Latin-1): the lines of
+    the early-childhood codes; the others are counted as ignored."""
+    rows = _csv_rows(_read_bytes(path), path.name, delimiter=";", encoding=None)
+    if not rows:
+        return ReadResult([], [])
+    headers = {h.upper(): h for h in rows[0][1]}
+    needed = [h for h in ("TYPEQU", "DEPCOM") if h not in headers]
+    if needed:
+        raise ImportFileError(
+            f"{path.name} : colonnes BPE absentes ({', '.join(needed)}). "
+            "Fichier attendu : le fichier détaillé de la BPE (une ligne par équipement)."
+        )
+    codes = bpe_codes()
+    result = ReadResult([], [])
+    for line, raw in rows:
+        row = {h.upper(): (v or "").strip() for h, v in raw.items()}
+        kind = codes.get(row.get("TYPEQU", ""))
+        if kind is None:
+            result.skipped += 1
+            continue
+        name = " ".join(p for p in (row.get("NOMRS", ""), row.get("CNOMRS", "")) if p)
+        street = " ".join(
+            row.get(h, "") for h in ("NUMVOIE", "INDREP", "TYPVOIE", "LIBVOIE") if row.get(h)
+        )
+        address = ", ".join(p for p in (street, row.get("CADR", "")) if p)
+        siret = row.get("SIRET", "")
+        value = {
+            "nom": name or OFFER_KIND_LABELS[kind],
+            "adresse": address,
+            "code_insee": row.get("DEPCOM", ""),
+            "code_postal": row.get("CODPOS", ""),
+            "siret": siret,
+            "latitude": row.get("LATITUDE", ""),
+            "longitude": row.get("LONGITUDE", ""),
+            "identifiant": "|".join(
+                (
+                    row["TYPEQU"],
+                    siret or matching.plain(name),
+                    matching.plain(address),
+                    row["DEPCOM"],
+                )
+            )[:200],
+        }
+        try:
+            item = _place_item(line, value, PlaceRules(default_kind=kind))
+            if kind is not OfferKind.RELAIS_PETITE_ENFANCE:
+                item.fields["kind"] = _kind_from_words(name) if name else kind
+                if item.fields["kind"] in (OfferKind.RELAIS_PETITE_ENFANCE, OfferKind.FORMATION):
+                    item.fields["kind"] = kind
+            item.import_source = "bpe"
+            # The BPE's SIRET is the place's own (a matching key), not its operator's.
+            item.structure = StructureData(
+                key=f"nom:{matching.plain(name)}",
+                name=(name or OFFER_KIND_LABELS[kind])[:200],
+                kind=StructureKind.ASSOCIATION,
+            )
+            item.fields["siret"] = _siret(siret)
+            result.items.append(item)
+        except _Reject as reject:
+            result.rejected.append(Rejection(line, reject.reason))
+    return result
+
+
+# ---- any CSV with a column mapping file (TOML) -------------------------------------------------
+
+
+def read_mapping(path: Path) -> tuple[dict[str, Any], dict[str, str], PlaceRules, str]:
+    """A mapping file: [fichier] separateur, encodage, source, identifiant (columns making the
+    identifier); [colonnes] our name = the file's header; [types] the file's type = our kind."""
+    try:
+        data = tomllib.loads(_read_bytes(path).decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ImportFileError(f"{path.name} n’est pas un fichier TOML lisible : {error}.") from None
+    settings, columns, types = (data.get(k, {}) for k in ("fichier", "colonnes", "types"))
+    if not all(isinstance(x, dict) for x in (settings, columns, types)):
+        raise ImportFileError(f"{path.name} : [fichier], [colonnes] et [types] sont des tables.")
+    unknown = sorted(set(columns) - set(EAJE_COLUMNS))
+    if unknown:
+        raise ImportFileError(
+            f"{path.name} : colonnes inconnues dans [colonnes] : {', '.join(unknown)} "
+            f"(possibles : {', '.join(EAJE_COLUMNS)})."
+        )
+    kinds: dict[str, OfferKind] = {}
+    for theirs, ours in types.items():
+        try:
+            kinds[header_key(theirs)] = OfferKind(ours)
+        except ValueError:
+            raise ImportFileError(
+                f"{path.name} : type inconnu « {ours} » pour « {theirs} » "
+                f"(possibles : {', '.join(k.value for k in OfferKind)})."
+            ) from None
+    key_columns = tuple(settings.get("identifiant") or ("nom", "adresse", "code_insee", "commune"))
+    source = re.sub(r"[^a-z0-9-]", "-", str(settings.get("source") or path.stem).lower())[:40]
+    return (
+        settings,
+        {str(k): str(v) for k, v in columns.items()},
+        PlaceRules(kinds=kinds, key_columns=key_columns),
+        f"csv:{source}",
+    )
+
+
+def read_mapped(path: Path, mapping_path: Path) -> ReadResult:
+    settings, columns, rules, source = read_mapping(mapping_path)
+    rows = _csv_rows(
+        _read_bytes(path),
+        path.name,
+        delimiter=settings.get("separateur") or None,
+        encoding=settings.get("encodage") or None,
+    )
+    if not rows:
+        return ReadResult([], [])
+    missing = sorted(h for h in columns.values() if h not in rows[0][1])
+    if missing:
+        raise ImportFileError(
+            f"{path.name} : colonnes de la correspondance absentes du fichier : "
+            + ", ".join(f"« {m} »" for m in missing)
+            + "."
+        )
+    result = _read_place_rows(path.name, rows, columns, rules)
+    for item in result.items:
+        item.import_source = source
+    return result
 
 
 # ---- LHEO (training offers, XML) --------------------------------------------------------------
@@ -740,46 +1042,89 @@ READERS: dict[str, Callable[[Path], ReadResult]] = {
     "data-inclusion": read_data_inclusion,
     "lheo": read_lheo,
     "eaje": read_eaje,
+    "bpe": read_bpe,
 }
+
+
+#: Source labels shown on an offer page (« D’où viennent ces informations ? »).
+SOURCE_LABELS = {
+    "lheo": "fichier LHEO des formations",
+    "eaje": "liste des EAJE (Caf)",
+    "bpe": "Insee, base permanente des équipements",
+}
+#: The history's field names (:func:`app.directory.history.snapshot`) → the offer fields an
+#: import writes; a field a manager changed is left alone by every later import.
+HISTORY_FIELDS = {
+    "commune": ("code_insee", "commune_name", "departement_code", "latitude", "longitude"),
+    "hours": ("slots",),
+}
+#: Rows written between two flushes (and offers loaded per query).
+BATCH = 500
+
+
+def source_label(source: str) -> str:
+    if source.startswith(di.IMPORT_PREFIX):
+        return f"data·inclusion ({source.removeprefix(di.IMPORT_PREFIX)})"
+    if source.startswith("csv:"):
+        return f"fichier {source.removeprefix('csv:')}"
+    return SOURCE_LABELS.get(source, source)
 
 
 def _import_source(fmt: str, item: Item) -> str:
     return item.import_source or fmt
 
 
-def _structure(
-    session: Session, fmt: str, data: StructureData, cache: dict[str, Structure]
-) -> Structure:
-    key = f"{fmt}|{data.key}"
-    if key in cache:
-        return cache[key]
-    structure = None
-    if data.siret:
-        structure = session.scalar(select(Structure).where(Structure.siret == data.siret))
-    if structure is None:
-        structure = session.scalar(
-            select(Structure).where(
-                Structure.import_source == fmt, Structure.import_id == data.key[:200]
+class _Structures:
+    """Structures of an import, looked up once: by SIRET, then by (source, identifier)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[str, Structure] = {}
+        self.by_siret: dict[str, int] | None = None
+        self.by_key: dict[tuple[str, str], int] | None = None
+
+    def _load(self) -> None:
+        rows = self.session.execute(
+            select(Structure.id, Structure.siret, Structure.import_source, Structure.import_id)
+        ).all()
+        self.by_siret = {r.siret: r.id for r in rows if r.siret}
+        self.by_key = {
+            (r.import_source, r.import_id): r.id for r in rows if r.import_source and r.import_id
+        }
+
+    def get(self, fmt: str, data: StructureData) -> Structure:
+        key = f"{fmt}|{data.key}"
+        if key in self.cache:
+            return self.cache[key]
+        if data.siret and data.siret in self.cache:
+            return self.cache[data.siret]
+        if self.by_siret is None or self.by_key is None:
+            self._load()
+        assert self.by_siret is not None and self.by_key is not None
+        found = (self.by_siret.get(data.siret) if data.siret else None) or self.by_key.get(
+            (fmt, data.key[:200])
+        )
+        structure = self.session.get(Structure, found) if found else None
+        if structure is None:
+            structure = Structure(
+                name=data.name,
+                kind=data.kind,
+                siret=data.siret,
+                import_source=fmt,
+                import_id=data.key[:200],
+                source=f"Import {fmt}",
             )
-        )
-    if structure is None:
-        structure = Structure(
-            name=data.name,
-            kind=data.kind,
-            siret=data.siret,
-            import_source=fmt,
-            import_id=data.key[:200],
-            source=f"Import {fmt}",
-        )
-        session.add(structure)
-    cache[key] = structure
-    return structure
+            self.session.add(structure)
+        self.cache[key] = structure
+        if data.siret:
+            self.cache[data.siret] = structure
+        return structure
 
 
-def _differs(offer: Offer, item: Item) -> bool:
-    if any(getattr(offer, name) != value for name, value in item.fields.items()):
+def _differs(offer: Offer, item: Item, fields: dict[str, Any], slots: bool) -> bool:
+    if any(getattr(offer, name) != value for name, value in fields.items()):
         return True
-    if {(s.weekday, s.opens, s.closes) for s in offer.slots} != {
+    if slots and {(s.weekday, s.opens, s.closes) for s in offer.slots} != {
         (s.weekday, s.opens, s.closes) for s in item.slots
     }:
         return True
@@ -794,12 +1139,18 @@ def _differs(offer: Offer, item: Item) -> bool:
     return False
 
 
-def _write(offer: Offer, item: Item) -> None:
-    for name, value in item.fields.items():
+def _write(
+    offer: Offer, item: Item, fields: dict[str, Any], slots: bool, stamp: dict[str, str]
+) -> None:
+    provenance = dict(offer.provenance or {})
+    for name, value in fields.items():
+        if getattr(offer, name, None) != value or name not in provenance:
+            provenance[name] = stamp
         setattr(offer, name, value)
     wanted = {(s.weekday, s.opens, s.closes) for s in item.slots}
-    if {(s.weekday, s.opens, s.closes) for s in offer.slots} != wanted:
+    if slots and {(s.weekday, s.opens, s.closes) for s in offer.slots} != wanted:
         offer.slots = [OpeningSlot(weekday=d, opens=o, closes=c) for d, o, c in sorted(wanted)]
+        provenance["slots"] = stamp
     if item.training is not None:
         if offer.training is None:
             offer.training = Training(**item.training)
@@ -808,17 +1159,100 @@ def _write(offer: Offer, item: Item) -> None:
                 setattr(offer.training, name, value)
         if [(s.start, s.end) for s in offer.training.sessions] != item.sessions:
             offer.training.sessions = [TrainingSession(start=s, end=e) for s, e in item.sessions]
+    offer.provenance = provenance
     if item.updated_at is not None:
         offer.updated_at = item.updated_at
 
 
+def _manager_fields(session: Session, offer_ids: list[int]) -> dict[int, set[str]]:
+    """Offer id → the fields (ours) a person changed, from the offers' history."""
+    edited: dict[int, set[str]] = {}
+    for start in range(0, len(offer_ids), BATCH):
+        chunk = offer_ids[start : start + BATCH]
+        for offer_id, changes in session.execute(
+            select(OfferChange.offer_id, OfferChange.changes).where(
+                OfferChange.offer_id.in_(chunk), OfferChange.user_id.is_not(None)
+            )
+        ):
+            names = edited.setdefault(offer_id, set())
+            for key in changes or {}:
+                names.update(HISTORY_FIELDS.get(key, (key,)))
+    return edited
+
+
+class _Index:
+    """Where each record's offer is, looked up in a few queries for the whole file."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_source: dict[tuple[str, str], int] = {
+            (r.source, r.source_id): r.offer_id
+            for r in session.execute(
+                select(OfferSource.source, OfferSource.source_id, OfferSource.offer_id)
+            )
+        }
+        self.by_siret: dict[str, int] = {}
+        self.by_match: dict[str, int] = {}
+        for r in session.execute(
+            select(
+                Offer.id, Offer.import_source, Offer.import_id, Offer.siret, Offer.match_key
+            ).order_by(Offer.id)
+        ):
+            if r.import_source and r.import_id:
+                self.by_source.setdefault((r.import_source, r.import_id), r.id)
+            if r.siret:
+                self.by_siret.setdefault(r.siret, r.id)
+            if r.match_key:
+                self.by_match.setdefault(r.match_key, r.id)
+
+    def find(self, source: str, key: str, siret: str | None, match: str | None):
+        """(offer id, matched from another source?) or (None, False)."""
+        found = self.by_source.get((source, key))
+        if found is not None:
+            return found, False
+        found = (self.by_siret.get(siret) if siret else None) or (
+            self.by_match.get(match) if match else None
+        )
+        return found, found is not None
+
+
+def _queue_avip(session: Session, offer: Offer, source: str, on: date) -> bool:
+    """File an AVIP application for the coordinators of the offer's département (the caller
+    checks there is none pending)."""
+    if offer.avip:
+        return False
+    session.add(
+        AvipApplication(
+            offer=offer,
+            structure=offer.structure,
+            all_sites=False,
+            departement_code=offer.departement_code,
+            applicant_id=None,
+            reserved_places=0,
+            partnership=(
+                f"Signalé comme AVIP par la source « {source_label(source)} » "
+                f"(import du {on.strftime('%d/%m/%Y')}) : à confirmer auprès du gestionnaire."
+            ),
+            status=ApplicationStatus.SUBMITTED,
+        )
+    )
+    return True
+
+
 def apply_items(
-    session: Session, fmt: str, read: ReadResult, progress: Callable[[int], None] = lambda n: None
+    session: Session,
+    fmt: str,
+    read: ReadResult,
+    progress: Callable[[int], None] = lambda n: None,
+    today: date | None = None,
 ) -> ImportReport:
-    """Upsert every item by (source, identifier), in the caller's transaction (not committed)."""
+    """Upsert every item, in the caller's transaction (not committed): a few queries to find
+    the offers of the whole file, then writes flushed by batches of :data:`BATCH`."""
+    today = today or date.today()
     report = ImportReport(skipped=read.skipped, rejected=list(read.rejected))
     seen: dict[tuple[str, str], int] = {}
-    structures: dict[str, Structure] = {}
+    structures = _Structures(session)
+    index = _Index(session)
+    planned: list[tuple[Item, str, int | None, bool]] = []
     for item in read.items:
         source = _import_source(fmt, item)
         if (source, item.key) in seen:
@@ -828,33 +1262,156 @@ def apply_items(
                     f"identifiant en double : {item.key} (déjà ligne {seen[source, item.key]}).",
                 )
             )
-            progress(1)
             continue
         seen[source, item.key] = item.line
-        offer = session.scalar(
-            select(Offer)
-            .where(Offer.import_source == source, Offer.import_id == item.key)
-            .options(
-                selectinload(Offer.slots),
-                selectinload(Offer.training).selectinload(Training.sessions),
+        report.notes.extend(Rejection(item.line, n) for n in item.notes)
+        match = matching.match_key(
+            item.fields.get("title", ""),
+            item.fields.get("address", ""),
+            item.fields.get("code_insee", ""),
+        )
+        item.fields["match_key"] = match
+        offer_id, merged = index.find(source, item.key, item.fields.get("siret"), match)
+        planned.append((item, source, offer_id, merged))
+
+    pending_avip = set(
+        session.scalars(
+            select(AvipApplication.offer_id).where(
+                AvipApplication.status == ApplicationStatus.SUBMITTED
             )
         )
-        if offer is None:
-            offer = Offer(
-                import_source=source,
-                import_id=item.key,
-                status=OfferStatus.PUBLISHED,
-                source=f"Import {fmt}",
+    )
+    created: list[tuple[Offer, Item, str]] = []
+    for start in range(0, len(planned), BATCH):
+        chunk = planned[start : start + BATCH]
+        known_ids = sorted({p[2] for p in chunk if p[2] is not None})
+        offers = {
+            offer.id: offer
+            for offer in session.scalars(
+                select(Offer)
+                .where(Offer.id.in_(known_ids))
+                .options(
+                    selectinload(Offer.slots),
+                    selectinload(Offer.sources),
+                    selectinload(Offer.training).selectinload(Training.sessions),
+                )
             )
-            offer.structure = _structure(session, source, item.structure, structures)
-            _write(offer, item)
-            session.add(offer)
-            report.created += 1
-        elif _differs(offer, item):
-            _write(offer, item)
-            report.updated += 1
-        else:
-            report.unchanged += 1
-        session.flush()
-        progress(1)
+        }
+        edited = _manager_fields(session, known_ids)
+        for item, source, offer_id, merged in chunk:
+            offer = _apply_one(
+                session,
+                fmt,
+                item,
+                source,
+                offers.get(offer_id) if offer_id else None,
+                merged,
+                edited,
+                structures,
+                created,
+                report,
+                today,
+            )
+            claim = item.avip_claim and offer.id not in pending_avip
+            if claim and _queue_avip(session, offer, source, today):
+                report.avip_to_confirm += 1
+                if offer.id is not None:
+                    pending_avip.add(offer.id)
+            progress(1)
+        new = [offer for offer, _, _ in created]
+        _flush_created(session, created)
+        # Written and flushed: let the session forget them (memory stays flat on big files).
+        for offer in [*offers.values(), *new]:
+            session.expunge(offer)
+    progress(len(read.items) - len(planned))
     return report
+
+
+def _apply_one(
+    session: Session,
+    fmt: str,
+    item: Item,
+    source: str,
+    existing: Offer | None,
+    merged: bool,
+    edited: dict[int, set[str]],
+    structures: _Structures,
+    created: list[tuple[Offer, Item, str]],
+    report: ImportReport,
+    today: date,
+) -> Offer:
+    stamp = {
+        "source": source_label(source),
+        "date": (item.updated_at.date() if item.updated_at else today).isoformat(),
+    }
+    if existing is None:
+        offer = Offer(
+            import_source=source,
+            import_id=item.key,
+            status=OfferStatus.PUBLISHED,
+            source=f"Import {fmt}",
+        )
+        offer.structure = structures.get(source, item.structure)
+        _write(offer, item, item.fields, False, stamp)
+        if item.slots:
+            offer.provenance = {**(offer.provenance or {}), "slots": stamp}
+        session.add(offer)
+        # Their slots and source rows are inserted in bulk once the offers have their ids.
+        created.append((offer, item, source))
+        report.created += 1
+        return offer
+    offer = existing
+    if merged:
+        report.merged += 1
+        if not any(s.source == source and s.source_id == item.key for s in offer.sources):
+            offer.sources.append(OfferSource(source=source, source_id=item.key))
+    locked = edited.get(offer.id, set())
+    fields = {k: v for k, v in item.fields.items() if k not in locked}
+    # A field another source wrote stays its own while it is filled (one source, one field);
+    # another source never empties a field.
+    label, written_by = source_label(source), offer.provenance or {}
+
+    def others(name: str) -> bool:
+        stamp = written_by.get(name)
+        return isinstance(stamp, dict) and stamp.get("source") != label
+
+    fields = {
+        k: v
+        for k, v in fields.items()
+        if not (others(k) and getattr(offer, k) not in ("", None))
+        and not (merged and v in ("", None))
+    }
+    report.kept_manager_fields += len(set(item.fields) & locked) + (
+        "slots" in locked and bool(item.slots)
+    )
+    slots = (
+        "slots" not in locked
+        and (bool(item.slots) or not merged)
+        and not (others("slots") and offer.slots)
+    )
+    if _differs(offer, item, fields, slots):
+        _write(offer, item, fields, slots, stamp)
+        report.updated += 1
+    else:
+        report.unchanged += 1
+    return offer
+
+
+def _flush_created(session: Session, created: list[tuple[Offer, Item, str]]) -> None:
+    """Flush, then insert the slots and source rows of the offers just created, in two
+    multi-row statements (one query per row through the ORM otherwise)."""
+    session.flush()
+    slots = [
+        {"offer_id": offer.id, "weekday": d, "opens": o, "closes": c}
+        for offer, item, _ in created
+        for d, o, c in sorted({(s.weekday, s.opens, s.closes) for s in item.slots})
+    ]
+    sources = [
+        {"offer_id": offer.id, "source": source, "source_id": item.key, "seen_at": utcnow()}
+        for offer, item, source in created
+    ]
+    if slots:
+        session.execute(insert(OpeningSlot), slots)
+    if sources:
+        session.execute(insert(OfferSource), sources)
+    created.clear()

@@ -32,6 +32,7 @@ KIND_ICONS = {
     OfferKind.ASSISTANT_MATERNEL: "childminder",
     OfferKind.GARDE_DOMICILE: "home",
     OfferKind.ACCUEIL_EPHEMERE: "urgent",
+    OfferKind.RELAIS_PETITE_ENFANCE: "pin",  # an information point, not a place of care
     OfferKind.FORMATION: "training",
 }
 

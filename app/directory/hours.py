@@ -748,3 +748,55 @@ def from_osm(text: str) -> list[Slot]:
         for d in days:
             by_day[d] = list(ranges)
     return sorted({Slot(d, o, c) for d, ranges in by_day.items() for o, c in ranges})
+
+
+_OSM_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_OSM_DAY_START = re.compile(r"^(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b")
+_OSM_MONTH_START = re.compile(rf"^({'|'.join(_OSM_MONTHS)})\b")
+
+
+def _osm_rules(text: str) -> list[str]:
+    """Rules of an ``opening_hours`` string: separated by ";", or by "," when what follows
+    starts with a day (« Mo 07:30-18:30 open, Tu 07:30-18:30 open », as data·inclusion writes
+    monenfant.fr's hours)."""
+    rules: list[str] = []
+    for part in text.split(";"):
+        pieces = [p.strip() for p in part.split(",")]
+        current: list[str] = []
+        for piece in pieces:
+            if current and (_OSM_DAY_START.match(piece) or _OSM_MONTH_START.match(piece)):
+                rules.append(",".join(current))
+                current = []
+            current.append(piece)
+        if current:
+            rules.append(",".join(current))
+    return [r for r in (" ".join(rule.split()) for rule in rules) if r]
+
+
+def from_osm_lenient(text: str) -> tuple[list[Slot], list[str]]:
+    """Like :func:`from_osm`, rule by rule: the slots of the rules understood, and the rules
+    that are not (to report), e.g. « Sa open » without hours (data·inclusion writes it for a
+    day monenfant.fr leaves empty), yearly closures « Aug closed », « Dec 25-Jan 1 closed »,
+    week numbers, « PH 09:00-12:00 »."""
+    if not isinstance(text, str):
+        raise TypeError("from_osm_lenient attend une chaîne de caractères.")
+    kept: list[str] = []
+    unknown: list[str] = []
+    for rule in _osm_rules(text):
+        words = rule.split(" ")
+        if words[-1].lower() == "open" and len(words) > 1:
+            words = words[:-1]
+        candidate = " ".join(words)
+        if _OSM_MONTH_START.match(candidate) or candidate.lower() == "open":
+            unknown.append(rule)
+            continue
+        if len(words) == 1 and _OSM_DAY_START.match(candidate) and candidate.upper() != "PH":
+            unknown.append(rule)  # a day without hours: « Sa open »
+            continue
+        try:
+            from_osm(candidate)
+        except ValueError:
+            unknown.append(rule)
+            continue
+        kept.append(candidate)
+    return (from_osm("; ".join(kept)) if kept else []), unknown

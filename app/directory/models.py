@@ -78,6 +78,7 @@ class OfferKind(enum.StrEnum):
     ASSISTANT_MATERNEL = "assistant_maternel"
     GARDE_DOMICILE = "garde_domicile"
     ACCUEIL_EPHEMERE = "accueil_ephemere"
+    RELAIS_PETITE_ENFANCE = "relais_petite_enfance"
     FORMATION = "formation"
 
 
@@ -91,10 +92,14 @@ OFFER_KIND_LABELS = {
     OfferKind.ASSISTANT_MATERNEL: "Assistant·e maternel·le",
     OfferKind.GARDE_DOMICILE: "Garde à domicile",
     OfferKind.ACCUEIL_EPHEMERE: "Accueil éphémère ou d’urgence",
+    OfferKind.RELAIS_PETITE_ENFANCE: "Relais petite enfance (RPE)",
     OfferKind.FORMATION: "Formation petite enfance",
 }
 
-CHILDCARE_KINDS = tuple(k for k in OfferKind if k is not OfferKind.FORMATION)
+#: Kinds where a child is cared for (a relais petite enfance informs, it cares for no child).
+CHILDCARE_KINDS = tuple(
+    k for k in OfferKind if k not in (OfferKind.FORMATION, OfferKind.RELAIS_PETITE_ENFANCE)
+)
 
 
 class OfferStatus(enum.StrEnum):
@@ -263,8 +268,20 @@ class Offer(Base):
     import_id: Mapped[str | None] = mapped_column(String(200))
     import_place_id: Mapped[str | None] = mapped_column(String(200))
     import_url: Mapped[str | None] = mapped_column(String(500))
+    # Matching records of several sources (app.api.imports): the place's own SIRET and its
+    # normalised name + address + commune; every (source, identifier) matched is an OfferSource.
+    siret: Mapped[str | None] = mapped_column(String(14), index=True)
+    match_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    # INSEE codes of the communes (or département codes) whose residents the place takes;
+    # None: everyone.
+    eligible_communes: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    # field → {"source": …, "date": "YYYY-MM-DD"}: the import that last wrote each field.
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     structure: Mapped[Structure] = relationship(back_populates="offers")
+    sources: Mapped[list[OfferSource]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferSource.id"
+    )
     slots: Mapped[list[OpeningSlot]] = relationship(
         back_populates="offer",
         cascade="all, delete-orphan",
@@ -299,6 +316,22 @@ class Offer(Base):
     @property
     def is_ephemeral(self) -> bool:
         return self.valid_until is not None or self.kind is OfferKind.ACCUEIL_EPHEMERE
+
+
+class OfferSource(Base):
+    """One record of one source (file format or producer) matched to an offer."""
+
+    __tablename__ = "offer_sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(60))
+    source_id: Mapped[str] = mapped_column(String(200))
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    offer: Mapped[Offer] = relationship(back_populates="sources")
+
+    __table_args__ = (Index("ix_offer_sources_key", "source", "source_id", unique=True),)
 
 
 class OpeningSlot(Base):

@@ -13,6 +13,7 @@ from app.core.filters import elide_de
 from app.core.french import format_number
 from app.directory import fit, hours
 from app.directory.criteria import LIMITS, SearchCriteria
+from app.directory.history import FIELD_LABELS
 from app.directory.models import FUNDING_LABELS, MODALITY_LABELS, Offer, OfferKind
 from app.directory.queries import SearchOutcome
 from app.directory.reach import (
@@ -24,12 +25,15 @@ from app.directory.reach import (
 )
 from app.directory.rules import (
     ESTIMATOR_MODES,
+    QUALITY_CRITERIA,
     avip_label_valid,
     hourly_rate,
     is_stale,
     offer_slots,
+    quality_gaps,
+    resident_eligible,
 )
-from app.geo import by_departement, get_commune, get_departement
+from app.geo import Commune, by_departement, get_commune, get_departement
 from app.geo.timezones import local_now, today_in_france
 from app.maps import ATTRIBUTION
 from app.maps.choropleth import Choropleth, choropleth
@@ -57,11 +61,13 @@ class OfferCard:
         distance_km: float | None,
         today: date,
         criteria: SearchCriteria | None = None,
+        home: Commune | None = None,
     ):
         self.offer = offer
         self.distance_km = distance_km
         self.today = today
         self.criteria = criteria  # the search shown, when the card is a result
+        self.home = home  # the commune searched from, when there is one
         self.slots = offer_slots(offer)
         self.summary = hours.summarize(self.slots)
         self.closures = [hours.Closure(c.start, c.end, c.reason) for c in offer.closures]
@@ -88,6 +94,19 @@ class OfferCard:
     @property
     def avip_valid(self) -> bool:
         return avip_label_valid(self.offer, self.today)
+
+    @property
+    def eligibility(self) -> str:
+        """« Réservé aux habitants de Toulon et de La Seyne-sur-Mer »; "" for everyone."""
+        return eligibility_text(self.offer.eligible_communes)
+
+    @property
+    def outside_zone(self) -> bool:
+        """The commune searched from is not one whose residents the place takes."""
+        home = self.home
+        return home is not None and not resident_eligible(
+            self.offer.eligible_communes, home.code_insee, home.departement_code
+        )
 
     @property
     def badges(self) -> list[Badge]:
@@ -186,7 +205,8 @@ class SearchView:
         self.args.pop("page", None)
         today = today_in_france()
         self.cards = [
-            OfferCard(r.offer, r.distance_km, today, outcome.criteria) for r in outcome.rows
+            OfferCard(r.offer, r.distance_km, today, outcome.criteria, outcome.commune)
+            for r in outcome.rows
         ]
 
     @property
@@ -442,3 +462,69 @@ def map_json(view: MapView, offer_url: str) -> dict:
         "offer_url": offer_url,
         "points": [[p.latitude, p.longitude, p.category, p.offer_id, p.label] for p in view.points],
     }
+
+
+def _place_name(code: str) -> str:
+    commune = get_commune(code)
+    if commune is not None:
+        return commune.name
+    departement = get_departement(code)
+    return f"du département {departement.name}" if departement else code
+
+
+def eligibility_text(codes: list[str] | None, shown: int = 6) -> str:
+    """« Réservé aux habitants de Toulon, de La Seyne-sur-Mer et de 3 autres communes »."""
+    if not codes:
+        return ""
+    names = sorted({_place_name(c) for c in codes})
+    parts = [n if n.startswith("du ") else elide_de(n) for n in names[:shown]]
+    if len(names) > shown:
+        parts.append(f"de {len(names) - shown} autres communes")
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} et {parts[-1]}"
+    return f"Réservé aux habitants {listed}"
+
+
+@dataclass(frozen=True)
+class ProvenanceLine:
+    source: str
+    on: date
+    fields: str
+
+
+PROVENANCE_LABELS = {
+    **FIELD_LABELS,
+    "code_insee": "Commune",
+    "slots": "Horaires",
+    "kind": "Type d’offre",
+    "eligible_communes": "Communes desservies",
+}
+PROVENANCE_HIDDEN = {"commune_name", "departement_code", "latitude", "longitude", "match_key"}
+
+
+def provenance_lines(offer: Offer) -> list[ProvenanceLine]:
+    """Where the fields of an imported offer come from: one line per source and date."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, stamp in (offer.provenance or {}).items():
+        if name in PROVENANCE_HIDDEN or not isinstance(stamp, dict):
+            continue
+        label = PROVENANCE_LABELS.get(name)
+        if label is None:
+            continue
+        groups.setdefault((str(stamp.get("source", "")), str(stamp.get("date", ""))), []).append(
+            label
+        )
+    lines = []
+    for (source, on), labels in groups.items():
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            continue
+        ordered = sorted(set(labels), key=list(PROVENANCE_LABELS.values()).index)
+        lines.append(ProvenanceLine(source, day, ", ".join(ordered)))
+    return sorted(lines, key=lambda line: (line.on, line.source), reverse=True)
+
+
+def quality_todo(offer: Offer, today: date) -> list[str]:
+    """What the manager should complete on this offer, in French."""
+    words = dict(QUALITY_CRITERIA)
+    return [words[key] for key in quality_gaps(offer, today)]

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.directory.criteria import SearchCriteria
-from app.directory.models import Offer, OfferStatus, Training
+from app.directory.models import Offer, OfferKind, OfferStatus, Training
 from app.directory.rules import avip_label_valid_clause
-from app.geo import Commune, PlaceResolution
+from app.geo import Commune, PlaceResolution, haversine_km
 
 
 @dataclass
@@ -100,6 +100,47 @@ def avip_coverage(session: Session, today: date) -> dict[str, int]:
         .group_by(Offer.departement_code)
     )
     return {row[0]: row[1] for row in session.execute(query)}
+
+
+#: How far a parent is pointed to a relais petite enfance of another commune.
+RELAIS_MAX_KM = 20.0
+
+
+def relais_for(session: Session, code_insee: str, latitude: float, longitude: float):
+    """The relais petite enfance (RPE) of a commune: a published one in the commune, else the
+    nearest within :data:`RELAIS_MAX_KM` (RPE often serve several communes); None."""
+    box = 0.3  # degrees around the point, ~ 20–30 km, before the exact distance
+    relais = session.scalars(
+        select(Offer)
+        .where(
+            Offer.kind == OfferKind.RELAIS_PETITE_ENFANCE,
+            Offer.status == OfferStatus.PUBLISHED,
+            Offer.latitude.between(latitude - box, latitude + box),
+            Offer.longitude.between(longitude - box * 1.5, longitude + box * 1.5),
+        )
+        .options(selectinload(Offer.structure))
+        .order_by(Offer.id)
+    ).all()
+    same = [r for r in relais if r.code_insee == code_insee]
+    if same:
+        return same[0]
+    near = [(haversine_km(latitude, longitude, r.latitude, r.longitude), r.id, r) for r in relais]
+    near = [n for n in near if n[0] <= RELAIS_MAX_KM]
+    return min(near)[2] if near else None
+
+
+def restricted_offers(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    """Among ``ids``, the offers reserved to the residents of some communes: id → codes."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        for offer_id, codes in session.execute(
+            select(Offer.id, Offer.eligible_communes).where(
+                Offer.id.in_(ids[start : start + 500]), Offer.eligible_communes.is_not(None)
+            )
+        ):
+            if codes:
+                found[offer_id] = list(codes)
+    return found
 
 
 def avip_coverage_by_commune(session: Session, today: date, departement: str) -> dict[str, int]:

@@ -146,3 +146,15 @@ def whom_to_ask_short(offer: Offer) -> str:
     if offer.avip:
         return "À demander à votre conseiller ou à la coordination AVIP"
     return f"À demander au relais petite enfance de {offer.commune_name}"
+
+
+#: Kinds whose parents look for a childminder: the relais petite enfance lists them.
+RELAIS_KINDS = (OfferKind.ASSISTANT_MATERNEL, OfferKind.MAM, OfferKind.GARDE_DOMICILE)
+
+
+def points_to_relais(offer: Offer, found: Reach) -> bool:
+    """Point the parent to the commune's relais petite enfance: for a childminder (or MAM,
+    home care), and for any childcare offer a parent cannot reach directly."""
+    if offer.kind in (OfferKind.FORMATION, OfferKind.RELAIS_PETITE_ENFANCE) or offer.avip:
+        return False
+    return offer.kind in RELAIS_KINDS or not found.channels

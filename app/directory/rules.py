@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from app.core.dates import add_months, as_date, last_day_of_month
 from app.directory import hours
-from app.directory.models import Closure, Offer, OfferKind
+from app.directory.models import Closure, Offer, OfferKind, OpeningSlot
 
 # --------------------------------------------------------------------------- freshness
 
@@ -99,6 +99,28 @@ def offer_slots(offer: Offer) -> list[hours.Slot]:
     return [hours.Slot(s.weekday, s.opens, s.closes) for s in offer.slots]
 
 
+def atypical_slot_clauses() -> dict[str, ColumnElement[bool]]:
+    """:func:`hours.summarize`'s early, late, night and weekend flags as SQL conditions on one
+    opening slot (an offer has a flag when any of its slots has it; tests check both agree).
+    A slot with ``closes <= opens`` runs until midnight and, unless it closes at midnight, on
+    into the next day (its « tail », from 0 h 00)."""
+    o, c = OpeningSlot.opens, OpeningSlot.closes
+    midnight = time(0, 0)
+    to_midnight = c <= o  # runs until midnight (whole day, night slot or closing at midnight)
+    tail = and_(c > midnight, c <= o)  # goes on after midnight into the next day
+    return {
+        "early": or_(o < hours.EARLY_BEFORE, tail),
+        "late": or_(and_(c > o, c > hours.LATE_AFTER), to_midnight),
+        "night": or_(and_(c > o, c > hours.NIGHT_START), to_midnight, o < hours.NIGHT_END),
+        "weekend": or_(OpeningSlot.weekday >= 5, and_(OpeningSlot.weekday == 4, tail)),
+    }
+
+
+def shown_clause(today: date) -> ColumnElement[bool]:
+    """An offer still within its validity (an ephemeral offer past its end date is not)."""
+    return or_(Offer.valid_until.is_(None), Offer.valid_until >= today)
+
+
 # --------------------------------------------------------------------------- price
 
 #: Offers whose price may be an hourly price the family pays the carer (a childminder's wage,
@@ -139,3 +161,43 @@ def hourly_rate(offer: Offer) -> Decimal | None:
         return None
     value = Decimal(match.group(1).replace(",", "."))
     return value if Decimal("1") <= value <= Decimal("100") else None
+
+
+# --------------------------------------------------------------------------- eligibility zone
+
+
+def resident_eligible(codes: list[str] | None, code_insee: str, departement_code: str) -> bool:
+    """May a resident of the commune ``code_insee`` be taken? ``codes`` (the offer's
+    ``eligible_communes``) hold commune or département codes; None or empty: everyone."""
+    if not codes:
+        return True
+    return code_insee in codes or departement_code in codes
+
+
+# --------------------------------------------------------------------------- quality signal
+
+#: What a complete offer has, with the French words a manager reads, in the order to complete.
+QUALITY_CRITERIA = (
+    ("fresh", "mettre à jour l’offre (plus de 3 mois sans mise à jour)"),
+    ("contact", "indiquer un téléphone ou un courriel public"),
+    ("hours", "renseigner les horaires d’ouverture"),
+    ("description", "écrire une description (au moins 80 caractères)"),
+)
+DESCRIPTION_MIN_CHARS = 80
+
+
+def quality_gaps(offer: Offer, today: date) -> list[str]:
+    """What the offer lacks (the keys of :data:`QUALITY_CRITERIA`), in their order."""
+    has = {
+        "fresh": not is_stale(offer.updated_at, today),
+        "contact": offer.contact_public
+        and bool(offer.contact_phone.strip() or offer.contact_email.strip()),
+        "hours": bool(offer.slots),
+        "description": len((offer.description or "").strip()) >= DESCRIPTION_MIN_CHARS,
+    }
+    return [key for key, _ in QUALITY_CRITERIA if not has[key]]
+
+
+def quality_score(offer: Offer, today: date) -> int:
+    """0 to 4: one point per criterion met (used to order ties, and in the back office)."""
+    return len(QUALITY_CRITERIA) - len(quality_gaps(offer, today))

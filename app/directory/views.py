@@ -14,7 +14,9 @@ from app.directory.queries import (
     avip_coverage,
     avip_coverage_by_commune,
     get_public_offer,
+    relais_for,
 )
+from app.directory.reach import points_to_relais
 from app.geo import get_departement
 from app.geo.timezones import today_in_france
 from app.maps import ATTRIBUTION
@@ -23,6 +25,8 @@ from app.maps.france import france
 from app.referrals.queries import structure_badge
 from app.search import catch_up, get_index, results_incomplete
 from app.search.services import map_points, offers_nearby, search_directory, search_place
+from app.territories import services as territories
+from app.territories.needs import need_of
 
 bp = Blueprint("directory", __name__)
 
@@ -40,11 +44,14 @@ def search():
     session = get_session()
     catch_up(session)
     parsed = parse_criteria(request.args, PAGE)
+    today = today_in_france()
     outcome = search_directory(
-        session, get_index(), parsed.criteria, today_in_france(), current_app.config["PAGE_SIZE"]
+        session, get_index(), parsed.criteria, today, current_app.config["PAGE_SIZE"]
     )
     as_map = request.args.get("vue") == "carte"
-    return render_page_or_fragment(
+    commune = outcome.commune if outcome.searched else None
+    departement = commune.departement_code if commune else None
+    response = render_page_or_fragment(
         "directory/search.html",
         "directory/_results.html",
         outcome=outcome,
@@ -52,7 +59,34 @@ def search():
         view=presenters.SearchView(outcome, request.args),
         map_view=_map_view(session, outcome) if as_map else None,
         index_incomplete=results_incomplete(),
+        avip_gap=territories.avip_gap(session, departement, today) if departement else None,
+        relais=_relais_when_empty(session, outcome),
     )
+    if not as_map:
+        _count_search(response, outcome, today)
+    return response
+
+
+def _relais_when_empty(session, outcome):
+    """The relais petite enfance of the searched commune (or the nearest), when nothing was
+    found: a parent looking for a childminder is never left at a dead end."""
+    home = outcome.commune
+    if home is None or not outcome.searched or outcome.total:
+        return None
+    return relais_for(session, home.code_insee, home.latitude, home.longitude)
+
+
+def _count_search(response, outcome, today) -> None:
+    """One more search for the unmet-need counters (app.territories.needs), after the response
+    has left; once per search, not per page of results nor on a history restore."""
+    if outcome.criteria.page != 1 or "HX-History-Restore-Request" in request.headers:
+        return
+    commune = outcome.commune if outcome.searched else None
+    if commune is None:
+        return
+    need = need_of(outcome.criteria, commune.code_insee, commune.departement_code, outcome.total)
+    maker = current_app.extensions["db_sessionmaker"]
+    response.call_on_close(lambda: territories.record_search(maker, need, today))
 
 
 @bp.get("/recherche/carte.json")
@@ -122,11 +156,19 @@ def offer_detail(offer_id: int):
     retour = presenters.search_return(
         request.args.get("retour"), request.headers.get("Referer"), request.host
     )
+    card = presenters.OfferCard(offer, None, today)
+    relais = (
+        relais_for(session, offer.code_insee, offer.latitude, offer.longitude)
+        if points_to_relais(offer, card.reach)
+        else None
+    )
     return render_template(
         "directory/offer.html",
         offer=offer,
         retour=retour,
-        card=presenters.OfferCard(offer, None, today),
+        card=card,
+        relais=relais,
+        provenance=presenters.provenance_lines(offer),
         commune_label=presenters.commune_label(offer.code_insee, offer.commune_name),
         response_badge=structure_badge(session, offer.structure_id, utcnow()),
         nearby=[

@@ -10,7 +10,7 @@ from app.core.dates import as_date
 from app.core.french import NBSP, format_date, typography
 from app.directory import hours
 from app.directory.models import OFFER_STATUS_LABELS, Offer, OfferStatus
-from app.directory.rules import is_stale, months_elapsed
+from app.directory.rules import QUALITY_CRITERIA, is_stale, months_elapsed, quality_gaps
 
 
 def freshness_text(updated_at: datetime | date | None, today: date) -> str:
@@ -74,6 +74,9 @@ def hours_overview(slots: list[hours.Slot]) -> HoursOverview:
     )
 
 
+QUALITY_WORDS = dict(QUALITY_CRITERIA)
+
+
 @dataclass
 class OfferRow:
     """One offer in the list: status, freshness, free places."""
@@ -83,6 +86,8 @@ class OfferRow:
     freshness: str
     stale: bool
     places: str
+    #: What the manager should complete (the quality signal: contact, hours, description).
+    todo: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, offer: Offer, today: date) -> OfferRow:
@@ -93,6 +98,11 @@ class OfferRow:
             freshness_text(offer.updated_at, today),
             published and is_stale(offer.updated_at, today),
             places_text(offer, today),
+            tuple(
+                QUALITY_WORDS[gap]
+                for gap in quality_gaps(offer, today)
+                if gap != "fresh"  # said by the freshness line and its « À vérifier » badge
+            ),
         )
 
 

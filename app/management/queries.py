@@ -48,7 +48,7 @@ def list_offers(
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     query = (
-        base.options(selectinload(Offer.structure))
+        base.options(selectinload(Offer.structure), selectinload(Offer.slots))
         .order_by(case((Offer.status == OfferStatus.ARCHIVED, 1), else_=0), Offer.title, Offer.id)
         .offset((page - 1) * page_size)
         .limit(page_size)

@@ -244,10 +244,15 @@ REVIEW_DUE_WITHIN_DAYS = 60
 def label_reviews_due(session: Session, user: User, today: date) -> Section:
     """The AVIP offers of the coordinator's département whose label review is due, soonest
     first (5 shown, all counted)."""
-    query = select(Offer).where(
+    query = reviews_due_query(today).where(in_scope(Offer.departement_code, user))
+    return _section(session, query, (Offer.avip_review_on, Offer.id), limit=5)
+
+
+def reviews_due_query(today: date):
+    """The AVIP offers whose label review is due (within :data:`REVIEW_DUE_WITHIN_DAYS`, or
+    past while the label is still on), unordered and unscoped."""
+    return select(Offer).where(
         Offer.avip.is_(True),
         Offer.avip_review_on.is_not(None),
         Offer.avip_review_on <= today + timedelta(days=REVIEW_DUE_WITHIN_DAYS),
-        in_scope(Offer.departement_code, user),
     )
-    return _section(session, query, (Offer.avip_review_on, Offer.id), limit=5)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.accounts import policies
 from app.accounts.models import Role, User
-from app.directory.models import Offer
+from app.directory.models import Offer, Structure
 from app.referrals import rules
 from app.referrals.models import Referral, ReferralStatus
 
@@ -253,13 +253,8 @@ def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
             .options(selectinload(Referral.offer))
         )
     )
-    counts = Counter(r.status for r in referrals)
-    answered = [
-        h
-        for r in referrals
-        if (h := rules.response_hours(r.sent_at, r.first_answer_at)) is not None
-    ]
-    decided = counts[S.ACCEPTED] + counts[S.REFUSED]
+    figures = response_figures(referrals)
+    counts = figures.counts
     by_offer: dict[int, list[Referral]] = {}
     for r in referrals:
         by_offer.setdefault(r.offer_id, []).append(r)
@@ -271,13 +266,72 @@ def dashboard(session: Session, user: User, now: datetime) -> Dashboard:
         if judged:
             silent.append(SilentOffer(items[0].offer, len(items), max(r.sent_at for r in items)))
     silent.sort(key=lambda s: (-s.referrals, s.offer.title))
-    median = rules.median_hours([rules.Sample(h) for h in answered])
     return Dashboard(
         since,
-        len(referrals),
+        figures.total,
         {s: counts.get(s, 0) for s in S},
-        median,
-        len(answered),
-        counts[S.ACCEPTED] / decided if decided else None,
+        figures.median_hours,
+        figures.answered,
+        figures.acceptance_rate,
         silent,
     )
+
+
+@dataclass
+class ResponseFigures:
+    """Referrals' answers: how many, how fast (the median of those answered), how many
+    accepted of those decided."""
+
+    total: int
+    counts: Counter
+    answered: int
+    median_hours: float | None
+    decided: int
+    acceptance_rate: float | None  # accepted / (accepted + refused)
+
+
+def response_figures(referrals) -> ResponseFigures:
+    """The figures of any rows with ``sent_at``, ``first_answer_at`` and ``status``."""
+    rows = list(referrals)
+    counts = Counter(r.status for r in rows)
+    answered = [
+        h for r in rows if (h := rules.response_hours(r.sent_at, r.first_answer_at)) is not None
+    ]
+    decided = counts[S.ACCEPTED] + counts[S.REFUSED]
+    return ResponseFigures(
+        len(rows),
+        counts,
+        len(answered),
+        rules.median_hours([rules.Sample(h) for h in answered]),
+        decided,
+        counts[S.ACCEPTED] / decided if decided else None,
+    )
+
+
+def departement_response(session: Session, departement_code: str, now: datetime):
+    """The département's referrals of the last 6 months (their dates and status only)."""
+    return response_figures(_recent(session, now, Referral.departement_code == departement_code))
+
+
+def structures_response(
+    session: Session, departement_code: str, now: datetime
+) -> list[tuple[str, ResponseFigures]]:
+    """Each structure's figures over the département's referrals of the last 6 months (for its
+    coordinators only), by structure name."""
+    since = now - timedelta(days=rules.BADGE_WINDOW_DAYS)
+    rows = session.execute(
+        select(
+            Structure.name,
+            Structure.id,
+            Referral.sent_at,
+            Referral.first_answer_at,
+            Referral.status,
+        )
+        .join(Structure, Structure.id == Referral.structure_id)
+        .where(Referral.sent_at >= since, Referral.departement_code == departement_code)
+        .order_by(Structure.name, Structure.id, Referral.id)
+    ).all()
+    groups: dict[tuple[str, int], list] = {}
+    for row in rows:
+        groups.setdefault((row[0], row[1]), []).append(row)
+    return [(key[0], response_figures(items)) for key, items in groups.items()]

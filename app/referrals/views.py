@@ -31,8 +31,9 @@ from app.core.limits import SENSITIVE, limiter
 from app.core.mail import absolute_url
 from app.core.outgoing import queue_mail
 from app.db import get_session, utcnow
+from app.directory.models import OfferKind
 from app.directory.presenters import OfferCard, search_return
-from app.directory.queries import get_public_offer
+from app.directory.queries import get_public_offer, relais_for
 from app.directory.reach import takes_online_requests
 from app.directory.rules import closure_on
 from app.geo.timezones import today_in_france
@@ -546,9 +547,15 @@ def place_request(offer_id: int):
             else:
                 _deliver(done.id)  # queued, sent after the response
         return redirect(url_for(".place_request_sent", offer_id=offer.id, retour=retour), 303)
-    return render_template("referrals/place_request.html", offer=offer, form=form, retour=retour), (
-        422 if form is not None and form.errors else 200
+    relais = (
+        relais_for(session, offer.code_insee, offer.latitude, offer.longitude)
+        if form is None and offer.kind is not OfferKind.RELAIS_PETITE_ENFANCE
+        else None
     )
+    page = render_template(
+        "referrals/place_request.html", offer=offer, form=form, retour=retour, relais=relais
+    )
+    return page, (422 if form is not None and form.errors else 200)
 
 
 @bp.get("/offre/<int:offer_id>/demande-envoyee")

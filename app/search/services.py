@@ -20,8 +20,10 @@ from app.directory.queries import (
     load_offers,
     load_trainings,
     offer_titles,
+    restricted_offers,
 )
 from app.directory.reach import public_point
+from app.directory.rules import quality_score, resident_eligible
 from app.directory.training import training_matches
 from app.geo import PlaceResolution, resolve_place
 from app.maps.results import MapPoint, category
@@ -31,10 +33,13 @@ from app.search.query import (
     Hit,
     OfferCriteria,
     ResultWindows,
+    SearchHits,
     find_map_points,
     find_offers,
     map_key,
 )
+
+RESULT_WINDOW = ResultWindows.WINDOW
 
 
 def index_criteria(
@@ -91,13 +96,61 @@ def search_directory(
         outcome.pages = max(1, -(-len(hits) // page_size))
         outcome.rows = _rows(session, hits[offset : offset + page_size])
         return outcome
-    found = find_offers(
-        index, index_criteria(criteria, point, today), offset=offset, limit=page_size
-    )
+    asked = index_criteria(criteria, point, today)
+    home = outcome.commune
+    if home is not None and offset + page_size <= RESULT_WINDOW:
+        # From a commune: the places that do not take its residents go after the others, within
+        # the first RESULT_WINDOW results (the index's order is kept otherwise).
+        window = find_offers(index, asked, offset=0, limit=RESULT_WINDOW)
+        hits = _eligible_first(session, window.hits, home.code_insee, home.departement_code)
+        found = SearchHits(window.total, hits[offset : offset + page_size])
+    else:
+        found = find_offers(index, asked, offset=offset, limit=page_size)
     outcome.total = found.total
     outcome.pages = max(1, -(-found.total // page_size))
-    outcome.rows = _rows(session, found.hits)
+    outcome.rows = _quality_ties(_rows(session, found.hits), today)
     return outcome
+
+
+#: Two results this close (km) are at the same place for ordering (e.g. a commune's centre).
+SAME_PLACE_KM = 0.001
+
+
+def _quality_ties(rows: list[ResultRow], today: date) -> list[ResultRow]:
+    """Within a page, results at the same distance (places imported without coordinates sit at
+    their commune's centre) come in order of their quality signal, the best first."""
+    out: list[ResultRow] = []
+    group: list[ResultRow] = []
+    for row in [*rows, None]:
+        if (
+            row is not None
+            and group
+            and row.distance_km is not None
+            and group[0].distance_km is not None
+            and abs(row.distance_km - group[0].distance_km) <= SAME_PLACE_KM
+        ):
+            group.append(row)
+            continue
+        out.extend(sorted(group, key=lambda r: -quality_score(r.offer, today)))
+        group = [row] if row is not None else []
+    return out
+
+
+def _eligible_first(
+    session: Session, hits: list[Hit], code_insee: str, departement_code: str
+) -> list[Hit]:
+    """The hits in their order, those reserved to residents of other communes moved last."""
+    restricted = restricted_offers(session, [h.offer_id for h in hits])
+    if not restricted:
+        return hits
+    outside = {
+        offer_id
+        for offer_id, codes in restricted.items()
+        if not resident_eligible(codes, code_insee, departement_code)
+    }
+    return [h for h in hits if h.offer_id not in outside] + [
+        h for h in hits if h.offer_id in outside
+    ]
 
 
 #: A course search asking what only the database knows (funding, VAE, entry rule, sessions)

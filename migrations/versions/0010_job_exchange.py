@@ -1,7 +1,7 @@
 """the job exchange: job needs, SIAE/GEIQ capacities, proposals and their timeline, BMO
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-05
 
 Additive: five new tables. The new structure kinds (SIAE AI/ACI/EI/ETTI, GEIQ) and the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0012"  # was "0006"; re-chained after 0012 when main was merged
+down_revision = "0013"  # was "0006"; re-chained after 0013 (main's head) when main was merged
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import create_app, migrate
 from app.config import Settings
@@ -27,6 +27,7 @@ from app.directory.models import (
     Training,
     TrainingSession,
 )
+from app.moderation.models import ApplicationStatus, AvipApplication
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,6 +41,20 @@ def run(app, *args):
 
 def count(session, model=Offer):
     return session.scalar(select(func.count(model.id)))
+
+
+def confirm_avip(app, since=None):
+    """The coordinators confirm the AVIP applications an import filed (the page's date kept)."""
+    with app.app_context():
+        s = get_session()
+        for application in s.scalars(select(AvipApplication)):
+            s.execute(
+                update(Offer)
+                .where(Offer.id == application.offer_id)
+                .values(avip=True, avip_since=since, updated_at=Offer.updated_at)
+            )
+            application.status = ApplicationStatus.GRANTED
+        s.commit()
 
 
 def offer(session, **where):
@@ -173,15 +188,22 @@ def test_data_inclusion_services_with_their_structures(app, session):
     assert result.exit_code == 0, result.output
     out = result.output
     assert (
-        "Créées : 2" in out
+        "Créées : 3" in out
         and "Ignorées (hors petite enfance) : 1" in out
-        and "Rejetées : 2" in out
+        and "Rejetées : 1" in out
     )
-    assert "ligne 3 : Horaires au format OpenStreetMap non pris en charge" in out
+    # Hours that cannot be read no longer cost the record: they are reported.
+    assert "ligne 3 : horaires non repris : « du lundi au vendredi le matin »." in out
     assert "ligne 5 : ni code INSEE ni commune." in out
+    # The AVIP flag of the file goes to the coordinators: the label is not set by an import.
+    assert "Labels AVIP à confirmer par la coordination : 1" in out
     creche = offer(session, import_source="data-inclusion:dora", import_id="dora--svc-1")
     assert creche.title == "Crèche Arc-en-ciel" and creche.kind is OfferKind.CRECHE_COLLECTIVE
-    assert creche.avip is True and (creche.age_min_months, creche.age_max_months) == (2, 36)
+    assert creche.avip is False and (creche.age_min_months, creche.age_max_months) == (2, 36)
+    assert (
+        session.scalar(select(AvipApplication.status).where(AvipApplication.offer_id == creche.id))
+        is ApplicationStatus.SUBMITTED
+    )
     assert creche.code_insee == "13055" and creche.address == "5 rue d’Aubagne"
     assert creche.website == "https://arc-en-ciel.example.org"
     assert creche.import_url == "https://dora.example.org/services/svc-1"
@@ -205,8 +227,8 @@ def test_a_folder_and_csv_files_are_read_too(app, session, tmp_path):
         )
     result = run(app, "import", "data-inclusion", str(folder))
     assert result.exit_code == 0, result.output
-    assert "Créées : 2" in result.output and "Rejetées : 2" in result.output
-    assert offer(session, import_id="dora--svc-1").avip is True
+    assert "Créées : 3" in result.output and "Rejetées : 1" in result.output
+    assert "Labels AVIP à confirmer par la coordination : 1" in result.output
 
 
 def test_broken_json_applies_nothing(app, session, tmp_path):
@@ -222,11 +244,11 @@ def test_a_failure_midway_applies_nothing(app, session, monkeypatch):
 
     real_write, calls = imports._write, []
 
-    def failing_write(offer, item):
+    def failing_write(offer, item, *args):
         calls.append(item.key)
         if len(calls) == 2:
             raise RuntimeError("disque plein")
-        real_write(offer, item)
+        real_write(offer, item, *args)
 
     monkeypatch.setattr(imports, "_write", failing_write)
     result = run(app, "import", "eaje", str(DATA / "eaje.csv"))
@@ -315,6 +337,8 @@ def test_round_trip_export_import_export_gives_the_same_records(
     assert run(app, "export", "data-inclusion", str(first)).exit_code == 0
     imported = run(empty_app, "import", "data-inclusion", str(first / "services.json"))
     assert "Créées : 5" in imported.output and "Rejetées : 0" in imported.output, imported.output
+    assert "Labels AVIP à confirmer par la coordination : 1" in imported.output
+    confirm_avip(empty_app, today - timedelta(days=3))
     second = tmp_path / "second"
     assert run(empty_app, "export", "data-inclusion", str(second)).exit_code == 0
     for name in ("structures.json", "services.json", "structures.csv", "services.csv"):
@@ -343,6 +367,7 @@ def test_the_round_trip_of_the_csv_files(app, offer_factory, session, empty_app,
     for name in ("services.csv", "structures.csv"):
         shutil.copy(first / name, csv_only / name)
     assert "Créées : 1" in run(empty_app, "import", "data-inclusion", str(csv_only)).output
+    confirm_avip(empty_app)
     second = tmp_path / "second"
     run(empty_app, "export", "data-inclusion", str(second))
     assert (second / "services.json").read_text() == (first / "services.json").read_text()
@@ -353,6 +378,7 @@ def test_imported_records_are_exported_under_their_producer_and_stay_valid(app, 
     from data_inclusion.schema import v1
 
     run(app, "import", "data-inclusion", str(DATA / "data-inclusion" / "services.json"))
+    confirm_avip(app)
     run(app, "export", "data-inclusion", str(tmp_path))
     services = json.loads((tmp_path / "services.json").read_text())
     structures = json.loads((tmp_path / "structures.json").read_text())

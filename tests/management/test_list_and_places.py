@@ -198,3 +198,24 @@ def test_the_list_is_paginated(client, session, structure, logged_manager, monke
     assert "Offre 4" in last and "Page 3 sur 3" in last
     assert client.get("/gestion?page=999").status_code == 200
     assert client.get("/gestion?page=abc").status_code == 200
+
+
+def test_each_offer_says_what_to_complete(client, session, structure, logged_manager):
+    # The quality signal (app.directory.rules.quality_gaps): a public contact, hours, a
+    # description of at least 80 characters.
+    make_offer(session, title="Incomplète", structure=structure, slots=[], description="")
+    make_offer(
+        session,
+        title="Complète",
+        structure=structure,
+        contact_phone="04 94 00 00 00",
+        description="Une crèche de quartier, un jardin, des horaires larges. " * 2,
+    )
+    html = client.get("/gestion").get_data(as_text=True)
+    bare = row_text(html, f"offre-{_id(session, 'Incomplète')}")
+    assert (
+        "Pour que les parents la trouvent et vous joignent : Indiquer un téléphone ou un courriel "
+        "public Renseigner les horaires d’ouverture Écrire une description (au moins 80 "
+        "caractères)" in bare
+    )
+    assert "Pour que les parents" not in row_text(html, f"offre-{_id(session, 'Complète')}")
