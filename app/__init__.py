@@ -68,6 +68,8 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     from app.experiments.views import bp as experiments_bp
     from app.geo.views import bp as geo_bp
     from app.health import bp as health_bp
+    from app.jobs import commands as job_commands
+    from app.jobs.views import bp as jobs_bp
     from app.management import commands as management_commands
     from app.management.views import bp as management_bp
     from app.maps.views import bp as maps_bp
@@ -91,6 +93,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(experiments_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(territories_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(widget_bp)
@@ -99,6 +102,7 @@ def create_app(config: Settings | dict | None = None) -> Flask:
     app.register_blueprint(icons_bp)
     management_commands.init_app(app)
     referral_commands.init_app(app)
+    job_commands.init_app(app)
     alert_commands.init_app(app)
     cli.init_app(app)
     api_commands.init_app(app)

@@ -25,6 +25,7 @@ from app.core.outgoing import send_pending
 from app.db import get_session
 from app.directory.demo import DEMO_MIX, NATIONAL_MIX, generate_demo
 from app.directory.models import Offer
+from app.jobs.demo import create_demo_jobs
 from app.referrals import notifications
 from app.referrals.demo import create_demo_referrals
 from app.search import get_index
@@ -67,6 +68,11 @@ def load_demo(offers: int, seed: int, echo=click.echo, mix: str = "auto") -> Non
             echo(
                 f"Compte de démonstration : {user.email} ({user.role_label}), "
                 f"mot de passe « {DEMO_PASSWORD} »"
+            )
+        if jobs := create_demo_jobs(session):
+            echo(
+                f"{jobs} besoins de recrutement de démonstration et deux propositions de la "
+                "SIAE de démonstration (bourse de l’emploi)."
             )
         if made := create_demo_referrals(session):
             echo(

@@ -11,6 +11,7 @@ import app.alerts.models
 import app.core.outgoing
 import app.directory.models
 import app.experiments.models
+import app.jobs.models
 import app.moderation.models
 import app.referrals.models
 import app.search.changes

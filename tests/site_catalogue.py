@@ -13,12 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlencode
 
-from kit.factories import make_offer, make_referral, make_structure, make_user
+from kit.factories import (
+    make_inclusive_structure,
+    make_need,
+    make_offer,
+    make_proposal,
+    make_referral,
+    make_structure,
+    make_user,
+)
 from werkzeug.datastructures import MultiDict
 
 from app.accounts import services as accounts
 from app.accounts.models import AccountStatus, Role
-from app.accounts.tokens import REFERRAL_ANSWER, make_token
+from app.accounts.tokens import JOB_PROPOSAL_ANSWER, REFERRAL_ANSWER, make_token
 from app.alerts import services as alerts
 from app.alerts.models import SavedSearch
 from app.db import utcnow
@@ -26,6 +34,7 @@ from app.directory.criteria import PAGE, parse_criteria
 from app.directory.models import Structure
 from app.experiments.models import Scenario, ScenarioParameter, ScenarioTerritory
 from app.geo import get_commune
+from app.jobs.models import JobCapacity
 from app.moderation.models import AvipApplication, ErrorReport
 from app.referrals.models import ReferralEvent, Side
 from app.territories.models import OutcomeAsk
@@ -35,6 +44,11 @@ from app.widget.models import PartnerRequest, PartnerToken
 #: Who visits a URL, by prefix (the first match wins); anything else is visited anonymously.
 ROLE_BY_PREFIX = (
     ("/orientations/reponse/", None),  # the structure's emailed link: no account
+    ("/bourse-emploi/reponse/", None),  # the employer's emailed link: no account
+    ("/bourse-emploi/besoins/nouveau", "gestionnaire"),
+    ("/bourse-emploi/capacites", "employeur-inclusif"),
+    ("/bourse-emploi/mon-espace", "gestionnaire"),
+    ("/bourse-emploi/propositions", "gestionnaire"),
     ("/orientations/vos-donnees", None),
     ("/orientations/recues", "gestionnaire"),
     ("/orientations", "prescripteur"),
@@ -48,6 +62,8 @@ ROLE_BY_PREFIX = (
 #: Routes visited by a role their URL's prefix does not say (the first match wins over the prefix).
 ROLE_BY_ENDPOINT = {
     "referrals.share": "prescripteur",  # /offre/<id>/envoyer-a-un-parent
+    "jobs.propose": "employeur-inclusif",  # /bourse-emploi/besoins/<id>/proposer
+    "jobs.edit_need": "gestionnaire",  # /bourse-emploi/besoins/<id>/modifier
 }
 
 #: GET routes no cross-cutting test visits, with the reason.
@@ -62,6 +78,8 @@ QUERIES = {
     "api.communes": lambda w: {"q": "Toulon"},
     "directory.search_map_points": lambda w: {"lieu": "Toulon", "rayon": "10"},
     "widget.search": lambda w: {"token": w.partner.token},
+    "jobs.search_needs": lambda w: {"lieu": "Toulon", "rayon": "20", "metier": "K1303"},
+    "jobs.search_capacities": lambda w: {"lieu": "Toulon", "rayon": "20"},
     "widget.search_map_points": lambda w: {"token": w.partner.token, "lieu": "Toulon"},
     "widget.estimator": lambda w: {"token": w.partner.token},
     "careers.guided": lambda w: {
@@ -89,6 +107,9 @@ ARGUMENTS = {
     "id": lambda w: w.offer.id,
     "referral_id": lambda w: w.referral.id,
     "token_id": lambda w: w.partner.id,
+    "need_id": lambda w: w.need.id,
+    "capacity_id": lambda w: w.capacity.id,
+    "proposal_id": lambda w: w.proposal.id,
     "job_slug": lambda w: "agent-de-creche",
     "qualification_slug": lambda w: "cap-aepe",
     "alert_id": lambda w: w.alert.id,
@@ -118,6 +139,15 @@ TOKENS = {
             "referrals.renew_link",
         )
     },
+    **{
+        endpoint: lambda w: make_token(JOB_PROPOSAL_ANSWER, {"p": w.proposal.id})
+        for endpoint in (
+            "jobs.answer_by_link",
+            "jobs.answer_by_link_post",
+            "jobs.outcome_by_link",
+            "jobs.renew_link",
+        )
+    },
 }
 
 
@@ -135,6 +165,9 @@ class World:
     partner_request: object = None
     alert: SavedSearch | None = None
     scenario: object = None
+    need: object = None
+    capacity: object = None
+    proposal: object = None
     outcome_ask: object = None
 
 
@@ -265,6 +298,32 @@ def build_world(session) -> World:
         utcnow(),
     )
     session.commit()
+    siae = make_inclusive_structure(session, "AI Var Emploi")
+    users["employeur-inclusif"] = make_user(
+        session,
+        "employeur-inclusif",
+        "charge@ai-var.example.org",
+        structures=[siae],
+        full_name="Sami Haddad",
+        organisation="AI Var Emploi",
+    )
+    need = make_need(session, structure, contact_email="accueil@lucioles.example.org")
+    capacity = JobCapacity(
+        structure_id=siae.id,
+        people_count=3,
+        qualification="cap-aepe-en-cours",
+        rome_codes=["J1304"],
+        contract_kinds=["mise-a-disposition"],
+        available_from=date.today(),
+        radius_km=30,
+        code_insee="83137",
+        commune_name="Toulon",
+        departement_code="83",
+        latitude=43.1365,
+        longitude=5.9327,
+    )
+    session.add(capacity)
+    proposal = make_proposal(session, need, users["employeur-inclusif"], siae)
     outcome_ask = OutcomeAsk(referral_id=referral.id, months=3, due_on=date.today())
     session.add(outcome_ask)
     session.commit()
@@ -281,6 +340,9 @@ def build_world(session) -> World:
         partner_request,
         alert,
         scenario,
+        need,
+        capacity,
+        proposal,
         outcome_ask,
     )
 

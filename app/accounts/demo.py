@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
 from app.accounts.passwords import hash_password
 from app.db import utcnow
-from app.directory.models import Offer
+from app.directory.models import Offer, Structure, StructureKind
 
 DEMO_PASSWORD = "demonstration-passerelle"
 DEMO_ACCOUNTS = (
@@ -33,7 +33,15 @@ DEMO_ACCOUNTS = (
         "Caf du Var (démo)",
     ),
     ("admin@passerelle-demo.example.org", Role.ADMIN, "Administration (démo)", "Passerelle"),
+    (
+        "siae@passerelle-demo.example.org",
+        Role.EMPLOYEUR_INCLUSIF,
+        "Sami Haddad (démo)",
+        "AI Var Emploi (démo)",
+    ),
 )
+#: The employeur inclusif's structure (an association intermédiaire), created with its account.
+DEMO_SIAE = ("AI Var Emploi (démonstration)", "00000000000018")
 
 
 def create_demo_accounts(session: Session, departement_code: str = "83") -> list[User]:
@@ -63,6 +71,23 @@ def create_demo_accounts(session: Session, departement_code: str = "83") -> list
             approved_at=now,
         )
         session.add(user)
+        if role == Role.EMPLOYEUR_INCLUSIF:
+            siae = session.scalar(select(Structure).where(Structure.siret == DEMO_SIAE[1]))
+            if siae is None:
+                siae = Structure(
+                    name=DEMO_SIAE[0],
+                    siret=DEMO_SIAE[1],
+                    kind=StructureKind.SIAE_AI,
+                    is_demo=True,
+                    departement_code=departement_code,
+                    source="Données de démonstration",
+                )
+                session.add(siae)
+            session.add(
+                Membership(
+                    user=user, structure=siae, status=MembershipStatus.APPROVED, decided_at=now
+                )
+            )
         if role == Role.GESTIONNAIRE and structure_id is not None:
             session.add(
                 Membership(

@@ -9,11 +9,11 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
-from app.accounts.models import Role
+from app.accounts.models import SELF_SERVICE_ROLES, Role
 from app.accounts.passwords import MAX_LENGTH, password_problem
 from app.core.fields import max_length
 from app.core.forms import FrenchForm, trim
-from app.directory.models import STRUCTURE_KIND_LABELS
+from app.directory.models import INCLUSIVE_EMPLOYER_KINDS, STRUCTURE_KIND_LABELS
 from app.geo.communes import all_departements
 
 EMAIL_MESSAGE = "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."
@@ -108,6 +108,11 @@ class SignupForm(NewPasswordMixin, FrenchForm):
                 "Professionnel·le de l’insertion "
                 "(France Travail, Caf, département, SIAE, mission locale…)",
             ),
+            SelectChoice(
+                Role.EMPLOYEUR_INCLUSIF.value,
+                "Employeur inclusif : SIAE (AI, ACI, EI, ETTI) ou GEIQ "
+                "qui propose des personnes aux crèches",
+            ),
         ],
         validators=[InputRequired("Dites-nous qui vous êtes.")],
     )
@@ -123,6 +128,7 @@ class SignupForm(NewPasswordMixin, FrenchForm):
     )
     structure_siret = StringField(
         "SIRET de la structure (facultatif)",
+        description="Obligatoire pour une SIAE ou un GEIQ (employeur inclusif).",
         validators=[
             Optional(),
             Regexp(r"^\d{14}$", message="Un SIRET compte 14 chiffres, sans espace."),
@@ -148,18 +154,38 @@ class SignupForm(NewPasswordMixin, FrenchForm):
             raise ValidationError("Choisissez votre département dans la liste.")
 
     def validate_role(self, field):
-        if field.data not in (Role.GESTIONNAIRE.value, Role.PRESCRIPTEUR.value):
-            raise ValidationError("Choisissez gestionnaire ou professionnel·le de l’insertion.")
+        if field.data not in {r.value for r in SELF_SERVICE_ROLES}:
+            raise ValidationError(
+                "Choisissez gestionnaire, professionnel·le de l’insertion ou employeur inclusif."
+            )
+
+    def _with_structure(self) -> bool:
+        return self.role.data in (Role.GESTIONNAIRE.value, Role.EMPLOYEUR_INCLUSIF.value)
 
     def validate_structure_name(self, field):
-        if self.role.data == Role.GESTIONNAIRE.value and not (field.data or "").strip():
+        if self._with_structure() and not (field.data or "").strip():
             raise ValidationError("Indiquez le nom de la structure que vous gérez.")
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        siret = self.structure_siret
+        if self.role.data == Role.EMPLOYEUR_INCLUSIF.value and not siret.data and not siret.errors:
+            siret.errors = ["Le SIRET de votre SIAE ou de votre GEIQ est obligatoire."]
+            return False
+        return ok
+
     def validate_structure_kind(self, field):
-        if self.role.data == Role.GESTIONNAIRE.value and not field.data:
+        if self._with_structure() and not field.data:
             raise ValidationError("Choisissez le type de structure.")
         if field.data and field.data not in {c.value for c in self.structure_kind.choices}:
             raise ValidationError("Choisissez un type dans la liste.")
+        inclusive = field.data in {k.value for k in INCLUSIVE_EMPLOYER_KINDS}
+        if self.role.data == Role.EMPLOYEUR_INCLUSIF.value and field.data and not inclusive:
+            raise ValidationError(
+                "Un employeur inclusif est une SIAE (AI, ACI, EI, ETTI) ou un GEIQ."
+            )
+        if self.role.data == Role.GESTIONNAIRE.value and inclusive:
+            raise ValidationError("Une SIAE ou un GEIQ s’inscrit comme « employeur inclusif ».")
 
 
 class ForgotPasswordForm(FrenchForm):

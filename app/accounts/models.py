@@ -17,6 +17,8 @@ class Role(enum.StrEnum):
     PRESCRIPTEUR = "prescripteur"
     COORDINATEUR = "coordinateur"
     ADMIN = "admin"
+    # Staff of an SIAE (AI, ACI, EI, ETTI) or a GEIQ: the job exchange (« bourse de l'emploi »).
+    EMPLOYEUR_INCLUSIF = "employeur-inclusif"
 
 
 ROLE_LABELS = {
@@ -24,7 +26,12 @@ ROLE_LABELS = {
     Role.PRESCRIPTEUR: "Prescripteur ou prescriptrice",
     Role.COORDINATEUR: "Coordination départementale",
     Role.ADMIN: "Administration",
+    Role.EMPLOYEUR_INCLUSIF: "Employeur inclusif (SIAE ou GEIQ)",
 }
+
+
+#: The roles one may ask for at sign-up (the others come by invitation).
+SELF_SERVICE_ROLES = (Role.GESTIONNAIRE, Role.PRESCRIPTEUR, Role.EMPLOYEUR_INCLUSIF)
 
 
 class AccountStatus(enum.StrEnum):

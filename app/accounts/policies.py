@@ -23,14 +23,38 @@ def is_active(user: User | None) -> TypeGuard[User]:
     return user is not None and getattr(user, "status", None) == AccountStatus.ACTIVE
 
 
-def managed_structure_ids(session: Session, user: User) -> set[int]:
-    if not is_active(user) or user.role != Role.GESTIONNAIRE:
+def member_structure_ids(session: Session, user: User | None, role: Role) -> set[int]:
+    """The structures an active account of ``role`` belongs to (approved memberships): the
+    ones a gestionnaire manages, or an employeur inclusif's SIAE or GEIQ."""
+    if not is_active(user) or user.role != role:
         return set()
     return set(
         session.scalars(
             select(Membership.structure_id).where(
                 Membership.user_id == user.id, Membership.status == MembershipStatus.APPROVED
             )
+        )
+    )
+
+
+def managed_structure_ids(session: Session, user: User) -> set[int]:
+    return member_structure_ids(session, user, Role.GESTIONNAIRE)
+
+
+def member_emails(session: Session, structure_id: int, role: Role) -> list[str]:
+    """The addresses of a structure's active accounts of ``role`` (approved memberships), in
+    the order they joined: where a structure is told about a request."""
+    return list(
+        session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.structure_id == structure_id,
+                Membership.status == MembershipStatus.APPROVED,
+                User.role == role,
+                User.status == AccountStatus.ACTIVE,
+            )
+            .order_by(Membership.id)
         )
     )
 

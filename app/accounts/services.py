@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
+from app.accounts.models import (
+    SELF_SERVICE_ROLES,
+    AccountStatus,
+    Membership,
+    MembershipStatus,
+    Role,
+    User,
+)
 from app.accounts.passwords import hash_password, verify_password
 from app.accounts.tokens import (
     INVITATION,
@@ -26,8 +33,6 @@ from app.accounts.tokens import (
 )
 from app.db import utcnow
 from app.directory.models import Structure, StructureKind
-
-SELF_SERVICE_ROLES = (Role.GESTIONNAIRE, Role.PRESCRIPTEUR)
 
 
 def normalize_email(email: str) -> str:
@@ -78,7 +83,10 @@ def request_account(session: Session, request: SignupRequest) -> SignupOutcome:
         status=AccountStatus.UNVERIFIED,
     )
     session.add(user)
-    if request.role == Role.GESTIONNAIRE and request.structure_name.strip():
+    if (
+        request.role in (Role.GESTIONNAIRE, Role.EMPLOYEUR_INCLUSIF)
+        and request.structure_name.strip()
+    ):
         structure = None
         if request.structure_siret:
             structure = session.scalar(

@@ -23,6 +23,7 @@ VERIFY_EMAIL = ("verifier-email", 7 * 24 * 3600)
 RESET_PASSWORD = ("mot-de-passe", 3600)
 INVITATION = ("invitation", 7 * 24 * 3600)
 REFERRAL_ANSWER = ("orientation-reponse", 8 * 24 * 3600)
+JOB_PROPOSAL_ANSWER = ("bourse-emploi-reponse", 8 * 24 * 3600)
 ALERT_CONFIRM = ("alerte-confirmation", 7 * 24 * 3600)
 ALERT_LINK = ("alerte-lien", 200 * 24 * 3600)
 

@@ -324,6 +324,7 @@ ROLE_LINKS = {
     Role.GESTIONNAIRE: [
         ("management.offers", "Mes offres"),
         ("referrals.received", "Orientations reçues"),
+        ("jobs.space", "Bourse de l’emploi : mes besoins de recrutement"),
         ("moderation.avip_home", "Label AVIP"),
         ("directory.search", "L’annuaire public"),
     ],
@@ -332,12 +333,19 @@ ROLE_LINKS = {
         ("referrals.mine", "Mes orientations"),
         ("alerts.mine", "Mes alertes"),
         ("estimator.page", "Estimer les aides d’un parent"),
+        ("jobs.space", "Bourse de l’emploi : proposer des personnes aux crèches"),
+    ],
+    Role.EMPLOYEUR_INCLUSIF: [
+        ("jobs.space", "Bourse de l’emploi : mon espace"),
+        ("jobs.search_needs", "Les besoins des crèches"),
+        ("jobs.new_capacity", "Dire ce que nous pouvons proposer"),
     ],
     Role.COORDINATEUR: [
         ("moderation.queue", "À traiter dans mon département"),
         ("referrals.departement", "Les orientations du département"),
         ("management.offers", "Les offres de mon département"),
         ("moderation.invite", "Inviter une personne"),
+        ("jobs.tension_coordination", "Bourse de l’emploi : tension du département"),
     ],
     Role.ADMIN: [
         ("moderation.queue", "À traiter"),

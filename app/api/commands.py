@@ -17,6 +17,8 @@ from app.api.datainclusion import build_export, exported_offers, write_files
 from app.api.imports import READERS, ImportFileError, ReadResult, apply_items, read_mapped
 from app.db import get_session
 from app.geo.timezones import today_in_france
+from app.jobs import bmo
+from app.jobs import commands as job_commands
 from app.search import get_index
 
 export_group = AppGroup("export", help="Exporter les données ouvertes.")
@@ -110,6 +112,25 @@ def import_lheo(path: Path) -> None:
 def import_eaje(path: Path) -> None:
     """Import a Caf-style CSV list of crèches (UTF-8 or Latin-1; columns in the README)."""
     run_import("eaje", path)
+
+
+@import_group.command("bmo")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_bmo(path: Path) -> None:
+    """Import France Travail's « Besoins en main-d'œuvre » yearly file (CSV; its early-childhood
+    lines only; columns in the README): the tension page shows the share of difficult projects."""
+    try:
+        read = bmo.read_file(path)
+    except bmo.BmoFileError as error:
+        raise click.ClickException(f"{error} Rien n’a été importé.") from None
+    session = get_session()
+    years = job_commands.import_bmo(session, read)
+    session.commit()
+    kept = ", ".join(f"{year} : {count} lignes" for year, count in sorted(years.items()))
+    click.echo(
+        f"BMO importé ({kept or 'aucune ligne petite enfance'}) ; "
+        f"{read.skipped_other_jobs} lignes d’autres métiers ignorées."
+    )
 
 
 @import_group.command("bpe")

@@ -12,7 +12,14 @@ from functools import lru_cache
 from typing import Any
 
 from app.api.estimations import MAX_CHILDREN, estimation_to_json, run_estimation
-from app.api.openapi_read import TOO_MANY_REQUESTS, read_paths, read_schemas
+from app.api.openapi_jobs import job_paths, job_schemas
+from app.api.openapi_read import (
+    ERROR_RESPONSE,
+    GET_HEADERS,
+    TOO_MANY_REQUESTS,
+    read_paths,
+    read_schemas,
+)
 from app.estimator import ACTIVITY_TYPES, MODES, TERRITORIES
 
 API_VERSION = "1.0.0"
@@ -575,6 +582,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 }
             },
             **read_paths(),
+            **job_paths(GET_HEADERS, ERROR_RESPONSE),
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "documentOpenapi",
@@ -595,6 +603,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "Estimation": RESPONSE,
                 "Erreur": VALIDATION_ERROR,
                 **read_schemas(),
+                **job_schemas(),
             }
         },
     }

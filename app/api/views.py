@@ -37,6 +37,10 @@ from app.db import get_session
 from app.directory.criteria import LIMITS
 from app.directory.queries import get_public_offer
 from app.geo.timezones import today_in_france
+from app.jobs import queries as job_queries
+from app.jobs.criteria import parse as parse_job_criteria
+from app.jobs.models import JobNeed
+from app.jobs.presenters import need_to_json
 from app.search import catch_up, get_index, results_incomplete
 from app.search.services import search_directory
 
@@ -185,6 +189,34 @@ def get_offer(id: int):
         offer_to_json(
             offer, distance_km=None, today=today_in_france(), page_url=_offer_url(offer.id)
         )
+    )
+
+
+def _need_url(need_id: int) -> str:
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return base + url_for("jobs.need_detail", need_id=need_id)
+
+
+@bp.get("/besoins")
+def list_needs():
+    """The job exchange's open needs (the ``/bourse-emploi`` search, same parameters)."""
+    parsed = parse_job_criteria(request.args)
+    if parsed.errors:
+        return json_error(422, INVALID, parsed.errors)
+    results = job_queries.search_needs(get_session(), parsed.criteria)
+    cache_for(60)
+    return jsonify(
+        {
+            "total": results.total,
+            "page": parsed.criteria.page,
+            "par_page": job_queries.PAGE_SIZE,
+            "pages": results.pages,
+            "items": [
+                need_to_json(hit.item, hit.distance_km, _need_url(hit.item.id))
+                for hit in results.hits
+                if isinstance(hit.item, JobNeed)
+            ],
+        }
     )
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from wtforms import (
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -142,3 +143,39 @@ class DecimalText(StringField):
         if not self.low <= number <= self.high:
             raise ValidationError(self.message)
         self.number = number
+
+
+class WholeNumberText(StringField):
+    """A whole number typed in a text input (« 35 »), between ``low`` and ``high``; ``number``
+    once valid (None when left empty and optional); the text typed is kept on error."""
+
+    def __init__(self, label, *, message: str, low: int, high: int, required: bool = False, **kw):
+        super().__init__(label, **kw)
+        self.message, self.low, self.high, self.required = message, low, high, required
+        self.number: int | None = None
+
+    def pre_validate(self, form):
+        self.number = None
+        text = _typed(self).replace("\u00a0", "").replace(" ", "")
+        if not text:
+            if self.required:
+                raise ValidationError(self.message)
+            return
+        if len(text) > 6 or not text.isascii() or not text.isdigit():
+            raise ValidationError(self.message)
+        number = int(text)
+        if not self.low <= number <= self.high:
+            raise ValidationError(self.message)
+        self.number = number
+
+
+class VersionField(HiddenField):
+    """The version of the object the page showed (for « someone answered meanwhile »)."""
+
+    def pre_validate(self, form):
+        if not (self.data or "").isascii() or not (self.data or "").isdigit() or len(self.data) > 9:
+            raise ValidationError("Le formulaire est incomplet : rechargez la page.")
+
+    @property
+    def number(self) -> int:
+        return int(self.data)

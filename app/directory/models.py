@@ -35,6 +35,12 @@ class StructureKind(enum.StrEnum):
     PARTICULIER = "particulier"
     ORGANISME_FORMATION = "organisme_formation"
     ETABLISSEMENT_ENSEIGNEMENT = "etablissement_enseignement"
+    # Insertion by economic activity (IAE) and GEIQ: the job exchange's « employeurs inclusifs ».
+    SIAE_AI = "siae_ai"
+    SIAE_ACI = "siae_aci"
+    SIAE_EI = "siae_ei"
+    SIAE_ETTI = "siae_etti"
+    GEIQ = "geiq"
 
 
 STRUCTURE_KIND_LABELS = {
@@ -46,7 +52,20 @@ STRUCTURE_KIND_LABELS = {
     StructureKind.PARTICULIER: "Particulier (assistant·e maternel·le)",
     StructureKind.ORGANISME_FORMATION: "Organisme de formation",
     StructureKind.ETABLISSEMENT_ENSEIGNEMENT: "Établissement d’enseignement",
+    StructureKind.SIAE_AI: "SIAE – Association intermédiaire (AI)",
+    StructureKind.SIAE_ACI: "SIAE – Atelier et chantier d’insertion (ACI)",
+    StructureKind.SIAE_EI: "SIAE – Entreprise d’insertion (EI)",
+    StructureKind.SIAE_ETTI: "SIAE – Entreprise de travail temporaire d’insertion (ETTI)",
+    StructureKind.GEIQ: "GEIQ (groupement d’employeurs pour l’insertion et la qualification)",
 }
+#: The structures whose staff hold the « employeur inclusif » role (SIRET required).
+INCLUSIVE_EMPLOYER_KINDS = (
+    StructureKind.SIAE_AI,
+    StructureKind.SIAE_ACI,
+    StructureKind.SIAE_EI,
+    StructureKind.SIAE_ETTI,
+    StructureKind.GEIQ,
+)
 
 
 class OfferKind(enum.StrEnum):

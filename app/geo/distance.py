@@ -1,10 +1,14 @@
-"""Great-circle distances, search bounding boxes and French distance formatting (stdlib only)."""
+"""Great-circle distances (one, or many with numpy), search bounding boxes and French distance
+formatting."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-__all__ = ["EARTH_RADIUS_KM", "bounding_box", "format_km", "haversine_km"]
+import numpy as np
+
+__all__ = ["EARTH_RADIUS_KM", "bounding_box", "format_km", "haversine_km", "haversine_km_many"]
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 
@@ -26,6 +30,16 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlambda = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+
+
+def haversine_km_many(lat: float, lon: float, lats: Sequence[float], lons: Sequence[float]):
+    """:func:`haversine_km` from one point to many (numpy arrays in, a float array out): the
+    exact distance of the rows a bounding box let through."""
+    phi1, phi2 = math.radians(lat), np.radians(np.asarray(lats, dtype=float))
+    dphi = phi2 - phi1
+    dlambda = np.radians(np.asarray(lons, dtype=float) - lon)
+    a = np.sin(dphi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:

@@ -16,7 +16,13 @@ from typing import cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from app.accounts.models import AccountStatus, Membership, MembershipStatus, Role, User
+from app.accounts.models import (
+    SELF_SERVICE_ROLES,
+    AccountStatus,
+    Membership,
+    MembershipStatus,
+    User,
+)
 from app.db import utcnow
 from app.directory import hours
 from app.directory.history import diff, history_text, record_change
@@ -331,7 +337,7 @@ def ensure_pending_account(user: User) -> None:
     """Only a request waiting for a decision, of a role anyone may request, is decided here."""
     if user.status != AccountStatus.PENDING:
         raise ModerationError("Cette demande de compte a déjà été traitée.")
-    if user.role not in (Role.GESTIONNAIRE, Role.PRESCRIPTEUR):
+    if user.role not in SELF_SERVICE_ROLES:
         raise ModerationError("Ce type de compte ne se demande pas : il s’obtient sur invitation.")
 
 

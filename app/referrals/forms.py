@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from app.accounts.forms import EMAIL_MESSAGE
-from app.core.fields import DATE_HINT, DateText, FrenchSelect, max_length, text_area
+from app.core.fields import DATE_HINT, DateText, FrenchSelect, VersionField, max_length, text_area
 from app.core.forms import FrenchForm, trim
 from app.core.french import parse_date_fr
 from app.directory.forms import DAY_CODES, DaysField, TimeField
@@ -302,18 +302,6 @@ class PlaceRequestForm(NeedForm):
             france_travail_id="",
             message=self.message.data or "",
         )
-
-
-class VersionField(HiddenField):
-    """The version of the referral the page showed (for « someone answered meanwhile »)."""
-
-    def pre_validate(self, form):
-        if not (self.data or "").isascii() or not (self.data or "").isdigit() or len(self.data) > 9:
-            raise ValidationError("Le formulaire est incomplet : rechargez la page.")
-
-    @property
-    def number(self) -> int:
-        return int(self.data)
 
 
 class AnswerForm(FrenchForm):

@@ -23,10 +23,10 @@ data is blanked 6 months (``REFERRAL_RETENTION_DAYS``) after the closing.
 from __future__ import annotations
 
 import math
-import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from app.core import followup
 from app.referrals.models import ReferralStatus as S
 from app.referrals.models import Side
 
@@ -132,36 +132,25 @@ def reminder_due(
     missed because the command did not run is not sent late if the next one is due."""
     if status != S.SENT or first_answer_at is not None:
         return None
-    due = [
-        n for n, days in enumerate(REMINDER_DAYS, start=1) if now >= sent_at + timedelta(days=days)
-    ]
-    if not due or due[-1] <= reminders_sent:
-        return None
-    return due[-1]
+    return followup.reminder_number(sent_at, reminders_sent, now, REMINDER_DAYS)
 
 
 def expiry_due(status: S, last_activity_at: datetime, now: datetime) -> bool:
     if status in (S.SENT, S.INFO_REQUESTED):
-        return now >= last_activity_at + timedelta(days=EXPIRY_DAYS)
+        return followup.inactive_for(last_activity_at, now, EXPIRY_DAYS)
     if status == S.WAITING_LIST:
-        return now >= last_activity_at + timedelta(days=WAITING_LIST_EXPIRY_DAYS)
+        return followup.inactive_for(last_activity_at, now, WAITING_LIST_EXPIRY_DAYS)
     return False
 
 
 def purge_due(
     closed_at: datetime | None, anonymised_at: datetime | None, now: datetime, retention_days: int
 ) -> bool:
-    return (
-        closed_at is not None
-        and anonymised_at is None
-        and now >= closed_at + timedelta(days=retention_days)
-    )
+    return followup.purge_due(closed_at, anonymised_at, now, retention_days)
 
 
 def response_hours(sent_at: datetime, first_answer_at: datetime | None) -> float | None:
-    if first_answer_at is None:
-        return None
-    return max(0.0, (first_answer_at - sent_at).total_seconds() / 3600)
+    return followup.hours_between(sent_at, first_answer_at)
 
 
 @dataclass(frozen=True)
@@ -176,11 +165,7 @@ def median_hours(samples: list[Sample]) -> float | None:
     """The median time to a first answer, counting a never-answered referral as infinitely
     slow (so a structure that answers half its referrals has no « usual » time). None when
     there is no sample or the median is « never »."""
-    if not samples:
-        return None
-    values = sorted(math.inf if s.hours is None else s.hours for s in samples)
-    middle = statistics.median_low(values)
-    return None if math.isinf(middle) else middle
+    return followup.median_hours(s.hours for s in samples)
 
 
 def response_badge(samples: list[Sample]) -> str | None:

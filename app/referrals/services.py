@@ -14,7 +14,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts import policies
-from app.accounts.models import Membership, MembershipStatus, Role, User
+from app.accounts.models import Role, User
 from app.core.french import format_date
 from app.directory import hours
 from app.directory.forms import DAY_CODES
@@ -65,17 +65,7 @@ def structure_addresses(session: Session, offer: Offer) -> list[str]:
     """Where a structure is told about a referral: the offer's contact address and its
     managers' accounts (approved, active)."""
     addresses = [offer.contact_email.strip().lower()] if offer.contact_email.strip() else []
-    managers = session.scalars(
-        select(User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.structure_id == offer.structure_id,
-            Membership.status == MembershipStatus.APPROVED,
-            User.role == Role.GESTIONNAIRE,
-            User.status == "active",
-        )
-    )
-    for email in managers:
+    for email in policies.member_emails(session, offer.structure_id, Role.GESTIONNAIRE):
         if email not in addresses:
             addresses.append(email)
     return addresses

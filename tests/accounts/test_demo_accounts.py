@@ -18,6 +18,7 @@ def test_demo_data_comes_with_one_account_per_role_that_can_log_in(app, client, 
         "prescripteur",
         "coordinateur",
         "admin",
+        "employeur-inclusif",
     }
     manager = next(u for u in users if u.role.value == "gestionnaire")
     response = post_form(client, "/connexion", {"email": manager.email, "password": DEMO_PASSWORD})

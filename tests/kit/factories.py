@@ -20,6 +20,7 @@ from app.directory.models import (
     StructureKind,
 )
 from app.geo import get_commune
+from app.jobs.models import JobNeed, JobProposal
 from app.referrals.models import Reason, Referral
 
 WEEKDAYS_7_19 = [(d, time(7, 0), time(19, 0)) for d in range(5)]
@@ -155,3 +156,65 @@ class Cast:
             "organisation": "Association Les Lucioles",
         }
     )
+
+
+def make_need(session, structure: Structure, *, code_insee: str = "83137", commit=True, **fields):
+    """An open job need of ``structure`` (an auxiliaire de puériculture, 35 h a week, in
+    Toulon by default) welcoming insertion contracts."""
+    commune = get_commune(code_insee)
+    assert commune is not None
+    values = {
+        "structure_id": structure.id,
+        "rome_code": "J1304",
+        "title": "Auxiliaire de puériculture",
+        "contract_kinds": ["mise-a-disposition", "cddi", "cdd"],
+        "hours_per_week": 35,
+        "time_slots": "Mo-Fr 07:30-14:30",
+        "positions": 1,
+        "qualification": "cap-aepe",
+        "in_training_accepted": True,
+        "contact_email": "direction@lucioles.example.org",
+        "code_insee": commune.code_insee,
+        "commune_name": commune.name,
+        "departement_code": commune.departement_code,
+        "latitude": commune.latitude,
+        "longitude": commune.longitude,
+    }
+    need = JobNeed(**{**values, **fields})
+    session.add(need)
+    if commit:
+        session.commit()
+    return need
+
+
+def make_inclusive_structure(session, name="AI Var Emploi", kind=StructureKind.SIAE_AI, **fields):
+    return make_structure(
+        session, name, kind, siret=fields.pop("siret", "12345678900011"), **fields
+    )
+
+
+def make_proposal(session, need, proposer, proposer_structure=None, *, commit=True, **fields):
+    """Two people (never named) proposed for ``need``."""
+    values = {
+        "need_id": need.id,
+        "employer_structure_id": need.structure_id,
+        "proposer_structure_id": proposer_structure.id if proposer_structure else None,
+        "proposer_id": proposer.id,
+        "departement_code": need.departement_code,
+        "contract_kind": "mise-a-disposition",
+        "people": [
+            {
+                "qualification": "cap-aepe-en-cours",
+                "available_from": "",
+                "experience": "Aide à domicile.",
+            },
+            {"qualification": "aucune", "available_from": "", "experience": ""},
+        ],
+        "people_count": 2,
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    proposal = JobProposal(**{**values, **fields})
+    session.add(proposal)
+    if commit:
+        session.commit()
+    return proposal
