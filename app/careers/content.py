@@ -14,6 +14,8 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from app.jobs.rome import DATA as ROME_FILE
+
 DATA = "app.careers"
 
 
@@ -307,5 +309,5 @@ def content() -> Content:
         _toml("jobs.toml"),
         _toml("qualifications.toml"),
         _toml("ways.toml"),
-        _read("rome-petite-enfance.csv"),
+        ROME_FILE.read_text(encoding="utf-8"),
     )

@@ -12,6 +12,7 @@ import pytest
 from app.careers.content import ContentError, build_content, content, parse_fact, parse_sources
 from app.directory.models import Certification
 from app.directory.training import prerequisites
+from app.jobs.rome import DATA as ROME_FILE
 
 
 def _raw(name: str) -> dict:
@@ -55,7 +56,7 @@ def test_a_source_without_its_date_fails():
 def test_a_job_pay_without_source_fails_the_whole_content():
     jobs = _raw("jobs.toml")
     del jobs["jobs"][0]["pay"]["sources"]
-    rome = resources.files("app.careers").joinpath("data/rome-petite-enfance.csv").read_text()
+    rome = ROME_FILE.read_text(encoding="utf-8")
     with pytest.raises(ContentError, match=r"assistant-maternel\.pay: aucune source"):
         build_content(
             _raw("sources.toml"), jobs, _raw("qualifications.toml"), _raw("ways.toml"), rome
