@@ -23,7 +23,9 @@ from app import create_app, migrate
 from app.config import Settings
 from app.db import get_session
 from app.directory.models import Offer
+from app.geo.timezones import today_in_france
 from app.search import get_index
+from app.territories import cache as territory_figures
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -80,6 +82,10 @@ def app(_template_db, tmp_path):
         # the cross-cutting tests visit it; tests/core/test_outbox_page.py checks who may not.
         MAIL_OUTBOX_PAGE=True,
     )
+    # The figures are kept per process and per database, by a version made of the data's last
+    # ids: PostgreSQL's tables are truncated with their identities between tests, so a version
+    # would come back with another test's figures.
+    territory_figures.clear()
     application = create_app(settings)
     yield application
     close_app(application)
@@ -132,7 +138,8 @@ def index(app, session):
 
 @pytest.fixture
 def today() -> date:
-    return date.today()
+    """The app's today: the date in France (from 23:00 or 22:00 UTC it is already tomorrow)."""
+    return today_in_france()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import numpy as np
 
 from app.directory.criteria import KINDS, SearchCriteria
 from app.geo.distance import EARTH_RADIUS_KM, bounding_box, haversine_km
+from app.geo.timezones import today_in_france
 from app.search.documents import COORD_SCALE, date_number
 from app.search.query import DISTANCE_EPSILON_KM, search_plan
 from app.search.services import index_criteria
@@ -46,7 +47,7 @@ class AlertCriteria:
 def alert_criteria(criteria: SearchCriteria, point: tuple[float, float]) -> AlertCriteria:
     """The search page's criteria around ``point`` as the search index plans them (the text,
     the département and the order are not part of an alert)."""
-    plan = search_plan(index_criteria(criteria, point, date.today()))
+    plan = search_plan(index_criteria(criteria, point, today_in_france()))
     masks = [0] * 7
     for day, mask in plan.hours:
         masks[day] = mask
