@@ -77,9 +77,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("alert_matches", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_alert_matches_saved_search_id"), ["saved_search_id"]
-        )
+        batch_op.create_index(batch_op.f("ix_alert_matches_saved_search_id"), ["saved_search_id"])
     op.create_table(
         "alert_offer_states",
         sa.Column("offer_id", sa.Integer(), autoincrement=False, nullable=False),
